@@ -1,0 +1,44 @@
+# The two commands: `make run` and `make test`. Both call `make setup`.
+PORT ?= 8000
+PY := .venv/bin/python
+export DJANGO_SETTINGS_MODULE := cpaudit.settings
+
+.PHONY: setup setup-test run test lint migrate demo worker beat messages bench clean
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: export DEBUG ?= 1
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup-test
+	$(PY) manage.py makemigrations --check --dry-run
+	.venv/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+worker: setup
+	.venv/bin/celery -A cpaudit worker -l info -Q celery,pdf
+
+beat: setup
+	.venv/bin/celery -A cpaudit beat -l info
+
+messages: setup
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore=.venv --ignore=static/vendor
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf .venv db.sqlite3 media

@@ -1,0 +1,58 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from accounts.choices import Role
+from accounts.filters import AuditorFilter, OrganizationFilter, UserFilter
+from accounts.models import Auditor, Organization, User
+from cpaudit.api.permissions import RolePermission
+
+from .serializers import AuditorSerializer, MeSerializer, OrganizationSerializer, UserSerializer
+
+
+class TokenView(ObtainAuthToken):
+    """`POST {"username","password"}` → `{"token"}`. Failed attempts count towards the
+    login lockout (django-axes), like the login page."""
+
+
+class MeView(generics.RetrieveAPIView):
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return self.request.user
+
+
+class UserViewSet(viewsets.ModelViewSet):
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+    permission_classes = [RolePermission]
+    read_roles = write_roles = {Role.ADMIN}
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def get_queryset(self):
+        return User.objects.for_user(self.request.user)
+
+
+class OrganizationViewSet(viewsets.ModelViewSet):
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    permission_classes = [RolePermission]
+    read_roles = None
+    write_roles = {Role.ADMIN}
+
+    def get_queryset(self):
+        return Organization.objects.for_user(self.request.user)
+
+
+class AuditorViewSet(viewsets.ModelViewSet):
+    serializer_class = AuditorSerializer
+    filterset_class = AuditorFilter
+    permission_classes = [RolePermission]
+    read_roles = {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT}
+    write_roles = {Role.ADMIN, Role.AUTHORITY}
+
+    def get_queryset(self):
+        return Auditor.objects.for_user(self.request.user)
+
+
+extend_schema(tags=["auth"])(TokenView)

@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    AUTHORITY = "authority", _("Authority (EPB officer)")
+    CONSULTANT = "consultant", _("Consultant")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    EXPERT = "expert", _("Expert")
+
+
+class OrganizationKind(models.TextChoices):
+    AUTHORITY = "authority", _("Environmental protection bureau")
+    CONSULTANCY = "consultancy", _("Consulting firm")
+    EXPERT_BODY = "expert_body", _("Expert body")
+
+
+# Which organisation kind each role belongs to (domain.md "People").
+ROLE_ORGANIZATION_KIND = {
+    Role.AUTHORITY: OrganizationKind.AUTHORITY,
+    Role.CONSULTANT: OrganizationKind.CONSULTANCY,
+    Role.EXPERT: OrganizationKind.EXPERT_BODY,
+}
+
+
+class AuditorLevel(models.TextChoices):
+    ASSOCIATE = "associate", _("Associate auditor")
+    AUDITOR = "auditor", _("Auditor")
+    PRINCIPAL = "principal", _("Principal auditor")

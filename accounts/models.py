@@ -1,0 +1,204 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.credit_code import validate_credit_code
+from enterprises.models import region_prefix
+
+from .choices import ROLE_ORGANIZATION_KIND, AuditorLevel, OrganizationKind, Role
+
+ORGANIZATION_ROLES = list(ROLE_ORGANIZATION_KIND)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Admins see every organisation; others their own and the consulting firms
+        (an enterprise chooses one of those)."""
+        role = getattr(user, "role", None)
+        if role == Role.ADMIN:
+            return self.all()
+        if role is None:
+            return self.none()
+        return self.filter(Q(pk=user.organization_id) | Q(kind=OrganizationKind.CONSULTANCY))
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
+    region = models.ForeignKey(
+        "enterprises.Region", on_delete=models.PROTECT, related_name="organizations",
+        verbose_name=_("region"),
+    )
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True,
+        validators=[validate_credit_code],
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""),
+                name="organization_credit_code_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Admins manage every account; anyone else reaches only their own."""
+        role = getattr(user, "role", None)
+        if role == Role.ADMIN:
+            return self.all()
+        if role is None:
+            return self.none()
+        return self.filter(pk=user.pk)
+
+
+class CpauditUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """An account with one role (domain.md "People"). A superuser is an admin."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("organisation"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users", verbose_name=_("enterprise"),
+    )
+
+    objects = CpauditUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="user_role_valid"
+            ),
+            # Authority, consultant and expert users belong to an organisation.
+            models.CheckConstraint(
+                condition=~Q(role__in=ORGANIZATION_ROLES) | Q(organization__isnull=False),
+                name="user_organization_required",
+            ),
+            # Enterprise users belong to an enterprise, and only they do.
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.ENTERPRISE, enterprise__isnull=False, organization__isnull=True)
+                    | (~Q(role=Role.ENTERPRISE) & Q(enterprise__isnull=True))
+                ),
+                name="user_enterprise_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.ADMIN, is_superuser=True)
+                | (~Q(role=Role.ADMIN) & Q(is_superuser=False)),
+                name="user_admin_is_superuser",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        # `createsuperuser` knows nothing of roles; the admin role and the superuser
+        # flag are one thing here.
+        if self.is_superuser:
+            self.role = Role.ADMIN
+        if self.role == Role.ADMIN:
+            self.is_superuser = self.is_staff = True
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        expected_kind = ROLE_ORGANIZATION_KIND.get(self.role)
+        if expected_kind:
+            if self.organization_id is None:
+                errors["organization"] = _("This role belongs to an organisation.")
+            elif self.organization.kind != expected_kind:
+                errors["organization"] = _(
+                    "A %(role)s belongs to an organisation of the kind “%(kind)s”."
+                ) % {"role": Role(self.role).label, "kind": expected_kind.label}
+        elif self.organization_id is not None:
+            errors["organization"] = _("This role has no organisation.")
+        if self.role == Role.ENTERPRISE and self.enterprise_id is None:
+            errors["enterprise"] = _("An enterprise user belongs to an enterprise.")
+        elif self.role != Role.ENTERPRISE and self.enterprise_id is not None:
+            errors["enterprise"] = _("Only enterprise users belong to an enterprise.")
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def scope_prefix(self) -> str:
+        """Region code prefix of an authority's scope ('' for other roles)."""
+        if self.role == Role.AUTHORITY and self.organization_id:
+            return region_prefix(self.organization.region_id)
+        return ""
+
+    def in_scope(self, region_code: str) -> bool:
+        return self.role == Role.ADMIN or (
+            bool(self.scope_prefix) and region_code.startswith(self.scope_prefix)
+        )
+
+
+class AuditorQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Admins see all auditors; authorities those of firms in their region;
+        consultants their own firm's."""
+        role = getattr(user, "role", None)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.AUTHORITY and user.scope_prefix:
+            return self.filter(organization__region__code__startswith=user.scope_prefix)
+        if role == Role.CONSULTANT:
+            return self.filter(organization_id=user.organization_id)
+        return self.none()
+
+    def valid_on(self, day):
+        return self.filter(valid_until__gte=day)
+
+
+class Auditor(models.Model):
+    """A certified CP auditor (domain.md §6), employed by a consulting firm."""
+
+    name = models.CharField(_("name"), max_length=100)
+    certificate_no = models.CharField(_("certificate number"), max_length=50, unique=True)
+    level = models.CharField(_("level"), max_length=16, choices=AuditorLevel.choices)
+    valid_until = models.DateField(_("valid until"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="auditors",
+        verbose_name=_("organisation"),
+        limit_choices_to={"kind": OrganizationKind.CONSULTANCY},
+    )
+
+    objects = AuditorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("certified auditor")
+        verbose_name_plural = _("certified auditors")
+
+    def __str__(self):
+        return f"{self.name} ({self.certificate_no})"
+
+    def is_valid_on(self, day=None) -> bool:
+        return self.valid_until >= (day or timezone.localdate())

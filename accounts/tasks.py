@@ -1,0 +1,34 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_account_created_email(user_id: int) -> bool:
+    """Tell a new user their account exists, in both languages. Takes an id and reads
+    the row again, so a retry after a lost worker does no harm."""
+    from .models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    bodies = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            bodies.append(
+                render_to_string(
+                    "accounts/email_account_created.txt",
+                    {"user": user, "role": user.get_role_display(), "site_url": settings.SITE_URL},
+                )
+            )
+    with translation.override("zh-hans"):
+        subject_zh = _("Your cpaudit account")
+    with translation.override("en"):
+        subject_en = _("Your cpaudit account")
+    send_mail(
+        f"{subject_zh} / {subject_en}", "\n\n".join(bodies), None, [user.email]
+    )
+    return True

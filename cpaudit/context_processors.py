@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+
+# (url name, label, roles that see it); the dashboard is everyone's.
+NAVIGATION = [
+    ("dashboard", _("Dashboard"), set(Role)),
+    ("enterprise-list", _("Enterprises"), {Role.ADMIN, Role.AUTHORITY}),
+    ("api-docs", _("API"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {"nav_items": []}
+    return {
+        "nav_items": [
+            {"url": reverse(name), "label": label, "active": request.resolver_match
+             and request.resolver_match.url_name == name}
+            for name, label, roles in NAVIGATION
+            if user.role in roles
+        ]
+    }

@@ -1,0 +1,99 @@
+"""Demo data for local use: Jiangsu with a few cities, one consulting firm, ten
+enterprises and one login per role. Idempotent: run it as often as you like."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import AuditorLevel, OrganizationKind, Role
+from accounts.models import Auditor, Organization, User
+from enterprises.credit_code import make_credit_code
+from enterprises.models import Enterprise
+
+DEMO_PASSWORD = "cpaudit-demo"
+
+# (name, district, industry, employees, annual sales in 10k yuan, total assets in 10k yuan)
+ENTERPRISES = [
+    ("南京金陵纸业有限公司", "320115", "22", 1350, 52000, 61000),
+    ("南京扬子精细化工有限公司", "320116", "26", 2600, 380000, 520000),
+    ("南京梅山钢铁制品有限公司", "320114", "31", 5200, 1200000, 1500000),
+    ("苏州吴江丝绸印染有限公司", "320509", "17", 860, 24000, 18000),
+    ("苏州吴中精密电子有限公司", "320506", "39", 3100, 450000, 410000),
+    ("昆山新材料电镀有限公司", "320583", "33", 240, 8000, 6500),
+    ("无锡太湖水泥有限公司", "320206", "30", 620, 41000, 53000),
+    ("无锡惠山制药有限公司", "320206", "27", 1900, 260000, 390000),
+    ("江阴长江有色金属有限公司", "320281", "32", 2300, 620000, 700000),
+    ("南京江北热电有限公司", "320111", "44", 450, 310000, 880000),
+]
+
+USERS = [
+    # username, role, full name, organisation key or None
+    ("admin", Role.ADMIN, "系统管理员", None),
+    ("authority", Role.AUTHORITY, "江苏省生态环境厅 王处长", "province"),
+    ("nanjing", Role.AUTHORITY, "南京市生态环境局 李科长", "nanjing"),
+    ("consultant", Role.CONSULTANT, "绿源咨询 张工", "firm"),
+    ("enterprise", Role.ENTERPRISE, "金陵纸业 环保部 陈经理", None),
+    ("expert", Role.EXPERT, "清洁生产专家 刘教授", "experts"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (idempotent). For local use only."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        orgs = {
+            "province": self.org("江苏省生态环境厅", OrganizationKind.AUTHORITY, "320000"),
+            "nanjing": self.org("南京市生态环境局", OrganizationKind.AUTHORITY, "320100"),
+            "firm": self.org("江苏绿源清洁生产咨询有限公司", OrganizationKind.CONSULTANCY,
+                             "320100", credit_code=make_credit_code(division="320100",
+                                                                    serial=90000001)),
+            "experts": self.org("江苏省清洁生产专家库", OrganizationKind.EXPERT_BODY, "320000"),
+        }
+        enterprises = []
+        for serial, (name, district, industry, staff, sales, assets) in enumerate(ENTERPRISES, 1):
+            enterprise, _ = Enterprise.objects.update_or_create(
+                credit_code=make_credit_code(division=district[:4] + "00", serial=10000000 + serial),
+                defaults={
+                    "name": name, "region_id": district, "industry_id": industry,
+                    "address": f"{name[:2]}市", "employees": staff,
+                    "annual_sales": Decimal(sales) * 10000, "total_assets": Decimal(assets) * 10000,
+                },
+            )
+            enterprises.append(enterprise)
+
+        today = timezone.localdate()
+        for number, (name, level, valid_until) in enumerate([
+            ("张明", AuditorLevel.PRINCIPAL, today + datetime.timedelta(days=900)),
+            ("赵丽", AuditorLevel.AUDITOR, today + datetime.timedelta(days=400)),
+            ("孙强", AuditorLevel.ASSOCIATE, today - datetime.timedelta(days=30)),
+        ], 1):
+            Auditor.objects.update_or_create(
+                certificate_no=f"JSCP-{2024 + number % 2}-{number:04d}",
+                defaults={"name": name, "level": level, "valid_until": valid_until,
+                          "organization": orgs["firm"]},
+            )
+
+        for username, role, full_name, org_key in USERS:
+            user = User.objects.filter(username=username).first() or User(username=username)
+            user.role = role
+            user.full_name = full_name
+            user.email = f"{username}@demo.cpaudit.local"
+            user.organization = orgs.get(org_key)
+            user.enterprise = enterprises[0] if role == Role.ENTERPRISE else None
+            user.is_superuser = role == Role.ADMIN
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {len(ENTERPRISES)} enterprises; logins "
+            + ", ".join(u[0] for u in USERS) + f" with password {DEMO_PASSWORD!r}."
+        ))
+
+    def org(self, name, kind, region, credit_code=""):
+        org, _ = Organization.objects.update_or_create(
+            name=name, defaults={"kind": kind, "region_id": region, "credit_code": credit_code}
+        )
+        return org

@@ -1,0 +1,34 @@
+import django_filters
+from django.db.models import Q
+
+from .models import Enterprise, Industry, Region
+
+
+class RegionFilter(django_filters.FilterSet):
+    class Meta:
+        model = Region
+        fields = ["level", "parent", "retired"]
+
+
+class IndustryFilter(django_filters.FilterSet):
+    class Meta:
+        model = Industry
+        fields = ["level", "section"]
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(
+        field_name="region__code", lookup_expr="startswith", label="Region code prefix"
+    )
+    industry = django_filters.CharFilter(field_name="industry_id")
+    search = django_filters.CharFilter(method="filter_search", label="Name or credit code")
+
+    class Meta:
+        model = Enterprise
+        fields = ["region", "industry", "search"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=value.upper()))

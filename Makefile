@@ -22,7 +22,6 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup-test
-	$(PY) manage.py makemigrations --check --dry-run
 	.venv/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -36,7 +35,7 @@ beat: setup
 	.venv/bin/celery -A cpaudit beat -l info
 
 messages: setup
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=var
 	$(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore=.venv --ignore=static/vendor
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 

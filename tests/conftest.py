@@ -2,10 +2,10 @@ import pytest
 
 pytest.register_assert_rewrite("tests.support")
 
-from cpaudit.celery import app as celery_app
+from cpaudit.celery import app as celery_app  # noqa: E402
 
-from .support.cast import make_cast
-from .support.matrix import parametrize_matrix
+from .support.cast import make_cast  # noqa: E402
+from .support.matrix import parametrize_matrix  # noqa: E402
 
 
 def pytest_generate_tests(metafunc):
@@ -18,6 +18,10 @@ def _test_settings(settings, tmp_path):
     tests turn it on), Celery in-process (broker tests turn that off)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+    # Production's hashed static names need collectstatic; tests use the plain ones.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -14,6 +14,11 @@ class TokenView(ObtainAuthToken):
     """`POST {"username","password"}` → `{"token"}`. Failed attempts count towards the
     login lockout (django-axes), like the login page."""
 
+    def get_serializer_context(self):
+        # django-axes marks a locked-out request on the HttpRequest its middleware
+        # sees, not on DRF's wrapper.
+        return {**super().get_serializer_context(), "request": self.request._request}
+
 
 class MeView(generics.RetrieveAPIView):
     serializer_class = MeSerializer

@@ -55,8 +55,9 @@ class Command(BaseCommand):
         }
         enterprises = []
         for serial, (name, district, industry, staff, sales, assets) in enumerate(ENTERPRISES, 1):
+            code = make_credit_code(division=district[:4] + "00", serial=10_000_000 + serial)
             enterprise, _ = Enterprise.objects.update_or_create(
-                credit_code=make_credit_code(division=district[:4] + "00", serial=10000000 + serial),
+                credit_code=code,
                 defaults={
                     "name": name, "region_id": district, "industry_id": industry,
                     "address": f"{name[:2]}市", "employees": staff,

@@ -10,3 +10,11 @@ class StateConflict(Exception):
         self.detail = str(detail or _("The object's state does not allow this."))
         self.unmet = [str(reason) for reason in (unmet or [])]
         super().__init__(self.detail)
+
+
+class RowErrors(Exception):
+    """An import found bad rows: `[{"row", "field", "message"}]`; nothing was saved."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__(f"{len(errors)} row errors")

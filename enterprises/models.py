@@ -1,12 +1,25 @@
+import datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 
-from .choices import IndustryLevel, RegionLevel
+from .choices import (
+    AmendmentAction,
+    Category,
+    DischargeMode,
+    EntryStatus,
+    IndustryLevel,
+    ListStatus,
+    RegionLevel,
+)
 from .credit_code import validate_credit_code
 
 
@@ -91,8 +104,8 @@ class EnterpriseQuerySet(models.QuerySet):
     def for_user(self, user):
         """Enterprises `user` may see (design.md "Roles and scoping").
 
-        Consultants and experts see none here; the audit and review apps let them
-        reach the enterprises they work on through those objects.
+        Consultants see the enterprises whose audits their firm is engaged for;
+        experts reach enterprises only through the reviews they sit on.
         """
         role = getattr(user, "role", None)
         if role == Role.ADMIN:
@@ -101,6 +114,11 @@ class EnterpriseQuerySet(models.QuerySet):
             return self.filter(region__code__startswith=user.scope_prefix)
         if role == Role.ENTERPRISE and user.enterprise_id:
             return self.filter(pk=user.enterprise_id)
+        if role == Role.CONSULTANT and user.organization_id:
+            from audits.models import Audit
+
+            return self.filter(Exists(Audit.objects.filter(
+                enterprise=OuterRef("pk"), consultancy_id=user.organization_id)))
         return self.none()
 
     def smes(self):
@@ -171,3 +189,331 @@ class Enterprise(models.Model):
         if not known:
             return None
         return any(value < limit for value, limit in known)
+
+
+def _months(day: datetime.date, months: int) -> datetime.date:
+    return day + relativedelta(months=months)
+
+
+class ProvincePolicy(models.Model):
+    """A province's figures for every rule that uses one (domain.md §1, §3, §4).
+
+    The row without a province is the national default; a province's own row, when
+    there is one, replaces it. Lists keep a copy of the figures they were published
+    with, and audits store their deadlines, so a later edit changes only what is
+    published afterwards.
+    """
+
+    province = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        limit_choices_to={"level": "province"}, verbose_name=_("province"),
+        help_text=_("Empty for the national default."),
+    )
+    start_months = models.PositiveSmallIntegerField(
+        _("start the audit within (months)"), default=2)
+    report_months = models.PositiveSmallIntegerField(
+        _("submit the audit report within (months)"), default=12)
+    disclosure_months = models.PositiveSmallIntegerField(
+        _("disclose emissions within (months)"), default=1)
+    acceptance_months = models.PositiveSmallIntegerField(
+        _("apply for acceptance within (months after a passed assessment)"), default=12)
+    cycle_heavy_metal_years = models.PositiveSmallIntegerField(
+        _("audit cycle in heavy-metal industries (years)"), default=2)
+    cycle_overcapacity_years = models.PositiveSmallIntegerField(
+        _("audit cycle in over-capacity industries (years)"), default=3)
+    cycle_default_years = models.PositiveSmallIntegerField(
+        _("audit cycle otherwise (years)"), default=5)
+    heavy_metal_industries = models.JSONField(
+        _("heavy-metal industries (GB/T 4754 divisions)"), default=list, blank=True)
+    overcapacity_industries = models.JSONField(
+        _("over-capacity industries (GB/T 4754 divisions)"), default=list, blank=True)
+    assessment_pass_mark = models.DecimalField(
+        _("assessment pass mark"), max_digits=5, decimal_places=2, default=Decimal("70"))
+    acceptance_pass_mark = models.DecimalField(
+        _("acceptance pass mark"), max_digits=5, decimal_places=2, default=Decimal("70"))
+    no_low_cost_max_investment = models.DecimalField(
+        _("largest investment of a no/low-cost option (yuan)"), max_digits=14,
+        decimal_places=2, default=Decimal("100000"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("updated by"))
+
+    class Meta:
+        verbose_name = _("province policy")
+        verbose_name_plural = _("province policies")
+        constraints = [
+            # One row per province and one national default (province NULL).
+            models.UniqueConstraint(
+                Coalesce("province", Value("000000")), name="policy_one_per_province"),
+            models.CheckConstraint(
+                condition=Q(assessment_pass_mark__lte=100, acceptance_pass_mark__lte=100),
+                name="policy_pass_marks_at_most_100"),
+        ]
+
+    def __str__(self):
+        return str(self.province or _("National default"))
+
+    @classmethod
+    def for_province(cls, province_code: str) -> "ProvincePolicy":
+        """The province's own policy, or the national default (one query)."""
+        policies = cls.objects.filter(Q(province_id=province_code) | Q(province__isnull=True))
+        return sorted(policies, key=lambda p: p.province_id is None)[0]
+
+    FIGURES = (
+        "start_months", "report_months", "disclosure_months", "acceptance_months",
+        "cycle_heavy_metal_years", "cycle_overcapacity_years", "cycle_default_years",
+        "heavy_metal_industries", "overcapacity_industries", "assessment_pass_mark",
+        "acceptance_pass_mark", "no_low_cost_max_investment",
+    )
+
+    def figures(self) -> dict:
+        """The figures as plain JSON, as a published list keeps them."""
+        return {name: (str(value) if isinstance(value := getattr(self, name), Decimal)
+                       else value) for name in self.FIGURES}
+
+    def deadlines(self, published_on: datetime.date, *, exceeds_standards: bool) -> dict:
+        """Deadlines counted from publication (domain.md §1)."""
+        return {
+            "start_due": _months(published_on, self.start_months),
+            "report_due": _months(published_on, self.report_months),
+            "disclosure_due": (_months(published_on, self.disclosure_months)
+                               if exceeds_standards else None),
+        }
+
+    def acceptance_due(self, assessed_on: datetime.date) -> datetime.date:
+        return _months(assessed_on, self.acceptance_months)
+
+    def cycle_years(self, *, toxic_hazardous: bool, industry_code: str) -> int:
+        """Years to the next compulsory round: `toxic_hazardous` enterprises every 2 years
+        in heavy-metal industries, 3 in over-capacity ones; at most 5 otherwise."""
+        if toxic_hazardous and industry_code in self.heavy_metal_industries:
+            return self.cycle_heavy_metal_years
+        if toxic_hazardous and industry_code in self.overcapacity_industries:
+            return self.cycle_overcapacity_years
+        return self.cycle_default_years
+
+
+class KeyEnterpriseListQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Authorities see their province's lists, drafts included (a city proposes
+        entries to the province's draft); everyone else the published lists."""
+        role = getattr(user, "role", None)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.AUTHORITY and user.scope_prefix:
+            return self.filter(province_id=user.scope_prefix[:2] + "0000")
+        if role is None:
+            return self.none()
+        return self.published()
+
+    def published(self):
+        return self.filter(status=ListStatus.PUBLISHED)
+
+
+class KeyEnterpriseList(models.Model):
+    """A province's key-enterprise list for one year (domain.md §1)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    province = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="key_lists",
+        limit_choices_to={"level": "province"}, verbose_name=_("province"))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.DRAFT)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("published by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    policy = models.JSONField(_("policy figures at publication"), default=dict, blank=True)
+
+    objects = KeyEnterpriseListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "province_id"]
+        verbose_name = _("key-enterprise list")
+        verbose_name_plural = _("key-enterprise lists")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="one_list_per_province_year"),
+            models.CheckConstraint(
+                condition=Q(status=ListStatus.DRAFT, published_on__isnull=True)
+                | Q(status=ListStatus.PUBLISHED, published_on__isnull=False),
+                name="list_published_has_date"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ListStatus.DRAFT
+
+
+class ListEntryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Authorities: entries of enterprises in their region (a city officer touches
+        only its city's entries). Others: the published entries, as the public sees them;
+        enterprises also their own."""
+        role = getattr(user, "role", None)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.AUTHORITY and user.scope_prefix:
+            return self.filter(enterprise__region__code__startswith=user.scope_prefix)
+        if role is None:
+            return self.none()
+        return self.filter(key_list__status=ListStatus.PUBLISHED)
+
+    def active(self):
+        return self.filter(status=EntryStatus.ACTIVE)
+
+
+class ListEntry(models.Model):
+    key_list = models.ForeignKey(
+        KeyEnterpriseList, on_delete=models.CASCADE, related_name="entries",
+        verbose_name=_("list"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="list_entries",
+        verbose_name=_("enterprise"))
+    exceeds_standards = models.BooleanField(Category.EXCEEDS_STANDARDS.label, default=False)
+    toxic_hazardous = models.BooleanField(Category.TOXIC_HAZARDOUS.label, default=False)
+    energy_intensive = models.BooleanField(Category.ENERGY_INTENSIVE.label, default=False)
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("proposed by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ListEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key_list", "enterprise__region_id", "enterprise__name", "id"]
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_list", "enterprise"], condition=Q(status=EntryStatus.ACTIVE),
+                name="entry_once_per_list"),
+            models.CheckConstraint(
+                condition=Q(exceeds_standards=True) | Q(toxic_hazardous=True)
+                | Q(energy_intensive=True),
+                name="entry_has_a_category"),
+        ]
+
+    def __str__(self):
+        return f"{self.key_list} · {self.enterprise}"
+
+    @property
+    def categories(self) -> list[str]:
+        return [c.value for c in Category if getattr(self, c.value)]
+
+    @categories.setter
+    def categories(self, values) -> None:
+        for category in Category:
+            setattr(self, category.value, category.value in values)
+
+    def get_categories_display(self) -> list[str]:
+        return [str(c.label) for c in Category if getattr(self, c.value)]
+
+
+class ListAmendment(models.Model):
+    """A change to a published list, kept as its history (domain.md §1)."""
+
+    key_list = models.ForeignKey(
+        KeyEnterpriseList, on_delete=models.CASCADE, related_name="amendments",
+        verbose_name=_("list"))
+    entry = models.ForeignKey(
+        ListEntry, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("entry"))
+    action = models.CharField(_("action"), max_length=10, choices=AmendmentAction.choices)
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("by"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("list amendment")
+        verbose_name_plural = _("list amendments")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.entry.enterprise}"
+
+
+class EmissionDisclosureQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Disclosures are public once submitted; every row here is submitted."""
+        return self.all()
+
+
+class EmissionDisclosure(models.Model):
+    """The public disclosure of an `exceeds_standards` enterprise (domain.md §1)."""
+
+    entry = models.OneToOneField(
+        ListEntry, on_delete=models.PROTECT, related_name="disclosure", verbose_name=_("entry"))
+    legal_representative = models.CharField(_("legal representative"), max_length=100)
+    address = models.CharField(_("address"), max_length=300)
+    document = models.FileField(_("supporting document"), upload_to="disclosures/%Y/")
+    document_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    document_content_type = models.CharField(_("content type"), max_length=100)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    objects = EmissionDisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("emission disclosure")
+        verbose_name_plural = _("emission disclosures")
+
+    def __str__(self):
+        return str(self.entry.enterprise)
+
+
+def _ratio_over(value, limit):
+    if value is None or not limit:
+        return None
+    return max(Decimal("0"), (value / limit - 1) * 100).quantize(Decimal("0.1"))
+
+
+class DisclosedPollutant(models.Model):
+    disclosure = models.ForeignKey(
+        EmissionDisclosure, on_delete=models.CASCADE, related_name="pollutants",
+        verbose_name=_("disclosure"))
+    pollutant = models.CharField(_("pollutant"), max_length=60)
+    discharge_mode = models.CharField(
+        _("discharge mode"), max_length=12, choices=DischargeMode.choices)
+    concentration = models.DecimalField(
+        _("concentration"), max_digits=14, decimal_places=4)
+    concentration_unit = models.CharField(_("unit"), max_length=20, default="mg/L")
+    total_emitted_t = models.DecimalField(
+        _("total emitted (t/a)"), max_digits=14, decimal_places=4)
+    standard = models.CharField(_("applicable standard"), max_length=120)
+    standard_limit = models.DecimalField(
+        _("standard limit"), max_digits=14, decimal_places=4)
+    quota_t = models.DecimalField(
+        _("total-load quota (t/a)"), max_digits=14, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("disclosed pollutant")
+        verbose_name_plural = _("disclosed pollutants")
+
+    def __str__(self):
+        return self.pollutant
+
+    @property
+    def concentration_exceedance_pct(self):
+        """How far the concentration is over the standard limit, in per cent (0 if not)."""
+        return _ratio_over(self.concentration, self.standard_limit)
+
+    @property
+    def quota_exceedance_pct(self):
+        return _ratio_over(self.total_emitted_t, self.quota_t)

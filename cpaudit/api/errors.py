@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from cpaudit.errors import StateConflict
+from cpaudit.errors import RowErrors, StateConflict
 
 
 def validation_error_detail(exc: DjangoValidationError):
@@ -33,6 +33,9 @@ def exception_handler(exc, context):
         return Response(
             {"detail": exc.detail, "unmet": exc.unmet}, status=status.HTTP_409_CONFLICT
         )
+    if isinstance(exc, RowErrors):
+        set_rollback()
+        return Response({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ProtectedError | RestrictedError):
         objects = getattr(exc, "protected_objects", None) or exc.restricted_objects
         set_rollback()

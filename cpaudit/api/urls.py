@@ -8,7 +8,17 @@ from accounts.api.views import (
     TokenView,
     UserViewSet,
 )
+from enterprises.api.list_views import (
+    AmendmentViewSet,
+    DisclosureViewSet,
+    EntryViewSet,
+    KeyListViewSet,
+    PolicyViewSet,
+    PublicDisclosureViewSet,
+    PublicKeyListViewSet,
+)
 from enterprises.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
+from reporting.api.views import NotificationViewSet
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -17,6 +27,15 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("auditors", AuditorViewSet, basename="auditor")
+router.register("policies", PolicyViewSet, basename="policy")
+router.register("key-lists", KeyListViewSet, basename="key-list")
+router.register(r"key-lists/(?P<list_pk>\d+)/entries", EntryViewSet, basename="key-list-entry")
+router.register(r"key-lists/(?P<list_pk>\d+)/amendments", AmendmentViewSet,
+                basename="key-list-amendment")
+router.register("disclosures", DisclosureViewSet, basename="disclosure")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
+router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -18,7 +18,8 @@ def run_manage(*args, env=None):
 
 def production_env(**extra):
     env = {key: value for key, value in os.environ.items()
-           if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+           if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({
         "DEBUG": "0",
         "SECRET_KEY": "p7V#q2kL9w!zR4mX8nT1yB6cF3hJ5dG0sA-eU_iO+lK@vN&rW*tY",

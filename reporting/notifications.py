@@ -1,0 +1,29 @@
+"""What each kind of notification says. Texts are translated when they are shown."""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "list_published": _(
+        "%(enterprise)s is on the %(year)s key-enterprise list of %(province)s. Start the "
+        "cleaner production audit by %(start_due)s and submit the audit report by "
+        "%(report_due)s."),
+    "list_disclosure_due": _(
+        "%(enterprise)s is listed for exceeding standards: disclose its major pollutant "
+        "emissions by %(disclosure_due)s."),
+    "list_entry_added": _(
+        "%(enterprise)s was added to the %(year)s key-enterprise list of %(province)s: "
+        "%(reason)s. Start the audit by %(start_due)s."),
+    "list_entry_removed": _(
+        "%(enterprise)s was removed from the %(year)s key-enterprise list of %(province)s: "
+        "%(reason)s."),
+}
+
+
+def render(kind: str, params: dict) -> str:
+    template = MESSAGES.get(kind)
+    if template is None:
+        return kind
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)

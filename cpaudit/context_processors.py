@@ -6,7 +6,9 @@ from accounts.choices import Role
 # (url name, label, roles that see it); the dashboard is everyone's.
 NAVIGATION = [
     ("dashboard", _("Dashboard"), set(Role)),
+    ("keylist-list", _("Key-enterprise lists"), {Role.ADMIN, Role.AUTHORITY}),
     ("enterprise-list", _("Enterprises"), {Role.ADMIN, Role.AUTHORITY}),
+    ("public-keylist-list", _("Public lists"), set(Role)),
     ("api-docs", _("API"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT}),
 ]
 

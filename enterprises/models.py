@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
@@ -228,9 +229,11 @@ class ProvincePolicy(models.Model):
     overcapacity_industries = models.JSONField(
         _("over-capacity industries (GB/T 4754 divisions)"), default=list, blank=True)
     assessment_pass_mark = models.DecimalField(
-        _("assessment pass mark"), max_digits=5, decimal_places=2, default=Decimal("70"))
+        _("assessment pass mark"), max_digits=5, decimal_places=2, default=Decimal("70"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
     acceptance_pass_mark = models.DecimalField(
-        _("acceptance pass mark"), max_digits=5, decimal_places=2, default=Decimal("70"))
+        _("acceptance pass mark"), max_digits=5, decimal_places=2, default=Decimal("70"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
     no_low_cost_max_investment = models.DecimalField(
         _("largest investment of a no/low-cost option (yuan)"), max_digits=14,
         decimal_places=2, default=Decimal("100000"))

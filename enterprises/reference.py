@@ -38,3 +38,19 @@ def load_reference_data(Region, Industry) -> None:
         industries, batch_size=1000, update_conflicts=True, unique_fields=["code"],
         update_fields=["name_zh", "name_en", "level", "section"],
     )
+
+
+# GB/T 4754-2017 divisions of the national default policy. Heavy-metal industries: metal
+# ore mining (09), leather tanning (19), chemicals (26), non-ferrous smelting (32),
+# electroplating and metal products (33), lead-acid batteries (38). Over-capacity
+# industries: coal (06), cement and flat glass (30), steel (31). Editable per province.
+HEAVY_METAL_INDUSTRIES = ["09", "19", "26", "32", "33", "38"]
+OVERCAPACITY_INDUSTRIES = ["06", "30", "31"]
+
+
+def ensure_national_policy(ProvincePolicy) -> None:
+    if not ProvincePolicy.objects.filter(province__isnull=True).exists():
+        ProvincePolicy.objects.create(
+            province=None, heavy_metal_industries=HEAVY_METAL_INDUSTRIES,
+            overcapacity_industries=OVERCAPACITY_INDUSTRIES,
+        )

@@ -3,6 +3,8 @@ import pytest
 pytest.register_assert_rewrite("tests.support")
 
 from cpaudit.celery import app as celery_app  # noqa: E402
+from enterprises.models import Industry, ProvincePolicy, Region  # noqa: E402
+from enterprises.reference import ensure_national_policy, load_reference_data  # noqa: E402
 
 from .support.cast import make_cast  # noqa: E402
 from .support.matrix import parametrize_matrix  # noqa: E402
@@ -27,6 +29,20 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     celery_app.conf.task_always_eager = True
     yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Tests on a committing database (`transactional_db`: the live server, the broker
+    worker) empty every table when they end, the rows the migrations loaded included.
+    Put the reference data and the national policy back before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+            marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        if not Region.objects.exists():
+            load_reference_data(Region, Industry)
+        ensure_national_policy(ProvincePolicy)
 
 
 @pytest.fixture

@@ -47,9 +47,10 @@ class KeyListViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         # entry_count on every row, in the same query.
+        # Meta.ordering does not apply to GROUP BY queries: order explicitly.
         return KeyEnterpriseList.objects.for_user(self.request.user).annotate(
             entry_count=Count("entries", filter=Q(entries__status=EntryStatus.ACTIVE))
-        )
+        ).order_by("-year", "province_id")
 
     def perform_destroy(self, instance):
         lists.key_list_delete(actor=self.request.user, key_list=instance)

@@ -12,9 +12,6 @@ from django.test import override_settings
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from enterprises.models import Industry, Region
-from enterprises.reference import load_reference_data
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,14 +43,9 @@ def live_server(request):
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """The regions and industries the migrations loaded, back after a flush.
-
-    The live server needs committed data, so these tests use `transactional_db`,
-    which empties every table after each test (and the broker tests, which run before
-    these, leave it empty too). The loader is an idempotent upsert.
-    """
-    load_reference_data(Region, Industry)
+def _committing_database(transactional_db):
+    """The live server reads what the test wrote, so these tests commit; tests/conftest.py
+    restores the reference data such tests flush."""
 
 
 @pytest.fixture(scope="package")

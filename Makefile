@@ -34,6 +34,10 @@ worker: setup
 beat: setup
 	.venv/bin/celery -A cpaudit beat -l info
 
+# Benchmarks against the configured database (set DATABASE_URL for PostgreSQL).
+bench: migrate
+	$(PY) -m tests.bench.bench_import 5000
+
 messages: setup
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=var
 	$(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore=.venv --ignore=static/vendor

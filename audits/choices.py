@@ -28,3 +28,79 @@ BEFORE_REPORT = [
 # States before acceptance was applied for (acceptance_due applies).
 BEFORE_ACCEPTANCE = [AuditState.IMPLEMENTATION, AuditState.SUSTAINING]
 CLOSED = [AuditState.COMPLETED, AuditState.CANCELLED]
+
+
+class Aspect(models.TextChoices):
+    """The 8 sources of waste an option addresses (domain.md §2)."""
+
+    RAW_MATERIALS = "raw_materials", _("Raw materials and energy")
+    TECHNOLOGY = "technology", _("Technology and process")
+    EQUIPMENT = "equipment", _("Equipment")
+    PROCESS_CONTROL = "process_control", _("Process control")
+    PRODUCT = "product", _("Product")
+    WASTE = "waste", _("Waste")
+    MANAGEMENT = "management", _("Management")
+    EMPLOYEES = "employees", _("Employees")
+
+
+class CostClass(models.TextChoices):
+    NO_LOW = "no_low", _("No/low-cost")
+    MID_HIGH = "mid_high", _("Mid/high-cost")
+
+
+class OptionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    SCREENED_OUT = "screened_out", _("Screened out")
+    RETAINED = "retained", _("Retained")
+    FEASIBLE = "feasible", _("Feasible")
+    INFEASIBLE = "infeasible", _("Infeasible")
+    IMPLEMENTING = "implementing", _("Implementing")
+    IMPLEMENTED = "implemented", _("Implemented")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+# Statuses that end an option's life; any other one may still be abandoned.
+OPTION_CLOSED = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE, OptionStatus.IMPLEMENTED,
+                 OptionStatus.ABANDONED}
+# Moves that need a written reason.
+OPTION_NEEDS_REASON = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE,
+                       OptionStatus.ABANDONED}
+
+
+class Indicator(models.TextChoices):
+    """Benefit indicators (api.md "Audits")."""
+
+    WATER = "water_t", _("Water (t/a)")
+    ELECTRICITY = "electricity_kwh", _("Electricity (kWh/a)")
+    ENERGY = "energy_tce", _("Energy (tce/a)")
+    RAW_MATERIAL = "raw_material_t", _("Raw materials (t/a)")
+    WASTEWATER = "wastewater_t", _("Wastewater (t/a)")
+    COD = "cod_t", _("COD (t/a)")
+    AMMONIA_NITROGEN = "ammonia_nitrogen_t", _("Ammonia nitrogen (t/a)")
+    SO2 = "so2_t", _("SO₂ (t/a)")
+    NOX = "nox_t", _("NOx (t/a)")
+    PARTICULATES = "particulates_t", _("Particulates (t/a)")
+    VOCS = "vocs_t", _("VOCs (t/a)")
+    HAZARDOUS_WASTE = "hazardous_waste_t", _("Hazardous waste (t/a)")
+    SOLID_WASTE = "solid_waste_t", _("Solid waste (t/a)")
+    ECONOMIC = "economic_yuan", _("Economic benefit (yuan/a)")
+
+
+class DocumentKind(models.TextChoices):
+    AUDIT_REPORT = "audit_report", _("Audit report")
+    ACCEPTANCE_REPORT = "acceptance_report", _("Acceptance report")
+    MONITORING_REPORT = "monitoring_report", _("Monitoring report")
+    EVIDENCE = "evidence", _("Evidence")
+    DISCLOSURE = "disclosure", _("Disclosure")
+    OTHER = "other", _("Other")
+
+
+class BalanceKind(models.TextChoices):
+    MATERIAL = "material", _("Material")
+    WATER = "water", _("Water")
+    ENERGY = "energy", _("Energy")
+
+
+class FlowDirection(models.TextChoices):
+    INPUT = "in", _("Input")
+    OUTPUT = "out", _("Output")

@@ -1,11 +1,26 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from cpaudit.files import EXTENSIONS
 
-from .choices import BEFORE_ACCEPTANCE, BEFORE_REPORT, AuditState
+from .choices import (
+    BEFORE_ACCEPTANCE,
+    BEFORE_REPORT,
+    Aspect,
+    AuditState,
+    BalanceKind,
+    CostClass,
+    DocumentKind,
+    FlowDirection,
+    Indicator,
+    OptionStatus,
+)
 
 # An audit is overdue when a deadline of its current stage has passed (domain.md §1, §4):
 # (kind, the deadline field, the states in which it applies). One rule, used by the SQL
@@ -57,6 +72,9 @@ class Audit(models.Model):
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     state = models.CharField(
         _("state"), max_length=20, choices=AuditState.choices, default=AuditState.NOT_STARTED)
+    focus = models.TextField(_("audit focus"), blank=True)
+    team = models.ManyToManyField(
+        "accounts.Auditor", blank=True, related_name="audits", verbose_name=_("audit team"))
     consultancy = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
         related_name="audits", verbose_name=_("consulting firm"),
@@ -98,3 +116,244 @@ class Audit(models.Model):
     @property
     def is_overdue(self) -> bool:
         return bool(self.overdue_kinds())
+
+
+class AuditChildQuerySet(models.QuerySet):
+    """Everything that belongs to an audit is visible exactly when the audit is."""
+
+    def for_user(self, user):
+        return self.filter(audit__in=Audit.objects.for_user(user))
+
+
+class TransitionLog(models.Model):
+    """One row per change of an audit's state: who, when, from, to, why."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="transitions",
+                              verbose_name=_("audit"))
+    from_state = models.CharField(_("from"), max_length=20, choices=AuditState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=AuditState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+
+    def __str__(self):
+        return f"{self.audit_id}: {self.from_state} → {self.to_state}"
+
+
+class AuditComment(models.Model):
+    """Remarks on an audit: the authority's supervision, the parties' replies."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="comments",
+                              verbose_name=_("audit"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("author"))
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+def decimal_field(label, **kwargs):
+    return models.DecimalField(label, max_digits=18, decimal_places=4, null=True, blank=True,
+                               **kwargs)
+
+
+class Target(models.Model):
+    """A CP target (domain.md §2, phase 2): indicator, unit, baseline and goals."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="targets",
+                              verbose_name=_("audit"))
+    indicator = models.CharField(_("indicator"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=40)
+    baseline = decimal_field(_("baseline"))
+    near_term = decimal_field(_("near-term target"))
+    long_term = decimal_field(_("long-term target"))
+    achieved = decimal_field(_("achieved"))
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("CP target")
+        verbose_name_plural = _("CP targets")
+
+    def __str__(self):
+        return f"{self.indicator} ({self.unit})"
+
+
+class Balance(models.Model):
+    """The material, water or energy balance of the audit focus, as data."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="balances",
+                              verbose_name=_("audit"))
+    kind = models.CharField(_("kind"), max_length=10, choices=BalanceKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40)
+    tolerance_pct = models.DecimalField(_("tolerance (%)"), max_digits=5, decimal_places=2,
+                                        default=5)
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("balance")
+        verbose_name_plural = _("balances")
+
+    def __str__(self):
+        return self.title
+
+    def totals(self):
+        """(inputs, outputs) from the prefetched flows."""
+        flows = list(self.flows.all())
+        total = {direction: sum((f.quantity for f in flows if f.direction == direction), 0)
+                 for direction in FlowDirection.values}
+        return total[FlowDirection.INPUT], total[FlowDirection.OUTPUT]
+
+    @property
+    def closure_pct(self):
+        """(inputs − outputs) / inputs × 100; None without inputs."""
+        inputs, outputs = self.totals()
+        if not inputs:
+            return None
+        return round((inputs - outputs) / inputs * 100, 2)
+
+    @property
+    def closes(self) -> bool | None:
+        closure = self.closure_pct
+        return None if closure is None else abs(closure) <= self.tolerance_pct
+
+
+class BalanceFlow(models.Model):
+    balance = models.ForeignKey(Balance, on_delete=models.CASCADE, related_name="flows",
+                                verbose_name=_("balance"))
+    direction = models.CharField(_("direction"), max_length=3, choices=FlowDirection.choices)
+    name = models.CharField(_("name"), max_length=120)
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["direction", "id"]
+        verbose_name = _("flow")
+        verbose_name_plural = _("flows")
+
+    def __str__(self):
+        return self.name
+
+
+class Option(models.Model):
+    """A CP option (方案), the heart of the audit (domain.md §2)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="options",
+                              verbose_name=_("audit"))
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    aspect = models.CharField(_("aspect"), max_length=20, choices=Aspect.choices)
+    cost_class = models.CharField(_("cost class"), max_length=10, choices=CostClass.choices)
+    investment = models.DecimalField(_("investment (yuan)"), max_digits=16, decimal_places=2,
+                                     default=0)
+    status = models.CharField(_("status"), max_length=15, choices=OptionStatus.choices,
+                              default=OptionStatus.PROPOSED)
+    reason = models.TextField(_("reason"), blank=True)
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    annual_net_benefit = models.DecimalField(
+        _("annual net benefit (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    lifetime_years = models.PositiveSmallIntegerField(_("lifetime (years)"), null=True,
+                                                      blank=True)
+    discount_rate = models.DecimalField(_("discount rate"), max_digits=6, decimal_places=4,
+                                        null=True, blank=True)
+    # Computed from the four figures above on every save (audits/economics.py).
+    payback_years = models.DecimalField(_("payback (years)"), max_digits=10, decimal_places=2,
+                                        null=True, blank=True, editable=False)
+    npv = models.DecimalField(_("NPV (yuan)"), max_digits=18, decimal_places=2, null=True,
+                              blank=True, editable=False)
+    irr = models.DecimalField(_("IRR"), max_digits=10, decimal_places=4, null=True,
+                              blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["audit", "code"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "code"], name="option_code_per_audit"),
+            models.CheckConstraint(condition=models.Q(investment__gte=0),
+                                   name="option_investment_not_negative"),
+        ]
+        indexes = [models.Index(fields=["audit", "status"], name="option_audit_status")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class OptionBenefit(models.Model):
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="benefits",
+                               verbose_name=_("option"))
+    indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
+    expected = decimal_field(_("expected"))
+    actual = decimal_field(_("actual"))
+
+    class Meta:
+        ordering = ["option", "indicator"]
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+        constraints = [models.UniqueConstraint(fields=["option", "indicator"],
+                                               name="benefit_once_per_indicator")]
+
+    def __str__(self):
+        return self.get_indicator_display()
+
+
+def document_path(document, filename):
+    # Never the uploaded name: a random one under the audit, with the sniffed extension.
+    return f"documents/{document.audit_id}/{uuid.uuid4().hex}.{document.extension}"
+
+
+class Document(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="documents",
+                              verbose_name=_("audit"))
+    option = models.ForeignKey(Option, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="documents", verbose_name=_("option"))
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [models.Index(fields=["audit", "kind"], name="document_audit_kind")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS.get(self.content_type, "bin")

@@ -16,13 +16,23 @@ MESSAGES = {
     "list_entry_removed": _(
         "%(enterprise)s was removed from the %(year)s key-enterprise list of %(province)s: "
         "%(reason)s."),
+    "audit_moved": _(
+        "The audit of %(enterprise)s (round %(round)s) moved from “%(from)s” to “%(to)s” "
+        "(by %(actor)s)."),
 }
+# Parameters holding an audit state code, shown as the state's translated name.
+STATE_PARAMS = ("from", "to")
 
 
 def render(kind: str, params: dict) -> str:
+    from audits.choices import AuditState
+
     template = MESSAGES.get(kind)
     if template is None:
         return kind
+    params = {key: (AuditState(value).label if key in STATE_PARAMS
+                    and value in AuditState.values else value)
+              for key, value in params.items()}
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):

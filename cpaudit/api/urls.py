@@ -8,6 +8,13 @@ from accounts.api.views import (
     TokenView,
     UserViewSet,
 )
+from audits.api.views import (
+    AuditViewSet,
+    BalanceViewSet,
+    DocumentViewSet,
+    OptionViewSet,
+    TargetViewSet,
+)
 from enterprises.api.list_views import (
     AmendmentViewSet,
     DisclosureViewSet,
@@ -32,6 +39,11 @@ router.register("key-lists", KeyListViewSet, basename="key-list")
 router.register(r"key-lists/(?P<list_pk>\d+)/entries", EntryViewSet, basename="key-list-entry")
 router.register(r"key-lists/(?P<list_pk>\d+)/amendments", AmendmentViewSet,
                 basename="key-list-amendment")
+router.register("audits", AuditViewSet, basename="audit")
+router.register("targets", TargetViewSet, basename="target")
+router.register("balances", BalanceViewSet, basename="balance")
+router.register("options", OptionViewSet, basename="option")
+router.register("documents", DocumentViewSet, basename="document")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")

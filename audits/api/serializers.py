@@ -1,0 +1,218 @@
+from rest_framework import serializers
+
+from accounts.models import Auditor, Organization
+from audits import services
+from audits.choices import FlowDirection, Indicator
+from audits.models import (
+    Audit,
+    AuditComment,
+    Balance,
+    BalanceFlow,
+    Document,
+    Option,
+    OptionBenefit,
+    Target,
+    TransitionLog,
+)
+from cpaudit.api.fields import ScopedPrimaryKeyRelatedField
+
+
+def actor(serializer):
+    return serializer.context["request"].user
+
+
+class AuditSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    consultancy = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind="consultancy"), allow_null=True,
+        required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=Auditor.objects.all(), many=True,
+                                              required=False)
+    year = serializers.IntegerField(source="list_entry.key_list.year", read_only=True,
+                                    allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Audit
+        fields = ["id", "enterprise", "enterprise_name", "list_entry", "year", "round", "state",
+                  "consultancy", "team", "focus", "started_on", "start_due", "report_due",
+                  "disclosure_due", "acceptance_due", "next_round_due", "is_overdue", "overdue"]
+        read_only_fields = ["enterprise", "list_entry", "round", "state", "started_on",
+                            "start_due", "report_due", "disclosure_due", "acceptance_due",
+                            "next_round_due"]
+
+    def get_overdue(self, audit) -> list[str]:
+        return audit.overdue_kinds()
+
+    def update(self, instance, validated_data):
+        return services.audit_update(actor=actor(self), audit=instance, **validated_data)
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    allowed = serializers.BooleanField()
+    unmet = serializers.ListField(child=serializers.CharField())
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    # "from" is a Python keyword: declared through get_fields.
+    to = serializers.CharField(source="to_state")
+    actor = serializers.CharField(source="actor.username")
+
+    class Meta:
+        model = TransitionLog
+        fields = ["to", "actor", "at", "comment"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(source="from_state")
+        return {"from": fields.pop("from"), **fields}
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    author_role = serializers.CharField(source="author.role", read_only=True)
+
+    class Meta:
+        model = AuditComment
+        fields = ["id", "author", "author_role", "text", "created_at"]
+
+
+class AuditChildSerializer(serializers.ModelSerializer):
+    """Children of an audit: `audit` must be one the caller can see."""
+
+    audit = ScopedPrimaryKeyRelatedField(queryset=Audit.objects.all())
+
+    def validate_audit(self, audit):
+        if self.instance is not None and audit.pk != self.instance.audit_id:
+            raise serializers.ValidationError("An object does not move to another audit.")
+        return audit
+
+
+class TargetSerializer(AuditChildSerializer):
+    class Meta:
+        model = Target
+        fields = ["id", "audit", "indicator", "unit", "baseline", "near_term", "long_term",
+                  "achieved"]
+
+    def create(self, data):
+        return services.target_save(actor=actor(self), **data)
+
+    def update(self, instance, data):
+        return services.target_save(actor=actor(self), target=instance,
+                                    **{"audit": instance.audit} | data)
+
+
+class FlowSerializer(serializers.ModelSerializer):
+    direction = serializers.ChoiceField(choices=FlowDirection.choices)
+
+    class Meta:
+        model = BalanceFlow
+        fields = ["direction", "name", "quantity"]
+
+
+class BalanceSerializer(AuditChildSerializer):
+    flows = FlowSerializer(many=True, required=False)
+    inputs = serializers.SerializerMethodField()
+    outputs = serializers.SerializerMethodField()
+    closure_pct = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True,
+                                           allow_null=True)
+    closes = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Balance
+        fields = ["id", "audit", "kind", "title", "unit", "tolerance_pct", "flows", "inputs",
+                  "outputs", "closure_pct", "closes"]
+
+    def get_inputs(self, balance) -> str:
+        return str(balance.totals()[0])
+
+    def get_outputs(self, balance) -> str:
+        return str(balance.totals()[1])
+
+    def create(self, data):
+        return services.balance_save(actor=actor(self), **data)
+
+    def update(self, instance, data):
+        return services.balance_save(actor=actor(self), balance=instance,
+                                     **{"audit": instance.audit} | data)
+
+
+class BenefitSerializer(serializers.ModelSerializer):
+    indicator = serializers.ChoiceField(choices=Indicator.choices)
+
+    class Meta:
+        model = OptionBenefit
+        fields = ["indicator", "expected", "actual"]
+
+
+class OptionSerializer(AuditChildSerializer):
+    benefits = BenefitSerializer(many=True, required=False)
+    warnings = serializers.SerializerMethodField()
+    next_statuses = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Option
+        fields = ["id", "audit", "code", "title", "description", "aspect", "cost_class",
+                  "investment", "status", "reason", "implemented_on", "annual_net_benefit",
+                  "lifetime_years", "discount_rate", "payback_years", "npv", "irr",
+                  "benefits", "warnings", "next_statuses"]
+        read_only_fields = ["payback_years", "npv", "irr"]
+        validators = []  # code uniqueness per audit is checked by the model's full_clean
+
+    def get_warnings(self, option) -> list[str]:
+        thresholds = self.context.setdefault("thresholds", {})
+        province = option.audit.enterprise.region_id[:2]
+        if province not in thresholds:
+            thresholds[province] = services.option_threshold(option)
+        return services.cost_class_warnings(option, thresholds[province])
+
+    def get_next_statuses(self, option) -> list[str]:
+        return sorted(services.next_statuses(option))
+
+    def create(self, data):
+        return services.option_save(actor=actor(self), **data)
+
+    def update(self, instance, data):
+        return services.option_save(actor=actor(self), option=instance,
+                                    **{"audit": instance.audit} | data)
+
+
+class OptionBulkSerializer(serializers.Serializer):
+    audit = ScopedPrimaryKeyRelatedField(queryset=Audit.objects.all())
+    options = serializers.ListField(child=serializers.DictField(), required=False)
+    text = serializers.CharField(required=False, help_text=(
+        "Rows pasted from a spreadsheet: code, title, aspect, cost_class, investment, "
+        "description (tab- or comma-separated)"))
+
+    def validate(self, attrs):
+        if not attrs.get("options") and not attrs.get("text"):
+            raise serializers.ValidationError({"options": "Give `options` or `text`."})
+        return attrs
+
+
+class DocumentSerializer(AuditChildSerializer):
+    option = ScopedPrimaryKeyRelatedField(queryset=Option.objects.all(), required=False,
+                                          allow_null=True)
+    file = serializers.FileField(write_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "audit", "kind", "option", "title", "file", "original_name", "sha256",
+                  "size", "content_type", "uploaded_by", "uploaded_at", "download_url"]
+        read_only_fields = ["original_name", "sha256", "size", "content_type", "uploaded_at"]
+        extra_kwargs = {"title": {"required": False}}
+
+    def get_download_url(self, document) -> str:
+        return f"/api/v1/documents/{document.pk}/download/"
+
+    def create(self, data):
+        return services.document_upload(actor=actor(self), **data)

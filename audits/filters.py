@@ -1,0 +1,22 @@
+import django_filters
+from django.utils import timezone
+
+from .choices import AuditState
+from .models import Audit, overdue_q
+
+
+class AuditFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=AuditState.choices)
+    region = django_filters.CharFilter(field_name="enterprise__region__code",
+                                       lookup_expr="startswith", label="Region code prefix")
+    industry = django_filters.CharFilter(field_name="enterprise__industry_id")
+    year = django_filters.NumberFilter(field_name="list_entry__key_list__year")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = Audit
+        fields = ["enterprise", "state", "region", "industry", "consultancy", "year", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        condition = overdue_q(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)

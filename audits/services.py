@@ -1,0 +1,310 @@
+"""Writes to an audit's content: engagement, team, focus, targets, balances, options,
+documents, comments (domain.md §2). State changes are in workflow.py."""
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.choices import OrganizationKind, Role
+from cpaudit.errors import RowErrors, StateConflict
+from cpaudit.files import check_upload
+from enterprises.models import ProvincePolicy
+
+from .choices import OPTION_CLOSED, OPTION_NEEDS_REASON, Aspect, CostClass, OptionStatus
+from .choices import AuditState as S
+from .economics import option_economics
+from .models import (
+    Audit,
+    AuditComment,
+    Balance,
+    BalanceFlow,
+    Document,
+    Option,
+    OptionBenefit,
+    Target,
+)
+from .workflow import can_work_on, require_worker
+
+# While a review looks at the audit, or once it is closed, its content stays as it is.
+FROZEN = {S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE, S.COMPLETED, S.CANCELLED}
+
+
+def require_editable(actor, audit: Audit) -> None:
+    require_worker(actor, audit)
+    if audit.state in FROZEN:
+        raise StateConflict(
+            _("The audit cannot be changed now."),
+            unmet=[_("The audit is “%(state)s”.") % {"state": S(audit.state).label}])
+
+
+@transaction.atomic
+def audit_update(*, actor, audit: Audit, **fields) -> Audit:
+    """The enterprise engages (or changes) its consulting firm; the workers set the
+    team and the focus."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    require_editable(actor, audit)
+    if "consultancy" in fields:
+        consultancy = fields.pop("consultancy")
+        if actor.role not in (Role.ENTERPRISE, Role.ADMIN):
+            raise PermissionDenied(_("The enterprise engages its consulting firm."))
+        if consultancy is not None and consultancy.kind != OrganizationKind.CONSULTANCY:
+            raise ValidationError({"consultancy": _("Choose a consulting firm.")})
+        audit.consultancy = consultancy
+    if "focus" in fields:
+        audit.focus = fields.pop("focus")
+    team = fields.pop("team", None)
+    if fields:
+        raise ValueError(sorted(fields))
+    audit.save()
+    if team is not None:
+        foreign = [a.name for a in team
+                   if audit.consultancy_id and a.organization_id != audit.consultancy_id]
+        if foreign:
+            raise ValidationError({"team": _("Not auditors of the engaged firm: %(names)s.")
+                                   % {"names": ", ".join(foreign)}})
+        audit.team.set(team)
+    return audit
+
+
+def _audit_for_write(actor, audit: Audit) -> Audit:
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    require_editable(actor, audit)
+    return audit
+
+
+@transaction.atomic
+def target_save(*, actor, audit: Audit, target: Target | None = None, **fields) -> Target:
+    _audit_for_write(actor, audit)
+    target = target or Target(audit=audit)
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, actor, target: Target) -> None:
+    _audit_for_write(actor, target.audit)
+    target.delete()
+
+
+@transaction.atomic
+def balance_save(*, actor, audit: Audit, balance: Balance | None = None, flows=None,
+                 **fields) -> Balance:
+    """A balance with its flows (replaced as a whole when given)."""
+    _audit_for_write(actor, audit)
+    balance = balance or Balance(audit=audit)
+    for name, value in fields.items():
+        setattr(balance, name, value)
+    balance.full_clean()
+    balance.save()
+    if flows is not None:
+        balance.flows.all().delete()
+        rows = [BalanceFlow(balance=balance, **flow) for flow in flows]
+        for row in rows:
+            row.full_clean(exclude=["balance"])
+        BalanceFlow.objects.bulk_create(rows)
+    return balance
+
+
+@transaction.atomic
+def balance_delete(*, actor, balance: Balance) -> None:
+    _audit_for_write(actor, balance.audit)
+    balance.delete()
+
+
+# The status chain of domain.md §2; any open option may also be abandoned.
+OPTION_MOVES = {
+    OptionStatus.PROPOSED: {OptionStatus.SCREENED_OUT, OptionStatus.RETAINED},
+    OptionStatus.FEASIBLE: {OptionStatus.IMPLEMENTING},
+    OptionStatus.IMPLEMENTING: {OptionStatus.IMPLEMENTED},
+}
+
+
+def next_statuses(option: Option) -> set[str]:
+    if option.status == OptionStatus.RETAINED:
+        moves = ({OptionStatus.IMPLEMENTING} if option.cost_class == CostClass.NO_LOW
+                 else {OptionStatus.FEASIBLE, OptionStatus.INFEASIBLE})
+    else:
+        moves = set(OPTION_MOVES.get(option.status, set()))
+    if option.status not in OPTION_CLOSED:
+        moves.add(OptionStatus.ABANDONED)
+    return moves
+
+
+def cost_class_warnings(option: Option, threshold: Decimal) -> list[str]:
+    """The cost class should agree with the province's investment threshold."""
+    if option.cost_class == CostClass.NO_LOW and option.investment > threshold:
+        return [_("Investment above %(limit)s yuan, the province's limit for a no/low-cost "
+                  "option.") % {"limit": f"{threshold:,.0f}"}]
+    if option.cost_class == CostClass.MID_HIGH and option.investment <= threshold:
+        return [_("Investment within %(limit)s yuan: this looks like a no/low-cost option.")
+                % {"limit": f"{threshold:,.0f}"}]
+    return []
+
+
+def option_threshold(option: Option) -> Decimal:
+    code = option.audit.enterprise.region_id[:2] + "0000"
+    return ProvincePolicy.for_province(code).no_low_cost_max_investment
+
+
+def _apply_option(option: Option, fields: dict) -> None:
+    status = fields.pop("status", None)
+    for name, value in fields.items():
+        setattr(option, name, value)
+    if status is not None and status != option.status:
+        if status not in next_statuses(option):
+            raise ValidationError({"status": _(
+                "An option that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": OptionStatus(option.status).label,
+                   "to": OptionStatus(status).label if status in OptionStatus.values
+                   else status}})
+        if status in OPTION_NEEDS_REASON and not option.reason.strip():
+            raise ValidationError({"reason": _("Give the reason.")})
+        option.status = status
+    economics = option_economics(
+        investment=option.investment, annual_net_benefit=option.annual_net_benefit,
+        lifetime_years=option.lifetime_years, discount_rate=option.discount_rate)
+    for name, value in economics.items():
+        setattr(option, name, value)
+
+
+def _save_benefits(option: Option, benefits) -> None:
+    if benefits is None:
+        return
+    indicators = [b["indicator"] for b in benefits]
+    if len(indicators) != len(set(indicators)):
+        raise ValidationError({"benefits": _("Each indicator once per option.")})
+    option.benefits.exclude(indicator__in=indicators).delete()
+    for benefit in benefits:
+        OptionBenefit.objects.update_or_create(
+            option=option, indicator=benefit["indicator"],
+            defaults={"expected": benefit.get("expected"), "actual": benefit.get("actual")})
+
+
+@transaction.atomic
+def option_save(*, actor, audit: Audit, option: Option | None = None, benefits=None,
+                **fields) -> Option:
+    """Create or change an option. Status moves only along the chain of domain.md §2;
+    payback, NPV and IRR are recomputed (audits/economics.py)."""
+    _audit_for_write(actor, audit)
+    if option is None:
+        option = Option(audit=audit)
+        if fields.get("status", OptionStatus.PROPOSED) != OptionStatus.PROPOSED:
+            raise ValidationError({"status": _("A new option starts as proposed.")})
+        fields.pop("status", None)
+    else:
+        option = Option.objects.select_for_update().get(pk=option.pk)
+    _apply_option(option, fields)
+    option.full_clean()
+    option.save()
+    _save_benefits(option, benefits)
+    return option
+
+
+@transaction.atomic
+def option_delete(*, actor, option: Option) -> None:
+    _audit_for_write(actor, option.audit)
+    if option.status != OptionStatus.PROPOSED:
+        raise StateConflict(_("Only a proposed option is deleted; abandon it instead."),
+                            unmet=[_("The option is “%(status)s”.")
+                                   % {"status": OptionStatus(option.status).label}])
+    option.delete()
+
+
+BULK_COLUMNS = ["code", "title", "aspect", "cost_class", "investment", "description"]
+
+
+def parse_option_text(text: str) -> list[dict]:
+    """Rows pasted from a spreadsheet (tab-separated) or CSV, with or without the
+    heading row `code, title, aspect, cost_class, investment, description`."""
+    dialect = "excel-tab" if "\t" in text else "excel"
+    rows = [row for row in csv.reader(io.StringIO(text.strip()), dialect=dialect) if any(row)]
+    if rows and [cell.strip().lower() for cell in rows[0][:2]] == BULK_COLUMNS[:2]:
+        rows = rows[1:]
+    return [dict(zip(BULK_COLUMNS, [cell.strip() for cell in row], strict=False))
+            for row in rows]
+
+
+@transaction.atomic
+def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option]:
+    """Many options at once (pasted or imported): all rows valid, or none saved."""
+    _audit_for_write(actor, audit)
+    existing = set(audit.options.values_list("code", flat=True))
+    errors, options, seen = [], [], {}
+    for number, row in enumerate(rows, start=1):
+        def error(field, message, number=number):
+            errors.append({"row": number, "field": field, "message": str(message)})
+
+        code = (row.get("code") or "").strip()
+        if not code:
+            error("code", _("The code is missing."))
+        elif code in existing or code in seen:
+            error("code", _("The code %(code)s is already used.") % {"code": code})
+        seen[code] = number
+        if not (row.get("title") or "").strip():
+            error("title", _("The title is missing."))
+        if row.get("aspect") not in Aspect.values:
+            error("aspect", _("Unknown aspect “%(value)s”.") % {"value": row.get("aspect")})
+        if row.get("cost_class") not in CostClass.values:
+            error("cost_class", _("Unknown cost class “%(value)s”.")
+                  % {"value": row.get("cost_class")})
+        try:
+            investment = Decimal(str(row.get("investment") or "0").replace(",", ""))
+            if investment < 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            error("investment", _("Not an amount: “%(value)s”.") % {"value":
+                                                                   row.get("investment")})
+            investment = Decimal(0)
+        options.append(Option(audit=audit, code=code, title=(row.get("title") or "").strip(),
+                              aspect=row.get("aspect") or "", investment=investment,
+                              cost_class=row.get("cost_class") or "",
+                              description=(row.get("description") or "").strip()))
+    if not rows:
+        errors.append({"row": 0, "field": "rows", "message": _("No options given.")})
+    if errors:
+        raise RowErrors(errors)
+    return Option.objects.bulk_create(options)
+
+
+@transaction.atomic
+def document_upload(*, actor, audit: Audit, kind: str, title: str, file,
+                    option: Option | None = None) -> Document:
+    """Store a document by its content type (PDF, PNG, JPEG, XLSX, DOCX), with its
+    SHA-256, outside any public URL."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    require_worker(actor, audit)
+    if audit.state in {S.COMPLETED, S.CANCELLED}:
+        raise StateConflict(_("The audit is closed."), unmet=[_("The audit is closed.")])
+    if option is not None and option.audit_id != audit.pk:
+        raise ValidationError({"option": _("The option belongs to another audit.")})
+    content_type, sha256 = check_upload(file)
+    document = Document(audit=audit, option=option, kind=kind, title=title or file.name,
+                        original_name=file.name[:255], sha256=sha256, size=file.size,
+                        content_type=content_type, uploaded_by=actor)
+    document.file = file
+    document.full_clean(exclude=["file"])
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor, document: Document) -> None:
+    _audit_for_write(actor, document.audit)
+    document.file.delete(save=False)
+    document.delete()
+
+
+def comment_add(*, actor, audit: Audit, text: str) -> AuditComment:
+    """Authorities in scope comment on the audits they supervise; the parties reply."""
+    if not (actor.role in (Role.ADMIN, Role.AUTHORITY) or can_work_on(actor, audit)):
+        raise PermissionDenied(_("You may not comment on this audit."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write a comment.")})
+    return AuditComment.objects.create(audit=audit, author=actor, text=text.strip())

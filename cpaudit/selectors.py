@@ -31,6 +31,59 @@ def dashboard_context(user) -> dict:
             "today": today,
         }
     if user.role == Role.ENTERPRISE:
+        from enterprises.models import ListEntry
+
+        today = timezone.localdate()
+        # Each entry on a published list, with its list, province, audit and disclosure:
+        # one query, whatever the number of lists.
+        entries = (ListEntry.objects.for_user(user).active()
+                   .filter(enterprise_id=user.enterprise_id)
+                   .select_related("key_list__province", "audit", "disclosure")
+                   .order_by("-key_list__year", "key_list__province_id", "id"))
+        listings = []
+        for entry in entries:
+            audit = getattr(entry, "audit", None)
+            disclosure = getattr(entry, "disclosure", None)
+            listings.append({
+                "entry": entry, "audit": audit, "disclosure": disclosure,
+                "timeline": enterprise_timeline(audit, disclosed=disclosure is not None,
+                                                today=today) if audit else [],
+            })
         return {"enterprise": Enterprise.objects.select_related("region", "industry")
-                .get(pk=user.enterprise_id)}
+                .get(pk=user.enterprise_id), "listings": listings, "today": today}
     return {}
+
+
+def enterprise_timeline(audit, *, disclosed: bool, today) -> list[dict]:
+    """The enterprise dashboard's deadlines by date (design.md "Web UI"): each `done`,
+    `overdue` (by the same rule as `Audit.overdue_kinds`), `next` (the first one still
+    ahead) or `open`."""
+    from django.utils.translation import gettext as _
+
+    from audits.choices import BEFORE_REPORT, AuditState
+
+    state = audit.state
+    cancelled = state == AuditState.CANCELLED
+    overdue = set(audit.overdue_kinds(today))
+    if audit.disclosure_due and not disclosed and not cancelled and audit.disclosure_due < today:
+        overdue.add("disclosure")
+    deadlines = [
+        ("start", _("Start the audit"), audit.start_due,
+         state != AuditState.NOT_STARTED and not cancelled),
+        ("disclosure", _("Disclose the major pollutant emissions"), audit.disclosure_due,
+         disclosed),
+        ("report", _("Submit the audit report"), audit.report_due,
+         state not in BEFORE_REPORT and not cancelled),
+        ("acceptance", _("Apply for acceptance"), audit.acceptance_due,
+         state in (AuditState.UNDER_ACCEPTANCE, AuditState.COMPLETED)),
+    ]
+    timeline = []
+    for kind, label, due, done in sorted(
+            (d for d in deadlines if d[2]), key=lambda d: d[2]):
+        status = "done" if done else "overdue" if kind in overdue else "open"
+        timeline.append({"kind": kind, "label": label, "due": due, "status": status})
+    if not cancelled:
+        ahead = [item for item in timeline if item["status"] == "open"]
+        if ahead:
+            ahead[0]["status"] = "next"
+    return timeline

@@ -15,7 +15,8 @@ urlpatterns = [
     path("notifications/", include("reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("cpaudit.api.urls")),
+    # Namespaced: the router's names (enterprise-list, …) must not shadow the pages'.
+    path("api/v1/", include(("cpaudit.api.urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

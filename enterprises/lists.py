@@ -19,6 +19,7 @@ from audits.models import Audit, overdue_q
 from cpaudit.errors import StateConflict
 from cpaudit.files import check_upload
 from cpaudit.services import require_role
+from reporting.notifications import bilingual
 from reporting.services import notify
 
 from .choices import AmendmentAction, Category, EntryStatus, ListStatus
@@ -67,6 +68,13 @@ def _check_enterprise(actor, key_list, enterprise: Enterprise) -> None:
         raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
 
 
+def _check_entry(actor, key_list, entry: ListEntry) -> None:
+    if entry.key_list_id != key_list.pk:
+        raise ValidationError({"entry": _("The entry belongs to another list.")})
+    if not actor.in_scope(entry.enterprise.region_id):
+        raise PermissionDenied(_("This entry is outside your jurisdiction."))
+
+
 @transaction.atomic
 def key_list_create(*, actor, province, year: int, title: str = "") -> KeyEnterpriseList:
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
@@ -77,8 +85,9 @@ def key_list_create(*, actor, province, year: int, title: str = "") -> KeyEnterp
         raise ValidationError({"region": _("A key-enterprise list belongs to a province.")})
     key_list = KeyEnterpriseList(
         province=province, year=year, created_by=actor,
-        title=title or _("%(year)s key enterprises for compulsory cleaner production audit, "
-                         "%(province)s") % {"year": year, "province": province.name},
+        # Lists are official documents: the default title is the usual Chinese one,
+        # whatever the language of the officer's screen.
+        title=title or f"{province.name_zh}{year}年清洁生产审核重点企业名单",
     )
     key_list.full_clean()
     key_list.save()
@@ -113,6 +122,8 @@ def entry_save(*, actor, key_list: KeyEnterpriseList, enterprise: Enterprise, ca
     key_list = KeyEnterpriseList.objects.select_for_update().get(pk=key_list.pk)
     _require_draft(key_list)
     _check_enterprise(actor, key_list, enterprise)
+    if entry is not None:
+        _check_entry(actor, key_list, entry)
     categories = clean_categories(categories)
     duplicate = ListEntry.objects.active().filter(key_list=key_list, enterprise=enterprise)
     if entry is not None:
@@ -131,7 +142,9 @@ def entry_save(*, actor, key_list: KeyEnterpriseList, enterprise: Enterprise, ca
 @transaction.atomic
 def entry_delete(*, actor, entry: ListEntry) -> None:
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
-    _require_draft(KeyEnterpriseList.objects.select_for_update().get(pk=entry.key_list_id))
+    key_list = KeyEnterpriseList.objects.select_for_update().get(pk=entry.key_list_id)
+    _require_draft(key_list)
+    _check_entry(actor, key_list, entry)
     entry.delete()
 
 
@@ -165,7 +178,7 @@ def _notify_listed(key_list, audits, kind: str, extra: dict | None = None) -> No
             continue
         params = {
             "enterprise": audit.list_entry.enterprise.name, "year": key_list.year,
-            "province": key_list.province.name_zh,
+            "province": bilingual(key_list.province.name_zh, key_list.province.name_en),
             "start_due": audit.start_due.isoformat(), "report_due": audit.report_due.isoformat(),
             **(extra or {}),
         }
@@ -274,7 +287,8 @@ def amendment_remove(*, actor, entry: ListEntry, reason: str) -> ListAmendment:
         recipients=User.objects.filter(enterprise=entry.enterprise, is_active=True),
         kind="list_entry_removed",
         params={"enterprise": entry.enterprise.name, "year": key_list.year,
-                "province": key_list.province.name_zh, "reason": reason},
+                "province": bilingual(key_list.province.name_zh, key_list.province.name_en),
+                "reason": reason},
         url=reverse("dashboard"),
     )
     return amendment
@@ -333,6 +347,9 @@ def disclosure_submit(*, actor, entry: ListEntry, legal_representative: str, add
     if not pollutants:
         raise ValidationError({"pollutants": _("Disclose at least one major pollutant.")})
     content_type, sha256 = check_upload(document, field="document")
+    rows = [DisclosedPollutant(**row) for row in pollutants]
+    for row in rows:  # before anything (the file) is written
+        row.full_clean(exclude=["disclosure"])
     disclosure = EmissionDisclosure(
         entry=entry, legal_representative=legal_representative, address=address,
         document=document, document_sha256=sha256, document_content_type=content_type,
@@ -340,9 +357,8 @@ def disclosure_submit(*, actor, entry: ListEntry, legal_representative: str, add
     )
     disclosure.full_clean()
     disclosure.save()
-    rows = [DisclosedPollutant(disclosure=disclosure, **row) for row in pollutants]
     for row in rows:
-        row.full_clean(exclude=["disclosure"])
+        row.disclosure = disclosure
     DisclosedPollutant.objects.bulk_create(rows)
     return disclosure
 

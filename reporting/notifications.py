@@ -1,5 +1,6 @@
 """What each kind of notification says. Texts are translated when they are shown."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
@@ -24,15 +25,26 @@ MESSAGES = {
 STATE_PARAMS = ("from", "to")
 
 
-def render(kind: str, params: dict) -> str:
+def bilingual(zh: str, en: str) -> dict:
+    """A parameter shown in the reader's language (e.g. a region's two names)."""
+    return {"zh": zh, "en": en or zh}
+
+
+def _localize(key, value):
     from audits.choices import AuditState
 
+    if isinstance(value, dict) and {"zh", "en"} <= set(value):
+        return value["zh"] if (get_language() or "").startswith("zh") else value["en"]
+    if key in STATE_PARAMS and value in AuditState.values:
+        return AuditState(value).label
+    return value
+
+
+def render(kind: str, params: dict) -> str:
     template = MESSAGES.get(kind)
     if template is None:
         return kind
-    params = {key: (AuditState(value).label if key in STATE_PARAMS
-                    and value in AuditState.values else value)
-              for key, value in params.items()}
+    params = {key: _localize(key, value) for key, value in params.items()}
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.notification_list, name="notification-list"),
+    path("read/", views.notification_read, name="notification-read"),
 ]

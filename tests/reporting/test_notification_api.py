@@ -44,3 +44,20 @@ def test_notification_list_query_count_is_constant(cast):
             notify(recipients=[user], kind="list_entry_removed", params={})
 
     assert_constant_queries(lambda: client.get(URL), grow)
+
+
+def test_notification_mail_is_sent_once_even_when_the_task_runs_again(cast):
+    from django.core import mail
+
+    from reporting.tasks import send_notification_emails
+
+    user = cast.user("enterprise_user")
+    notes = notify(recipients=[user], kind="list_entry_removed",
+                   params={"enterprise": "Jinling", "year": 2026, "reason": "closed",
+                           "province": {"zh": "江苏省", "en": "Jiangsu"}})
+    ids = [n.pk for n in notes]
+    assert send_notification_emails(ids) == 1
+    assert send_notification_emails(ids) == 0
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "江苏省" in body and "Jiangsu" in body  # Chinese and English, each its own name

@@ -10,8 +10,13 @@ from django.utils import timezone
 
 from accounts.choices import AuditorLevel, OrganizationKind, Role
 from accounts.models import Auditor, Organization, User
+from audits.choices import AuditState
+from audits.models import Audit
+from audits.services import audit_update
+from audits.workflow import audit_transition
+from enterprises import lists
 from enterprises.credit_code import make_credit_code
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, KeyEnterpriseList, Region
 
 DEMO_PASSWORD = "cpaudit-demo"
 
@@ -88,10 +93,34 @@ class Command(BaseCommand):
             user.is_superuser = role == Role.ADMIN
             user.set_password(DEMO_PASSWORD)
             user.save()
+        self.key_list(enterprises)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(ENTERPRISES)} enterprises; logins "
             + ", ".join(u[0] for u in USERS) + f" with password {DEMO_PASSWORD!r}."
         ))
+
+    def key_list(self, enterprises):
+        """Jiangsu's published 2026 list with eight of the enterprises; the first one's
+        audit engaged with the firm and started."""
+        if KeyEnterpriseList.objects.filter(province_id="320000", year=2026).exists():
+            return
+        officer = User.objects.get(username="authority")
+        key_list = lists.key_list_create(
+            actor=officer, province=Region.objects.get(code="320000"), year=2026)
+        categories = [["exceeds_standards"], ["toxic_hazardous"], ["energy_intensive"],
+                      ["exceeds_standards", "toxic_hazardous"]]
+        for number, enterprise in enumerate(enterprises[:8]):
+            lists.entry_save(actor=officer, key_list=key_list, enterprise=enterprise,
+                             categories=categories[number % 4],
+                             reason="2025 年监督性监测超标或使用有毒有害原料")
+        lists.key_list_publish(actor=officer, key_list=key_list,
+                               published_on=datetime.date(2026, 3, 1))
+        audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprises[0])
+        audit = audit_update(actor=User.objects.get(username="enterprise"), audit=audit,
+                     consultancy=Organization.objects.get(kind=OrganizationKind.CONSULTANCY))
+        audit_transition(audit=audit, to=AuditState.PLANNING,
+                         actor=User.objects.get(username="consultant"),
+                         comment="签订咨询合同，启动审核")
 
     def org(self, name, kind, region, credit_code=""):
         org, _ = Organization.objects.update_or_create(

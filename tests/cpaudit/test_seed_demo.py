@@ -1,0 +1,28 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from audits.models import Audit
+from enterprises.models import Enterprise, KeyEnterpriseList
+from tests.support.matrix import api_client
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (User.objects.count(), Enterprise.objects.count(), KeyEnterpriseList.objects.count(),
+            Audit.objects.count())
+
+
+def test_seed_demo_is_idempotent_and_every_login_works(client):
+    call_command("seed_demo", stdout=StringIO())
+    first = counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == first == (6, 10, 1, 8)
+    for username in ("admin", "authority", "nanjing", "consultant", "enterprise", "expert"):
+        assert client.login(username=username, password="cpaudit-demo"), username
+    started = Audit.objects.get(state="planning")
+    consultant = User.objects.get(username="consultant")
+    assert api_client(consultant).get(f"/api/v1/audits/{started.pk}/").status_code == 200

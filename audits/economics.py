@@ -17,7 +17,10 @@ def payback_years(investment: float, annual_net_benefit: float) -> float | None:
 def npv(rate: float, investment: float, annual_net_benefit: float, years: int) -> float:
     if rate == 0:
         return annual_net_benefit * years - investment
-    annuity = (1 - (1 + rate) ** -years) / rate
+    try:
+        annuity = (1 - (1 + rate) ** -years) / rate
+    except OverflowError:  # a rate near -100 % over many years: the NPV is huge
+        return float("inf")
     return annual_net_benefit * annuity - investment
 
 

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -273,8 +274,9 @@ class Option(models.Model):
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
     annual_net_benefit = models.DecimalField(
         _("annual net benefit (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
-    lifetime_years = models.PositiveSmallIntegerField(_("lifetime (years)"), null=True,
-                                                      blank=True)
+    lifetime_years = models.PositiveSmallIntegerField(
+        _("lifetime (years)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)])
     discount_rate = models.DecimalField(_("discount rate"), max_digits=6, decimal_places=4,
                                         null=True, blank=True)
     # Computed from the four figures above on every save (audits/economics.py).

@@ -53,6 +53,9 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
             raise PermissionDenied(_("The enterprise engages its consulting firm."))
         if consultancy is not None and consultancy.kind != OrganizationKind.CONSULTANCY:
             raise ValidationError({"consultancy": _("Choose a consulting firm.")})
+        if consultancy != audit.consultancy:
+            # The old firm's auditors leave with it (domain.md §6: the engaged firm's team).
+            fields.setdefault("team", [])
         audit.consultancy = consultancy
     if "focus" in fields:
         audit.focus = fields.pop("focus")
@@ -155,6 +158,12 @@ def option_threshold(option: Option) -> Decimal:
 
 def _apply_option(option: Option, fields: dict) -> None:
     status = fields.pop("status", None)
+    cost_class = fields.get("cost_class")
+    if (option.pk and cost_class and cost_class != option.cost_class
+            and option.status != OptionStatus.PROPOSED):
+        # Re-classing a screened option would let it skip its own guards.
+        raise ValidationError({"cost_class": _(
+            "The cost class is fixed once the option is screened.")})
     for name, value in fields.items():
         setattr(option, name, value)
     if status is not None and status != option.status:
@@ -201,6 +210,9 @@ def option_save(*, actor, audit: Audit, option: Option | None = None, benefits=N
     else:
         option = Option.objects.select_for_update().get(pk=option.pk)
     _apply_option(option, fields)
+    if audit.options.filter(code=option.code).exclude(pk=option.pk).exists():
+        raise ValidationError({"code": _("The code %(code)s is already used in this audit.")
+                               % {"code": option.code}})
     option.full_clean()
     option.save()
     _save_benefits(option, benefits)
@@ -237,11 +249,12 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
     _audit_for_write(actor, audit)
     existing = set(audit.options.values_list("code", flat=True))
     errors, options, seen = [], [], {}
-    for number, row in enumerate(rows, start=1):
+    for number, raw in enumerate(rows, start=1):
         def error(field, message, number=number):
             errors.append({"row": number, "field": field, "message": str(message)})
 
-        code = (row.get("code") or "").strip()
+        row = {key: "" if value is None else str(value).strip() for key, value in raw.items()}
+        code = row.get("code", "")
         if not code:
             error("code", _("The code is missing."))
         elif code in existing or code in seen:
@@ -262,10 +275,19 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
             error("investment", _("Not an amount: “%(value)s”.") % {"value":
                                                                    row.get("investment")})
             investment = Decimal(0)
-        options.append(Option(audit=audit, code=code, title=(row.get("title") or "").strip(),
-                              aspect=row.get("aspect") or "", investment=investment,
-                              cost_class=row.get("cost_class") or "",
-                              description=(row.get("description") or "").strip()))
+        option = Option(audit=audit, code=code, title=row.get("title", ""),
+                        aspect=row.get("aspect", ""), investment=investment,
+                        cost_class=row.get("cost_class", ""),
+                        description=row.get("description", ""))
+        reported = {e["field"] for e in errors if e["row"] == number}
+        try:
+            # Lengths and the like; uniqueness was checked above without a query per row.
+            option.full_clean(exclude=["audit", *reported], validate_unique=False,
+                              validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                error(field, messages[0])
+        options.append(option)
     if not rows:
         errors.append({"row": 0, "field": "rows", "message": _("No options given.")})
     if errors:
@@ -274,7 +296,7 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
 
 
 @transaction.atomic
-def document_upload(*, actor, audit: Audit, kind: str, title: str, file,
+def document_upload(*, actor, audit: Audit, kind: str, file, title: str = "",
                     option: Option | None = None) -> Document:
     """Store a document by its content type (PDF, PNG, JPEG, XLSX, DOCX), with its
     SHA-256, outside any public URL."""
@@ -297,8 +319,9 @@ def document_upload(*, actor, audit: Audit, kind: str, title: str, file,
 @transaction.atomic
 def document_delete(*, actor, document: Document) -> None:
     _audit_for_write(actor, document.audit)
-    document.file.delete(save=False)
+    storage, name = document.file.storage, document.file.name
     document.delete()
+    transaction.on_commit(lambda: storage.delete(name))  # only once the row is gone
 
 
 def comment_add(*, actor, audit: Audit, text: str) -> AuditComment:

@@ -5,6 +5,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
@@ -44,8 +45,8 @@ def check_upload(upload, *, field: str = "file") -> tuple[str, str]:
     """Validate an uploaded document; return (content type, SHA-256)."""
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size > limit:
-        raise ValidationError({field: _("The file is larger than %(mb)d MB.")
-                               % {"mb": limit // (1024 * 1024)}})
+        raise ValidationError({field: _("The file is larger than %(size)s.")
+                               % {"size": filesizeformat(limit)}})
     content_type = sniff_content_type(upload)
     if content_type is None:
         raise ValidationError({field: _(

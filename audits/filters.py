@@ -1,5 +1,6 @@
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditState
 from .models import Audit, overdue_q
@@ -8,7 +9,7 @@ from .models import Audit, overdue_q
 class AuditFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=AuditState.choices)
     region = django_filters.CharFilter(field_name="enterprise__region__code",
-                                       lookup_expr="startswith", label="Region code prefix")
+                                       lookup_expr="startswith", label=_("Region code prefix"))
     industry = django_filters.CharFilter(field_name="enterprise__industry_id")
     year = django_filters.NumberFilter(field_name="list_entry__key_list__year")
     overdue = django_filters.BooleanFilter(method="filter_overdue")

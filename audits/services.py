@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import OrganizationKind, Role
@@ -232,6 +233,16 @@ def option_delete(*, actor, option: Option) -> None:
 BULK_COLUMNS = ["code", "title", "aspect", "cost_class", "investment", "description"]
 
 
+def _choice_aliases(choices) -> dict[str, str]:
+    """A choice by its code or by its label in either language (a pasted sheet says
+    "无/低费" as often as "no_low")."""
+    aliases = {value: value for value in choices.values}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            aliases |= {str(label).lower(): value for value, label in choices.choices}
+    return aliases
+
+
 def parse_option_text(text: str) -> list[dict]:
     """Rows pasted from a spreadsheet (tab-separated) or CSV, with or without the
     heading row `code, title, aspect, cost_class, investment, description`."""
@@ -239,8 +250,15 @@ def parse_option_text(text: str) -> list[dict]:
     rows = [row for row in csv.reader(io.StringIO(text.strip()), dialect=dialect) if any(row)]
     if rows and [cell.strip().lower() for cell in rows[0][:2]] == BULK_COLUMNS[:2]:
         rows = rows[1:]
-    return [dict(zip(BULK_COLUMNS, [cell.strip() for cell in row], strict=False))
-            for row in rows]
+    aspects, classes = _choice_aliases(Aspect), _choice_aliases(CostClass)
+    parsed = []
+    for row in rows:
+        item = dict(zip(BULK_COLUMNS, [cell.strip() for cell in row], strict=False))
+        for field, aliases in (("aspect", aspects), ("cost_class", classes)):
+            value = item.get(field, "")
+            item[field] = aliases.get(value.lower(), value)
+        parsed.append(item)
+    return parsed
 
 
 @transaction.atomic
@@ -326,7 +344,8 @@ def document_delete(*, actor, document: Document) -> None:
 
 def comment_add(*, actor, audit: Audit, text: str) -> AuditComment:
     """Authorities in scope comment on the audits they supervise; the parties reply."""
-    if not (actor.role in (Role.ADMIN, Role.AUTHORITY) or can_work_on(actor, audit)):
+    supervises = actor.role == Role.AUTHORITY and actor.in_scope(audit.enterprise.region_id)
+    if not (actor.role == Role.ADMIN or supervises or can_work_on(actor, audit)):
         raise PermissionDenied(_("You may not comment on this audit."))
     if not text.strip():
         raise ValidationError({"text": _("Write a comment.")})

@@ -1,18 +1,635 @@
-"""HTML screens for audits. Placeholders until written."""
+"""HTML screens for audits (design.md "Web UI"): the audits in scope, and one page per
+audit that is the consultant's workspace, the enterprise's status page and the
+authority's read-only view, depending on `workflow.can_work_on`.
 
-from django.http import HttpResponse
+Thin: each write view parses a form, calls one service of `audits.services` or
+`audits.workflow`, and translates its errors: ValidationError → form errors (400),
+StateConflict → an alert with the unmet reasons (409), RowErrors → the pasted rows with
+their errors (400), PermissionDenied → the 403 page. An audit outside the user's scope
+is a 404, and so is anything of it reached through another audit. Writes are the
+workers' (`can_work_on`): an authority gets 403 on every write but the comment.
+
+htmx makes the tables faster to edit (a row becomes its form and back); every form also
+works as a plain post that redirects to the page, or shows it again with the errors.
+"""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from cpaudit.decorators import role_required
+from cpaudit.errors import RowErrors, StateConflict
+from cpaudit.selectors import enterprise_timeline
+from enterprises.list_forms import add_service_errors
+
+from . import services, workflow
+from .choices import Aspect, AuditState, CostClass, Indicator, OptionStatus
+from .filters import AuditFilter
+from .forms import (
+    AuditFilterForm,
+    BalanceForm,
+    CommentForm,
+    DocumentForm,
+    EngagementForm,
+    FocusForm,
+    OptionBulkForm,
+    OptionForm,
+    TargetForm,
+    TeamForm,
+    TransitionForm,
+    benefit_formset,
+)
+from .models import Audit, Balance, Document, Option, OptionBenefit, Target
 
 ALL_AUDIT_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE)
+# Roles that may do an audit's work (the API's write roles): an authority never does, so
+# it gets 403 before its scope is looked at; a worker learns per audit (can_work_on).
+WORKER_ROLES = (Role.ADMIN, Role.CONSULTANT, Role.ENTERPRISE)
+PAGE_SIZE = 50
+
+# The main path through the states, for the progress bar (cancelled is off it).
+PHASES = [state for state in AuditState if state != AuditState.CANCELLED]
+CLOSED = {AuditState.COMPLETED, AuditState.CANCELLED}
+# The header's badge for each kind of `Audit.overdue_kinds` (called when rendered, so
+# that they follow the language of the request).
+OVERDUE_LABELS = {"start": lambda: _("start overdue"), "report": lambda: _("report overdue"),
+                  "acceptance": lambda: _("acceptance overdue")}
+# What the bulk paste form explains: its columns and the codes it accepts.
+BULK_HELP = {"bulk_columns": services.BULK_COLUMNS, "aspects": Aspect.choices,
+             "cost_classes": CostClass.choices}
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _detail_url(audit, anchor: str = "") -> str:
+    url = reverse("audit-detail", args=[audit.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _scoped_audit(request, pk) -> Audit:
+    # The header, timeline, team and option thresholds read these on every page.
+    return get_object_or_404(
+        Audit.objects.for_user(request.user)
+        .select_related("enterprise__region", "enterprise__industry", "consultancy",
+                        "list_entry__key_list", "list_entry__disclosure")
+        .prefetch_related("team"),
+        pk=pk)
+
+
+def _worker_audit(request, pk) -> Audit:
+    """The audit, for the enterprise and its engaged firm only (authorities read)."""
+    audit = _scoped_audit(request, pk)
+    workflow.require_worker(request.user, audit)
+    return audit
+
+
+# --- the list --------------------------------------------------------------------------
 
 
 @role_required(*ALL_AUDIT_ROLES)
 def audit_list(request):
-    return HttpResponse("audits")
+    user = request.user
+    scoped = Audit.objects.for_user(user)
+    filters = AuditFilterForm(request.GET or None, user=user, audits=scoped)
+    # Enterprise, firm and list year are on every row.
+    audits = AuditFilter(
+        request.GET,
+        queryset=scoped.select_related("enterprise", "consultancy", "list_entry__key_list"),
+    ).qs.order_by("start_due", "pk")
+    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for audit in page:
+        audit.overdue = audit.overdue_kinds(today)
+    return render(request, "audits/audit_list.html", {"filters": filters, "page": page})
+
+
+# --- the page of one audit -------------------------------------------------------------
+
+
+def _phases(audit) -> list[dict]:
+    current = PHASES.index(audit.state) if audit.state in PHASES else -1
+    return [{"state": state, "label": state.label,
+             "status": "done" if i < current else "current" if i == current else "todo"}
+            for i, state in enumerate(PHASES)]
+
+
+def _timeline(audit, today) -> list[dict]:
+    """The enterprise dashboard's deadlines, plus the next compulsory round."""
+    entry = audit.list_entry
+    disclosed = entry is not None and hasattr(entry, "disclosure")  # select_related
+    timeline = enterprise_timeline(audit, disclosed=disclosed, today=today)
+    if audit.next_round_due:
+        waiting = audit.state == AuditState.COMPLETED and not any(
+            item["status"] == "next" for item in timeline)
+        timeline.append({"kind": "next_round", "label": _("Next compulsory round"),
+                         "due": audit.next_round_due, "status": "next" if waiting else "open"})
+    return timeline
+
+
+def _moves(audit) -> list[dict]:
+    """The phase checklist: each move from here with its unmet conditions."""
+    by_review = audit.state in workflow.REVIEW_MOVES
+    return [move | {"label": AuditState(move["to"]).label, "by_review": by_review}
+            for move in workflow.available_transitions(audit)]
+
+
+def _decorate_option(option, threshold) -> None:
+    option.warnings = ([] if threshold is None
+                       else services.cost_class_warnings(option, threshold))
+    option.irr_pct = None if option.irr is None else option.irr * 100
+    option.deletable = option.status == OptionStatus.PROPOSED
+
+
+def _page_options(audit) -> list[Option]:
+    # Benefits of every row in one more query; option.audit is this audit (no query).
+    options = list(audit.options.prefetch_related("benefits"))
+    threshold = services.option_threshold(options[0]) if options else None
+    for option in options:
+        _decorate_option(option, threshold)
+    return options
+
+
+def _option_totals(audit, options=None) -> dict:
+    """Investment and, per indicator, the expected and actual benefits across options.
+    The benefits are one aggregate query; the investment is summed from the rows the
+    page has already loaded (or by one more aggregate when it has not)."""
+    sums = OptionBenefit.objects.filter(option__audit=audit).aggregate(**{
+        f"{kind}_{value}": Sum(kind, filter=Q(indicator=value))
+        for value in Indicator.values for kind in ("expected", "actual")})
+    if options is None:
+        investment = audit.options.aggregate(total=Sum("investment"))["total"]
+    else:
+        investment = sum((option.investment for option in options), Decimal(0))
+    return {
+        "investment": investment or Decimal(0),
+        "benefits": [{"indicator": value, "label": Indicator(value).label,
+                      "expected": sums[f"expected_{value}"], "actual": sums[f"actual_{value}"]}
+                     for value in Indicator.values
+                     if sums[f"expected_{value}"] is not None
+                     or sums[f"actual_{value}"] is not None],
+    }
+
+
+def _permissions(user, audit) -> dict:
+    can_work = workflow.can_work_on(user, audit)
+    editable = can_work and audit.state not in services.FROZEN
+    return {
+        "can_work": can_work,
+        "editable": editable,
+        "can_engage": editable and user.role in (Role.ENTERPRISE, Role.ADMIN),
+        "can_upload": can_work and audit.state not in CLOSED,
+        # comment_add's rule: authorities in scope and the parties.
+        "can_comment": user.role in (Role.ADMIN, Role.AUTHORITY) or can_work,
+    }
+
+
+def _detail_context(request, audit, conflict=None, **forms) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    allowed = _permissions(user, audit)
+    options = _page_options(audit)
+    context = {
+        "audit": audit, "conflict": conflict, "today": today, **allowed,
+        "phases": _phases(audit),
+        "timeline": _timeline(audit, today),
+        "overdue": [OVERDUE_LABELS[kind]() for kind in audit.overdue_kinds(today)],
+        "history": audit.transitions.select_related("actor"),
+        "moves": _moves(audit),
+        "team": [{"auditor": auditor, "expired": not auditor.is_valid_on(today)}
+                 for auditor in audit.team.all()],
+        "targets": audit.targets.all(),
+        "balances": audit.balances.prefetch_related("flows"),  # totals per balance
+        "options": options,
+        "totals": _option_totals(audit, options),
+        # who uploaded, and for which option, on every row.
+        "documents": audit.documents.select_related("uploaded_by", "option"),
+        "comments": audit.comments.select_related("author"),
+        **BULK_HELP,
+    }
+    if allowed["can_work"]:
+        context["transition_form"] = TransitionForm()
+    if allowed["editable"]:
+        context.update({
+            "team_form": TeamForm(audit=audit),
+            "focus_form": FocusForm(audit=audit),
+            "target_form": TargetForm(),
+            "balance_form": BalanceForm(),
+            "option_form": OptionForm(),
+            "benefit_formset": benefit_formset(),
+            "bulk_form": OptionBulkForm(),
+        })
+    if allowed["can_engage"]:
+        context["engagement_form"] = EngagementForm(audit=audit)
+    if allowed["can_upload"]:
+        context["document_form"] = DocumentForm(audit=audit)
+    if allowed["can_comment"]:
+        context["comment_form"] = CommentForm()
+    context.update(forms)
+    return context
+
+
+def _render_detail(request, audit, *, status=200, conflict=None, **forms):
+    return render(request, "audits/audit_detail.html",
+                  _detail_context(request, audit, conflict, **forms), status=status)
 
 
 @role_required(*ALL_AUDIT_ROLES)
 def audit_detail(request, pk):
-    return HttpResponse("audit")
+    return _render_detail(request, _scoped_audit(request, pk))
+
+
+# --- workflow --------------------------------------------------------------------------
+
+
+@role_required(*WORKER_ROLES)
+@require_POST
+def audit_transition(request, pk):
+    audit = _worker_audit(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, audit, status=400, transition_form=form)
+    try:
+        audit = workflow.audit_transition(audit=audit, actor=request.user, **form.cleaned_data)
+    except StateConflict as conflict:
+        return _render_detail(request, audit, status=409, conflict=conflict)
+    messages.success(request, _("The audit moved to “%(state)s”.")
+                     % {"state": AuditState(audit.state).label})
+    return redirect(_detail_url(audit, "checklist"))
+
+
+UPDATE_SECTIONS = {"engagement": EngagementForm, "team": TeamForm, "focus": FocusForm}
+
+
+@role_required(*WORKER_ROLES)
+@require_POST
+def audit_update(request, pk):
+    """One of three small forms: the consulting firm (the enterprise's choice), the team
+    (auditors of the engaged firm), the audit focus."""
+    audit = _worker_audit(request, pk)
+    section = request.POST.get("section")
+    if section not in UPDATE_SECTIONS:
+        return HttpResponseBadRequest(_("Unknown section."))
+    form = UPDATE_SECTIONS[section](request.POST, audit=audit)
+    if form.is_valid():
+        try:
+            services.audit_update(actor=request.user, audit=audit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StateConflict as conflict:
+            return _render_detail(request, audit, status=409, conflict=conflict,
+                                  **{f"{section}_form": form})
+        else:
+            messages.success(request, {
+                "engagement": _("The consulting firm was saved."),
+                "team": _("The audit team was saved."),
+                "focus": _("The audit focus was saved."),
+            }[section])
+            return redirect(_detail_url(audit, "engagement"))
+    return _render_detail(request, audit, status=400, **{f"{section}_form": form})
+
+
+# --- targets ---------------------------------------------------------------------------
+
+
+def _scoped_child(request, model, audit, child_pk):
+    return get_object_or_404(model.objects.for_user(request.user).filter(audit=audit),
+                             pk=child_pk)
+
+
+@role_required(*WORKER_ROLES)
+def audit_target_save(request, pk, target_pk=None):
+    """Add a target (a post from the page) or edit one (its form as a table row for
+    htmx, or as a page)."""
+    audit = _worker_audit(request, pk)
+    target = _scoped_child(request, Target, audit, target_pk) if target_pk else None
+    htmx = _is_htmx(request)
+    if request.method != "POST":
+        if target is None:
+            return redirect(_detail_url(audit, "targets"))
+        if htmx and request.GET.get("display"):
+            return render(request, "audits/_target_row.html",
+                          {"audit": audit, "target": target, "editable": True})
+        return _render_target_form(request, audit, target, TargetForm(target=target), htmx)
+    form = TargetForm(request.POST, target=target)
+    conflict = None
+    if form.is_valid():
+        try:
+            saved = services.target_save(actor=request.user, audit=audit, target=target,
+                                         **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StateConflict as error:
+            conflict = error
+        else:
+            if htmx and target is not None:
+                return render(request, "audits/_target_row.html",
+                              {"audit": audit, "target": saved, "editable": True})
+            messages.success(request, _("The target was saved."))
+            return redirect(_detail_url(audit, "targets"))
+    status = 409 if conflict else 400
+    if target is None:
+        return _render_detail(request, audit, status=status, conflict=conflict,
+                              target_form=form)
+    return _render_target_form(request, audit, target, form, htmx, conflict=conflict,
+                               status=status)
+
+
+def _render_target_form(request, audit, target, form, htmx, *, conflict=None, status=200):
+    template = "audits/_target_edit_row.html" if htmx else "audits/target_form.html"
+    return render(request, template, {"audit": audit, "target": target, "form": form,
+                                      "conflict": conflict}, status=status)
+
+
+@role_required(*WORKER_ROLES)
+@require_POST
+def audit_target_delete(request, pk, target_pk):
+    audit = _worker_audit(request, pk)
+    target = _scoped_child(request, Target, audit, target_pk)
+    try:
+        services.target_delete(actor=request.user, target=target)
+    except StateConflict as conflict:
+        return _render_detail(request, audit, status=409, conflict=conflict)
+    messages.success(request, _("The target was deleted."))
+    return redirect(_detail_url(audit, "targets"))
+
+
+# --- balances --------------------------------------------------------------------------
+
+
+@role_required(*WORKER_ROLES)
+def audit_balance_save(request, pk, balance_pk=None):
+    """Add a balance with its flows (a post from the page), or edit one on its page."""
+    audit = _worker_audit(request, pk)
+    balance = None
+    if balance_pk:
+        balance = get_object_or_404(
+            Balance.objects.for_user(request.user).filter(audit=audit)
+            .prefetch_related("flows"), pk=balance_pk)
+    if request.method != "POST":
+        if balance is None:
+            return redirect(_detail_url(audit, "balances"))
+        return render(request, "audits/balance_form.html",
+                      {"audit": audit, "balance": balance, "form": BalanceForm(balance=balance)})
+    form = BalanceForm(request.POST, balance=balance)
+    conflict = None
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        flows = data.pop("flows")
+        try:
+            services.balance_save(actor=request.user, audit=audit, balance=balance,
+                                  flows=flows, **data)
+        except ValidationError as error:
+            _add_flow_errors(form, error)
+        except StateConflict as error:
+            conflict = error
+        else:
+            messages.success(request, _("The balance was saved."))
+            return redirect(_detail_url(audit, "balances"))
+    status = 409 if conflict else 400
+    if balance is None:
+        return _render_detail(request, audit, status=status, conflict=conflict,
+                              balance_form=form)
+    return render(request, "audits/balance_form.html", {
+        "audit": audit, "balance": balance, "form": form, "conflict": conflict},
+        status=status)
+
+
+def _add_flow_errors(form, error: ValidationError) -> None:
+    """A flow's own field errors (name, quantity, direction) belong to the flows."""
+    if hasattr(error, "error_dict"):
+        flow_fields = {"direction", "name", "quantity"}
+        for field, messages_ in error.message_dict.items():
+            target = ("flows" if field in flow_fields
+                      else field if field in form.fields else None)
+            for message in messages_:
+                form.add_error(target, message)
+    else:
+        add_service_errors(form, error)
+
+
+@role_required(*WORKER_ROLES)
+@require_POST
+def audit_balance_delete(request, pk, balance_pk):
+    audit = _worker_audit(request, pk)
+    balance = _scoped_child(request, Balance, audit, balance_pk)
+    try:
+        services.balance_delete(actor=request.user, balance=balance)
+    except StateConflict as conflict:
+        return _render_detail(request, audit, status=409, conflict=conflict)
+    messages.success(request, _("The balance was deleted."))
+    return redirect(_detail_url(audit, "balances"))
+
+
+# --- options ---------------------------------------------------------------------------
+
+
+def _scoped_option(request, audit, option_pk) -> Option:
+    option = get_object_or_404(
+        Option.objects.for_user(request.user).filter(audit=audit).prefetch_related("benefits"),
+        pk=option_pk)
+    option.audit = audit  # its enterprise gives the cost-class threshold, without a query
+    return option
+
+
+def _option_forms(option, data=None):
+    next_statuses = services.next_statuses(option) if option else ()
+    return (OptionForm(data, option=option, next_statuses=next_statuses),
+            benefit_formset(data, option=option))
+
+
+@role_required(*WORKER_ROLES)
+def audit_option_save(request, pk, option_pk=None):
+    """Add an option (a post from the page) or edit one: GET gives its form as a table
+    row (htmx) or a page; POST saves it, along its status chain only (domain.md §2)."""
+    audit = _worker_audit(request, pk)
+    option = _scoped_option(request, audit, option_pk) if option_pk else None
+    htmx = _is_htmx(request)
+    if request.method != "POST":
+        if option is None:
+            return redirect(_detail_url(audit, "options"))
+        if htmx and request.GET.get("display"):
+            return _render_option_row(request, audit, option)
+        form, formset = _option_forms(option)
+        return _render_option_form(request, audit, option, form, formset, htmx)
+    form, formset = _option_forms(option, request.POST)
+    conflict = None
+    if form.is_valid() and formset.is_valid():
+        try:
+            saved = services.option_save(actor=request.user, audit=audit, option=option,
+                                         benefits=formset.benefits(), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StateConflict as error:
+            conflict = error
+        else:
+            if htmx and option is not None:
+                return _render_option_saved(request, audit, saved.pk)
+            messages.success(request, _("The option %(code)s was saved.") % {"code": saved.code})
+            return redirect(_detail_url(audit, f"option-{saved.pk}"))
+    status = 409 if conflict else 400
+    if option is None:
+        return _render_detail(request, audit, status=status, conflict=conflict,
+                              option_form=form, benefit_formset=formset)
+    return _render_option_form(request, audit, option, form, formset, htmx,
+                               conflict=conflict, status=status)
+
+
+def _render_option_form(request, audit, option, form, formset, htmx, *, conflict=None,
+                        status=200):
+    template = "audits/_option_edit_row.html" if htmx else "audits/option_form.html"
+    return render(request, template, {"audit": audit, "option": option, "form": form,
+                                      "benefit_formset": formset, "conflict": conflict},
+                  status=status)
+
+
+def _render_option_row(request, audit, option):
+    _decorate_option(option, services.option_threshold(option))
+    return render(request, "audits/_option_row.html",
+                  {"audit": audit, "option": option, "editable": True})
+
+
+def _render_option_saved(request, audit, option_pk):
+    """The saved row, and out of band the totals row and the phase checklist that the
+    change may have moved."""
+    option = _scoped_option(request, audit, option_pk)
+    _decorate_option(option, services.option_threshold(option))
+    return render(request, "audits/_option_saved.html", {
+        "audit": audit, "option": option, "editable": True, "can_work": True,
+        "totals": _option_totals(audit), "moves": _moves(audit),
+        "transition_form": TransitionForm(),
+    })
+
+
+@role_required(*WORKER_ROLES)
+@require_POST
+def audit_option_delete(request, pk, option_pk):
+    audit = _worker_audit(request, pk)
+    option = _scoped_option(request, audit, option_pk)
+    try:
+        services.option_delete(actor=request.user, option=option)
+    except StateConflict as conflict:
+        return _render_detail(request, audit, status=409, conflict=conflict)
+    messages.success(request, _("The option %(code)s was deleted.") % {"code": option.code})
+    return redirect(_detail_url(audit, "options"))
+
+
+@role_required(*WORKER_ROLES)
+def audit_options_bulk(request, pk):
+    """Options pasted from a spreadsheet: all rows saved, or none and each row's errors
+    shown next to it."""
+    audit = _worker_audit(request, pk)
+    htmx = _is_htmx(request)
+    rows, row_errors, conflict, status = [], [], None, 200
+    if request.method == "POST":
+        form = OptionBulkForm(request.POST)
+        if form.is_valid():
+            rows = services.parse_option_text(form.cleaned_data["text"])
+            try:
+                created = services.options_bulk_create(actor=request.user, audit=audit,
+                                                       rows=rows)
+            except RowErrors as error:
+                row_errors = error.errors
+            except StateConflict as error:
+                conflict = error
+            else:
+                messages.success(request, ngettext(
+                    "%(count)d option was added.", "%(count)d options were added.",
+                    len(created)) % {"count": len(created)})
+                if htmx:
+                    response = render(request, "audits/_options_bulk.html",
+                                      {"audit": audit, "bulk_form": OptionBulkForm(),
+                                       **BULK_HELP})
+                    # A reload shows the new rows and the message (a redirect to the
+                    # same page with an anchor would only scroll).
+                    response["HX-Refresh"] = "true"
+                    return response
+                return redirect(_detail_url(audit, "options"))
+        status = 409 if conflict else 400
+    else:
+        form = OptionBulkForm()
+    context = {"audit": audit, "bulk_form": form, "conflict": conflict, **BULK_HELP,
+               "bulk_rows": _rows_with_errors(rows, row_errors),
+               "bulk_errors": [e for e in row_errors if not 0 < e["row"] <= len(rows)]}
+    template = "audits/_options_bulk.html" if htmx else "audits/options_bulk.html"
+    return render(request, template, context, status=status)
+
+
+def _rows_with_errors(rows, errors) -> list[dict]:
+    """Each parsed row with the errors of its fields, when there are any."""
+    if not errors:
+        return []
+    by_row = {}
+    for error in errors:
+        by_row.setdefault(error["row"], {}).setdefault(error["field"], []).append(
+            error["message"])
+    return [{"number": number, "errors": bool(by_row.get(number)),
+             "cells": [{"field": field, "value": row.get(field, ""),
+                        "errors": by_row.get(number, {}).get(field, [])}
+                       for field in services.BULK_COLUMNS]}
+            for number, row in enumerate(rows, start=1)]
+
+
+# --- documents and comments ------------------------------------------------------------
+
+
+@role_required(*WORKER_ROLES)
+@require_POST
+def audit_document_upload(request, pk):
+    audit = _worker_audit(request, pk)
+    form = DocumentForm(request.POST, request.FILES, audit=audit)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.document_upload(actor=request.user, audit=audit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StateConflict as error:
+            conflict = error
+        else:
+            messages.success(request, _("The document was uploaded."))
+            return redirect(_detail_url(audit, "documents"))
+    return _render_detail(request, audit, status=409 if conflict else 400, conflict=conflict,
+                          document_form=form)
+
+
+@role_required(*WORKER_ROLES)
+@require_POST
+def audit_document_delete(request, pk, document_pk):
+    audit = _worker_audit(request, pk)
+    document = _scoped_child(request, Document, audit, document_pk)
+    try:
+        services.document_delete(actor=request.user, document=document)
+    except StateConflict as conflict:
+        return _render_detail(request, audit, status=409, conflict=conflict)
+    messages.success(request, _("The document was deleted."))
+    return redirect(_detail_url(audit, "documents"))
+
+
+@role_required(*ALL_AUDIT_ROLES)
+@require_POST
+def audit_comment(request, pk):
+    """Anyone who sees the audit comments on it: authorities supervise, parties reply."""
+    audit = _scoped_audit(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(actor=request.user, audit=audit, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your comment was added."))
+            return redirect(_detail_url(audit, "comments"))
+    return _render_detail(request, audit, status=400, comment_form=form)

@@ -112,12 +112,12 @@ def _acceptance_report(audit: Audit) -> list[str]:
     return [_("Upload the acceptance report.")]
 
 
-def _by_review(kind: str) -> Callable[[Audit], list[str]]:
-    def guard(audit: Audit) -> list[str]:
-        return [_("Only the conclusion of the %(review)s moves the audit on.")
-                % {"review": kind}]
+def _by_assessment(audit: Audit) -> list[str]:
+    return [_("Only the conclusion of the assessment moves the audit on.")]
 
-    return guard
+
+def _by_acceptance(audit: Audit) -> list[str]:
+    return [_("Only the conclusion of the acceptance moves the audit on.")]
 
 
 # from → {to: guard}
@@ -128,12 +128,10 @@ TRANSITIONS: dict[str, dict[str, Callable[[Audit], list[str]]]] = {
     S.FOCUSED_ASSESSMENT: {S.OPTION_GENERATION: _has_option},
     S.OPTION_GENERATION: {S.FEASIBILITY: _none_proposed},
     S.FEASIBILITY: {S.UNDER_ASSESSMENT: _ready_for_assessment},
-    S.UNDER_ASSESSMENT: {S.IMPLEMENTATION: _by_review("assessment"),
-                         S.FEASIBILITY: _by_review("assessment")},
+    S.UNDER_ASSESSMENT: {S.IMPLEMENTATION: _by_assessment, S.FEASIBILITY: _by_assessment},
     S.IMPLEMENTATION: {S.SUSTAINING: _implemented},
     S.SUSTAINING: {S.UNDER_ACCEPTANCE: _acceptance_report},
-    S.UNDER_ACCEPTANCE: {S.COMPLETED: _by_review("acceptance"),
-                         S.IMPLEMENTATION: _by_review("acceptance")},
+    S.UNDER_ACCEPTANCE: {S.COMPLETED: _by_acceptance, S.IMPLEMENTATION: _by_acceptance},
 }
 # Moves that only a review's conclusion makes (assessments app), never a direct request.
 REVIEW_MOVES = {S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE}

@@ -8,6 +8,7 @@ NAVIGATION = [
     ("dashboard", _("Dashboard"), set(Role)),
     ("keylist-list", _("Key-enterprise lists"), {Role.ADMIN, Role.AUTHORITY}),
     ("enterprise-list", _("Enterprises"), {Role.ADMIN, Role.AUTHORITY}),
+    ("audit-list", _("Audits"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE}),
     ("public-keylist-list", _("Public lists"), set(Role)),
     ("api-docs", _("API"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT}),
 ]

@@ -445,3 +445,12 @@ def test_target_and_balance_list_query_counts_are_constant(cast, audit):
                             grow_balances)
     assert Balance.objects.count() == 20
 
+
+
+def test_an_authority_comments_only_within_its_region(cast, audit):
+    from django.core.exceptions import PermissionDenied
+
+    services.comment_add(actor=cast.user("city_officer"), audit=audit, text="Start soon.")
+    with pytest.raises(PermissionDenied):
+        services.comment_add(actor=cast.user("other_province_officer"), audit=audit, text="x")
+    assert [c.text for c in audit.comments.all()] == ["Start soon."]

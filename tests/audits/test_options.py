@@ -451,3 +451,11 @@ def test_option_list_query_count_is_constant(cast, audit):
 
     assert_constant_queries(lambda: client.get(f"{URL}?page_size=200"), grow)
     assert OptionBenefit.objects.count() == 40
+
+
+def test_bulk_paste_accepts_the_chinese_and_english_labels(cast, audit):
+    text = "F1\t雨水回用\t管理\t无/低费\t20000\nF2\tNew boiler\tEquipment\tMid/high-cost\t900000"
+    response = bulk(cast, audit, text=text)
+    assert response.status_code == 201, response.data
+    assert [(o["code"], o["aspect"], o["cost_class"]) for o in response.data] == [
+        ("F1", "management", "no_low"), ("F2", "equipment", "mid_high")]

@@ -347,6 +347,16 @@ def audit_target_save(request, pk, target_pk=None):
                                status=status)
 
 
+def _delete(request, audit, delete, done: str, anchor: str):
+    """Run a delete service; a conflict shows the workspace with its reasons (409)."""
+    try:
+        delete()
+    except StateConflict as conflict:
+        return _render_detail(request, audit, status=409, conflict=conflict)
+    messages.success(request, done)
+    return redirect(_detail_url(audit, anchor))
+
+
 def _render_target_form(request, audit, target, form, htmx, *, conflict=None, status=200):
     template = "audits/_target_edit_row.html" if htmx else "audits/target_form.html"
     return render(request, template, {"audit": audit, "target": target, "form": form,
@@ -358,12 +368,8 @@ def _render_target_form(request, audit, target, form, htmx, *, conflict=None, st
 def audit_target_delete(request, pk, target_pk):
     audit = _worker_audit(request, pk)
     target = _scoped_child(request, Target, audit, target_pk)
-    try:
-        services.target_delete(actor=request.user, target=target)
-    except StateConflict as conflict:
-        return _render_detail(request, audit, status=409, conflict=conflict)
-    messages.success(request, _("The target was deleted."))
-    return redirect(_detail_url(audit, "targets"))
+    return _delete(request, audit, lambda: services.target_delete(
+        actor=request.user, target=target), _("The target was deleted."), "targets")
 
 
 # --- balances --------------------------------------------------------------------------
@@ -425,12 +431,8 @@ def _add_flow_errors(form, error: ValidationError) -> None:
 def audit_balance_delete(request, pk, balance_pk):
     audit = _worker_audit(request, pk)
     balance = _scoped_child(request, Balance, audit, balance_pk)
-    try:
-        services.balance_delete(actor=request.user, balance=balance)
-    except StateConflict as conflict:
-        return _render_detail(request, audit, status=409, conflict=conflict)
-    messages.success(request, _("The balance was deleted."))
-    return redirect(_detail_url(audit, "balances"))
+    return _delete(request, audit, lambda: services.balance_delete(
+        actor=request.user, balance=balance), _("The balance was deleted."), "balances")
 
 
 # --- options ---------------------------------------------------------------------------
@@ -518,12 +520,9 @@ def _render_option_saved(request, audit, option_pk):
 def audit_option_delete(request, pk, option_pk):
     audit = _worker_audit(request, pk)
     option = _scoped_option(request, audit, option_pk)
-    try:
-        services.option_delete(actor=request.user, option=option)
-    except StateConflict as conflict:
-        return _render_detail(request, audit, status=409, conflict=conflict)
-    messages.success(request, _("The option %(code)s was deleted.") % {"code": option.code})
-    return redirect(_detail_url(audit, "options"))
+    return _delete(request, audit, lambda: services.option_delete(
+        actor=request.user, option=option),
+        _("The option %(code)s was deleted.") % {"code": option.code}, "options")
 
 
 @role_required(*WORKER_ROLES)
@@ -610,12 +609,8 @@ def audit_document_upload(request, pk):
 def audit_document_delete(request, pk, document_pk):
     audit = _worker_audit(request, pk)
     document = _scoped_child(request, Document, audit, document_pk)
-    try:
-        services.document_delete(actor=request.user, document=document)
-    except StateConflict as conflict:
-        return _render_detail(request, audit, status=409, conflict=conflict)
-    messages.success(request, _("The document was deleted."))
-    return redirect(_detail_url(audit, "documents"))
+    return _delete(request, audit, lambda: services.document_delete(
+        actor=request.user, document=document), _("The document was deleted."), "documents")
 
 
 @role_required(*ALL_AUDIT_ROLES)

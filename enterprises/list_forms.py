@@ -144,7 +144,8 @@ class ImportForm(forms.Form):
 
 class PublishForm(forms.Form):
     published_on = forms.DateField(
-        label=_("Publication date"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Publication date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The deadlines count from this date."))
 
     def __init__(self, *args, **kwargs):

@@ -303,7 +303,7 @@ def keylist_import(request, pk):
             except StateConflict as error:
                 conflict = error
             else:
-                messages.success(request, _("%(created)d entries created, %(updated)d updated.")
+                messages.success(request, _("Imported. Created: %(created)d, updated: %(updated)d.")
                                  % result)
                 return redirect(_detail_url(key_list))
         status = 409 if conflict else 400

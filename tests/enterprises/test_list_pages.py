@@ -404,7 +404,7 @@ def test_good_import_creates_and_updates_entries(cast, client):
         f"{cast.enterprise.credit_code},Jinling Paper Co.,320115,22,toxic_hazardous,Cr",
     ])}, follow=True)
     assert response.redirect_chain == [(f"/lists/{key_list.pk}/", 302)]
-    assert "1 entries created, 1 updated." in response.content.decode()
+    assert "Imported. Created: 1, updated: 1." in response.content.decode()
     imported = key_list.entries.get(enterprise__credit_code=new_code)
     assert imported.categories == ["exceeds_standards", "energy_intensive"]
     assert entry_of(key_list, cast.enterprise).categories == ["toxic_hazardous"]
@@ -420,7 +420,7 @@ def test_the_template_downloads_and_imports_as_it_is(cast, client):
         f"/lists/{key_list.pk}/import/").content.decode()
     upload = SimpleUploadedFile("template.xlsx", template_workbook())
     response = client.post(f"/lists/{key_list.pk}/import/", {"file": upload}, follow=True)
-    assert "1 entries created, 0 updated." in response.content.decode()
+    assert "Imported. Created: 1, updated: 0." in response.content.decode()
     assert key_list.entries.get().enterprise.name == "示例纸业有限公司"
 
 

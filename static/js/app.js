@@ -1,0 +1,11 @@
+// cpaudit: small progressive enhancements shared by every page.
+
+// htmx drops 4xx answers by default. Forms answered with their errors (400) or a state
+// conflict (409) replace themselves like a success does, so the user sees why.
+document.body.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (status === 400 || status === 409) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -20,7 +20,7 @@ from cpaudit.errors import StateConflict
 from cpaudit.files import check_upload
 from cpaudit.services import require_role
 from reporting.notifications import bilingual
-from reporting.services import notify
+from reporting.services import notify, notify_each
 
 from .choices import AmendmentAction, Category, EntryStatus, ListStatus
 from .models import (
@@ -172,21 +172,23 @@ def _notify_listed(key_list, audits, kind: str, extra: dict | None = None) -> No
     by_enterprise: dict[int, list] = {}
     for user in users:
         by_enterprise.setdefault(user.enterprise_id, []).append(user)
+    province = bilingual(key_list.province.name_zh, key_list.province.name_en)
+    listed, disclose = [], []
     for audit in audits:
         recipients = by_enterprise.get(audit.enterprise_id, [])
         if not recipients:
             continue
         params = {
             "enterprise": audit.list_entry.enterprise.name, "year": key_list.year,
-            "province": bilingual(key_list.province.name_zh, key_list.province.name_en),
-            "start_due": audit.start_due.isoformat(), "report_due": audit.report_due.isoformat(),
-            **(extra or {}),
+            "province": province, "start_due": audit.start_due.isoformat(),
+            "report_due": audit.report_due.isoformat(), **(extra or {}),
         }
-        notify(recipients=recipients, kind=kind, params=params, url=reverse("dashboard"))
+        listed.append((recipients, params))
         if audit.disclosure_due:
-            notify(recipients=recipients, kind="list_disclosure_due",
-                   params={**params, "disclosure_due": audit.disclosure_due.isoformat()},
-                   url=reverse("dashboard"))
+            disclose.append((recipients,
+                             {**params, "disclosure_due": audit.disclosure_due.isoformat()}))
+    notify_each(kind=kind, url=reverse("dashboard"), messages=listed)
+    notify_each(kind="list_disclosure_due", url=reverse("dashboard"), messages=disclose)
 
 
 @transaction.atomic

@@ -8,10 +8,17 @@ from .tasks import send_notification_emails
 def notify(*, recipients, kind: str, params: dict, url: str = "") -> list[Notification]:
     """In-app notifications for `recipients`, and their e-mail once the transaction
     commits (domain-wide: every issue notifies through here)."""
-    notifications = Notification.objects.bulk_create([
-        Notification(recipient=user, kind=kind, params=params, url=url)
-        for user in {user.pk: user for user in recipients if user.is_active}.values()
-    ])
+    return notify_each(kind=kind, url=url, messages=[(recipients, params)])
+
+
+def notify_each(*, kind: str, url: str = "", messages) -> list[Notification]:
+    """Many notifications of one kind, each `(recipients, params)`: one insert and one
+    mail task for all of them (publishing a list of thousands stays quick)."""
+    rows = []
+    for recipients, params in messages:
+        for user in {user.pk: user for user in recipients if user.is_active}.values():
+            rows.append(Notification(recipient=user, kind=kind, params=params, url=url))
+    notifications = Notification.objects.bulk_create(rows, batch_size=1000)
     ids = [n.pk for n in notifications]
     if ids:
         transaction.on_commit(lambda: send_notification_emails.delay(ids))

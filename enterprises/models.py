@@ -317,7 +317,9 @@ class KeyEnterpriseListQuerySet(models.QuerySet):
 class KeyEnterpriseList(models.Model):
     """A province's key-enterprise list for one year (domain.md §1)."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    # The compulsory audits began with the 2003 law (domain.md "Why it exists").
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2003), MaxValueValidator(2100)])
     province = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="key_lists",
         limit_choices_to={"level": "province"}, verbose_name=_("province"))

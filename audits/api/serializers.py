@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Auditor, Organization
@@ -91,7 +92,7 @@ class AuditChildSerializer(serializers.ModelSerializer):
 
     def validate_audit(self, audit):
         if self.instance is not None and audit.pk != self.instance.audit_id:
-            raise serializers.ValidationError("An object does not move to another audit.")
+            raise serializers.ValidationError(_("An object does not move to another audit."))
         return audit
 
 
@@ -193,7 +194,7 @@ class OptionBulkSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("options") and not attrs.get("text"):
-            raise serializers.ValidationError({"options": "Give `options` or `text`."})
+            raise serializers.ValidationError({"options": _("Give `options` or `text`.")})
         return attrs
 
 

@@ -1,6 +1,7 @@
 import json
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cpaudit.api.fields import ScopedPrimaryKeyRelatedField
@@ -29,15 +30,10 @@ class KeyListSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "region", "title", "status", "published_on", "entry_count"]
         read_only_fields = ["status", "published_on"]
 
-    def validate_year(self, year):
-        if not 2003 <= year <= 2100:
-            raise serializers.ValidationError("Give a year between 2003 and 2100.")
-        return year
-
     def validate(self, attrs):
         if self.instance is not None and set(attrs) - {"title"}:
             raise serializers.ValidationError(
-                {"region": "The province and year of a list do not change."})
+                {"region": _("The province and year of a list do not change.")})
         return attrs
 
     def create(self, validated_data):
@@ -124,12 +120,12 @@ class AmendmentSerializer(serializers.ModelSerializer):
         key_list = self.context["key_list"]
         if attrs["action"] == AmendmentAction.ADD:
             if "enterprise" not in attrs:
-                raise serializers.ValidationError({"enterprise": "Name the enterprise to add."})
+                raise serializers.ValidationError({"enterprise": _("Name the enterprise to add.")})
             attrs.setdefault("categories", [])
         else:
             entry = attrs.get("entry")
             if entry is None or entry.key_list_id != key_list.pk:
-                raise serializers.ValidationError({"entry": "Name an entry of this list."})
+                raise serializers.ValidationError({"entry": _("Name an entry of this list.")})
         return attrs
 
     def create(self, validated_data):
@@ -206,7 +202,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
                 pollutants = json.loads(data["pollutants"])
             except ValueError as exc:
                 raise serializers.ValidationError(
-                    {"pollutants": ["Give the pollutants as a JSON list."]}) from exc
+                    {"pollutants": [_("Give the pollutants as a JSON list.")]}) from exc
             data = {key: data.get(key) for key in data} | {"pollutants": pollutants}
         return super().to_internal_value(data)
 

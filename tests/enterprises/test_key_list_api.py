@@ -430,3 +430,10 @@ def test_public_list_shows_entries_without_login(cast):
     assert [row["year"] for row in data["results"]] == [2026]
     names = {e["enterprise"]["name"] for e in data["results"][0]["entries"]}
     assert names == {"Jinling Paper Co.", "Wujiang Dyeing Co."}
+
+
+def test_list_year_is_checked(cast):
+    client = api_client(cast.user("province_officer"))
+    for year in (1999, 2101):
+        response = client.post(URL, {"year": year, "region": "320000"}, format="json")
+        assert response.status_code == 400 and "year" in response.data

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 pytest.register_assert_rewrite("tests.support")
 
@@ -28,6 +29,9 @@ def _test_settings(settings, tmp_path):
     settings.AXES_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     celery_app.conf.task_always_eager = True
+    # A request in Chinese leaves its language active in the thread; start each test
+    # in the default language.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
 
 

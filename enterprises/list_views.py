@@ -162,9 +162,7 @@ def _render_detail(request, key_list, *, entry_form=None, amend_add_form=None,
                "can_publish": can_amend and key_list.is_draft,
                "page": Paginator(entries, 100).get_page(request.GET.get("page"))}
     if key_list.is_draft:
-        # A city officer sees the suggestions of its own city only.
-        suggestions = [s for s in lists.carry_over_suggestions(key_list=key_list)
-                       if user.in_scope(s["enterprise"].region_id)]
+        suggestions = lists.carry_over_suggestions(key_list=key_list, actor=user)
         context["suggestions"] = suggestions
         context["entry_form"] = entry_form or EntryForm(
             initial=_entry_initial(request, suggestions), user=user, key_list=key_list,

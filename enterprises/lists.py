@@ -296,15 +296,16 @@ def amendment_remove(*, actor, entry: ListEntry, reason: str) -> ListAmendment:
     return amendment
 
 
-def carry_over_suggestions(*, key_list: KeyEnterpriseList) -> list[dict]:
+def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
     """Enterprises of the province that belong on next year's list, each with why
     (domain.md §7): an audit overdue today, or a next round falling due in the list's
-    year. Those already on the list are left out."""
+    year. Those already on the list, or outside the actor's scope (a city officer sees
+    its city's), are left out."""
     today = timezone.localdate()
     prefix = key_list.province_id[:2]
     listed = key_list.entries.active().values("enterprise_id")
     audits = (
-        Audit.objects.filter(enterprise__region__code__startswith=prefix)
+        Audit.objects.for_user(actor).filter(enterprise__region__code__startswith=prefix)
         .exclude(enterprise_id__in=listed)
         .filter(overdue_q(today) | Q(next_round_due__year=key_list.year))
         .select_related("enterprise", "list_entry__key_list")

@@ -92,7 +92,7 @@ class KeyListViewSet(viewsets.ModelViewSet):
     def suggestions(self, request, pk=None):
         key_list = self.get_object()
         return Response(SuggestionSerializer(
-            lists.carry_over_suggestions(key_list=key_list), many=True).data)
+            lists.carry_over_suggestions(key_list=key_list, actor=request.user), many=True).data)
 
 
 class KeyListChildMixin:

@@ -437,3 +437,12 @@ def test_list_year_is_checked(cast):
     for year in (1999, 2101):
         response = client.post(URL, {"year": year, "region": "320000"}, format="json")
         assert response.status_code == 400 and "year" in response.data
+
+
+def test_carry_over_suggestions_stay_within_the_officers_city(cast):
+    published_list(cast, year=2025, published_on=datetime.date(2025, 1, 10))
+    draft = api_client(cast.user("province_officer")).post(
+        URL, {"year": 2027, "region": "320000"}, format="json").data
+    names = {s["enterprise"]["name"] for s in api_client(cast.user("city_officer")).get(
+        f"{URL}{draft['id']}/suggestions/").data}
+    assert names == {"Jinling Paper Co."}  # the overdue Suzhou one is not Nanjing's

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessment and acceptance")
+
+    def ready(self):
+        # Registers the rounds opened on submission (audits.workflow.ON_ENTER).
+        from . import services  # noqa: F401

@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +55,11 @@ class AuditQuerySet(models.QuerySet):
             return self.filter(consultancy_id=user.organization_id)
         if role == Role.ENTERPRISE and user.enterprise_id:
             return self.filter(enterprise_id=user.enterprise_id)
+        if role == Role.EXPERT:
+            from assessments.models import PanelMember
+
+            return self.filter(Exists(PanelMember.objects.filter(
+                review__audit=OuterRef("pk"), expert=user)))
         return self.none()
 
     def overdue(self, today=None):
@@ -344,6 +349,9 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # Sampled text shingles of a report (audits/fingerprint.py), filled by a task.
+    fingerprint = models.JSONField(_("text fingerprint"), default=list, blank=True,
+                                   editable=False)
 
     objects = AuditChildQuerySet.as_manager()
 

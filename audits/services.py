@@ -15,7 +15,15 @@ from cpaudit.errors import RowErrors, StateConflict
 from cpaudit.files import check_upload
 from enterprises.models import ProvincePolicy
 
-from .choices import OPTION_CLOSED, OPTION_NEEDS_REASON, Aspect, CostClass, OptionStatus
+from . import fingerprint
+from .choices import (
+    OPTION_CLOSED,
+    OPTION_NEEDS_REASON,
+    Aspect,
+    CostClass,
+    DocumentKind,
+    OptionStatus,
+)
 from .choices import AuditState as S
 from .economics import option_economics
 from .models import (
@@ -28,7 +36,10 @@ from .models import (
     OptionBenefit,
     Target,
 )
+from .tasks import document_fingerprint as document_fingerprint_task
 from .workflow import can_work_on, require_worker
+
+REPORT_KINDS = {DocumentKind.AUDIT_REPORT, DocumentKind.ACCEPTANCE_REPORT}
 
 # While a review looks at the audit, or once it is closed, its content stays as it is.
 FROZEN = {S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE, S.COMPLETED, S.CANCELLED}
@@ -331,7 +342,20 @@ def document_upload(*, actor, audit: Audit, kind: str, file, title: str = "",
     document.file = file
     document.full_clean(exclude=["file"])
     document.save()
+    if kind in REPORT_KINDS:
+        transaction.on_commit(lambda: document_fingerprint_task.delay(document.pk))
     return document
+
+
+def document_fingerprint(*, document_id: int) -> None:
+    """Store the fingerprint of a report's text (for the repeated-report signal).
+    Harmless to run twice."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return
+    with document.file.open("rb") as handle:
+        text = fingerprint.extract_text(handle.read(), document.content_type)
+    Document.objects.filter(pk=document_id).update(fingerprint=fingerprint.fingerprint(text))
 
 
 @transaction.atomic

@@ -222,7 +222,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStateEnum": "assessments.choices.ReviewState",
+        "ReviewResultEnum": "assessments.choices.ReviewResult",
+    },
 }
 
 # Production hardening: on whenever DEBUG is off (`check --deploy` is clean).

@@ -11,6 +11,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("lists/", include("enterprises.list_urls")),
     path("audits/", include("audits.urls")),
+    path("reviews/", include("assessments.urls")),
     path("public/", include("enterprises.public_urls")),
     path("notifications/", include("reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

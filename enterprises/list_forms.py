@@ -3,7 +3,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -155,7 +155,6 @@ class PublishForm(forms.Form):
 
 
 INDUSTRY_LISTS = ("heavy_metal_industries", "overcapacity_industries")
-PASS_MARKS = ("assessment_pass_mark", "acceptance_pass_mark")
 
 
 class PolicyForm(forms.Form):
@@ -178,9 +177,6 @@ class PolicyForm(forms.Form):
                     help_text=_("Two-digit division codes separated by commas, e.g. 32, 33."))
             else:
                 self.fields[name] = model_fields[name]
-        for name in PASS_MARKS:
-            self.fields[name].validators.append(MaxValueValidator(100))
-            self.fields[name].widget.attrs["max"] = 100
         style(self)
 
     def _clean_divisions(self, name):

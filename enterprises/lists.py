@@ -298,32 +298,43 @@ def amendment_remove(*, actor, entry: ListEntry, reason: str) -> ListAmendment:
 
 def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
     """Enterprises of the province that belong on next year's list, each with why
-    (domain.md §7): an audit overdue today, or a next round falling due in the list's
-    year. Those already on the list, or outside the actor's scope (a city officer sees
-    its city's), are left out."""
+    (domain.md §7): an audit overdue today, a failed review not yet re-applied for, or a
+    next round falling due in the list's year. Those already on the list, or outside the
+    actor's scope (a city officer sees its city's), are left out."""
+    from assessments.models import Review
+    from assessments.services import failed_rounds
+
     today = timezone.localdate()
     prefix = key_list.province_id[:2]
     listed = key_list.entries.active().values("enterprise_id")
-    audits = (
+    failed = Review.objects.filter(result="failed").values("audit_id")
+    audits = list(
         Audit.objects.for_user(actor).filter(enterprise__region__code__startswith=prefix)
         .exclude(enterprise_id__in=listed)
-        .filter(overdue_q(today) | Q(next_round_due__year=key_list.year))
+        .filter(overdue_q(today) | Q(next_round_due__year=key_list.year) | Q(pk__in=failed))
         .select_related("enterprise", "list_entry__key_list")
         .order_by("enterprise__name", "round")
     )
+    failures = failed_rounds(audits)
     suggestions: dict[int, dict] = {}
     for audit in audits:
-        item = suggestions.setdefault(
-            audit.enterprise_id, {"enterprise": audit.enterprise, "reasons": []})
+        reasons = []
+        if review := failures.get(audit.pk):
+            reasons.append(_("round %(round)s: the %(review)s failed on %(date)s")
+                           % {"round": audit.round, "review": review.get_kind_display().lower(),
+                              "date": review.concluded_on})
         for kind in audit.overdue_kinds(today):
-            item["reasons"].append({
+            reasons.append({
                 "start": _("round %(round)s: the audit was due to start on %(date)s"),
                 "report": _("round %(round)s: the audit report was due on %(date)s"),
                 "acceptance": _("round %(round)s: acceptance was due on %(date)s"),
             }[kind] % {"round": audit.round, "date": getattr(audit, f"{kind}_due")})
         if audit.next_round_due and audit.next_round_due.year == key_list.year:
-            item["reasons"].append(_("round %(round)s: the next round falls due on %(date)s")
-                                   % {"round": audit.round, "date": audit.next_round_due})
+            reasons.append(_("round %(round)s: the next round falls due on %(date)s")
+                           % {"round": audit.round, "date": audit.next_round_due})
+        if reasons:
+            suggestions.setdefault(audit.enterprise_id, {
+                "enterprise": audit.enterprise, "reasons": []})["reasons"].extend(reasons)
     return list(suggestions.values())
 
 

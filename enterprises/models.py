@@ -120,6 +120,11 @@ class EnterpriseQuerySet(models.QuerySet):
 
             return self.filter(Exists(Audit.objects.filter(
                 enterprise=OuterRef("pk"), consultancy_id=user.organization_id)))
+        if role == Role.EXPERT:
+            from audits.models import Audit
+
+            return self.filter(Exists(Audit.objects.for_user(user).filter(
+                enterprise=OuterRef("pk"))))
         return self.none()
 
     def smes(self):
@@ -197,7 +202,8 @@ def _months(day: datetime.date, months: int) -> datetime.date:
 
 
 class ProvincePolicy(models.Model):
-    """A province's figures for every rule that uses one (domain.md §1, §3, §4).
+    """A province's figures for the deadlines, cycles and cost classes (domain.md §1,
+    §4). Pass marks belong to the scoring sheets (assessments.ScoringSheet).
 
     The row without a province is the national default; a province's own row, when
     there is one, replaces it. Lists keep a copy of the figures they were published
@@ -228,12 +234,6 @@ class ProvincePolicy(models.Model):
         _("heavy-metal industries (GB/T 4754 divisions)"), default=list, blank=True)
     overcapacity_industries = models.JSONField(
         _("over-capacity industries (GB/T 4754 divisions)"), default=list, blank=True)
-    assessment_pass_mark = models.DecimalField(
-        _("assessment pass mark"), max_digits=5, decimal_places=2, default=Decimal("70"),
-        validators=[MinValueValidator(0), MaxValueValidator(100)])
-    acceptance_pass_mark = models.DecimalField(
-        _("acceptance pass mark"), max_digits=5, decimal_places=2, default=Decimal("70"),
-        validators=[MinValueValidator(0), MaxValueValidator(100)])
     no_low_cost_max_investment = models.DecimalField(
         _("largest investment of a no/low-cost option (yuan)"), max_digits=14,
         decimal_places=2, default=Decimal("100000"))
@@ -249,9 +249,6 @@ class ProvincePolicy(models.Model):
             # One row per province and one national default (province NULL).
             models.UniqueConstraint(
                 Coalesce("province", Value("000000")), name="policy_one_per_province"),
-            models.CheckConstraint(
-                condition=Q(assessment_pass_mark__lte=100, acceptance_pass_mark__lte=100),
-                name="policy_pass_marks_at_most_100"),
         ]
 
     def __str__(self):
@@ -266,8 +263,7 @@ class ProvincePolicy(models.Model):
     FIGURES = (
         "start_months", "report_months", "disclosure_months", "acceptance_months",
         "cycle_heavy_metal_years", "cycle_overcapacity_years", "cycle_default_years",
-        "heavy_metal_industries", "overcapacity_industries", "assessment_pass_mark",
-        "acceptance_pass_mark", "no_low_cost_max_investment",
+        "heavy_metal_industries", "overcapacity_industries", "no_low_cost_max_investment",
     )
 
     def figures(self) -> dict:

@@ -20,6 +20,15 @@ MESSAGES = {
     "audit_moved": _(
         "The audit of %(enterprise)s (round %(round)s) moved from “%(from)s” to “%(to)s” "
         "(by %(actor)s)."),
+    "review_applied": _(
+        "%(review)s of %(enterprise)s (round %(round)s) applied for. Form the panel; the "
+        "answer is due by %(due)s."),
+    "review_panel": _(
+        "You sit on the panel: %(review)s of %(enterprise)s (round %(round)s). Score it by "
+        "%(due)s."),
+    "review_concluded": _(
+        "%(review)s of %(enterprise)s (round %(round)s) concluded: %(result)s, mean score "
+        "%(score)s."),
 }
 # Parameters holding an audit state code, shown as the state's translated name.
 STATE_PARAMS = ("from", "to")

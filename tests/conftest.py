@@ -1,14 +1,31 @@
+import os
+
 import pytest
 from django.utils import translation
 
 pytest.register_assert_rewrite("tests.support")
 
+from assessments.models import ScoringSheet  # noqa: E402
+from assessments.sheets import load_national_sheets  # noqa: E402
 from cpaudit.celery import app as celery_app  # noqa: E402
 from enterprises.models import Industry, ProvincePolicy, Region  # noqa: E402
 from enterprises.reference import ensure_national_policy, load_reference_data  # noqa: E402
 
 from .support.cast import make_cast  # noqa: E402
 from .support.matrix import parametrize_matrix  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Runs of the suite side by side on one server (a developer's and CI's) each get
+    their own test database: test_<name>_<pid>, dropped when the run ends."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if "postgresql" not in database["ENGINE"]:
+            continue  # SQLite tests run in memory
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
 def pytest_generate_tests(metafunc):
@@ -39,7 +56,7 @@ def _test_settings(settings, tmp_path):
 def _reference_data_after_flush(request):
     """Tests on a committing database (`transactional_db`: the live server, the broker
     worker) empty every table when they end, the rows the migrations loaded included.
-    Put the reference data and the national policy back before each such test."""
+    Put the reference data, the national policy and sheets back before each such test."""
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in request.fixturenames or (
             marker and marker.kwargs.get("transaction")):
@@ -47,6 +64,7 @@ def _reference_data_after_flush(request):
         if not Region.objects.exists():
             load_reference_data(Region, Industry)
         ensure_national_policy(ProvincePolicy)
+        load_national_sheets(ScoringSheet)
 
 
 @pytest.fixture

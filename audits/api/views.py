@@ -26,8 +26,8 @@ from .serializers import (
 )
 
 # Authorities read and comment; the enterprise and its firm do the work (the services
-# check which audit is whose). Experts reach audits through their reviews.
-READERS = {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE}
+# check which audit is whose). Experts read the audits of the rounds they sit on.
+READERS = {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT}
 WORKERS = {Role.ADMIN, Role.CONSULTANT, Role.ENTERPRISE}
 
 

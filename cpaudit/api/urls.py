@@ -8,6 +8,13 @@ from accounts.api.views import (
     TokenView,
     UserViewSet,
 )
+from assessments.api.views import (
+    AcceptanceViewSet,
+    AssessmentViewSet,
+    ExpertProfileViewSet,
+    PublicAcceptanceViewSet,
+    ScoringSheetViewSet,
+)
 from audits.api.views import (
     AuditViewSet,
     BalanceViewSet,
@@ -45,9 +52,14 @@ router.register("balances", BalanceViewSet, basename="balance")
 router.register("options", OptionViewSet, basename="option")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("acceptances", AcceptanceViewSet, basename="acceptance")
+router.register("sheets", ScoringSheetViewSet, basename="sheet")
+router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")
+router.register("public/acceptances", PublicAcceptanceViewSet, basename="public-acceptance")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

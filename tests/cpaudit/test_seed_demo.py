@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from assessments.models import Review
 from audits.models import Audit
 from enterprises.models import Enterprise, KeyEnterpriseList
 from tests.support.matrix import api_client
@@ -20,9 +21,14 @@ def test_seed_demo_is_idempotent_and_every_login_works(client):
     call_command("seed_demo", stdout=StringIO())
     first = counts()
     call_command("seed_demo", stdout=StringIO())
-    assert counts() == first == (6, 10, 1, 8)
+    assert counts() == first == (8, 10, 1, 8)
     for username in ("admin", "authority", "nanjing", "consultant", "enterprise", "expert"):
         assert client.login(username=username, password="cpaudit-demo"), username
     started = Audit.objects.get(state="planning")
     consultant = User.objects.get(username="consultant")
     assert api_client(consultant).get(f"/api/v1/audits/{started.pk}/").status_code == 200
+    # The demo expert has a round to score; the authority one to conclude.
+    review = Review.objects.get(state="panel_formed")
+    expert = User.objects.get(username="expert")
+    assert api_client(expert).get(f"/api/v1/assessments/{review.pk}/").status_code == 200
+    assert review.audit.state == "under_assessment" and review.panel.count() == 3

@@ -368,10 +368,10 @@ def test_policy_changes_only_lists_published_afterwards(cast):
 
 def test_policy_rejects_bad_figures(cast):
     client = api_client(cast.user("province_officer"))
-    response = client.patch("/api/v1/policies/320000/", {"assessment_pass_mark": "120"},
+    response = client.patch("/api/v1/policies/320000/", {"cycle_default_years": -1},
                             format="json")
     assert response.status_code == 400
-    assert "assessment_pass_mark" in response.data
+    assert "cycle_default_years" in response.data
     assert client.get("/api/v1/policies/999999/").status_code == 404
 
 

@@ -606,12 +606,12 @@ def test_policy_edit_changes_the_figures_of_lists_published_afterwards(cast, cli
     assert page.context["uses_default"] is True
     response = client.post("/lists/policy/", policy_data(
         start_months=3, report_months=9, heavy_metal_industries="32, 6",
-        assessment_pass_mark="75"), follow=True)
+        no_low_cost_max_investment="150000"), follow=True)
     assert response.redirect_chain == [("/lists/policy/", 302)]
     policy = ProvincePolicy.objects.get(province_id="320000")
     assert (policy.start_months, policy.report_months) == (3, 9)
     assert policy.heavy_metal_industries == ["32", "06"]
-    assert str(policy.assessment_pass_mark) == "75.00"
+    assert str(policy.no_low_cost_max_investment) == "150000.00"
     assert policy.updated_by == cast.user("province_officer")
     assert ProvincePolicy.for_province("330000").start_months == 2  # others keep the default
 
@@ -628,12 +628,12 @@ def test_policy_edit_changes_the_figures_of_lists_published_afterwards(cast, cli
 def test_policy_form_rejects_bad_figures(cast, client):
     login(client, cast)
     response = client.post("/lists/policy/", policy_data(
-        overcapacity_industries="31, 99x, C", acceptance_pass_mark="120", start_months=""))
+        overcapacity_industries="31, 99x, C", cycle_default_years="-1", start_months=""))
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["overcapacity_industries"] == [
         "Not a GB/T 4754 division code: 99x, C."]
-    assert errors["acceptance_pass_mark"] and errors["start_months"]
+    assert errors["cycle_default_years"] and errors["start_months"]
     assert not ProvincePolicy.objects.filter(province_id="320000").exists()
 
 

@@ -143,12 +143,13 @@ def prepare(cast, audit, state=None) -> None:
 
 
 def step(cast, audit, to, comment="") -> Audit:
-    """One transition: as the consultant, or, out of a review state, as the review's
-    conclusion would make it."""
+    """One transition: as the consultant, or, out of a review state, by concluding the
+    open round (a panel, scores, verifications, the authority's conclusion)."""
+    from .reviews import conclude_round
+
     audit = Audit.objects.get(pk=audit.pk)
     if audit.state in REVIEW_STATES:
-        return audit_transition(audit=audit, to=to, actor=cast.user("province_officer"),
-                                comment=comment, by_review=True)
+        return conclude_round(cast, audit, to, comment)
     return audit_transition(audit=audit, to=to, actor=cast.user("consultant"),
                             comment=comment)
 
@@ -165,23 +166,24 @@ def bring_to(cast, audit, state) -> Audit:
 
 # Role matrix rows for everything under an audit (api.md "Audits"), for the Nanjing
 # enterprise's audit engaged with cast.firm. Authorities read and comment; the enterprise
-# and its engaged firm do the work. A role that may never write gets 403 before its
+# and its engaged firm do the work; experts read the audits of the rounds they sit on
+# (the cast's expert sits on none here). A role that may never write gets 403 before its
 # scope is looked at; a role that may, on an audit outside its scope, gets 404.
 def reads(ok=200) -> dict:
     return {"admin": ok, "province_officer": ok, "other_province_officer": 404,
             "city_officer": ok, "consultant": ok, "other_consultant": 404,
-            "enterprise_user": ok, "other_enterprise_user": 404, "expert": 403,
+            "enterprise_user": ok, "other_enterprise_user": 404, "expert": 404,
             "anonymous": 401}
 
 
 # Lists are scoped, not refused: out-of-scope readers get an empty page.
 LISTS = reads() | {"other_province_officer": 200, "other_consultant": 200,
-                   "other_enterprise_user": 200}
+                   "other_enterprise_user": 200, "expert": 200}
 
 
 def writes(ok=200) -> dict:
     return reads(ok) | {"province_officer": 403, "other_province_officer": 403,
-                        "city_officer": 403}
+                        "city_officer": 403, "expert": 403}
 
 
 def creates(ok=201) -> dict:

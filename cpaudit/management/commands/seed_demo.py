@@ -1,16 +1,21 @@
 """Demo data for local use: Jiangsu with a few cities, one consulting firm, ten
-enterprises and one login per role. Idempotent: run it as often as you like."""
+enterprises, one login per role (and two more experts for a panel), one audit started
+and one under assessment. Idempotent: run it as often as you like."""
 
 import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import AuditorLevel, OrganizationKind, Role
 from accounts.models import Auditor, Organization, User
-from audits.choices import AuditState
+from assessments import services as review_services
+from assessments.models import ExpertProfile, Review
+from audits import services as audit_services
+from audits.choices import AuditState, CostClass, DocumentKind, OptionStatus
 from audits.models import Audit
 from audits.services import audit_update
 from audits.workflow import audit_transition
@@ -42,7 +47,12 @@ USERS = [
     ("consultant", Role.CONSULTANT, "绿源咨询 张工", "firm"),
     ("enterprise", Role.ENTERPRISE, "金陵纸业 环保部 陈经理", None),
     ("expert", Role.EXPERT, "清洁生产专家 刘教授", "experts"),
+    ("expert2", Role.EXPERT, "清洁生产专家 周高工", "experts"),
+    ("expert3", Role.EXPERT, "清洁生产专家 吴研究员", "experts"),
 ]
+# Industries of expertise of the three experts (GB/T 4754 divisions).
+EXPERTISE = {"expert": ["22", "26"], "expert2": ["26", "27"], "expert3": ["31", "32"]}
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 class Command(BaseCommand):
@@ -93,6 +103,9 @@ class Command(BaseCommand):
             user.is_superuser = role == Role.ADMIN
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if role == Role.EXPERT:
+                profile, _ = ExpertProfile.objects.get_or_create(user=user)
+                profile.industries.set(EXPERTISE[username])
         self.key_list(enterprises)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(ENTERPRISES)} enterprises; logins "
@@ -121,6 +134,57 @@ class Command(BaseCommand):
         audit_transition(audit=audit, to=AuditState.PLANNING,
                          actor=User.objects.get(username="consultant"),
                          comment="签订咨询合同，启动审核")
+        self.under_assessment(key_list, enterprises[1], officer)
+
+    def under_assessment(self, key_list, enterprise, officer):
+        """The second enterprise's audit carried through the phases by the firm and
+        submitted for assessment, with a panel formed: the demo expert has a round to
+        score and the authority one to conclude."""
+        consultant = User.objects.get(username="consultant")
+        audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprise)
+        # The enterprise has no demo login: the operator records the engagement.
+        audit = audit_update(actor=User.objects.get(username="admin"), audit=audit,
+                             consultancy=consultant.organization)
+        audit = audit_update(actor=consultant, audit=audit, team=list(Auditor.objects.filter(
+                                 organization=consultant.organization,
+                                 valid_until__gte=timezone.localdate())),
+                             focus="精馏工段溶剂损耗与废水")
+        audit_transition(audit=audit, to=AuditState.PLANNING, actor=consultant)
+        audit_transition(audit=audit, to=AuditState.PRE_ASSESSMENT, actor=consultant)
+        audit_services.target_save(actor=consultant, audit=audit, indicator="吨产品新鲜水耗",
+                                   unit="t/t", baseline=12, near_term=10, long_term=8)
+        audit_transition(audit=audit, to=AuditState.FOCUSED_ASSESSMENT, actor=consultant)
+        options = [
+            ("F1", "精馏塔回流比优化", CostClass.NO_LOW, 30000),
+            ("F2", "冷凝水回用于循环冷却", CostClass.NO_LOW, 80000),
+            ("F3", "溶剂回收装置改造", CostClass.MID_HIGH, 2600000),
+        ]
+        for code, title, cost_class, investment in options:
+            audit_services.option_save(actor=consultant, audit=audit, code=code, title=title,
+                                       aspect="technology", cost_class=cost_class,
+                                       investment=investment)
+        audit_transition(audit=audit, to=AuditState.OPTION_GENERATION, actor=consultant)
+        for option in audit.options.all():
+            audit_services.option_save(actor=consultant, audit=audit, option=option,
+                                       status=OptionStatus.RETAINED)
+        audit_transition(audit=audit, to=AuditState.FEASIBILITY, actor=consultant)
+        for option in audit.options.filter(cost_class=CostClass.NO_LOW):
+            for status in (OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED):
+                audit_services.option_save(
+                    actor=consultant, audit=audit, option=option, status=status,
+                    benefits=[{"indicator": "water_t", "expected": 12000, "actual": 10500}])
+        audit_services.option_save(actor=consultant, audit=audit,
+                                   option=audit.options.get(code="F3"),
+                                   status=OptionStatus.FEASIBLE, annual_net_benefit=900000,
+                                   lifetime_years=10, discount_rate="0.08")
+        audit_services.document_upload(
+            actor=consultant, audit=audit, kind=DocumentKind.AUDIT_REPORT, title="清洁生产审核报告",
+            file=SimpleUploadedFile("report.pdf", PDF))
+        audit_transition(audit=audit, to=AuditState.UNDER_ASSESSMENT, actor=consultant,
+                         comment="提交评估申请")
+        review = Review.objects.get(audit=audit, kind="assessment", round=1)
+        review_services.panel_set(actor=officer, review=review, expert_ids=list(
+            User.objects.filter(role=Role.EXPERT).values_list("pk", flat=True)))
 
     def org(self, name, kind, region, credit_code=""):
         org, _ = Organization.objects.update_or_create(

@@ -1,0 +1,22 @@
+import django_filters
+from django.utils import timezone
+
+from .choices import ReviewResult, ReviewState
+from .models import Review
+
+
+class ReviewFilter(django_filters.FilterSet):
+    """api.md "Reviews": `audit`, `state`, `result`; also `overdue` for the queue."""
+
+    state = django_filters.MultipleChoiceFilter(choices=ReviewState.choices)
+    result = django_filters.ChoiceFilter(choices=ReviewResult.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = Review
+        fields = ["audit", "state", "result", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        condition = {"due_on__lt": timezone.localdate(), "state__in": [
+            ReviewState.APPLIED, ReviewState.PANEL_FORMED]}
+        return queryset.filter(**condition) if value else queryset.exclude(**condition)

@@ -1,0 +1,341 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from audits.choices import Indicator
+from audits.models import Audit
+
+from .choices import QueueStage, ReviewKind, ReviewResult, ReviewState
+
+
+def localized(entry: dict, key: str = "title") -> str:
+    """A sheet entry's title in the reader's language (sheets are data, in both)."""
+    zh = (get_language() or "").startswith("zh")
+    return entry.get(f"{key}_zh" if zh else f"{key}_en") or entry.get(f"{key}_zh", "")
+
+
+class ScoringSheetQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Admins every sheet; an authority the national ones and its province's."""
+        role = getattr(user, "role", None)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.AUTHORITY and user.scope_prefix:
+            return self.filter(Q(province__isnull=True)
+                               | Q(province_id=user.scope_prefix[:2] + "0000"))
+        return self.none()
+
+    def current(self, kind: str, province_code: str) -> "ScoringSheet":
+        """The latest version a province published for `kind`, else the national one."""
+        sheets = self.filter(Q(province_id=province_code) | Q(province__isnull=True), kind=kind)
+        return sheets.order_by(
+            models.F("province").asc(nulls_last=True), "-version").first()
+
+
+class ScoringSheet(models.Model):
+    """One version of a scoring sheet (domain.md §3, §7): items summing to 100 points,
+    veto items and the pass mark. Published versions never change: a province that
+    wants other figures publishes a new version, and a round keeps the one it started
+    with."""
+
+    kind = models.CharField(_("review"), max_length=12, choices=ReviewKind.choices)
+    province = models.ForeignKey(
+        "enterprises.Region", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", limit_choices_to={"level": "province"}, verbose_name=_("province"),
+        help_text=_("Empty for the national default."))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # [{"code", "title_zh", "title_en", "max_points"}]; points sum to 100.
+    items = models.JSONField(_("items"))
+    # [{"code", "title_zh", "title_en"}]
+    vetoes = models.JSONField(_("veto items"), default=list, blank=True)
+    pass_mark = models.DecimalField(
+        _("pass mark"), max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("published by"))
+
+    objects = ScoringSheetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "province", "-version"]
+        verbose_name = _("scoring sheet")
+        verbose_name_plural = _("scoring sheets")
+        constraints = [
+            models.UniqueConstraint(
+                "kind", Coalesce("province", Value("000000")), "version",
+                name="sheet_version_unique"),
+            models.CheckConstraint(condition=Q(pass_mark__gte=0, pass_mark__lte=100),
+                                   name="sheet_pass_mark_range"),
+        ]
+
+    def __str__(self):
+        where = self.province or _("National default")
+        return f"{self.get_kind_display()} · {where} · v{self.version}"
+
+    def item_max(self) -> dict[str, Decimal]:
+        return {item["code"]: Decimal(str(item["max_points"])) for item in self.items}
+
+    def veto_codes(self) -> set[str]:
+        return {veto["code"] for veto in self.vetoes}
+
+    def as_data(self) -> dict:
+        """The sheet as `GET …/sheet/` shows it, in the reader's language."""
+        return {
+            "version": self.version,
+            "items": [{"code": i["code"], "title": localized(i), "max_points": i["max_points"]}
+                      for i in self.items],
+            "vetoes": [{"code": v["code"], "title": localized(v)} for v in self.vetoes],
+            "pass_mark": str(self.pass_mark),
+        }
+
+
+class ExpertProfile(models.Model):
+    """What the panel rules need to know of an expert (domain.md §3, §7): industries of
+    expertise, for the draw, and where they work, for independence."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile",
+        limit_choices_to={"role": Role.EXPERT}, verbose_name=_("expert"))
+    industries = models.ManyToManyField(
+        "enterprises.Industry", blank=True, related_name="+",
+        verbose_name=_("industries of expertise"))
+    employer = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("employed by (enterprise)"))
+    consultancy = models.ForeignKey(
+        "accounts.Organization", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", limit_choices_to={"kind": "consultancy"},
+        verbose_name=_("works for (consulting firm)"))
+
+    class Meta:
+        verbose_name = _("expert profile")
+        verbose_name_plural = _("expert profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Rounds visible exactly as their audit is, except that an expert sees only the
+        rounds they sit on (design.md "Roles and scoping")."""
+        role = getattr(user, "role", None)
+        if role == Role.EXPERT:
+            return self.filter(Exists(PanelMember.objects.filter(
+                review=OuterRef("pk"), expert=user)))
+        if role is None:
+            return self.none()
+        return self.filter(audit__in=Audit.objects.for_user(user))
+
+    def open(self):
+        return self.exclude(state=ReviewState.CONCLUDED)
+
+    def public(self):
+        """Concluded acceptances are published (domain.md "People", §4)."""
+        return self.filter(kind=ReviewKind.ACCEPTANCE, state=ReviewState.CONCLUDED)
+
+    def with_progress(self):
+        """Panel size and the number of experts who scored, for the queue (two
+        subqueries rather than a query per row)."""
+        panel = PanelMember.objects.filter(review=OuterRef("pk"))
+        scored = Score.objects.filter(review=OuterRef("pk"))
+        return self.annotate(
+            panel_size=Coalesce(models.Subquery(
+                panel.values("review").annotate(n=models.Count("pk")).values("n")), 0),
+            scored_count=Coalesce(models.Subquery(
+                scored.values("review").annotate(n=models.Count("pk")).values("n")), 0),
+        )
+
+
+class Review(models.Model):
+    """One round of assessment or acceptance of an audit (domain.md §3, §4; api.md
+    "Reviews"): applied → panel formed → concluded (passed | failed). A failed round
+    stays as it was; re-applying opens the next round."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="reviews",
+                              verbose_name=_("audit"))
+    kind = models.CharField(_("review"), max_length=12, choices=ReviewKind.choices)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    sheet = models.ForeignKey(ScoringSheet, on_delete=models.PROTECT, related_name="reviews",
+                              verbose_name=_("scoring sheet"))
+    state = models.CharField(_("state"), max_length=12, choices=ReviewState.choices,
+                             default=ReviewState.APPLIED)
+    # NULL until concluded, as api.md shows it (`result`: passed | failed | null).
+    result = models.CharField(_("result"), max_length=8, choices=ReviewResult.choices,  # noqa: DJ001
+                              null=True, blank=True)
+    score = models.DecimalField(_("mean score"), max_digits=5, decimal_places=2, null=True,
+                                blank=True)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    opinion = models.TextField(_("opinion"), blank=True)
+    applied_on = models.DateField(_("applied on"))
+    # The authority answers within a month of the application (domain.md §3).
+    due_on = models.DateField(_("answer due"))
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("concluded by"))
+    # What was judged, frozen at conclusion: documents' hashes, options with their figures,
+    # targets, panel, scores, verifications, sheet and signals.
+    snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "kind", "round"],
+                                    name="review_round_unique"),
+            # At most one open round per audit and kind.
+            models.UniqueConstraint(fields=["audit", "kind"],
+                                    condition=~Q(state=ReviewState.CONCLUDED),
+                                    name="review_one_open_round"),
+            models.CheckConstraint(
+                condition=Q(state=ReviewState.CONCLUDED, result__isnull=False)
+                | (~Q(state=ReviewState.CONCLUDED) & Q(result__isnull=True)),
+                name="review_result_iff_concluded"),
+        ]
+        indexes = [models.Index(fields=["state", "due_on"], name="review_state_due")]
+
+    def __str__(self):
+        return _("%(kind)s of %(audit)s, round %(round)s") % {
+            "kind": self.get_kind_display(), "audit": self.audit, "round": self.round}
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.state == ReviewState.CONCLUDED
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_concluded and self.due_on < timezone.localdate()
+
+    @property
+    def stage(self) -> str:
+        """Needs `with_progress()` annotations."""
+        if self.is_concluded:
+            return QueueStage.CONCLUDED
+        if self.state == ReviewState.APPLIED:
+            return QueueStage.WAITING_FOR_PANEL
+        if self.scored_count >= self.panel_size:
+            return QueueStage.READY
+        return QueueStage.SCORING
+
+
+class PanelMember(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="panel",
+                               verbose_name=_("review round"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="panel_seats", verbose_name=_("expert"))
+
+    class Meta:
+        ordering = ["review", "expert__username"]
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        constraints = [models.UniqueConstraint(fields=["review", "expert"],
+                                               name="panel_member_once")]
+
+    def __str__(self):
+        return str(self.expert)
+
+
+class PanelChange(models.Model):
+    """Every change of a panel, by whom; a draw keeps its seed and pool, so anyone can
+    repeat it and see it was fair (domain.md §7)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="panel_changes",
+                               verbose_name=_("review round"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    added = models.JSONField(_("added"), default=list)  # expert user ids
+    removed = models.JSONField(_("removed"), default=list)
+    # For a draw: {"seed", "size", "pool": [ids], "matching": [ids], "drawn": [ids]}
+    draw = models.JSONField(_("draw"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("panel change")
+        verbose_name_plural = _("panel changes")
+
+    def __str__(self):
+        return f"{self.review_id} +{self.added} -{self.removed}"
+
+
+class Score(models.Model):
+    """One expert's scoring of a round: points per sheet item, vetoes, a comment.
+    Replaced, not added to, until the round is concluded."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores",
+                               verbose_name=_("review round"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("expert"))
+    items = models.JSONField(_("points per item"))  # {code: "points"}
+    vetoes = models.JSONField(_("vetoes raised"), default=list, blank=True)
+    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now=True)
+
+    class Meta:
+        ordering = ["review", "expert__username"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [models.UniqueConstraint(fields=["review", "expert"],
+                                               name="score_once_per_expert")]
+
+    def __str__(self):
+        return f"{self.expert}: {self.total}"
+
+
+class Verification(models.Model):
+    """The panel's on-site check of one mid/high-cost option at acceptance (domain.md §4):
+    implemented or not, the benefits it found, a note and optional evidence."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="verifications",
+                               verbose_name=_("review round"))
+    option = models.ForeignKey("audits.Option", on_delete=models.PROTECT,
+                               related_name="verifications", verbose_name=_("option"))
+    implemented = models.BooleanField(_("implemented"))
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.ForeignKey("audits.Document", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+", verbose_name=_("evidence"))
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("verified by"))
+    verified_at = models.DateTimeField(_("verified"), auto_now=True)
+
+    class Meta:
+        ordering = ["review", "option__code"]
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [models.UniqueConstraint(fields=["review", "option"],
+                                               name="verification_once_per_option")]
+
+    def __str__(self):
+        return f"{self.option}: {self.implemented}"
+
+
+class VerifiedBenefit(models.Model):
+    verification = models.ForeignKey(Verification, on_delete=models.CASCADE,
+                                     related_name="benefits", verbose_name=_("verification"))
+    indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
+    value = models.DecimalField(_("verified"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["verification", "indicator"]
+        verbose_name = _("verified benefit")
+        verbose_name_plural = _("verified benefits")
+        constraints = [models.UniqueConstraint(fields=["verification", "indicator"],
+                                               name="verified_benefit_once")]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"

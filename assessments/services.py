@@ -1,0 +1,587 @@
+"""The two-step review (domain.md §3, §4; api.md "Reviews"): rounds, sheets, panels,
+scores, verifications and the conclusion that moves the audit.
+
+Submitting the audit opens a round (the workflow's ON_ENTER hook); the authority in scope
+forms a panel of independent experts, each expert scores the round, the authority
+concludes it, and the conclusion moves the audit on or back.
+"""
+
+import random
+import secrets
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.models import User
+from audits.choices import AuditState, CostClass, Indicator, OptionStatus
+from audits.models import Audit, Document, Option
+from audits.workflow import ON_ENTER, audit_transition, parties
+from cpaudit.errors import StateConflict
+from cpaudit.services import require_role
+from enterprises.models import ProvincePolicy
+from reporting.notifications import bilingual
+from reporting.services import notify
+
+from . import compliance
+from .choices import ReviewKind, ReviewResult, ReviewState
+from .models import (
+    PanelChange,
+    PanelMember,
+    Review,
+    Score,
+    ScoringSheet,
+    Verification,
+    VerifiedBenefit,
+)
+
+MIN_PANEL = 3  # domain.md §3: at least 3 experts
+ANSWER_MONTHS = 1  # domain.md §3: the authority answers within a month
+KIND_OF_STATE = {AuditState.UNDER_ASSESSMENT: ReviewKind.ASSESSMENT,
+                 AuditState.UNDER_ACCEPTANCE: ReviewKind.ACCEPTANCE}
+# Where the conclusion sends the audit: (passed, failed).
+MOVES = {ReviewKind.ASSESSMENT: (AuditState.IMPLEMENTATION, AuditState.FEASIBILITY),
+         ReviewKind.ACCEPTANCE: (AuditState.COMPLETED, AuditState.IMPLEMENTATION)}
+# Mid/high options the acceptance panel verifies: those found feasible and carried on.
+VERIFIABLE = [OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED]
+POINTS = Decimal("0.01")
+
+
+def province_of(region_code: str) -> str:
+    return region_code[:2] + "0000"
+
+
+def _both(label_of) -> dict:
+    """A parameter in both languages, for notifications read later in either."""
+    texts = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            texts[language] = str(label_of())
+    return bilingual(texts["zh-hans"], texts["en"])
+
+
+def _params(review: Review, **extra) -> dict:
+    return {"review": _both(review.get_kind_display), "enterprise": review.audit.enterprise.name,
+            "round": review.round, **extra}
+
+
+def supervisors(audit: Audit):
+    """The authorities whose region holds the enterprise: province, city, county."""
+    code = audit.enterprise.region_id
+    return User.objects.filter(role=Role.AUTHORITY, is_active=True,
+                               organization__region_id__in={province_of(code),
+                                                            code[:4] + "00", code})
+
+
+def require_supervisor(actor, review: Review) -> None:
+    """Panels and conclusions are the authority's, in its region (domain.md §3)."""
+    if not (actor.role == Role.ADMIN or (actor.role == Role.AUTHORITY
+                                         and actor.in_scope(review.audit.enterprise.region_id))):
+        raise PermissionDenied(_("Only the authority in charge forms panels and concludes "
+                                 "reviews."))
+
+
+def _require_open(review: Review) -> None:
+    if review.state == ReviewState.CONCLUDED:
+        raise StateConflict(_("The review is concluded."),
+                            unmet=[_("A concluded round does not change.")])
+
+
+def _locked(review: Review) -> Review:
+    return Review.objects.select_for_update().select_related(
+        "audit__enterprise", "sheet").get(pk=review.pk)
+
+
+# -- rounds -----------------------------------------------------------------------------
+
+def review_open(*, audit: Audit, actor) -> Review:
+    """Submitting the audit for assessment or acceptance opens the next round, with the
+    scoring sheet in force today (the workflow calls this on entering the state)."""
+    kind = KIND_OF_STATE[audit.state]
+    last = Review.objects.filter(audit=audit, kind=kind).aggregate(n=Max("round"))["n"]
+    today = timezone.localdate()
+    review = Review.objects.create(
+        audit=audit, kind=kind, round=(last or 0) + 1, applied_on=today,
+        due_on=today + relativedelta(months=ANSWER_MONTHS),
+        sheet=ScoringSheet.objects.current(kind, province_of(audit.enterprise.region_id)))
+    notify(recipients=supervisors(audit), kind="review_applied",
+           params=_params(review, due=review.due_on.isoformat()),
+           url=reverse("review-detail", args=[review.pk]))
+    return review
+
+
+for _state in KIND_OF_STATE:
+    ON_ENTER.setdefault(_state, []).append(review_open)
+
+
+# -- sheets -----------------------------------------------------------------------------
+
+@transaction.atomic
+def sheet_publish(*, actor, kind: str, province, items: list[dict], vetoes: list[dict],
+                  pass_mark) -> ScoringSheet:
+    """A new version of a province's sheet (admin: also the national one). Rounds
+    opened before keep the version they started with."""
+    require_role(actor, Role.ADMIN, Role.AUTHORITY)
+    if actor.role == Role.AUTHORITY and (province is None or len(actor.scope_prefix) != 2
+                                         or province.pk[:2] != actor.scope_prefix):
+        raise PermissionDenied(_("A provincial authority publishes its own province's "
+                                 "sheets."))
+    errors = {}
+    items = [_sheet_entry(item, points=True) for item in items or []]
+    vetoes = [_sheet_entry(veto) for veto in vetoes or []]
+    item_codes = [item["code"] for item in items]
+    veto_codes = [veto["code"] for veto in vetoes]
+    if not items:
+        errors["items"] = [_("A sheet has at least one item.")]
+    elif any(not item["code"] or not item["title_zh"] for item in items):
+        errors["items"] = [_("Every item needs a code and a Chinese title.")]
+    elif any(item["max_points"] is None or item["max_points"] <= 0 for item in items):
+        errors["items"] = [_("Every item is worth more than 0 points.")]
+    elif len(set(item_codes)) != len(item_codes):
+        errors["items"] = [_("Item codes must differ.")]
+    elif (total := sum(item["max_points"] for item in items)) != 100:
+        errors["items"] = [_("The items sum to %(total)s points; they must sum to 100.")
+                           % {"total": total.normalize()}]
+    if any(not veto["code"] or not veto["title_zh"] for veto in vetoes):
+        errors["vetoes"] = [_("Every veto item needs a code and a Chinese title.")]
+    elif len(set(veto_codes)) != len(veto_codes) or set(veto_codes) & set(item_codes):
+        errors["vetoes"] = [_("Veto codes must differ from each other and from item codes.")]
+    try:
+        pass_mark = Decimal(str(pass_mark))
+        if not 0 <= pass_mark <= 100:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["pass_mark"] = [_("A pass mark from 0 to 100.")]
+    if errors:
+        raise ValidationError(errors)
+    last = (ScoringSheet.objects.select_for_update()
+            .filter(kind=kind, province=province).aggregate(n=Max("version"))["n"])
+    for item in items:
+        item["max_points"] = _number(item["max_points"])
+    return ScoringSheet.objects.create(
+        kind=kind, province=province, version=(last or 0) + 1, items=items, vetoes=vetoes,
+        pass_mark=pass_mark, published_by=actor)
+
+
+def _sheet_entry(entry: dict, points: bool = False) -> dict:
+    clean = {key: str(entry.get(key) or "").strip() for key in ("code", "title_zh", "title_en")}
+    if points:
+        try:
+            clean["max_points"] = Decimal(str(entry.get("max_points")))
+        except (InvalidOperation, ValueError):
+            clean["max_points"] = None
+    return clean
+
+
+def _number(value: Decimal):
+    """JSON keeps whole points as integers, others as decimal strings."""
+    return int(value) if value == value.to_integral_value() else str(value.normalize())
+
+
+# -- panels -----------------------------------------------------------------------------
+
+def conflicts(audit: Audit, experts) -> dict[int, list[str]]:
+    """Why each of `experts` may not sit on a panel of `audit` (domain.md §3: not
+    employed by the enterprise or its consulting firm, as a user of either or through
+    the expert's profile); an empty list when independent. Needs `expert_profile`
+    selected."""
+    firm = audit.consultancy
+    reasons = {}
+    for expert in experts:
+        found = []
+        if expert.role != Role.EXPERT:
+            found.append(_("not an expert"))
+        if not expert.is_active:
+            found.append(_("account inactive"))
+        profile = getattr(expert, "expert_profile", None)
+        if expert.enterprise_id == audit.enterprise_id or (
+                profile and profile.employer_id == audit.enterprise_id):
+            found.append(_("works for the enterprise under review"))
+        if firm and (expert.organization_id == firm.pk
+                     or (profile and profile.consultancy_id == firm.pk)):
+            found.append(_("works for the enterprise's consulting firm"))
+        reasons[expert.pk] = found
+    return reasons
+
+
+def _experts(ids) -> list[User]:
+    return list(User.objects.filter(pk__in=ids)
+                .select_related("expert_profile", "organization").order_by("pk"))
+
+
+def candidates(review: Review) -> list[dict]:
+    """The province's pool for this round: each expert with their conflicts and whether
+    their expertise matches the enterprise's industry (the panel form shows both)."""
+    audit = review.audit
+    pool = list(
+        User.objects.filter(role=Role.EXPERT, is_active=True,
+                            organization__region__code__startswith=audit.enterprise.region_id[:2])
+        .select_related("expert_profile", "organization")
+        .prefetch_related("expert_profile__industries").order_by("pk"))
+    found = conflicts(audit, pool)
+    seated = set(review.panel.values_list("expert_id", flat=True))
+    return [{"expert": expert, "conflicts": found[expert.pk], "on_panel": expert.pk in seated,
+             "matches_industry": _matches(expert, audit)} for expert in pool]
+
+
+def _matches(expert: User, audit: Audit) -> bool:
+    profile = getattr(expert, "expert_profile", None)
+    return bool(profile) and any(industry.pk == audit.enterprise.industry_id
+                                 for industry in profile.industries.all())
+
+
+def _seat(review: Review, actor, experts: list[User], draw: dict | None = None) -> Review:
+    before = set(review.panel.values_list("expert_id", flat=True))
+    after = {expert.pk for expert in experts}
+    added, removed = sorted(after - before), sorted(before - after)
+    PanelMember.objects.filter(review=review, expert_id__in=removed).delete()
+    # A removed expert's scores go with the seat; the change log keeps who left.
+    Score.objects.filter(review=review, expert_id__in=removed).delete()
+    PanelMember.objects.bulk_create(PanelMember(review=review, expert_id=pk) for pk in added)
+    PanelChange.objects.create(review=review, actor=actor, added=added, removed=removed,
+                               draw=draw)
+    if review.state == ReviewState.APPLIED:
+        review.state = ReviewState.PANEL_FORMED
+        review.save(update_fields=["state"])
+    if added:
+        notify(recipients=User.objects.filter(pk__in=added), kind="review_panel",
+               params=_params(review, due=review.due_on.isoformat()),
+               url=reverse("review-detail", args=[review.pk]))
+    return review
+
+
+@transaction.atomic
+def panel_set(*, actor, review: Review, expert_ids: list[int]) -> Review:
+    """Seat exactly `expert_ids` (≥ 3, each an independent expert); a 400 names each
+    refused expert and why. Scores of experts who leave are dropped."""
+    require_supervisor(actor, review)
+    review = _locked(review)
+    _require_open(review)
+    ids = list(dict.fromkeys(expert_ids))
+    experts = _experts(ids)
+    refused = [_("No user with id %(id)s.") % {"id": pk}
+               for pk in sorted(set(ids) - {e.pk for e in experts})]
+    for expert in experts:
+        if reasons := conflicts(review.audit, [expert])[expert.pk]:
+            refused.append(_("%(name)s (%(username)s): %(reasons)s.") % {
+                "name": expert, "username": expert.username, "reasons": "; ".join(reasons)})
+    if len(ids) < MIN_PANEL:
+        refused.insert(0, _("A panel has at least %(n)d experts; %(count)d were named.")
+                       % {"n": MIN_PANEL, "count": len(ids)})
+    if refused:
+        raise ValidationError({"experts": refused})
+    return _seat(review, actor, experts)
+
+
+@transaction.atomic
+def panel_draw(*, actor, review: Review, size: int = MIN_PANEL, seed: int | None = None
+               ) -> Review:
+    """Draw the panel at random from the province's pool (domain.md §7), experts of the
+    enterprise's industry first, skipping conflicts. The seed, the pool and the draw are
+    recorded: `random.Random(seed)` over the same pool gives the same panel."""
+    require_supervisor(actor, review)
+    review = _locked(review)
+    _require_open(review)
+    if size < MIN_PANEL:
+        raise ValidationError({"size": [_("A panel has at least %(n)d experts.")
+                                        % {"n": MIN_PANEL}]})
+    pool = [c for c in candidates(review) if not c["conflicts"]]
+    if len(pool) < size:
+        raise StateConflict(_("Not enough independent experts to draw from."), unmet=[
+            _("The province's pool has %(count)d independent experts; the draw needs "
+              "%(size)d.") % {"count": len(pool), "size": size}])
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    rng = random.Random(seed)
+    matching = [c["expert"].pk for c in pool if c["matches_industry"]]
+    others = [c["expert"].pk for c in pool if not c["matches_industry"]]
+    drawn = rng.sample(matching, min(size, len(matching)))
+    drawn += rng.sample(others, size - len(drawn))
+    return _seat(review, actor, _experts(drawn), draw={
+        "seed": seed, "size": size, "pool": [c["expert"].pk for c in pool],
+        "matching": matching, "drawn": drawn})
+
+
+# -- scores -----------------------------------------------------------------------------
+
+@transaction.atomic
+def score_submit(*, actor, review: Review, items: dict, vetoes: list[str],
+                 comment: str = "") -> Score:
+    """A panel expert's points for every item (0..max) and any vetoes; submitting again
+    replaces them until the round is concluded."""
+    review = _locked(review)
+    if not review.panel.filter(expert=actor).exists():
+        raise PermissionDenied(_("Only the experts on the panel score this round."))
+    _require_open(review)
+    sheet = review.sheet
+    maxima = sheet.item_max()
+    errors = []
+    points = {}
+    items = items if isinstance(items, dict) else {}
+    for code in items.keys() - maxima.keys():
+        errors.append(_("“%(code)s” is not an item of the sheet.") % {"code": code})
+    for code, top in maxima.items():
+        if code not in items or items[code] in (None, ""):
+            errors.append(_("“%(code)s”: give a score.") % {"code": code})
+            continue
+        try:
+            value = Decimal(str(items[code]))
+            if not value.is_finite() or value != value.quantize(POINTS):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors.append(_("“%(code)s”: a number of points, at most two decimals.")
+                          % {"code": code})
+            continue
+        if not 0 <= value <= top:
+            errors.append(_("“%(code)s”: give 0 to %(max)s points.")
+                          % {"code": code, "max": top.normalize()})
+            continue
+        points[code] = value
+    found = {}
+    if errors:
+        found["items"] = errors
+    unknown = sorted(set(vetoes or []) - sheet.veto_codes())
+    if unknown:
+        found["vetoes"] = [_("Not a veto item of the sheet: %(codes)s.")
+                           % {"codes": ", ".join(map(str, unknown))}]
+    if found:
+        raise ValidationError(found)
+    score, _created = Score.objects.update_or_create(
+        review=review, expert=actor, defaults={
+            "items": {code: _number(value) for code, value in points.items()},
+            "vetoes": sorted(set(vetoes or [])), "comment": comment.strip(),
+            "total": sum(points.values(), Decimal(0))})
+    return score
+
+
+def visible_scores(user, review: Review):
+    """Experts see only their own until the round is concluded; the authority sees the
+    panel's progress; the enterprise and its firm see the scores once concluded."""
+    scores = review.scores.select_related("expert")
+    if review.state == ReviewState.CONCLUDED or user.role in {Role.ADMIN, Role.AUTHORITY}:
+        return scores
+    if user.role == Role.EXPERT:
+        return scores.filter(expert=user)
+    return scores.none()
+
+
+# -- verification (acceptance) ----------------------------------------------------------
+
+@transaction.atomic
+def verification_save(*, actor, review: Review, option: Option, implemented: bool,
+                      verified_benefits: list[dict], note: str = "",
+                      evidence: Document | None = None) -> Verification:
+    """The panel's on-site check of a mid/high-cost option (domain.md §4), by a panel
+    expert or the authority; saving again replaces it."""
+    review = _locked(review)
+    on_panel = review.panel.filter(expert=actor).exists()
+    if not on_panel:
+        require_supervisor(actor, review)
+    if review.kind != ReviewKind.ACCEPTANCE:
+        raise StateConflict(_("Options are verified at acceptance."),
+                            unmet=[_("This round is an assessment.")])
+    _require_open(review)
+    errors = {}
+    if option.audit_id != review.audit_id or option.cost_class != CostClass.MID_HIGH:
+        errors["option"] = [_("Choose a mid/high-cost option of this audit.")]
+    if evidence is not None and evidence.audit_id != review.audit_id:
+        errors["evidence"] = [_("The evidence must be a document of this audit.")]
+    rows, benefit_errors = {}, []
+    for row in verified_benefits or []:
+        indicator = row.get("indicator")
+        if indicator not in Indicator.values:
+            benefit_errors.append(_("Unknown indicator “%(code)s”.") % {"code": indicator})
+        elif indicator in rows:
+            benefit_errors.append(_("“%(code)s” is given twice.") % {"code": indicator})
+        else:
+            try:
+                rows[indicator] = Decimal(str(row.get("value")))
+                if not rows[indicator].is_finite():
+                    raise InvalidOperation
+            except (InvalidOperation, ValueError):
+                benefit_errors.append(_("“%(code)s”: give a number.") % {"code": indicator})
+    if benefit_errors:
+        errors["verified_benefits"] = benefit_errors
+    if errors:
+        raise ValidationError(errors)
+    verification, _created = Verification.objects.update_or_create(
+        review=review, option=option, defaults={
+            "implemented": implemented, "note": note.strip(), "evidence": evidence,
+            "verified_by": actor})
+    verification.benefits.all().delete()
+    VerifiedBenefit.objects.bulk_create(
+        VerifiedBenefit(verification=verification, indicator=indicator, value=value)
+        for indicator, value in rows.items())
+    return verification
+
+
+def benefit_comparison(verification: Verification) -> list[dict]:
+    """Claimed (the audit's actual, else expected) against verified, per indicator.
+    Needs `option__benefits` and `benefits` prefetched."""
+    claimed = {b.indicator: (b.actual if b.actual is not None else b.expected)
+               for b in verification.option.benefits.all()}
+    verified = {b.indicator: b.value for b in verification.benefits.all()}
+    rows = []
+    for indicator in sorted(claimed.keys() | verified.keys()):
+        claim, found = claimed.get(indicator), verified.get(indicator)
+        rows.append({"indicator": indicator, "claimed": claim, "verified": found,
+                     "difference": None if claim is None or found is None else found - claim})
+    return rows
+
+
+# -- conclusion -------------------------------------------------------------------------
+
+def conclusion_unmet(review: Review) -> list[str]:
+    """What stops the authority concluding: a panel, every panel expert's scores and, at
+    acceptance, a verification of every feasible mid/high option (api.md "Reviews")."""
+    if review.state == ReviewState.CONCLUDED:
+        return [_("The review is concluded.")]
+    if review.state == ReviewState.APPLIED:
+        return [_("Form the panel.")]
+    unmet = []
+    waiting = [str(member.expert) for member in review.panel.select_related("expert")
+               .exclude(expert__in=review.scores.values("expert"))]
+    if waiting:
+        unmet.append(_("Waiting for the scores of: %(names)s.") % {"names": ", ".join(waiting)})
+    if review.kind == ReviewKind.ACCEPTANCE:
+        codes = list(review.audit.options.filter(cost_class=CostClass.MID_HIGH,
+                                                 status__in=VERIFIABLE)
+                     .exclude(verifications__review=review).values_list("code", flat=True))
+        if codes:
+            unmet.append(_("Verify the mid/high-cost options: %(codes)s.")
+                         % {"codes": ", ".join(codes)})
+    return unmet
+
+
+@transaction.atomic
+def review_conclude(*, actor, review: Review, opinion: str) -> Review:
+    """Passed ⇔ mean score ≥ the sheet's pass mark and nobody raised a veto. Keeps a
+    snapshot of what was judged, moves the audit (api.md "Audits"), sets its next due
+    date from the province policy and tells the enterprise, its firm and the panel."""
+    require_supervisor(actor, review)
+    review = _locked(review)
+    if unmet := conclusion_unmet(review):
+        raise StateConflict(_("The review cannot be concluded yet."), unmet=unmet)
+    if not opinion.strip():
+        raise ValidationError({"opinion": [_("Write the opinion (with the rectification "
+                                             "demands when the review fails).")]})
+    scores = list(review.scores.all())
+    mean = (sum((s.total for s in scores), Decimal(0)) / len(scores)).quantize(
+        POINTS, rounding=ROUND_HALF_UP)
+    review.vetoed = any(s.vetoes for s in scores)
+    review.score = mean
+    passed = mean >= review.sheet.pass_mark and not review.vetoed
+    review.result = ReviewResult.PASSED if passed else ReviewResult.FAILED
+    review.state = ReviewState.CONCLUDED
+    review.opinion = opinion.strip()
+    review.concluded_on = timezone.localdate()
+    review.concluded_by = actor
+    review.snapshot = snapshot(review)
+    review.save()
+    audit = audit_transition(audit=review.audit, to=MOVES[review.kind][0 if passed else 1],
+                             actor=actor, comment=review.opinion, by_review=True)
+    if passed:
+        _set_next_due(audit, review)
+    recipients = parties(audit) | User.objects.filter(panel_seats__review=review)
+    notify(recipients=recipients, kind="review_concluded",
+           params=_params(review, result=_both(review.get_result_display),
+                          score=str(review.score)),
+           url=reverse("review-detail", args=[review.pk]))
+    return review
+
+
+def policy_of(audit: Audit) -> ProvincePolicy:
+    """The figures the audit's list was published with, else the province's today."""
+    figures = audit.list_entry.key_list.policy if audit.list_entry_id else None
+    if figures:
+        known = {name: figures[name] for name in ProvincePolicy.FIGURES if name in figures}
+        return ProvincePolicy(**known)
+    return ProvincePolicy.for_province(province_of(audit.enterprise.region_id))
+
+
+def _set_next_due(audit: Audit, review: Review) -> None:
+    policy = policy_of(audit)
+    if review.kind == ReviewKind.ASSESSMENT:
+        audit.acceptance_due = policy.acceptance_due(review.concluded_on)
+        audit.save(update_fields=["acceptance_due", "updated_at"])
+    else:
+        entry = audit.list_entry
+        years = policy.cycle_years(toxic_hazardous=bool(entry and entry.toxic_hazardous),
+                                   industry_code=audit.enterprise.industry_id)
+        audit.next_round_due = review.concluded_on + relativedelta(years=years)
+        audit.save(update_fields=["next_round_due", "updated_at"])
+
+
+def snapshot(review: Review) -> dict:
+    """What the round judged, as plain JSON (domain.md §7: keep what was judged, and by
+    whom, exactly as it was)."""
+    audit = review.audit
+    options = (audit.options.prefetch_related("benefits").order_by("code"))
+    verifications = review.verifications.select_related("option", "evidence").prefetch_related(
+        "benefits", "option__benefits")
+
+    def text(value):
+        return None if value is None else str(value)
+
+    return {
+        "taken_at": timezone.now().isoformat(),
+        "audit": {"state": audit.state, "focus": audit.focus,
+                  "started_on": text(audit.started_on), "round": audit.round},
+        "sheet": {"version": review.sheet.version, "province": review.sheet.province_id,
+                  "items": review.sheet.items, "vetoes": review.sheet.vetoes,
+                  "pass_mark": str(review.sheet.pass_mark)},
+        "documents": [
+            {"id": d.pk, "kind": d.kind, "title": d.title, "sha256": d.sha256, "size": d.size,
+             "option": d.option.code if d.option_id else None,
+             "uploaded_at": d.uploaded_at.isoformat()}
+            for d in audit.documents.select_related("option").order_by("uploaded_at", "id")],
+        "targets": [
+            {"indicator": t.indicator, "unit": t.unit, "baseline": text(t.baseline),
+             "near_term": text(t.near_term), "long_term": text(t.long_term),
+             "achieved": text(t.achieved)} for t in audit.targets.all()],
+        "options": [
+            {"code": o.code, "title": o.title, "aspect": o.aspect, "cost_class": o.cost_class,
+             "status": o.status, "investment": text(o.investment),
+             "annual_net_benefit": text(o.annual_net_benefit),
+             "payback_years": text(o.payback_years), "npv": text(o.npv), "irr": text(o.irr),
+             "implemented_on": text(o.implemented_on),
+             "benefits": [{"indicator": b.indicator, "expected": text(b.expected),
+                           "actual": text(b.actual)} for b in o.benefits.all()]}
+            for o in options],
+        "panel": [{"id": m.expert_id, "name": str(m.expert), "username": m.expert.username}
+                  for m in review.panel.select_related("expert")],
+        "scores": [{"expert": s.expert_id, "name": str(s.expert), "items": s.items,
+                    "vetoes": s.vetoes, "total": str(s.total), "comment": s.comment}
+                   for s in review.scores.select_related("expert")],
+        "verifications": [
+            {"option": v.option.code, "implemented": v.implemented, "note": v.note,
+             "evidence": v.evidence.sha256 if v.evidence_id else None,
+             "benefits": [{key: text(value) for key, value in row.items()}
+                          for row in benefit_comparison(v)]}
+            for v in verifications],
+        "signals": compliance.review_signals(review),
+    }
+
+
+def signals(review: Review) -> list[dict]:
+    """The round's token-compliance signals, described in the reader's language: as
+    concluded for a concluded round, as of now for an open one."""
+    found = (review.snapshot or {}).get("signals") if review.is_concluded else None
+    if found is None:
+        found = compliance.review_signals(review)
+    return [compliance.describe(signal) for signal in found]
+
+
+def failed_rounds(audits) -> dict[int, Review]:
+    """The latest round of each of `audits` when it failed and was not re-applied for
+    (carry-over to next year's list, domain.md §7)."""
+    latest = {}
+    for review in Review.objects.filter(audit__in=audits).order_by("audit_id", "kind", "round"):
+        latest[(review.audit_id, review.kind)] = review
+    return {review.audit_id: review for review in latest.values()
+            if review.result == ReviewResult.FAILED}

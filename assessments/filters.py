@@ -8,6 +8,9 @@ from .models import Review
 class ReviewFilter(django_filters.FilterSet):
     """api.md "Reviews": `audit`, `state`, `result`; also `overdue` for the queue."""
 
+    # By id, not a choice of every audit: an audit outside the caller's scope answers an
+    # empty page, as one that does not exist does.
+    audit = django_filters.NumberFilter(field_name="audit_id")
     state = django_filters.MultipleChoiceFilter(choices=ReviewState.choices)
     result = django_filters.ChoiceFilter(choices=ReviewResult.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue")

@@ -10,10 +10,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from audits.choices import Indicator
+from audits.choices import CostClass, Indicator, OptionStatus
 from audits.models import Audit
 
 from .choices import QueueStage, ReviewKind, ReviewResult, ReviewState
+
+# Mid/high options the acceptance panel verifies: those found feasible and carried on.
+VERIFIABLE_OPTIONS = [OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED]
 
 
 def localized(entry: dict, key: str = "title") -> str:
@@ -145,15 +148,27 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(kind=ReviewKind.ACCEPTANCE, state=ReviewState.CONCLUDED)
 
     def with_progress(self):
-        """Panel size and the number of experts who scored, for the queue (two
-        subqueries rather than a query per row)."""
+        """Panel size, the number of experts who scored and, at acceptance, the mid/high
+        options still to verify, for the queue (subqueries rather than a query per row)."""
+        from audits.models import Option
+
         panel = PanelMember.objects.filter(review=OuterRef("pk"))
         scored = Score.objects.filter(review=OuterRef("pk"))
+        unverified = Option.objects.filter(
+            audit=OuterRef("audit_id"), cost_class=CostClass.MID_HIGH,
+            status__in=VERIFIABLE_OPTIONS,
+        ).exclude(Exists(Verification.objects.filter(option=OuterRef("pk"),
+                                                     review=OuterRef(OuterRef("pk")))))
         return self.annotate(
             panel_size=Coalesce(models.Subquery(
                 panel.values("review").annotate(n=models.Count("pk")).values("n")), 0),
             scored_count=Coalesce(models.Subquery(
                 scored.values("review").annotate(n=models.Count("pk")).values("n")), 0),
+            unverified_count=models.Case(
+                models.When(kind=ReviewKind.ACCEPTANCE, then=Coalesce(models.Subquery(
+                    unverified.values("audit").annotate(n=models.Count("pk")).values("n")),
+                    0)),
+                default=0),
         )
 
 
@@ -209,7 +224,7 @@ class Review(models.Model):
         indexes = [models.Index(fields=["state", "due_on"], name="review_state_due")]
 
     def __str__(self):
-        return _("%(kind)s of %(audit)s, round %(round)s") % {
+        return _("%(kind)s round %(round)s: %(audit)s") % {
             "kind": self.get_kind_display(), "audit": self.audit, "round": self.round}
 
     @property
@@ -227,7 +242,7 @@ class Review(models.Model):
             return QueueStage.CONCLUDED
         if self.state == ReviewState.APPLIED:
             return QueueStage.WAITING_FOR_PANEL
-        if self.scored_count >= self.panel_size:
+        if self.scored_count >= self.panel_size and not self.unverified_count:
             return QueueStage.READY
         return QueueStage.SCORING
 
@@ -311,7 +326,7 @@ class Verification(models.Model):
                                  blank=True, related_name="+", verbose_name=_("evidence"))
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("verified by"))
-    verified_at = models.DateTimeField(_("verified"), auto_now=True)
+    verified_at = models.DateTimeField(_("verified at"), auto_now=True)
 
     class Meta:
         ordering = ["review", "option__code"]
@@ -328,7 +343,7 @@ class VerifiedBenefit(models.Model):
     verification = models.ForeignKey(Verification, on_delete=models.CASCADE,
                                      related_name="benefits", verbose_name=_("verification"))
     indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
-    value = models.DecimalField(_("verified"), max_digits=18, decimal_places=4)
+    value = models.DecimalField(_("verified value"), max_digits=18, decimal_places=4)
 
     class Meta:
         ordering = ["verification", "indicator"]

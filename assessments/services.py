@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
-from audits.choices import AuditState, CostClass, Indicator, OptionStatus
+from audits.choices import AuditState, CostClass, Indicator
 from audits.models import Audit, Document, Option
 from audits.workflow import ON_ENTER, audit_transition, parties
 from cpaudit.errors import StateConflict
@@ -32,6 +32,7 @@ from reporting.services import notify
 from . import compliance
 from .choices import ReviewKind, ReviewResult, ReviewState
 from .models import (
+    VERIFIABLE_OPTIONS,
     PanelChange,
     PanelMember,
     Review,
@@ -48,8 +49,7 @@ KIND_OF_STATE = {AuditState.UNDER_ASSESSMENT: ReviewKind.ASSESSMENT,
 # Where the conclusion sends the audit: (passed, failed).
 MOVES = {ReviewKind.ASSESSMENT: (AuditState.IMPLEMENTATION, AuditState.FEASIBILITY),
          ReviewKind.ACCEPTANCE: (AuditState.COMPLETED, AuditState.IMPLEMENTATION)}
-# Mid/high options the acceptance panel verifies: those found feasible and carried on.
-VERIFIABLE = [OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED]
+VERIFIABLE = VERIFIABLE_OPTIONS
 POINTS = Decimal("0.01")
 
 
@@ -79,10 +79,14 @@ def supervisors(audit: Audit):
                                                             code[:4] + "00", code})
 
 
-def require_supervisor(actor, review: Review) -> None:
+def supervises(user, review: Review) -> bool:
     """Panels and conclusions are the authority's, in its region (domain.md §3)."""
-    if not (actor.role == Role.ADMIN or (actor.role == Role.AUTHORITY
-                                         and actor.in_scope(review.audit.enterprise.region_id))):
+    return user.role == Role.ADMIN or (
+        user.role == Role.AUTHORITY and user.in_scope(review.audit.enterprise.region_id))
+
+
+def require_supervisor(actor, review: Review) -> None:
+    if not supervises(actor, review):
         raise PermissionDenied(_("Only the authority in charge forms panels and concludes "
                                  "reviews."))
 
@@ -147,7 +151,7 @@ def sheet_publish(*, actor, kind: str, province, items: list[dict], vetoes: list
         errors["items"] = [_("Item codes must differ.")]
     elif (total := sum(item["max_points"] for item in items)) != 100:
         errors["items"] = [_("The items sum to %(total)s points; they must sum to 100.")
-                           % {"total": total.normalize()}]
+                           % {"total": format(total.normalize(), "f")}]
     if any(not veto["code"] or not veto["title_zh"] for veto in vetoes):
         errors["vetoes"] = [_("Every veto item needs a code and a Chinese title.")]
     elif len(set(veto_codes)) != len(veto_codes) or set(veto_codes) & set(item_codes):
@@ -339,7 +343,7 @@ def score_submit(*, actor, review: Review, items: dict, vetoes: list[str],
             continue
         if not 0 <= value <= top:
             errors.append(_("“%(code)s”: give 0 to %(max)s points.")
-                          % {"code": code, "max": top.normalize()})
+                          % {"code": code, "max": format(top.normalize(), "f")})
             continue
         points[code] = value
     found = {}
@@ -471,10 +475,11 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
         raise ValidationError({"opinion": [_("Write the opinion (with the rectification "
                                              "demands when the review fails).")]})
     scores = list(review.scores.all())
-    mean = (sum((s.total for s in scores), Decimal(0)) / len(scores)).quantize(
-        POINTS, rounding=ROUND_HALF_UP)
+    mean = sum((s.total for s in scores), Decimal(0)) / len(scores)
     review.vetoed = any(s.vetoes for s in scores)
-    review.score = mean
+    # The rule compares the exact mean (69.9967 fails a pass mark of 70); the stored
+    # score is rounded for display.
+    review.score = mean.quantize(POINTS, rounding=ROUND_HALF_UP)
     passed = mean >= review.sheet.pass_mark and not review.vetoed
     review.result = ReviewResult.PASSED if passed else ReviewResult.FAILED
     review.state = ReviewState.CONCLUDED

@@ -1,16 +1,547 @@
-"""HTML screens for the review rounds (the screens follow in the next commit)."""
+"""HTML screens of the two-step review (domain.md §3, §4; design.md "Web UI"): the
+review queue ("My reviews" for an expert), the page of one round, and on it the
+authority's panel, verification and conclusion forms; the expert's scoring form; the
+scoring sheets of a province.
 
-from django.http import HttpResponse
+Thin, as the audit screens: each write view parses a form, calls one service of
+`assessments.services` and translates its errors: ValidationError → form errors (400),
+StateConflict → an alert with the unmet reasons (409), PermissionDenied → the 403 page.
+A round outside `Review.objects.for_user` (an expert who does not sit on it included)
+is a 404; a role that may never do a thing gets 403 before its scope is looked at.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from accounts.models import User
+from audits.choices import Aspect, CostClass, DocumentKind, Indicator, OptionStatus
 from cpaudit.decorators import role_required
+from cpaudit.errors import StateConflict
+from cpaudit.selectors import review_counts, stage_conditions
+from enterprises.models import Region
+
+from . import services
+from .choices import QueueStage, ReviewKind
+from .forms import (
+    ConclusionForm,
+    DrawForm,
+    PanelForm,
+    ReviewFilterForm,
+    ScoreForm,
+    SheetForm,
+    SheetItemFormSet,
+    SheetScopeForm,
+    SheetVetoFormSet,
+    VerificationForm,
+)
+from .models import Review, Score, ScoringSheet, localized
+
+REVIEW_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
+# Panels, conclusions and sheets are the authority's (domain.md §3).
+SUPERVISOR_ROLES = (Role.ADMIN, Role.AUTHORITY)
+# At acceptance the panel's experts and the authority verify the options (domain.md §4).
+VERIFIER_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.EXPERT)
+PAGE_SIZE = 50
 
 
-@role_required(*Role.values)
+def _detail_url(review, anchor: str = "") -> str:
+    url = reverse("review-detail", args=[review.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _scoped_review(request, pk) -> Review:
+    # The header (enterprise, region, firm), the sheet and who concluded, on every page.
+    return get_object_or_404(
+        Review.objects.for_user(request.user).select_related(
+            "audit__enterprise__region", "audit__enterprise__industry", "audit__consultancy",
+            "sheet__province", "concluded_by"),
+        pk=pk)
+
+
+def _plain(value) -> str:
+    """A stored figure without its padding zeros, never in exponent form: 70.00 → 70."""
+    return format(value.normalize(), "f")
+
+
+def _label(choices, value) -> str:
+    """A stored code's label, or the code itself when the choices no longer have it."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+# --- the queue -------------------------------------------------------------------------
+
+
+@role_required(*REVIEW_ROLES)
 def review_list(request):
-    return HttpResponse("")
+    """The rounds in the user's scope by stage (the authority's queue), with an overdue
+    filter; for an expert the rounds they sit on, and whether they scored yet."""
+    user = request.user
+    scoped = Review.objects.for_user(user)
+    form = ReviewFilterForm(request.GET or None)
+    filters = form.filters()
+    conditions = stage_conditions()
+    # Panel size and scores in two subqueries, not a query per row.
+    reviews = scoped.with_progress()
+    if stage := filters.get("stage"):
+        reviews = reviews.filter(conditions[stage])
+    if filters.get("overdue"):
+        reviews = reviews.filter(conditions["overdue"])
+    if kind := filters.get("kind"):
+        reviews = reviews.filter(kind=kind)
+    if user.role == Role.EXPERT:
+        reviews = reviews.annotate(my_scored=Exists(
+            Score.objects.filter(review=OuterRef("pk"), expert=user)))
+    # Open rounds first, the most urgent on top; then the concluded, latest first.
+    reviews = reviews.select_related("audit__enterprise__region").order_by(
+        F("concluded_on").desc(nulls_first=True), "due_on", "pk")
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = review_counts(user, scoped)
+    return render(request, "assessments/review_list.html", {
+        "form": form, "page": page, "counts": counts, "filters": filters,
+        "stages": [(value, label, counts[value]) for value, label in QueueStage.choices],
+        "is_expert": user.role == Role.EXPERT,
+        "supervises": user.role in SUPERVISOR_ROLES})
 
 
-@role_required(*Role.values)
+# --- the page of one round -------------------------------------------------------------
+
+
+def _sheet(review) -> dict:
+    sheet = review.sheet
+    return {"sheet": sheet,
+            "items": [{"code": i["code"], "title": localized(i), "max_points": i["max_points"]}
+                      for i in sheet.items],
+            "vetoes": [{"code": v["code"], "title": localized(v)} for v in sheet.vetoes]}
+
+
+def _panel(review) -> tuple[list[dict], list[dict]]:
+    """The panel, whether each expert scored, and every change of it with names for the
+    ids it keeps (one query for all the names)."""
+    members = list(review.panel.select_related("expert__organization"))
+    scored = set(review.scores.values_list("expert_id", flat=True))
+    changes = list(review.panel_changes.select_related("actor"))
+    ids = set()
+    for change in changes:
+        ids.update(change.added, change.removed)
+        if change.draw:
+            ids.update(change.draw.get("pool", []))
+    names = {user.pk: str(user) for user in User.objects.filter(pk__in=ids)}
+
+    def named(pks):
+        return [names.get(pk, f"#{pk}") for pk in pks]
+
+    history = []
+    for change in changes:
+        draw = change.draw
+        if draw:
+            matching = set(draw.get("matching", []))
+            draw = draw | {"pool_names": [
+                {"name": names.get(pk, f"#{pk}"), "matching": pk in matching,
+                 "drawn": pk in draw.get("drawn", [])} for pk in draw.get("pool", [])]}
+        history.append({"change": change, "added": named(change.added),
+                        "removed": named(change.removed), "draw": draw})
+    return ([{"member": member, "scored": member.expert_id in scored} for member in members],
+            history)
+
+
+def _scores(user, review, items) -> list[dict]:
+    veto_titles = {v["code"]: localized(v) for v in review.sheet.vetoes}
+    return [{"score": score, "points": [score.items.get(item["code"]) for item in items],
+             "vetoes": [veto_titles.get(code, code) for code in score.vetoes]}
+            for score in services.visible_scores(user, review)]
+
+
+def _with_labels(rows) -> list[dict]:
+    return [row | {"label": _label(Indicator, row["indicator"])} for row in rows]
+
+
+def _verifications(review, can_verify: bool, bound: VerificationForm | None = None):
+    """Each mid/high option the panel verifies (and any it verified that has left that
+    list), with the claimed, verified and difference per indicator and, while the round
+    is open and the user may verify, its form."""
+    audit = review.audit
+    verifications = {v.option_id: v for v in review.verifications.select_related(
+        "evidence", "verified_by").prefetch_related("benefits")}
+    # Benefits of every option in one query; each verification reads its option's.
+    options = list(audit.options.filter(cost_class=CostClass.MID_HIGH)
+                   .prefetch_related("benefits").order_by("code"))
+    documents = audit.documents.order_by("kind", "title")
+    rows = []
+    for option in options:
+        verification = verifications.get(option.pk)
+        if verification is None and option.status not in services.VERIFIABLE:
+            continue
+        claimed = {b.indicator: (b.actual if b.actual is not None else b.expected)
+                   for b in option.benefits.all()}
+        comparison = []
+        if verification is not None:
+            verification.option = option
+            comparison = _with_labels(services.benefit_comparison(verification))
+        form = None
+        if can_verify:
+            if bound is not None and bound.option.pk == option.pk:
+                form = bound
+            else:
+                form = VerificationForm(option=option, documents=documents, claimed=claimed,
+                                        initial=_verification_initial(verification))
+        rows.append({"option": option, "verification": verification,
+                     "comparison": comparison, "form": form})
+    return rows
+
+
+def _verification_initial(verification) -> dict:
+    if verification is None:
+        return {}
+    initial = {"implemented": "yes" if verification.implemented else "no",
+               "note": verification.note, "evidence": verification.evidence_id}
+    for benefit in verification.benefits.all():
+        initial[VerificationForm.benefit_name(benefit.indicator)] = _plain(benefit.value)
+    return initial
+
+
+def _snapshot(review) -> dict | None:
+    """What the round judged, as concluded (documents with their SHA-256, options with
+    their figures, targets, verifications), with labels in the reader's language."""
+    snapshot = review.snapshot
+    if not snapshot:
+        return None
+    taken_at = snapshot.get("taken_at")
+    return {
+        "taken_at": parse_datetime(taken_at) if taken_at else None,
+        "documents": [d | {"kind_label": _label(DocumentKind, d["kind"])}
+                      for d in snapshot.get("documents", [])],
+        "options": [o | {"aspect_label": _label(Aspect, o["aspect"]),
+                         "cost_class_label": _label(CostClass, o["cost_class"]),
+                         "status_label": _label(OptionStatus, o["status"]),
+                         "benefits": _with_labels(o.get("benefits", []))}
+                    for o in snapshot.get("options", [])],
+        "targets": snapshot.get("targets", []),
+        "verifications": [v | {"benefits": _with_labels(v.get("benefits", []))}
+                          for v in snapshot.get("verifications", [])],
+    }
+
+
+def _detail_context(request, review, *, conflict=None, **forms) -> dict:
+    user = request.user
+    supervises = services.supervises(user, review)
+    members, history = _panel(review)
+    on_panel = any(row["member"].expert_id == user.pk for row in members)
+    is_open = not review.is_concluded
+    sheet = _sheet(review)
+    context = {
+        "review": review, "audit": review.audit, "conflict": conflict,
+        "supervises": supervises, "on_panel": on_panel, "is_open": is_open,
+        **sheet,
+        "members": members, "panel_history": history,
+        "scores": _scores(user, review, sheet["items"]),
+        # Experts see their own score only until the round is concluded.
+        "scores_hidden": is_open and user.role not in SUPERVISOR_ROLES,
+        "snapshot": _snapshot(review),
+    }
+    # Token-compliance signals are for the panel and the authority (domain.md §7).
+    if supervises or on_panel:
+        context["signals"] = services.signals(review)
+    # The panel's findings are the parties' to read once concluded (the snapshot).
+    if review.kind == ReviewKind.ACCEPTANCE and is_open and (supervises or on_panel):
+        context["verifications"] = _verifications(
+            review, can_verify=supervises or on_panel, bound=forms.pop("verification_form",
+                                                                         None))
+    if is_open and supervises:
+        candidates = services.candidates(review)
+        context.update({
+            "candidates": candidates,
+            "panel_form": forms.pop("panel_form", None) or PanelForm(),
+            "chosen": {c["expert"].pk for c in candidates if c["on_panel"]},
+            "draw_form": forms.pop("draw_form", None) or DrawForm(),
+            "conclusion_form": forms.pop("conclusion_form", None) or ConclusionForm(),
+            "unmet": services.conclusion_unmet(review),
+            "min_panel": services.MIN_PANEL,
+        })
+    context.update(forms)
+    return context
+
+
+def _render_detail(request, review, *, status=200, conflict=None, **forms):
+    return render(request, "assessments/review_detail.html",
+                  _detail_context(request, review, conflict=conflict, **forms), status=status)
+
+
+@role_required(*REVIEW_ROLES)
 def review_detail(request, pk):
-    return HttpResponse("")
+    return _render_detail(request, _scoped_review(request, pk))
+
+
+# --- the panel -------------------------------------------------------------------------
+
+
+@role_required(*SUPERVISOR_ROLES)
+@require_POST
+def review_panel(request, pk):
+    """Seat the experts ticked on the candidate list (the service refuses, by name, any
+    who works for the enterprise or its firm)."""
+    review = _scoped_review(request, pk)
+    form = PanelForm(request.POST)
+    chosen = set()
+    if form.is_valid():
+        chosen = set(form.cleaned_data["experts"])
+        try:
+            services.panel_set(actor=request.user, review=review, expert_ids=list(chosen))
+        except ValidationError as error:
+            _add_errors(form, error)
+        except StateConflict as conflict:
+            return _render_detail(request, review, status=409, conflict=conflict)
+        else:
+            messages.success(request, _("The panel was saved."))
+            return redirect(_detail_url(review, "panel"))
+    # The boxes stay as they were ticked, with the refusals above them.
+    return _render_detail(request, review, status=400, panel_form=form, chosen=chosen)
+
+
+@role_required(*SUPERVISOR_ROLES)
+@require_POST
+def review_draw(request, pk):
+    """Draw the panel at random from the province's independent experts."""
+    review = _scoped_review(request, pk)
+    form = DrawForm(request.POST)
+    if form.is_valid():
+        options = {name: value for name, value in form.cleaned_data.items()
+                   if value is not None}
+        try:
+            services.panel_draw(actor=request.user, review=review, **options)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except StateConflict as conflict:
+            return _render_detail(request, review, status=409, conflict=conflict,
+                                  draw_form=form)
+        else:
+            messages.success(request, _("The panel was drawn."))
+            return redirect(_detail_url(review, "panel"))
+    return _render_detail(request, review, status=400, draw_form=form)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+
+@role_required(Role.EXPERT)
+def review_score(request, pk):
+    """A panel expert's points per item, vetoes and comment; submitting again replaces
+    the earlier score until the round is concluded."""
+    # An expert reaches only the rounds they sit on (Review.objects.for_user).
+    review = _scoped_review(request, pk)
+    user = request.user
+    previous = Score.objects.filter(review=review, expert=user).first()
+    status, conflict = 200, None
+    if request.method == "POST":
+        form = ScoreForm(request.POST, sheet=review.sheet)
+        if form.is_valid():
+            try:
+                services.score_submit(actor=user, review=review, items=form.items(),
+                                      vetoes=form.cleaned_data["vetoes"],
+                                      comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                form.add_service_errors(error)
+                status = 400
+            except StateConflict as error:
+                status, conflict = 409, error
+            else:
+                messages.success(request, _("Your score was saved."))
+                return redirect(_detail_url(review, "scores"))
+        else:
+            status = 400
+    else:
+        form = ScoreForm(sheet=review.sheet, initial=_score_initial(previous))
+    return render(request, "assessments/score_form.html", {
+        "review": review, "audit": review.audit, "form": form, "previous": previous,
+        "conflict": conflict, "pass_mark": review.sheet.pass_mark,
+        "total_max": sum(review.sheet.item_max().values())}, status=status)
+
+
+def _score_initial(score) -> dict:
+    if score is None:
+        return {}
+    initial = {ScoreForm.item_name(code): points for code, points in score.items.items()}
+    return initial | {"vetoes": score.vetoes, "comment": score.comment}
+
+
+# --- verification (acceptance) ---------------------------------------------------------
+
+
+@role_required(*VERIFIER_ROLES)
+@require_POST
+def review_verify(request, pk, option_pk):
+    """The on-site check of one mid/high-cost option, by a panel expert or the
+    authority."""
+    review = _scoped_review(request, pk)
+    option = get_object_or_404(review.audit.options.prefetch_related("benefits"),
+                               pk=option_pk)
+    claimed = {b.indicator: (b.actual if b.actual is not None else b.expected)
+               for b in option.benefits.all()}
+    form = VerificationForm(request.POST, option=option, claimed=claimed,
+                            documents=review.audit.documents.order_by("kind", "title"))
+    if form.is_valid():
+        try:
+            services.verification_save(
+                actor=request.user, review=review, option=option,
+                implemented=form.cleaned_data["implemented"],
+                verified_benefits=form.verified_benefits(), note=form.cleaned_data["note"],
+                evidence=form.cleaned_data["evidence"])
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except StateConflict as conflict:
+            return _render_detail(request, review, status=409, conflict=conflict)
+        else:
+            messages.success(request, _("The verification of %(code)s was saved.")
+                             % {"code": option.code})
+            return redirect(_detail_url(review, f"option-{option.pk}"))
+    return _render_detail(request, review, status=400, verification_form=form)
+
+
+# --- conclusion ------------------------------------------------------------------------
+
+
+@role_required(*SUPERVISOR_ROLES)
+@require_POST
+def review_conclude(request, pk):
+    """Conclude the round with the written opinion: passed or failed by the sheet's pass
+    mark and the vetoes; the audit moves on or back."""
+    review = _scoped_review(request, pk)
+    form = ConclusionForm(request.POST)
+    if form.is_valid():
+        try:
+            review = services.review_conclude(actor=request.user, review=review,
+                                              opinion=form.cleaned_data["opinion"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        except StateConflict as conflict:
+            return _render_detail(request, review, status=409, conflict=conflict,
+                                  conclusion_form=form)
+        else:
+            messages.success(request, _("The review was concluded: %(result)s.")
+                             % {"result": review.get_result_display()})
+            return redirect(_detail_url(review, "conclusion"))
+    return _render_detail(request, review, status=400, conclusion_form=form)
+
+
+# --- scoring sheets --------------------------------------------------------------------
+
+
+def _sheet_province(request) -> tuple[Region | None, SheetScopeForm | None]:
+    """An authority's province; for the admin, the one chosen (else the national)."""
+    user = request.user
+    if user.role == Role.AUTHORITY:
+        if not user.scope_prefix:
+            raise PermissionDenied
+        return Region.objects.get(code=user.scope_prefix[:2] + "0000"), None
+    form = SheetScopeForm(request.GET or None)
+    province = form.cleaned_data["province"] if form.is_valid() else None
+    return province, form
+
+
+def _may_publish(user, province) -> bool:
+    """sheet_publish's rule, for showing its button: a provincial authority for its own
+    province, the admin for any and for the national default."""
+    return user.role == Role.ADMIN or (user.role == Role.AUTHORITY
+                                       and len(user.scope_prefix) == 2
+                                       and province is not None)
+
+
+@role_required(*SUPERVISOR_ROLES)
+def sheet_list(request):
+    """The assessment and acceptance sheets in force in the user's province and every
+    version before them."""
+    province, scope_form = _sheet_province(request)
+    code = province.code if province else "000000"
+    # Every version of the province's and the national sheets, in one query.
+    versions = list(ScoringSheet.objects.filter(Q(province=province) | Q(province__isnull=True))
+                    .select_related("province", "published_by"))
+    sheets = []
+    for kind in ReviewKind:
+        current = ScoringSheet.objects.current(kind, code)
+        sheets.append({
+            "kind": kind, "current": current, "data": _sheet_rows(current),
+            "history": [_sheet_rows(v) for v in sorted(
+                (v for v in versions if v.kind == kind),
+                key=lambda v: (v.province_id is not None, v.version), reverse=True)]})
+    return render(request, "assessments/sheet_list.html", {
+        "province": province, "scope_form": scope_form, "sheets": sheets,
+        "may_publish": _may_publish(request.user, province)})
+
+
+def _sheet_rows(sheet) -> dict:
+    return {"sheet": sheet,
+            "items": [i | {"title": localized(i)} for i in sheet.items],
+            "vetoes": [v | {"title": localized(v)} for v in sheet.vetoes]}
+
+
+@role_required(*SUPERVISOR_ROLES)
+def sheet_publish(request):
+    """A new version of the province's sheet of one kind, prefilled with the one in
+    force; the service checks the items sum to 100, the codes and the pass mark."""
+    user = request.user
+    province, _scope = _sheet_province(request)
+    if not _may_publish(user, province):
+        raise PermissionDenied(_("A provincial authority publishes its own province's "
+                                 "sheets."))
+    status = 200
+    if request.method == "POST":
+        form = SheetForm(request.POST)
+        items = SheetItemFormSet(request.POST, prefix="items")
+        vetoes = SheetVetoFormSet(request.POST, prefix="vetoes")
+        if form.is_valid() and items.is_valid() and vetoes.is_valid():
+            try:
+                sheet = services.sheet_publish(
+                    actor=user, kind=form.cleaned_data["kind"], province=province,
+                    items=items.entries(), vetoes=vetoes.entries(),
+                    pass_mark=form.cleaned_data["pass_mark"])
+            except ValidationError as error:
+                _sheet_errors(error, form, items, vetoes)
+            else:
+                messages.success(request, _("Version %(version)s of the sheet was "
+                                            "published.") % {"version": sheet.version})
+                url = reverse("sheet-list")
+                return redirect(f"{url}?province={province.code}" if province
+                                and user.role == Role.ADMIN else url)
+        status = 400
+    else:
+        kind = request.GET.get("kind")
+        kind = kind if kind in ReviewKind.values else ReviewKind.ASSESSMENT
+        current = ScoringSheet.objects.current(kind, province.code if province else "000000")
+        form = SheetForm(initial={"kind": kind, "pass_mark": _plain(current.pass_mark)})
+        items = SheetItemFormSet(prefix="items", initial=current.items)
+        vetoes = SheetVetoFormSet(prefix="vetoes", initial=current.vetoes)
+    return render(request, "assessments/sheet_form.html", {
+        "province": province, "form": form, "items": items, "vetoes": vetoes},
+        status=status)
+
+
+def _sheet_errors(error, form, items, vetoes) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages_ in error.message_dict.items():
+        if field == "items":
+            items.add_service_errors(messages_)
+        elif field == "vetoes":
+            vetoes.add_service_errors(messages_)
+        else:
+            form.add_error(field if field in form.fields else None, messages_)
+

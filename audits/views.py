@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from assessments.models import Review
 from cpaudit.decorators import role_required
 from cpaudit.errors import RowErrors, StateConflict
 from cpaudit.selectors import enterprise_timeline
@@ -52,7 +53,8 @@ from .forms import (
 )
 from .models import Audit, Balance, Document, Option, OptionBenefit, Target
 
-ALL_AUDIT_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE)
+# Experts read the audits of the review rounds they sit on (Audit.objects.for_user).
+ALL_AUDIT_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
 # Roles that may do an audit's work (the API's write roles): an authority never does, so
 # it gets 403 before its scope is looked at; a worker learns per audit (can_work_on).
 WORKER_ROLES = (Role.ADMIN, Role.CONSULTANT, Role.ENTERPRISE)
@@ -217,6 +219,10 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         # who uploaded, and for which option, on every row.
         "documents": audit.documents.select_related("uploaded_by", "option"),
         "comments": audit.comments.select_related("author"),
+        # The assessment and acceptance rounds the user may open (an expert: those whose
+        # panel they sit on), in one query.
+        "reviews": Review.objects.for_user(user).filter(audit=audit).order_by(
+            "applied_on", "id"),
         **BULK_HELP,
     }
     if allowed["can_work"]:

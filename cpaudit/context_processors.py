@@ -9,6 +9,9 @@ NAVIGATION = [
     ("keylist-list", _("Key-enterprise lists"), {Role.ADMIN, Role.AUTHORITY}),
     ("enterprise-list", _("Enterprises"), {Role.ADMIN, Role.AUTHORITY}),
     ("audit-list", _("Audits"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE}),
+    ("review-list", _("Reviews"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE}),
+    # The same queue: for an expert, the rounds they sit on.
+    ("review-list", _("My reviews"), {Role.EXPERT}),
     ("public-keylist-list", _("Public lists"), set(Role)),
     ("api-docs", _("API"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT}),
 ]

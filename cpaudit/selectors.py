@@ -1,6 +1,6 @@
 """Read queries for the dashboards: counts by SQL aggregation, one query each."""
 
-from django.db.models import Count
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -23,6 +23,7 @@ def dashboard_context(user) -> dict:
             "by_industry": Industry.objects.filter(enterprises__in=enterprises)
             .annotate(n=Count("enterprises"))
             .order_by("-n", "code")[:8],
+            **review_dashboard(user),
         }
     if user.role == Role.CONSULTANT:
         today = timezone.localdate()
@@ -50,7 +51,10 @@ def dashboard_context(user) -> dict:
                                                 today=today) if audit else [],
             })
         return {"enterprise": Enterprise.objects.select_related("region", "industry")
-                .get(pk=user.enterprise_id), "listings": listings, "today": today}
+                .get(pk=user.enterprise_id), "listings": listings, "today": today,
+                "reviews": latest_reviews(user)}
+    if user.role == Role.EXPERT:
+        return {"awaiting_score": awaiting_score(user)}
     return {}
 
 
@@ -87,3 +91,64 @@ def enterprise_timeline(audit, *, disclosed: bool, today) -> list[dict]:
         if ahead:
             ahead[0]["status"] = "next"
     return timeline
+
+
+# --- the review queue (domain.md §3, §4) -----------------------------------------------
+
+
+def stage_conditions(today=None) -> dict:
+    """Each queue stage (and `overdue`) as a condition on rounds annotated by
+    `Review.objects.with_progress()`, so that the queue filters and counts in SQL what
+    `Review.stage` says of one round."""
+    from assessments.choices import QueueStage, ReviewState
+
+    today = today or timezone.localdate()
+    open_ = ~Q(state=ReviewState.CONCLUDED)
+    return {
+        QueueStage.WAITING_FOR_PANEL: Q(state=ReviewState.APPLIED),
+        QueueStage.SCORING: Q(state=ReviewState.PANEL_FORMED)
+        & (Q(scored_count__lt=F("panel_size")) | Q(unverified_count__gt=0)),
+        QueueStage.READY: Q(state=ReviewState.PANEL_FORMED, scored_count__gte=F("panel_size"),
+                            unverified_count=0),
+        QueueStage.CONCLUDED: Q(state=ReviewState.CONCLUDED),
+        "open": open_,
+        "overdue": open_ & Q(due_on__lt=today),
+    }
+
+
+def review_counts(user, reviews=None) -> dict:
+    """Rounds in the user's scope per queue stage, open and overdue: one aggregate
+    query."""
+    from assessments.models import Review
+
+    reviews = Review.objects.for_user(user) if reviews is None else reviews
+    return reviews.with_progress().order_by().aggregate(**{
+        str(name): Count("pk", filter=condition)
+        for name, condition in stage_conditions().items()})
+
+
+def review_dashboard(user) -> dict:
+    """The authority's queue at a glance: rounds per stage, and overdue ones."""
+    from assessments.choices import QueueStage
+
+    counts = review_counts(user)
+    return {"review_counts": counts, "review_stages": [
+        (value, label, counts[value]) for value, label in QueueStage.choices]}
+
+
+def awaiting_score(user):
+    """The open rounds an expert sits on and has not scored yet, the most urgent first
+    (enterprise on every row)."""
+    from assessments.choices import ReviewState
+    from assessments.models import Review, Score
+
+    return (Review.objects.for_user(user).filter(state=ReviewState.PANEL_FORMED)
+            .exclude(Exists(Score.objects.filter(review=OuterRef("pk"), expert=user)))
+            .select_related("audit__enterprise").order_by("due_on", "pk"))
+
+
+def latest_reviews(user, count: int = 5):
+    """The enterprise's latest review rounds, for its dashboard."""
+    from assessments.models import Review
+
+    return Review.objects.for_user(user).select_related("audit")[:count]

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -187,7 +188,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "visibility_timeout": 3600,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Deadline reminders, each sent once (reporting/reminders.py), in TIME_ZONE.
+    "deadline-reminders": {
+        "task": "reporting.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

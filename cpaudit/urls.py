@@ -12,6 +12,7 @@ urlpatterns = [
     path("lists/", include("enterprises.list_urls")),
     path("audits/", include("audits.urls")),
     path("reviews/", include("assessments.urls")),
+    path("public/acceptances/", include("assessments.public_urls")),
     path("public/", include("enterprises.public_urls")),
     path("notifications/", include("reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

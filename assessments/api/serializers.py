@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from accounts.models import User
 from assessments import services
@@ -167,7 +168,8 @@ class ScoringSheetSerializer(serializers.ModelSerializer):
     """`/api/v1/sheets/`: published versions; POST publishes the next version."""
 
     province = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.filter(level="province"), allow_null=True, required=False)
+        queryset=Region.objects.filter(level="province"), allow_null=True, required=False,
+        default=None)
     items = SheetItemEntrySerializer(many=True)
     vetoes = SheetEntrySerializer(many=True, required=False, default=list)
     published_by = serializers.CharField(source="published_by.username", read_only=True,
@@ -186,7 +188,9 @@ class ScoringSheetSerializer(serializers.ModelSerializer):
 class ExpertProfileSerializer(serializers.ModelSerializer):
     """`/api/v1/expert-profiles/`: an expert's industries and employers (admin)."""
 
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role="expert"))
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role="expert"),
+        validators=[UniqueValidator(ExpertProfile.objects.all())])
     industries = serializers.PrimaryKeyRelatedField(
         queryset=Industry.objects.all(), many=True, required=False)
 

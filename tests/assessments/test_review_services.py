@@ -70,6 +70,8 @@ def test_submitting_for_assessment_opens_round_one_with_todays_sheet(cast):
     ([90, 90, 90], {1: ["falsified_data"]}, "failed", "90.00", AuditState.FEASIBILITY),
     ([65, 65, 65], None, "failed", "65.00", AuditState.FEASIBILITY),
     ([70, 70, 69.5], None, "failed", "69.83", AuditState.FEASIBILITY),  # mean rounded
+    # The exact mean 69.9967 fails, though it is shown rounded as 70.00.
+    ([70, 70, 69.99], None, "failed", "70.00", AuditState.FEASIBILITY),
 ])
 def test_assessment_result_and_where_it_sends_the_audit(cast, totals, vetoes, result, mean,
                                                         state):
@@ -572,3 +574,12 @@ def test_a_panel_expert_reads_the_audit_but_does_not_change_it(cast):
                         format="json").status_code == 403
     assert client.patch(f"/api/v1/audits/{audit.pk}/", {"focus": "x"},
                         format="json").status_code == 403
+
+
+def test_an_acceptance_is_ready_to_conclude_only_once_its_options_are_verified(cast):
+    review = scored(cast, submitted(cast, "acceptance"), [80, 80, 80])
+    assert Review.objects.with_progress().get(pk=review.pk).stage == "scoring"
+    verify_all(cast, review)
+    assert Review.objects.with_progress().get(pk=review.pk).stage == "ready"
+    assessment = Review.objects.get(audit=review.audit, kind="assessment")
+    assert Review.objects.with_progress().get(pk=assessment.pk).stage == "concluded"

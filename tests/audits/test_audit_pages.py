@@ -123,10 +123,11 @@ def page(client, audit) -> str:
 
 def reads(ok=200) -> dict:
     """The Nanjing audit engaged with cast.firm: its enterprise, its firm, the Jiangsu
-    and Nanjing officers and the admin see it; others of their kind get 404."""
+    and Nanjing officers and the admin see it; others of their kind get 404, and so does
+    an expert who sits on none of its review panels."""
     return {"admin": ok, "province_officer": ok, "other_province_officer": 404,
             "city_officer": ok, "consultant": ok, "other_consultant": 404,
-            "enterprise_user": ok, "other_enterprise_user": 404, "expert": 403,
+            "enterprise_user": ok, "other_enterprise_user": 404, "expert": 404,
             "anonymous": LOGIN}
 
 
@@ -134,14 +135,14 @@ def writes(ok=302) -> dict:
     """The enterprise and its engaged firm do the work; an authority never does (403
     before its scope is looked at, as in the API)."""
     return reads(ok) | {"province_officer": 403, "other_province_officer": 403,
-                        "city_officer": 403}
+                        "city_officer": 403, "expert": 403}
 
 
 class TestAuditPageRoles(RoleMatrix):
     api = False
     matrix = {
         # Lists are scoped, not refused.
-        "list": {role: 200 for role in ROLES} | {"expert": 403, "anonymous": LOGIN},
+        "list": {role: 200 for role in ROLES} | {"anonymous": LOGIN},
         "detail": reads(),
         "comment": reads(302),
         "transition": writes(),

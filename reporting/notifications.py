@@ -29,6 +29,15 @@ MESSAGES = {
     "review_concluded": _(
         "%(review)s of %(enterprise)s (round %(round)s) concluded: %(result)s, mean score "
         "%(score)s."),
+    # Deadline reminders (reporting/reminders.py); `deadline` and `audits` are bilingual.
+    "deadline_ahead": _(
+        "Reminder: “%(deadline)s” for the audit of %(enterprise)s (round %(round)s) is due "
+        "by %(due)s."),
+    "deadline_passed": _(
+        "Overdue: “%(deadline)s” for the audit of %(enterprise)s (round %(round)s) was due "
+        "by %(due)s."),
+    "deadlines_overdue": _(
+        "Deadlines passed in your region since the last reminders (%(count)s): %(audits)s."),
 }
 # Parameters holding an audit state code, shown as the state's translated name.
 STATE_PARAMS = ("from", "to")

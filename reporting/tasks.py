@@ -29,3 +29,12 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
         emailed_at=timezone.now())
     return sent
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_deadline_reminders() -> int:
+    """The daily deadline reminders (CELERY_BEAT_SCHEDULE "deadline-reminders"). Safe to
+    run again or twice at once: each reminder is sent once (reporting/reminders.py)."""
+    from .reminders import send_deadline_reminders as send
+
+    return send()

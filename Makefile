@@ -32,11 +32,14 @@ worker: setup
 	.venv/bin/celery -A cpaudit worker -l info -Q celery,pdf
 
 beat: setup
-	.venv/bin/celery -A cpaudit beat -l info
+	mkdir -p var
+	.venv/bin/celery -A cpaudit beat -l info --schedule var/celerybeat-schedule
 
-# Benchmarks against the configured database (set DATABASE_URL for PostgreSQL).
+# Benchmarks against the seeded province (PostgreSQL: set DATABASE_URL). Seeds it first
+# when missing (`seed_scale`, a few minutes), then prints the table of tests/bench/bench.py.
 bench: migrate
-	$(PY) -m tests.bench.bench_import 5000
+	$(PY) manage.py seed_scale --if-missing
+	$(PY) -m tests.bench.bench
 
 messages: setup
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=var

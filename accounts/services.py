@@ -25,7 +25,8 @@ def user_create(*, actor, password: str | None = None, **fields) -> User:
     user.full_clean(exclude=["password"])
     user.save()
     if user.email:
-        transaction.on_commit(lambda: send_account_created_email.delay(user.pk))
+        # robust: a broker that is down loses the mail, not the request that made the user.
+        transaction.on_commit(lambda: send_account_created_email.delay(user.pk), robust=True)
     return user
 
 

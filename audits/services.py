@@ -343,7 +343,8 @@ def document_upload(*, actor, audit: Audit, kind: str, file, title: str = "",
     document.full_clean(exclude=["file"])
     document.save()
     if kind in REPORT_KINDS:
-        transaction.on_commit(lambda: document_fingerprint_task.delay(document.pk))
+        transaction.on_commit(lambda: document_fingerprint_task.delay(document.pk),
+                              robust=True)  # a broker that is down loses the signal only
     return document
 
 

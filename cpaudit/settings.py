@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Report jobs left pending by a broker that was down, or running by a lost worker.
+    "sweep-report-jobs": {
+        "task": "reporting.tasks.sweep_report_jobs",
+        "schedule": 60.0,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -232,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReviewStateEnum": "assessments.choices.ReviewState",
         "ReviewResultEnum": "assessments.choices.ReviewResult",
+        "ReviewKindEnum": "assessments.choices.ReviewKind",
+        "ReportKindEnum": "reporting.models.ReportKind",
+        "JobStateEnum": "reporting.models.JobState",
     },
 }
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("public/acceptances/", include("assessments.public_urls")),
     path("public/", include("enterprises.public_urls")),
     path("notifications/", include("reporting.urls")),
+    path("reports/", include("reporting.report_urls")),
+    path("statistics/", include("reporting.statistics_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Namespaced: the router's names (enterprise-list, …) must not shadow the pages'.

@@ -13,7 +13,9 @@ overdue.
   stage of its own day only: after missed runs it catches up with that stage and skips
   the stale ones (no 30-day reminder within 7 days, no 7-day one once passed).
 - Each reminder sent is a `ReminderLog` row, unique per (audit, deadline, due date,
-  stage): a stage goes out once per due date; a moved due date is a new deadline.
+  stage): a stage goes out once per due date; a moved due date is a new deadline. It is
+  logged even when the audit has nobody to tell yet, so a later account gets no stale
+  reminders.
 - The run is one transaction. On PostgreSQL it first takes a transaction-level advisory
   lock, so a concurrent run waits and then finds this run's rows; only the rows a run
   inserts are notified, and the mails go after commit (`notify_each`).

@@ -1,6 +1,8 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db import DatabaseError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -38,3 +40,33 @@ def send_deadline_reminders() -> int:
     from .reminders import send_deadline_reminders as send
 
     return send()
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError, DatabaseError),
+             retry_backoff=True, retry_backoff_max=300, max_retries=5,
+             soft_time_limit=120, time_limit=150)
+def render_report(self, job_id: int) -> str | None:
+    """Render one report job (reporting.services.report_run, which makes a re-run
+    harmless). A render that runs past the soft limit, or a transient error that outlives
+    its retries, fails the job with the reason instead of leaving it hanging."""
+    from .services import report_fail, report_run
+
+    try:
+        job = report_run(job_id=job_id)
+    except SoftTimeLimitExceeded:
+        report_fail(job_id=job_id, reason=_("The report took too long to render."))
+        return "failed"
+    except (OSError, DatabaseError) as error:
+        if self.request.retries >= self.max_retries:
+            report_fail(job_id=job_id, reason=str(error))
+        raise
+    return job.state if job else None
+
+
+@shared_task(acks_late=True)
+def sweep_report_jobs() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): enqueue the report jobs a lost broker or worker
+    left behind."""
+    from .services import reports_sweep
+
+    return reports_sweep()

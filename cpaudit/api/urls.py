@@ -32,7 +32,8 @@ from enterprises.api.list_views import (
     PublicKeyListViewSet,
 )
 from enterprises.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
-from reporting.api.views import NotificationViewSet
+from reporting.api.statistics import StatisticsSummaryView
+from reporting.api.views import NotificationViewSet, ReportJobViewSet
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -57,6 +58,7 @@ router.register("acceptances", AcceptanceViewSet, basename="acceptance")
 router.register("sheets", ScoringSheetViewSet, basename="sheet")
 router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reports", ReportJobViewSet, basename="report")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")
 router.register("public/acceptances", PublicAcceptanceViewSet, basename="public-acceptance")
@@ -64,5 +66,6 @@ router.register("public/acceptances", PublicAcceptanceViewSet, basename="public-
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("statistics/summary/", StatisticsSummaryView.as_view(), name="statistics-summary"),
     path("", include(router.urls)),
 ]

@@ -1,12 +1,19 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from reporting.models import Notification
-from reporting.services import notification_mark_read
+from cpaudit.errors import StateConflict
+from reporting.models import JobState, Notification, ReportJob
+from reporting.services import notification_mark_read, report_file_response, report_request
 
-from .serializers import MarkReadSerializer, NotificationSerializer
+from .serializers import (
+    MarkReadSerializer,
+    NotificationSerializer,
+    ReportJobSerializer,
+    ReportRequestSerializer,
+)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -28,3 +35,33 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params.is_valid(raise_exception=True)
         marked = notification_mark_read(user=request.user, ids=params.validated_data.get("ids"))
         return Response({"marked": marked})
+
+
+class ReportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Report jobs whose subject the caller may see; POST records one and enqueues it
+    (202); the file comes from `…/download/` once done."""
+
+    serializer_class = ReportJobSerializer
+    filterset_fields = ["kind", "format", "state", "audit"]
+
+    def get_queryset(self):
+        return ReportJob.objects.for_user(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=ReportRequestSerializer, responses={202: ReportJobSerializer})
+    def create(self, request, *args, **kwargs):
+        params = ReportRequestSerializer(data=request.data,
+                                         context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        job = report_request(actor=request.user, **params.validated_data)
+        job.refresh_from_db()  # in-process tasks have already rendered it
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        job = self.get_object()
+        if job.state != JobState.DONE:
+            raise StateConflict(_("The report is not ready."),
+                                unmet=[_("The report is “%(state)s”.")
+                                       % {"state": job.get_state_display()}])
+        return report_file_response(job)

@@ -1,0 +1,114 @@
+"""`GET /api/v1/statistics/summary/?region=&year=` (api.md "Reports and statistics").
+
+The figures and what they count are `reporting.statistics.summary`'s. A `region` that does
+not exist or lies outside the caller's jurisdiction is a 404, the same answer for both;
+a malformed one (not six digits) or a year outside 2003–2100 is a 400 with field errors.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.choices import Role
+from cpaudit.api.permissions import RolePermission
+from reporting.statistics import summary
+
+
+class SummaryParamsSerializer(serializers.Serializer):
+    region = serializers.RegexField(
+        r"^\d{6}$", required=False, allow_blank=True,
+        help_text=_("A six-digit GB/T 2260 region code within your jurisdiction."),
+        error_messages={"invalid": _("A region is given by its six-digit code.")})
+    # The compulsory audits began with the 2003 law (domain.md "Why it exists").
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=2003,
+                                    max_value=2100, help_text=_("The key list's year."))
+
+
+def _decimal(places: int):
+    return serializers.DecimalField(max_digits=None, decimal_places=places,
+                                    coerce_to_string=True)
+
+
+class ReviewCountsSerializer(serializers.Serializer):
+    passed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    pending = serializers.IntegerField()
+
+
+class OverdueSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    report = serializers.IntegerField()
+    acceptance = serializers.IntegerField()
+
+
+class CostClassFiguresSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    implemented = serializers.IntegerField()
+    investment = _decimal(2)
+
+
+class OptionFiguresSerializer(serializers.Serializer):
+    no_low = CostClassFiguresSerializer()
+    mid_high = CostClassFiguresSerializer()
+
+
+class BenefitSumSerializer(serializers.Serializer):
+    expected = _decimal(4)
+    actual = _decimal(4)
+
+
+class BreakdownRowSerializer(serializers.Serializer):
+    """One city or industry: its code and name, then the columns of
+    `reporting.statistics.COLUMN_LABELS`."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    listed = serializers.IntegerField()
+    started = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    submitted = serializers.IntegerField(help_text=_("Reports submitted."))
+    assessed_passed = serializers.IntegerField()
+    assessed_failed = serializers.IntegerField()
+    accepted_passed = serializers.IntegerField()
+    accepted_failed = serializers.IntegerField()
+    no_low_count = serializers.IntegerField()
+    no_low_implemented = serializers.IntegerField()
+    no_low_investment = _decimal(2)
+    mid_high_count = serializers.IntegerField()
+    mid_high_implemented = serializers.IntegerField()
+    mid_high_investment = _decimal(2)
+
+
+class SummarySerializer(serializers.Serializer):
+    listed = serializers.IntegerField()
+    by_state = serializers.DictField(child=serializers.IntegerField())
+    overdue = OverdueSerializer()
+    assessments = ReviewCountsSerializer()
+    acceptances = ReviewCountsSerializer()
+    options = OptionFiguresSerializer()
+    benefits = serializers.DictField(child=BenefitSumSerializer())
+    by_city = BreakdownRowSerializer(many=True)
+    by_industry = BreakdownRowSerializer(many=True)
+
+
+class StatisticsSummaryView(APIView):
+    """The performance table of the caller's jurisdiction (domain.md §5): authorities
+    and admins; other roles 403."""
+
+    permission_classes = [RolePermission]
+    read_roles = {Role.ADMIN, Role.AUTHORITY}
+
+    @extend_schema(
+        operation_id="statistics_summary",
+        parameters=[SummaryParamsSerializer],
+        responses=SummarySerializer,
+        tags=["statistics"],
+    )
+    def get(self, request):
+        params = SummaryParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = summary(user=request.user, region=params.validated_data.get("region") or None,
+                       year=params.validated_data.get("year"))
+        return Response(SummarySerializer(data).data)

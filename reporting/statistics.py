@@ -1,0 +1,383 @@
+"""The figures authorities report upward (domain.md §5, the "performance table" 绩效表;
+api.md "Reports and statistics"), computed by SQL aggregation.
+
+One aggregate query per table (list entries, audits, review rounds, options), grouped by
+city and industry with `filter=` counts (a few hundred groups at most, whatever the
+number of audits); the totals, the `by_city` and the `by_industry` rows are sums over
+those groups. Benefits are one more aggregate, by indicator; the names of the cities and
+industries two small lookups. `summary()` runs 7 queries, 8 with a `region` (its
+existence), never one per audit, option or row.
+
+What is counted (the definitions the tests recount in Python):
+
+- Scope: an authority sees the enterprises whose region code starts with its scope
+  prefix, an admin all (design.md "Roles and scoping"). `region` narrows that to a region
+  inside the caller's scope; a region that does not exist or lies outside the scope is a
+  404 (`Http404`), the same answer for both, as for any object outside scope. Other roles
+  may not read statistics at all (`PermissionDenied`).
+- `year` is the key list's year; without it, every year. An enterprise is placed by its
+  own region (city = the first four digits of the code) and industry.
+- `listed`: active entries of published lists (a draft list lists nobody yet; a removed
+  entry no longer counts). An enterprise on two years' lists counts once per list.
+- `by_state`: audits per state, every state present (zeros included).
+- `overdue`: audits past the deadline of their current stage (`audits.models.OVERDUE_RULES`,
+  today). An audit not started after its report deadline counts under `start` and under
+  `report`; a row's `overdue` counts each audit once.
+- `started`: audits neither `not_started` nor `cancelled`.
+- `submitted` (reports submitted): audits that reached assessment: in `under_assessment`
+  or a later state, or with any assessment round (a failed assessment sends the audit back
+  to feasibility; its report was submitted all the same).
+- `assessments` / `acceptances`: review rounds. `passed` and `failed` count every
+  concluded round (an audit that failed once and then passed counts once in each);
+  `pending` counts the open rounds (`applied`, `panel_formed`). The first-time pass rate
+  of a consulting firm (`consultancy_records`) uses round 1 only.
+- `options`, per cost class: `count` every option recorded (proposed, whatever became of
+  it), `implemented` those implemented, `investment` (yuan) the summed investment of the
+  implemented ones: the money actually spent, as the performance table reports it.
+- `benefits`, per indicator (every indicator present): summed `expected` and `actual`
+  benefits of the options still alive or implemented; options screened out, found
+  infeasible or abandoned bring no benefit. A missing figure counts as 0.
+- `by_city` (the first four digits of the enterprise's region code) and `by_industry`
+  (its GB/T 4754 division): one row per city or industry with any entry or audit in the
+  selection, by code, each `{"code", "name"` (in the reader's language)`, **ROW_COLUMNS}`:
+  the counts above for that city or industry, flat, as the performance table prints them
+  (headings in COLUMN_LABELS).
+
+Amounts are `Decimal` here (investment to the fen, benefits to 4 places); the API
+writes them as decimal strings, the spreadsheet as numbers.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.choices import Role
+from assessments.choices import ReviewKind, ReviewResult, ReviewState
+from assessments.models import Review
+from audits.choices import AuditState, CostClass, Indicator, OptionStatus
+from audits.models import OVERDUE_RULES, Audit, Option, OptionBenefit, overdue_q
+from enterprises.choices import EntryStatus, ListStatus
+from enterprises.models import Industry, ListEntry, Region, localized, region_prefix
+
+STATISTICS_ROLES = (Role.ADMIN, Role.AUTHORITY)
+
+OVERDUE_KINDS = [kind for kind, _field, _states in OVERDUE_RULES]
+# States whose audit has reached assessment (domain.md §3): its report is submitted.
+SUBMITTED_STATES = [AuditState.UNDER_ASSESSMENT, AuditState.IMPLEMENTATION,
+                    AuditState.SUSTAINING, AuditState.UNDER_ACCEPTANCE, AuditState.COMPLETED]
+NOT_STARTED_STATES = [AuditState.NOT_STARTED, AuditState.CANCELLED]
+OPEN_REVIEW_STATES = [ReviewState.APPLIED, ReviewState.PANEL_FORMED]
+# Options that will bring nothing: their expected benefits are not summed.
+DEAD_OPTIONS = [OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE, OptionStatus.ABANDONED]
+REVIEW_KEYS = {ReviewKind.ASSESSMENT: "assessments", ReviewKind.ACCEPTANCE: "acceptances"}
+COST_CLASSES = list(CostClass.values)
+
+# The columns of a `by_city` / `by_industry` row after its code and name, with their
+# headings: the performance table's (domain.md §5).
+COLUMN_LABELS = {
+    "listed": gettext_lazy("Enterprises listed"),
+    "started": gettext_lazy("Audits started"),
+    "overdue": gettext_lazy("Audits overdue"),
+    "submitted": gettext_lazy("Reports submitted"),
+    "assessed_passed": gettext_lazy("Assessment rounds passed"),
+    "assessed_failed": gettext_lazy("Assessment rounds failed"),
+    "accepted_passed": gettext_lazy("Acceptance rounds passed"),
+    "accepted_failed": gettext_lazy("Acceptance rounds failed"),
+    "no_low_count": gettext_lazy("No/low-cost options proposed"),
+    "no_low_implemented": gettext_lazy("No/low-cost options implemented"),
+    "no_low_investment": gettext_lazy("No/low-cost investment (yuan)"),
+    "mid_high_count": gettext_lazy("Mid/high-cost options proposed"),
+    "mid_high_implemented": gettext_lazy("Mid/high-cost options implemented"),
+    "mid_high_investment": gettext_lazy("Mid/high-cost investment (yuan)"),
+}
+ROW_COLUMNS = list(COLUMN_LABELS)
+
+YUAN = Decimal("0.01")
+BENEFIT = Decimal("0.0001")
+PERCENT = Decimal("0.1")
+SCORE = Decimal("0.01")
+
+
+# --- scope ------------------------------------------------------------------------------
+
+
+def scope_prefix(*, user, region: str | None = None) -> str | None:
+    """The region-code prefix the figures cover ('' for everything), or None for nothing.
+
+    PermissionDenied for a role that has no statistics; Http404 for a `region` that does
+    not exist or lies outside the caller's scope (one query when `region` is given)."""
+    role = getattr(user, "role", None)
+    if role not in STATISTICS_ROLES:
+        raise PermissionDenied(_("Statistics are for authorities and administrators."))
+    if region:
+        if not (user.in_scope(region) and Region.objects.filter(code=region).exists()):
+            raise Http404(_("No region with this code in your jurisdiction."))
+        return region_prefix(region)
+    if role == Role.ADMIN:
+        return ""
+    return user.scope_prefix or None
+
+
+def _where(enterprise: str, prefix: str | None, year_path: str, year: int | None) -> Q:
+    """Rows whose enterprise (at the path `enterprise`) is in scope, of `year`'s list."""
+    if prefix is None:
+        return Q(pk__in=[])
+    condition = Q()
+    if prefix:
+        # LIKE '3201%': the enterprise_region_prefix index serves a city's or a county's
+        # prefix; a whole province is most of the table, read in one scan.
+        condition &= Q(**{f"{enterprise}__region__code__startswith": prefix})
+    if year is not None:
+        condition &= Q(**{year_path: year})
+    return condition
+
+
+def _groups(enterprise: str) -> dict:
+    """The group-by columns: the enterprise's city (code prefix) and industry."""
+    return {"city": Substr(f"{enterprise}__region_id", 1, 4),
+            "industry": F(f"{enterprise}__industry_id")}
+
+
+# --- the figures ------------------------------------------------------------------------
+
+
+def _reviews_zero() -> dict:
+    return {"passed": 0, "failed": 0, "pending": 0}
+
+
+def _options_zero() -> dict:
+    return {cost_class: {"count": 0, "implemented": 0, "investment": Decimal("0.00")}
+            for cost_class in COST_CLASSES}
+
+
+def _row_zero() -> dict:
+    return {"listed": 0, "started": 0, "overdue": 0, "submitted": 0,
+            "assessments": _reviews_zero(), "acceptances": _reviews_zero(),
+            "options": _options_zero()}
+
+
+def _add(target: dict, source: dict) -> None:
+    """Add the numbers of `source` into `target`, nested dicts included."""
+    for key, value in source.items():
+        if isinstance(value, dict):
+            _add(target[key], value)
+        else:
+            target[key] += value
+
+
+def summary(*, user, region: str | None = None, year: int | None = None,
+            today: datetime.date | None = None) -> dict:
+    """The statistics of `user`'s jurisdiction (or of `region` within it), for `year`'s
+    key list or every year, in api.md's shape. See the module docstring for what each
+    figure counts; 7 queries (8 with `region`), whatever the number of audits."""
+    prefix = scope_prefix(user=user, region=region)
+    today = today or timezone.localdate()
+    # Figures per (city, industry); the totals and both breakdowns are sums of these.
+    cells: dict[tuple[str, str], dict] = {}
+
+    def cell(group) -> dict:
+        key = (group["city"], group["industry"])
+        if key not in cells:
+            cells[key] = _row_zero()
+        return cells[key]
+
+    listed = (
+        ListEntry.objects.filter(
+            _where("enterprise", prefix, "key_list__year", year),
+            status=EntryStatus.ACTIVE, key_list__status=ListStatus.PUBLISHED)
+        .values(**_groups("enterprise")).annotate(n=Count("pk")).order_by()
+    )
+    for group in listed:
+        cell(group)["listed"] += group["n"]
+
+    by_state = dict.fromkeys(AuditState.values, 0)
+    overdue = dict.fromkeys(OVERDUE_KINDS, 0)
+    audits = (
+        Audit.objects.filter(_where("enterprise", prefix, "list_entry__key_list__year", year))
+        .values(**_groups("enterprise"))
+        .annotate(
+            **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in by_state},
+            overdue_any=Count("pk", filter=overdue_q(today)),
+            **{f"overdue_{kind}": Count("pk", filter=overdue_q(today, [kind]))
+               for kind in OVERDUE_KINDS},
+        ).order_by()
+    )
+    for group in audits:
+        row = cell(group)
+        for state in by_state:
+            n = group[f"state_{state}"]
+            by_state[state] += n
+            if state in SUBMITTED_STATES:
+                row["submitted"] += n
+            if state not in NOT_STARTED_STATES:
+                row["started"] += n
+        for kind in OVERDUE_KINDS:
+            overdue[kind] += group[f"overdue_{kind}"]
+        row["overdue"] += group["overdue_any"]
+
+    # Audits sent back by their assessment (in feasibility again) submitted their report
+    # too. Counted by their assessment round 1: one per audit (review_round_unique).
+    returned = (Q(kind=ReviewKind.ASSESSMENT, round=1)
+                & ~Q(audit__state__in=SUBMITTED_STATES))
+    concluded = Q(state=ReviewState.CONCLUDED)
+    results = {"passed": concluded & Q(result=ReviewResult.PASSED),
+               "failed": concluded & Q(result=ReviewResult.FAILED),
+               "pending": Q(state__in=OPEN_REVIEW_STATES)}
+    reviews = (
+        Review.objects.filter(
+            _where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year))
+        .values(**_groups("audit__enterprise"))
+        .annotate(
+            returned=Count("pk", filter=returned),
+            **{f"{key}_{result}": Count("pk", filter=Q(kind=kind) & condition)
+               for kind, key in REVIEW_KEYS.items() for result, condition in results.items()},
+        ).order_by()
+    )
+    for group in reviews:
+        row = cell(group)
+        row["submitted"] += group["returned"]
+        for key in REVIEW_KEYS.values():
+            for result in results:
+                row[key][result] += group[f"{key}_{result}"]
+
+    implemented = Q(status=OptionStatus.IMPLEMENTED)
+    options = (
+        Option.objects.filter(
+            _where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year))
+        .values(**_groups("audit__enterprise"))
+        .annotate(**{
+            name: aggregate for cost_class in COST_CLASSES for name, aggregate in (
+                (f"{cost_class}_count", Count("pk", filter=Q(cost_class=cost_class))),
+                (f"{cost_class}_implemented",
+                 Count("pk", filter=Q(cost_class=cost_class) & implemented)),
+                (f"{cost_class}_investment",
+                 Sum("investment", filter=Q(cost_class=cost_class) & implemented)),
+            )})
+        .order_by()
+    )
+    for group in options:
+        row = cell(group)
+        for cost_class in COST_CLASSES:
+            figures = row["options"][cost_class]
+            figures["count"] += group[f"{cost_class}_count"]
+            figures["implemented"] += group[f"{cost_class}_implemented"]
+            figures["investment"] += group[f"{cost_class}_investment"] or 0
+
+    benefits = {indicator: {"expected": Decimal("0.0000"), "actual": Decimal("0.0000")}
+                for indicator in Indicator.values}
+    benefit_rows = OptionBenefit.objects.exclude(option__status__in=DEAD_OPTIONS)
+    if prefix != "" or year is not None:
+        # A semi-join on the audits in scope: one hash of audit ids, rather than joining
+        # 600,000 benefits to the audits and the enterprises as well as to the options.
+        benefit_rows = benefit_rows.filter(option__audit__in=Audit.objects.filter(
+            _where("enterprise", prefix, "list_entry__key_list__year", year)))
+    sums = (
+        benefit_rows
+        .values("indicator").annotate(expected=Sum("expected"), actual=Sum("actual"))
+        .order_by()
+    )
+    for group in sums:
+        figures = benefits.setdefault(group["indicator"], {"expected": Decimal("0.0000"),
+                                                           "actual": Decimal("0.0000")})
+        figures["expected"] += group["expected"] or 0
+        figures["actual"] += group["actual"] or 0
+
+    total = _row_zero()
+    by_city: dict[str, dict] = {}
+    by_industry: dict[str, dict] = {}
+    for (city, industry), row in cells.items():
+        _add(total, row)
+        _add(by_city.setdefault(city + "00", _row_zero()), row)
+        _add(by_industry.setdefault(industry, _row_zero()), row)
+    return {
+        "listed": total["listed"],
+        "by_state": by_state,
+        "overdue": overdue,
+        "assessments": total["assessments"],
+        "acceptances": total["acceptances"],
+        "options": _money(total["options"]),
+        "benefits": {indicator: {key: value.quantize(BENEFIT) for key, value in figures.items()}
+                     for indicator, figures in benefits.items()},
+        "by_city": _rows(by_city, Region),
+        "by_industry": _rows(by_industry, Industry),
+    }
+
+
+def _money(options: dict) -> dict:
+    return {cost_class: figures | {"investment": figures["investment"].quantize(YUAN)}
+            for cost_class, figures in options.items()}
+
+
+def _flat(row: dict) -> dict:
+    """A breakdown row as the performance table's columns (ROW_COLUMNS)."""
+    flat = {key: row[key] for key in ("listed", "started", "overdue", "submitted")}
+    for review, prefix in (("assessments", "assessed"), ("acceptances", "accepted")):
+        flat |= {f"{prefix}_{result}": row[review][result] for result in ("passed", "failed")}
+    for cost_class, figures in _money(row["options"]).items():
+        flat |= {f"{cost_class}_{key}": value for key, value in figures.items()}
+    return flat
+
+
+def _rows(rows: dict[str, dict], model) -> list[dict]:
+    """Breakdown rows by code, each with its name in the reader's language (one query)."""
+    names = {code: localized(zh, en) for code, zh, en in
+             model.objects.filter(code__in=list(rows)).values_list("code", "name_zh", "name_en")}
+    return [{"code": code, "name": names.get(code, code), **_flat(row)}
+            for code, row in sorted(rows.items())]
+
+
+# --- consulting firms (domain.md §6) -------------------------------------------------------
+
+
+def _mean(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(SCORE)
+
+
+def consultancy_records(*, user, region: str | None = None, year: int | None = None) -> list:
+    """Each consulting firm's record in the caller's jurisdiction (domain.md §6): its
+    audits there; the first-time pass rate, in per cent, of assessment (round 1 passed /
+    round 1 concluded; None before any round 1 is concluded); the mean score of the
+    concluded assessment and acceptance rounds. Audits without a firm (self-audits) make
+    the last row, with `id` None. One query (two with `region`)."""
+    prefix = scope_prefix(user=user, region=region)
+    concluded = Q(reviews__state=ReviewState.CONCLUDED)
+    assessment = Q(reviews__kind=ReviewKind.ASSESSMENT)
+    acceptance = Q(reviews__kind=ReviewKind.ACCEPTANCE)
+    first = assessment & concluded & Q(reviews__round=1)
+    firms = (
+        Audit.objects.filter(_where("enterprise", prefix, "list_entry__key_list__year", year))
+        .values("consultancy_id", "consultancy__name")
+        .annotate(
+            # Audits are joined to their rounds: count each audit once.
+            audits=Count("pk", distinct=True),
+            first_concluded=Count("reviews", filter=first),
+            first_passed=Count("reviews", filter=first & Q(reviews__result=ReviewResult.PASSED)),
+            assessment_score=Avg("reviews__score", filter=assessment & concluded),
+            acceptance_score=Avg("reviews__score", filter=acceptance & concluded),
+        ).order_by()
+    )
+    records = []
+    for firm in firms:
+        rate = None
+        if firm["first_concluded"]:
+            rate = (Decimal(100 * firm["first_passed"]) / firm["first_concluded"]).quantize(
+                PERCENT)
+        records.append({
+            "id": firm["consultancy_id"],
+            "name": firm["consultancy__name"] or _("No consulting firm (self-audit)"),
+            "audits": firm["audits"],
+            "first_round_concluded": firm["first_concluded"],
+            "first_round_passed": firm["first_passed"],
+            "first_time_pass_pct": rate,
+            "assessment_mean_score": _mean(firm["assessment_score"]),
+            "acceptance_mean_score": _mean(firm["acceptance_score"]),
+        })
+    records.sort(key=lambda record: (record["id"] is None, record["name"], record["id"] or 0))
+    return records

@@ -98,8 +98,9 @@ def _require_open(review: Review) -> None:
 
 
 def _locked(review: Review) -> Review:
-    return Review.objects.select_for_update().select_related(
-        "audit__enterprise", "sheet").get(pk=review.pk)
+    # The independence checks read the audit's firm; the pass rule the sheet.
+    return Review.objects.select_for_update(of=("self",)).select_related(
+        "audit__enterprise", "audit__consultancy", "sheet").get(pk=review.pk)
 
 
 # -- rounds -----------------------------------------------------------------------------

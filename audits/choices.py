@@ -65,6 +65,9 @@ OPTION_CLOSED = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE, OptionStatu
 # Moves that need a written reason.
 OPTION_NEEDS_REASON = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE,
                        OptionStatus.ABANDONED}
+# Options that will bring nothing: their benefits are not counted (statistics).
+OPTION_WITHOUT_BENEFIT = [OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE,
+                          OptionStatus.ABANDONED]
 
 
 class Indicator(models.TextChoices):

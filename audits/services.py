@@ -15,7 +15,7 @@ from cpaudit.errors import RowErrors, StateConflict
 from cpaudit.files import check_upload
 from enterprises.models import ProvincePolicy
 
-from . import fingerprint
+from . import fingerprint, totals
 from .choices import (
     OPTION_CLOSED,
     OPTION_NEEDS_REASON,
@@ -228,6 +228,7 @@ def option_save(*, actor, audit: Audit, option: Option | None = None, benefits=N
     option.full_clean()
     option.save()
     _save_benefits(option, benefits)
+    totals.refresh([audit.pk])
     return option
 
 
@@ -239,6 +240,7 @@ def option_delete(*, actor, option: Option) -> None:
                             unmet=[_("The option is “%(status)s”.")
                                    % {"status": OptionStatus(option.status).label}])
     option.delete()
+    totals.refresh([option.audit_id])
 
 
 BULK_COLUMNS = ["code", "title", "aspect", "cost_class", "investment", "description"]
@@ -321,7 +323,9 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
         errors.append({"row": 0, "field": "rows", "message": _("No options given.")})
     if errors:
         raise RowErrors(errors)
-    return Option.objects.bulk_create(options)
+    created = Option.objects.bulk_create(options)
+    totals.refresh([audit.pk])
+    return created
 
 
 @transaction.atomic

@@ -60,6 +60,7 @@ from assessments.models import (
     Verification,
     VerifiedBenefit,
 )
+from audits import totals
 from audits.choices import (
     Aspect,
     AuditState,
@@ -75,9 +76,11 @@ from audits.models import (
     Audit,
     Balance,
     BalanceFlow,
+    BenefitTotals,
     Document,
     Option,
     OptionBenefit,
+    OptionTotals,
     Target,
     TransitionLog,
 )
@@ -390,6 +393,8 @@ class Seeder:
                 self.make_disclosures()
             with self.step("audit content and reviews"):
                 self.make_content()
+            with self.step("option and benefit totals"):
+                self.make_totals()
         with self.step("analyze"):
             self.analyze()
         total = time.perf_counter() - started
@@ -1165,11 +1170,20 @@ class Seeder:
                             verification=verification, indicator=benefit.indicator,
                             value=amount(float(benefit.actual) * rng.uniform(0.85, 1.0))))
 
+    def make_totals(self):
+        """The per-audit sums the statistics read (audits/totals.py), as option_save keeps
+        them: the options here were written by COPY, past the services."""
+        ids = list(Audit.objects.filter(enterprise__region__code__startswith=self.province_code[:2])
+                   .values_list("pk", flat=True).order_by("pk"))
+        for start in range(0, len(ids), 5000):
+            totals.refresh(ids[start:start + 5000])
+
     def analyze(self):
         tables = {model._meta.db_table for model in (
             Organization, User, Auditor, Enterprise, KeyEnterpriseList, ListEntry, Audit,
             TransitionLog, Target, Balance, BalanceFlow, Option, OptionBenefit, Document,
-            Review, PanelMember, Score, Verification, VerifiedBenefit, EmissionDisclosure)}
+            Review, PanelMember, Score, Verification, VerifiedBenefit, EmissionDisclosure,
+            OptionTotals, BenefitTotals)}
         with connection.cursor() as cursor:
             for table in sorted(tables):
                 cursor.execute(f'ANALYZE "{table}"')

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 
 from assessments.models import Review, ScoringSheet
+from audits import totals
 from audits.choices import AuditState, CostClass, Indicator, OptionStatus
 from audits.models import Audit, Option, OptionBenefit
 from enterprises import lists
@@ -103,6 +104,9 @@ def add_options(audit, count: int, scale: int = 1) -> None:
             OptionBenefit(option=option, indicator=indicator, expected=Decimal(expected),
                           actual=None if actual is None else Decimal(actual))
             for indicator, expected, actual in benefits])
+    # Written past the services: the statistics' per-audit totals are refreshed here as
+    # option_save would (the recounts below read the options themselves).
+    totals.refresh([audit.pk])
 
 
 def add_rounds(audit, rounds) -> None:

@@ -160,6 +160,9 @@ STORAGES = {
 # served by permission-checked views only.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# A report render past this many seconds fails ("took too long") instead of hanging a
+# worker; the hard limit kills it 30 s later.
+REPORT_TIME_LIMIT = float(os.environ.get("REPORT_TIME_LIMIT", "120"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -107,7 +107,10 @@ def report_enqueue(*, job_id: int) -> bool:
             # is down. (A message lost anyway leaves the job pending; the sweep resends.)
             with render_report.app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1)
-                render_report.apply_async(args=[job_id], retry=False, connection=connection)
+                render_report.apply_async(
+                    args=[job_id], retry=False, connection=connection,
+                    soft_time_limit=settings.REPORT_TIME_LIMIT,
+                    time_limit=settings.REPORT_TIME_LIMIT + 30)
     except (KombuOperationalError, OSError) as error:
         log.warning("report job %s not enqueued, the sweep will retry: %s", job_id, error)
         return False

@@ -43,12 +43,12 @@ def send_deadline_reminders() -> int:
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OSError, DatabaseError),
-             retry_backoff=True, retry_backoff_max=300, max_retries=5,
-             soft_time_limit=120, time_limit=150)
+             retry_backoff=True, retry_backoff_max=300, max_retries=5)
 def render_report(self, job_id: int) -> str | None:
     """Render one report job (reporting.services.report_run, which makes a re-run
-    harmless). A render that runs past the soft limit, or a transient error that outlives
-    its retries, fails the job with the reason instead of leaving it hanging."""
+    harmless). A render that runs past its soft time limit (settings.REPORT_TIME_LIMIT,
+    given at enqueue), or a transient error that outlives its retries, fails the job with
+    the reason instead of leaving it hanging."""
     from .services import report_fail, report_run
 
     try:

@@ -137,3 +137,25 @@ def test_changes_that_notify_succeed_while_the_broker_is_down(transactional_db,
     assert Notification.objects.filter(kind="list_published",
                                        recipient=cast.user("enterprise_user")).exists()
     assert Notification.objects.filter(emailed_at__isnull=False).count() == 0
+
+
+@pytest.mark.time_limits
+def test_a_render_past_its_time_limit_fails_instead_of_hanging(celery_worker_process,  # noqa: F811
+                                                                settings):
+    """The limit goes with the message (settings.REPORT_TIME_LIMIT at enqueue): the
+    worker's first PDF render (loading WeasyPrint and its fonts), of an audit with 60
+    options, takes well over half a second, so this one is stopped."""
+    from audits.services import options_bulk_create
+
+    worker = celery_worker_process
+    settings.REPORT_TIME_LIMIT = 0.5
+    cast = make_cast()
+    audit = chinese_audit(cast)
+    options_bulk_create(actor=cast.user("consultant"), audit=audit, rows=[
+        {"code": f"B{n}", "title": f"方案 {n}", "aspect": "management",
+         "cost_class": "no_low", "investment": "1000"} for n in range(60)])
+    job = ReportJob.objects.get(pk=ask_for_report(cast, audit).data["id"])
+    worker.wait_for(lambda: ReportJob.objects.get(pk=job.pk).state == JobState.FAILED,
+                    what="the render to time out")
+    job.refresh_from_db()
+    assert job.error == "The report took too long to render." and not job.file

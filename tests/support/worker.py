@@ -53,7 +53,7 @@ class Worker:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path, settings):
+def celery_worker_process(transactional_db, tmp_path, settings, request):
     redis_url = broker_or_skip()
     queue = f"test-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
@@ -68,7 +68,10 @@ def celery_worker_process(transactional_db, tmp_path, settings):
     }
     with open(log, "w") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "cpaudit", "worker", "--pool=solo",
+            [sys.executable, "-m", "celery", "-A", "cpaudit", "worker",
+             # Time limits need the prefork pool; one process is enough otherwise.
+             *(["--pool=prefork", "--concurrency=1"] if request.node.get_closest_marker(
+                 "time_limits") else ["--pool=solo"]),
              "-Q", queue, "--without-gossip", "--without-mingle", "-l", "info"],
             cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
         )

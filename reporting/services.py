@@ -89,7 +89,8 @@ def report_request(*, actor, kind: str, format: str, audit=None, region=None,
         kind=kind, format=format, audit=audit if kind != ReportKind.PROVINCE_SUMMARY else None,
         review=review, region=region, year=year, requested_by=actor,
         language=translation.get_language() or settings.LANGUAGE_CODE)
-    transaction.on_commit(lambda: report_enqueue(job_id=job.pk))
+    # robust: an in-process render that fails leaves the job to the sweep, not a 500.
+    transaction.on_commit(lambda: report_enqueue(job_id=job.pk), robust=True)
     return job
 
 

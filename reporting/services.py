@@ -139,12 +139,16 @@ def report_run(*, job_id: int) -> ReportJob | None:
     try:
         with translation.override(job.language):
             content, name = reports.render(job)
+        return _store(job, content, name)
     except reports.ReportError as error:
         return _fail(job, str(error))
     except BaseException:
         ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
             state=JobState.PENDING)
         raise
+
+
+def _store(job: ReportJob, content: bytes, name: str) -> ReportJob:
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job.pk)
         if job.state != JobState.RUNNING:

@@ -159,3 +159,18 @@ def test_a_render_past_its_time_limit_fails_instead_of_hanging(celery_worker_pro
                     what="the render to time out")
     job.refresh_from_db()
     assert job.error == "The report took too long to render." and not job.file
+
+
+def test_a_transient_error_is_retried_with_back_off_then_fails_the_job(
+        transactional_db, settings, request):
+    """The worker cannot write the file (an OSError): it retries with back-off and, its
+    retries spent, fails the job with the reason. (About half a minute: five retries.)"""
+    settings.MEDIA_ROOT = "/dev/null/media"  # the worker is started with it
+    worker = request.getfixturevalue("celery_worker_process")
+    cast = make_cast()
+    job = ReportJob.objects.get(pk=ask_for_report(cast, chinese_audit(cast)).data["id"])
+    worker.wait_for(lambda: ReportJob.objects.get(pk=job.pk).state == JobState.FAILED,
+                    timeout=90, what="the retries to be spent")
+    job.refresh_from_db()
+    assert "Not a directory" in job.error and job.attempts == 1 + 5 and not job.file
+    assert worker.log.read_text().count("Retry in") == 5

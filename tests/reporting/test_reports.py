@@ -270,3 +270,17 @@ def test_province_summary_renders_the_performance_table_by_city_and_industry(cas
     nanjing = cities["Nanjing"]
     assert all(isinstance(value, (int, float)) for value in nanjing[2:] if value is not None)
     assert nanjing[2] >= 1  # listed
+
+
+
+def test_a_transient_error_in_process_leaves_the_job_pending_for_the_sweep(cast, settings):
+    """Storage that cannot be written (an OSError) is transient: in-process there is no
+    worker to retry later, so the request still succeeds and the job waits, pending, for
+    the sweep; nothing half-written is left. (With a worker the task retries with
+    back-off: tests/reporting/test_report_worker.py.)"""
+    audit = chinese_audit(cast)
+    settings.MEDIA_ROOT = "/dev/null/media"  # not a directory: every write fails
+    response = request_report(cast, kind="audit_summary", format="xlsx", audit=audit.pk)
+    assert response.status_code == 202
+    job = ReportJob.objects.get(pk=response.data["id"])
+    assert (job.state, job.attempts, job.file.name) == ("pending", 1, "")

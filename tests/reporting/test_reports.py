@@ -15,7 +15,7 @@ from reporting import services
 from reporting.models import JobState, ReportJob
 from tests.support.audits import add_option, bring_to, engaged_audit
 from tests.support.cast import ROLES
-from tests.support.matrix import RoleMatrix, api_client, page_client
+from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries, page_client
 from tests.support.reviews import conclude_round
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +284,15 @@ def test_a_transient_error_in_process_leaves_the_job_pending_for_the_sweep(cast,
     assert response.status_code == 202
     job = ReportJob.objects.get(pk=response.data["id"])
     assert (job.state, job.attempts, job.file.name) == ("pending", 1, "")
+
+
+def test_the_report_list_costs_the_same_queries_for_few_or_many_jobs(cast):
+    audit = chinese_audit(cast)
+    client = api_client(cast.user("consultant"))
+
+    def grow(n):
+        ReportJob.objects.bulk_create(
+            ReportJob(kind="audit_summary", format="pdf", audit=audit,
+                      requested_by=cast.user("consultant")) for _ in range(n))
+
+    assert_constant_queries(lambda: client.get("/api/v1/reports/"), grow)

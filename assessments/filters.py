@@ -1,8 +1,7 @@
 import django_filters
-from django.utils import timezone
 
 from .choices import ReviewResult, ReviewState
-from .models import Review
+from .models import Review, review_overdue_q
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -20,6 +19,5 @@ class ReviewFilter(django_filters.FilterSet):
         fields = ["audit", "state", "result", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        condition = {"due_on__lt": timezone.localdate(), "state__in": [
-            ReviewState.APPLIED, ReviewState.PANEL_FORMED]}
-        return queryset.filter(**condition) if value else queryset.exclude(**condition)
+        condition = review_overdue_q()
+        return queryset.filter(condition) if value else queryset.exclude(condition)

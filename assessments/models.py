@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -128,6 +128,27 @@ class ExpertProfile(models.Model):
         return str(self.user)
 
 
+def review_overdue_q(today=None) -> Q:
+    """An open round whose answer is past due (domain.md §3: within a month)."""
+    return ~Q(state=ReviewState.CONCLUDED) & Q(due_on__lt=today or timezone.localdate())
+
+
+def stage_conditions(today=None) -> dict:
+    """Each queue stage (and `open`, `overdue`) as a condition on rounds annotated by
+    `Review.objects.with_progress()`: the one rule the queue filters, counts and labels
+    each round by."""
+    return {
+        QueueStage.WAITING_FOR_PANEL: Q(state=ReviewState.APPLIED),
+        QueueStage.SCORING: Q(state=ReviewState.PANEL_FORMED)
+        & (Q(scored_count__lt=F("panel_size")) | Q(unverified_count__gt=0)),
+        QueueStage.READY: Q(state=ReviewState.PANEL_FORMED, scored_count__gte=F("panel_size"),
+                            unverified_count=0),
+        QueueStage.CONCLUDED: Q(state=ReviewState.CONCLUDED),
+        "open": ~Q(state=ReviewState.CONCLUDED),
+        "overdue": review_overdue_q(today),
+    }
+
+
 class ReviewQuerySet(models.QuerySet):
     def for_user(self, user):
         """Rounds visible exactly as their audit is, except that an expert sees only the
@@ -159,7 +180,7 @@ class ReviewQuerySet(models.QuerySet):
             status__in=VERIFIABLE_OPTIONS,
         ).exclude(Exists(Verification.objects.filter(option=OuterRef("pk"),
                                                      review=OuterRef(OuterRef("pk")))))
-        return self.annotate(
+        progress = self.annotate(
             panel_size=Coalesce(models.Subquery(
                 panel.values("review").annotate(n=models.Count("pk")).values("n")), 0),
             scored_count=Coalesce(models.Subquery(
@@ -170,6 +191,11 @@ class ReviewQuerySet(models.QuerySet):
                     0)),
                 default=0),
         )
+        # The stage of each round, by the same conditions the queue filters by.
+        return progress.annotate(queue_stage=models.Case(
+            *[models.When(condition, then=models.Value(str(stage)))
+              for stage, condition in stage_conditions().items() if stage in QueueStage],
+            output_field=models.CharField()))
 
 
 class Review(models.Model):
@@ -236,15 +262,9 @@ class Review(models.Model):
         return not self.is_concluded and self.due_on < timezone.localdate()
 
     @property
-    def stage(self) -> str:
-        """Needs `with_progress()` annotations."""
-        if self.is_concluded:
-            return QueueStage.CONCLUDED
-        if self.state == ReviewState.APPLIED:
-            return QueueStage.WAITING_FOR_PANEL
-        if self.scored_count >= self.panel_size and not self.unverified_count:
-            return QueueStage.READY
-        return QueueStage.SCORING
+    def stage(self) -> QueueStage:
+        """Needs `with_progress()` (its `queue_stage` annotation)."""
+        return QueueStage(self.queue_stage)
 
 
 class PanelMember(models.Model):

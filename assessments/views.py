@@ -25,7 +25,7 @@ from accounts.models import User
 from audits.choices import Aspect, CostClass, DocumentKind, Indicator, OptionStatus
 from cpaudit.decorators import role_required
 from cpaudit.errors import StateConflict
-from cpaudit.selectors import review_counts, stage_conditions
+from cpaudit.selectors import review_counts
 from enterprises.models import Region
 
 from . import services
@@ -42,7 +42,7 @@ from .forms import (
     SheetVetoFormSet,
     VerificationForm,
 )
-from .models import Review, Score, ScoringSheet, localized
+from .models import Review, Score, ScoringSheet, localized, stage_conditions
 
 REVIEW_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
 # Panels, conclusions and sheets are the authority's (domain.md §3).

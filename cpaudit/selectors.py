@@ -1,6 +1,6 @@
 """Read queries for the dashboards: counts by SQL aggregation, one query each."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -96,30 +96,10 @@ def enterprise_timeline(audit, *, disclosed: bool, today) -> list[dict]:
 # --- the review queue (domain.md §3, §4) -----------------------------------------------
 
 
-def stage_conditions(today=None) -> dict:
-    """Each queue stage (and `overdue`) as a condition on rounds annotated by
-    `Review.objects.with_progress()`, so that the queue filters and counts in SQL what
-    `Review.stage` says of one round."""
-    from assessments.choices import QueueStage, ReviewState
-
-    today = today or timezone.localdate()
-    open_ = ~Q(state=ReviewState.CONCLUDED)
-    return {
-        QueueStage.WAITING_FOR_PANEL: Q(state=ReviewState.APPLIED),
-        QueueStage.SCORING: Q(state=ReviewState.PANEL_FORMED)
-        & (Q(scored_count__lt=F("panel_size")) | Q(unverified_count__gt=0)),
-        QueueStage.READY: Q(state=ReviewState.PANEL_FORMED, scored_count__gte=F("panel_size"),
-                            unverified_count=0),
-        QueueStage.CONCLUDED: Q(state=ReviewState.CONCLUDED),
-        "open": open_,
-        "overdue": open_ & Q(due_on__lt=today),
-    }
-
-
 def review_counts(user, reviews=None) -> dict:
     """Rounds in the user's scope per queue stage, open and overdue: one aggregate
     query."""
-    from assessments.models import Review
+    from assessments.models import Review, stage_conditions
 
     reviews = Review.objects.for_user(user) if reviews is None else reviews
     return reviews.with_progress().order_by().aggregate(**{

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
@@ -26,7 +26,7 @@ from audits.workflow import ON_ENTER, audit_transition, parties
 from cpaudit.errors import StateConflict
 from cpaudit.services import require_role
 from enterprises.models import ProvincePolicy
-from reporting.notifications import bilingual
+from reporting.notifications import translated
 from reporting.services import notify
 
 from . import compliance
@@ -57,18 +57,9 @@ def province_of(region_code: str) -> str:
     return region_code[:2] + "0000"
 
 
-def _both(label_of) -> dict:
-    """A parameter in both languages, for notifications read later in either."""
-    texts = {}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            texts[language] = str(label_of())
-    return bilingual(texts["zh-hans"], texts["en"])
-
-
 def _params(review: Review, **extra) -> dict:
-    return {"review": _both(review.get_kind_display), "enterprise": review.audit.enterprise.name,
-            "round": review.round, **extra}
+    return {"review": translated(review.get_kind_display),
+            "enterprise": review.audit.enterprise.name, "round": review.round, **extra}
 
 
 def supervisors(audit: Audit):
@@ -495,7 +486,7 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
         _set_next_due(audit, review)
     recipients = parties(audit) | User.objects.filter(panel_seats__review=review)
     notify(recipients=recipients, kind="review_concluded",
-           params=_params(review, result=_both(review.get_result_display),
+           params=_params(review, result=translated(review.get_result_display),
                           score=str(review.score)),
            url=reverse("review-detail", args=[review.pk]))
     return review

@@ -1,6 +1,6 @@
 """What each kind of notification says. Texts are translated when they are shown."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
@@ -46,6 +46,16 @@ STATE_PARAMS = ("from", "to")
 def bilingual(zh: str, en: str) -> dict:
     """A parameter shown in the reader's language (e.g. a region's two names)."""
     return {"zh": zh, "en": en or zh}
+
+
+def translated(text) -> dict:
+    """A translatable text (or a callable making one, e.g. `get_kind_display`) in both
+    languages, as a parameter for notifications read later in either."""
+    texts = {}
+    for language in ("zh-hans", "en"):
+        with override(language):
+            texts[language] = str(text() if callable(text) else text)
+    return bilingual(texts["zh-hans"], texts["en"])
 
 
 def _localize(key, value):

@@ -31,7 +31,7 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -42,7 +42,7 @@ from enterprises.choices import EntryStatus
 from enterprises.models import EmissionDisclosure
 
 from .models import ReminderLog
-from .notifications import bilingual
+from .notifications import translated
 from .services import notify_each
 
 AHEAD = (30, 7)  # days before the due date
@@ -152,15 +152,6 @@ def _due(today: datetime.date) -> list[Reminder]:
     return reminders
 
 
-def _both(text) -> dict:
-    """A lazy text (or a callable making one) in both languages, as a bilingual param."""
-    texts = {}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            texts[language] = str(text() if callable(text) else text)
-    return bilingual(texts["zh-hans"], texts["en"])
-
-
 def _notify_parties(reminders: list[Reminder]) -> None:
     """The enterprise's users and the engaged consultancy's (`audits.workflow.parties`),
     for all the audits in one query; one insert per kind."""
@@ -176,7 +167,7 @@ def _notify_parties(reminders: list[Reminder]) -> None:
             by_enterprise[user.enterprise_id].append(user)
         if user.organization_id in firms:
             by_firm[user.organization_id].append(user)
-    labels = {kind: _both(label) for kind, label in LABELS.items()}
+    labels = {kind: translated(label) for kind, label in LABELS.items()}
     ahead, passed = [], []
     for reminder in reminders:
         audit = reminder.audit
@@ -217,7 +208,7 @@ def _notify_supervisors(passed: list[Reminder]) -> None:
                          key=lambda r: (r.audit.enterprise.name, r.audit.round,
                                         ORDER.index(r.deadline), r.audit.pk))
         messages.append(([officer], {"count": len(overdue),
-                                     "audits": _both(lambda o=overdue: _listing(o))}))
+                                     "audits": translated(lambda o=overdue: _listing(o))}))
     notify_each(kind="deadlines_overdue", url=reverse("audit-list") + "?overdue=true",
                 messages=messages)
 

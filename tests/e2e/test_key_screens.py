@@ -14,22 +14,14 @@ from audits.models import Audit, Option
 from enterprises.choices import ListStatus
 from enterprises.credit_code import make_credit_code
 from enterprises.models import Enterprise, KeyEnterpriseList, ListEntry
+from tests.e2e.pages import log_in
 from tests.support.audits import bring_to, engaged_audit
-from tests.support.cast import PASSWORD
 from tests.support.lists import draft_list, published_list
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = "/tmp/e2e-workspace.png"
 HEADINGS = ["credit_code", "name", "region", "industry", "categories", "reason"]
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base_url}/dashboard/")
 
 
 def write_csv(path, rows):

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.e2e.pages import log_in
 from tests.support.cast import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -31,20 +32,12 @@ CATALOGUE = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.m
 SCREENSHOT = "/tmp/e2e-authority.png"
 
 
-def log_in(page, base_url, username, password):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-
-
 @pytest.mark.parametrize("role", list(DASHBOARDS))
 def test_role_logs_in_to_its_dashboard_and_switches_to_chinese(live_server, cast, page, role):
     username, title = DASHBOARDS[role]
     user = cast.users[username]
 
-    log_in(page, live_server.url, username, PASSWORD)
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    log_in(page, live_server.url, username)
     expect(page.get_by_test_id("dashboard-title")).to_have_text(title)
     expect(page.get_by_test_id("whoami")).to_contain_text(str(user))
     assert page.evaluate("document.documentElement.lang") == "en"
@@ -66,7 +59,7 @@ def test_role_logs_in_to_its_dashboard_and_switches_to_chinese(live_server, cast
 
 
 def test_wrong_password_stays_on_login_page_with_an_error(live_server, cast, page):
-    log_in(page, live_server.url, "consultant", PASSWORD + "-wrong")
+    log_in(page, live_server.url, "consultant", PASSWORD + "-wrong", landing=None)
     expect(page.locator("div.alert-danger")).to_contain_text("correct username and password")
     assert page.url == f"{live_server.url}/accounts/login/"
     expect(page.get_by_test_id("whoami")).to_have_count(0)

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from cpaudit.celery import app as celery_app
 from reporting import services
 from reporting.models import ReportJob
+from tests.e2e.pages import log_in
 from tests.reporting.test_reports import chinese_audit
-from tests.support.cast import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -39,11 +39,7 @@ def test_a_pending_report_turns_done_on_the_page_without_a_reload(live_server, c
 
 def pending_then_done(live_server, page, audit):
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "consultant")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/dashboard/")
+    log_in(page, base, "consultant")
     page.goto(f"{base}/audits/{audit.pk}/")
     page.locator("[data-testid=report-audit_summary]").get_by_role(
         "button", name="Audit summary (PDF)").click()

@@ -9,20 +9,13 @@ from playwright.sync_api import expect
 
 from accounts.choices import Role
 from assessments.models import ExpertProfile, Review, Score
-from tests.support.cast import PASSWORD, user
+from tests.e2e.pages import log_in
+from tests.support.cast import user
 from tests.support.reviews import expert_pool, score_all, seat_panel, submitted
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = "/tmp/e2e-review.png"
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base_url}/dashboard/")
 
 
 def test_expert_scores_with_a_live_total_and_a_veto(live_server, cast, page):

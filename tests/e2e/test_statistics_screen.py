@@ -5,8 +5,8 @@ and the filters reload the page for another year and region."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.pages import log_in
 from tests.reporting.test_statistics import seed
-from tests.support.cast import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -25,11 +25,7 @@ def test_officer_sees_every_chart_drawn(live_server, cast, page):
     page.on("response", lambda response: "/static/" in response.url
             and response.status != 200 and errors.append(f"{response.status} {response.url}"))
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "province_officer")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/dashboard/")
+    log_in(page, base, "province_officer")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
     page.wait_for_url(f"{base}/statistics/")
     for chart in CHARTS:

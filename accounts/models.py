@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.credit_code import validate_credit_code
-from enterprises.models import region_prefix
+from core.credit_code import validate_credit_code
+from core.regions import region_prefix
 
 from .choices import ROLE_ORGANIZATION_KIND, AuditorLevel, OrganizationKind, Role
 

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cpaudit.services import require_role
+from core.roles import require_role
 
 from .choices import Role
 from .models import Auditor, User

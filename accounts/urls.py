@@ -5,12 +5,12 @@ from .forms import LoginForm
 
 urlpatterns = [
     path(
-        "login/",
+        "accounts/login/",
         auth_views.LoginView.as_view(
             template_name="accounts/login.html", authentication_form=LoginForm,
             redirect_authenticated_user=True,
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -7,5 +7,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessment and acceptance")
 
     def ready(self):
-        # Registers the rounds opened on submission (audits.workflow.ON_ENTER).
-        from . import services  # noqa: F401
+        # The texts of this app's notifications, and the rounds opened on submission
+        # (audits.workflow.ON_ENTER).
+        from . import notices, services  # noqa: F401

@@ -1,12 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The two steps of the review: the audit's states are built around them.
+from audits.choices import ReviewKind
 
-class ReviewKind(models.TextChoices):
-    """The two steps of the review (domain.md §3, §4)."""
-
-    ASSESSMENT = "assessment", _("Assessment")
-    ACCEPTANCE = "acceptance", _("Acceptance")
+__all__ = ["QueueStage", "ReviewKind", "ReviewResult", "ReviewState"]
 
 
 class ReviewState(models.TextChoices):

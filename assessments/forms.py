@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audits.choices import Indicator
-from enterprises.list_forms import style
+from core.forms import style
 from enterprises.models import Region
 
 from .choices import QueueStage, ReviewKind
@@ -191,13 +191,6 @@ class VerificationForm(forms.Form):
                 for indicator in Indicator
                 if (value := self.cleaned_data.get(self.benefit_name(indicator), "").strip())]
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for field, messages in error.message_dict.items():
-            target = field if field in ("evidence", "note", "implemented") else None
-            self.add_error(target, messages)
 
 
 # --- conclusion ------------------------------------------------------------------------

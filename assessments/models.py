@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from audits.choices import CostClass, Indicator, OptionStatus
 from audits.models import Audit
+from core.regions import province_code
 
 from .choices import QueueStage, ReviewKind, ReviewResult, ReviewState
 
@@ -33,7 +34,7 @@ class ScoringSheetQuerySet(models.QuerySet):
             return self.all()
         if role == Role.AUTHORITY and user.scope_prefix:
             return self.filter(Q(province__isnull=True)
-                               | Q(province_id=user.scope_prefix[:2] + "0000"))
+                               | Q(province_id=province_code(user.scope_prefix)))
         return self.none()
 
     def current(self, kind: str, province_code: str) -> "ScoringSheet":
@@ -265,6 +266,28 @@ class Review(models.Model):
     def stage(self) -> QueueStage:
         """Needs `with_progress()` (its `queue_stage` annotation)."""
         return QueueStage(self.queue_stage)
+
+
+class ReviewTransition(models.Model):
+    """One row per change of a round's state (assessments.workflow): who, when, from,
+    to, and the comment (a conclusion's opinion)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="transitions",
+                               verbose_name=_("review round"))
+    from_state = models.CharField(_("from"), max_length=12, choices=ReviewState.choices)
+    to_state = models.CharField(_("to"), max_length=12, choices=ReviewState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("review state change")
+        verbose_name_plural = _("review state changes")
+
+    def __str__(self):
+        return f"{self.review_id}: {self.from_state} → {self.to_state}"
 
 
 class PanelMember(models.Model):

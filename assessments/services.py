@@ -23,13 +23,14 @@ from accounts.models import User
 from audits.choices import AuditState, CostClass, Indicator
 from audits.models import Audit, Document, Option
 from audits.workflow import ON_ENTER, audit_transition, parties
-from cpaudit.errors import StateConflict
-from cpaudit.services import require_role
+from core.errors import StateConflict
+from core.regions import province_code, supervising_codes
+from core.roles import has_role, require_role
 from enterprises.models import ProvincePolicy
-from reporting.notifications import translated
-from reporting.services import notify
+from notifications.messages import translated
+from notifications.services import notify
 
-from . import compliance
+from . import compliance, workflow
 from .choices import ReviewKind, ReviewResult, ReviewState
 from .models import (
     VERIFIABLE_OPTIONS,
@@ -42,7 +43,7 @@ from .models import (
     VerifiedBenefit,
 )
 
-MIN_PANEL = 3  # domain.md §3: at least 3 experts
+MIN_PANEL = workflow.MIN_PANEL
 ANSWER_MONTHS = 1  # domain.md §3: the authority answers within a month
 KIND_OF_STATE = {AuditState.UNDER_ASSESSMENT: ReviewKind.ASSESSMENT,
                  AuditState.UNDER_ACCEPTANCE: ReviewKind.ACCEPTANCE}
@@ -53,10 +54,6 @@ VERIFIABLE = VERIFIABLE_OPTIONS
 POINTS = Decimal("0.01")
 
 
-def province_of(region_code: str) -> str:
-    return region_code[:2] + "0000"
-
-
 def _params(review: Review, **extra) -> dict:
     return {"review": translated(review.get_kind_display),
             "enterprise": review.audit.enterprise.name, "round": review.round, **extra}
@@ -64,10 +61,9 @@ def _params(review: Review, **extra) -> dict:
 
 def supervisors(audit: Audit):
     """The authorities whose region holds the enterprise: province, city, county."""
-    code = audit.enterprise.region_id
-    return User.objects.filter(role=Role.AUTHORITY, is_active=True,
-                               organization__region_id__in={province_of(code),
-                                                            code[:4] + "00", code})
+    return User.objects.filter(
+        role=Role.AUTHORITY, is_active=True,
+        organization__region_id__in=supervising_codes(audit.enterprise.region_id))
 
 
 def supervises(user, review: Review) -> bool:
@@ -105,7 +101,7 @@ def review_open(*, audit: Audit, actor) -> Review:
     review = Review.objects.create(
         audit=audit, kind=kind, round=(last or 0) + 1, applied_on=today,
         due_on=today + relativedelta(months=ANSWER_MONTHS),
-        sheet=ScoringSheet.objects.current(kind, province_of(audit.enterprise.region_id)))
+        sheet=ScoringSheet.objects.current(kind, province_code(audit.enterprise.region_id)))
     notify(recipients=supervisors(audit), kind="review_applied",
            params=_params(review, due=review.due_on.isoformat()),
            url=reverse("review-detail", args=[review.pk]))
@@ -118,16 +114,27 @@ for _state in KIND_OF_STATE:
 
 # -- sheets -----------------------------------------------------------------------------
 
+
+def can_publish_sheet(actor, province) -> bool:
+    """A provincial authority publishes its own province's sheets; the admin any
+    province's and the national default (`province` None)."""
+    return has_role(actor, Role.ADMIN) or (
+        has_role(actor, Role.AUTHORITY) and province is not None
+        and len(actor.scope_prefix) == 2 and province.pk[:2] == actor.scope_prefix)
+
+
+def require_sheet_publisher(actor, province) -> None:
+    require_role(actor, Role.ADMIN, Role.AUTHORITY)
+    if not can_publish_sheet(actor, province):
+        raise PermissionDenied(_("A provincial authority publishes its own province's "
+                                 "sheets."))
+
 @transaction.atomic
 def sheet_publish(*, actor, kind: str, province, items: list[dict], vetoes: list[dict],
                   pass_mark) -> ScoringSheet:
     """A new version of a province's sheet (admin: also the national one). Rounds
     opened before keep the version they started with."""
-    require_role(actor, Role.ADMIN, Role.AUTHORITY)
-    if actor.role == Role.AUTHORITY and (province is None or len(actor.scope_prefix) != 2
-                                         or province.pk[:2] != actor.scope_prefix):
-        raise PermissionDenied(_("A provincial authority publishes its own province's "
-                                 "sheets."))
+    require_sheet_publisher(actor, province)
     errors = {}
     items = [_sheet_entry(item, points=True) for item in items or []]
     vetoes = [_sheet_entry(veto) for veto in vetoes or []]
@@ -243,8 +250,7 @@ def _seat(review: Review, actor, experts: list[User], draw: dict | None = None) 
     PanelChange.objects.create(review=review, actor=actor, added=added, removed=removed,
                                draw=draw)
     if review.state == ReviewState.APPLIED:
-        review.state = ReviewState.PANEL_FORMED
-        review.save(update_fields=["state"])
+        workflow.review_move(review=review, to=ReviewState.PANEL_FORMED, actor=actor)
     if added:
         notify(recipients=User.objects.filter(pk__in=added), kind="review_panel",
                params=_params(review, due=review.due_on.isoformat()),
@@ -432,28 +438,6 @@ def benefit_comparison(verification: Verification) -> list[dict]:
 
 # -- conclusion -------------------------------------------------------------------------
 
-def conclusion_unmet(review: Review) -> list[str]:
-    """What stops the authority concluding: a panel, every panel expert's scores and, at
-    acceptance, a verification of every feasible mid/high option (api.md "Reviews")."""
-    if review.state == ReviewState.CONCLUDED:
-        return [_("The review is concluded.")]
-    if review.state == ReviewState.APPLIED:
-        return [_("Form the panel.")]
-    unmet = []
-    waiting = [str(member.expert) for member in review.panel.select_related("expert")
-               .exclude(expert__in=review.scores.values("expert"))]
-    if waiting:
-        unmet.append(_("Waiting for the scores of: %(names)s.") % {"names": ", ".join(waiting)})
-    if review.kind == ReviewKind.ACCEPTANCE:
-        codes = list(review.audit.options.filter(cost_class=CostClass.MID_HIGH,
-                                                 status__in=VERIFIABLE)
-                     .exclude(verifications__review=review).values_list("code", flat=True))
-        if codes:
-            unmet.append(_("Verify the mid/high-cost options: %(codes)s.")
-                         % {"codes": ", ".join(codes)})
-    return unmet
-
-
 @transaction.atomic
 def review_conclude(*, actor, review: Review, opinion: str) -> Review:
     """Passed ⇔ mean score ≥ the sheet's pass mark and nobody raised a veto. Keeps a
@@ -461,7 +445,7 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
     date from the province policy and tells the enterprise, its firm and the panel."""
     require_supervisor(actor, review)
     review = _locked(review)
-    if unmet := conclusion_unmet(review):
+    if unmet := workflow.conclusion_unmet(review):
         raise StateConflict(_("The review cannot be concluded yet."), unmet=unmet)
     if not opinion.strip():
         raise ValidationError({"opinion": [_("Write the opinion (with the rectification "
@@ -474,12 +458,12 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
     review.score = mean.quantize(POINTS, rounding=ROUND_HALF_UP)
     passed = mean >= review.sheet.pass_mark and not review.vetoed
     review.result = ReviewResult.PASSED if passed else ReviewResult.FAILED
-    review.state = ReviewState.CONCLUDED
     review.opinion = opinion.strip()
     review.concluded_on = timezone.localdate()
     review.concluded_by = actor
     review.snapshot = snapshot(review)
-    review.save()
+    workflow.review_move(review=review, to=ReviewState.CONCLUDED, actor=actor,
+                         comment=review.opinion)
     audit = audit_transition(audit=review.audit, to=MOVES[review.kind][0 if passed else 1],
                              actor=actor, comment=review.opinion, by_review=True)
     if passed:
@@ -498,7 +482,7 @@ def policy_of(audit: Audit) -> ProvincePolicy:
     if figures:
         known = {name: figures[name] for name in ProvincePolicy.FIGURES if name in figures}
         return ProvincePolicy(**known)
-    return ProvincePolicy.for_province(province_of(audit.enterprise.region_id))
+    return ProvincePolicy.for_province(province_code(audit.enterprise.region_id))
 
 
 def _set_next_due(audit: Audit, review: Review) -> None:

@@ -3,15 +3,15 @@ review queue ("My reviews" for an expert), the page of one round, and on it the
 authority's panel, verification and conclusion forms; the expert's scoring form; the
 scoring sheets of a province.
 
-Thin, as the audit screens: each write view parses a form, calls one service of
-`assessments.services` and translates its errors: ValidationError → form errors (400),
-StateConflict → an alert with the unmet reasons (409), PermissionDenied → the 403 page.
+Thin, as the audit screens: each write view parses a form and calls one service of
+`assessments.services` through `core.views.submit`, which translates its errors:
+ValidationError → form errors (400), StateConflict → an alert with the unmet reasons
+(409); PermissionDenied is the 403 page.
 A round outside `Review.objects.for_user` (an expert who does not sit on it included)
 is a 404; a role that may never do a thing gets 403 before its scope is looked at.
 """
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,12 +23,15 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from accounts.models import User
 from audits.choices import Aspect, CostClass, DocumentKind, Indicator, OptionStatus
-from cpaudit.decorators import role_required
-from cpaudit.errors import StateConflict
-from cpaudit.selectors import review_counts
+from core.forms import add_service_errors
+from core.regions import province_code
+from core.roles import role_required
+from core.views import Outcome, submit
+from enterprises.forms import PublicSearchForm
 from enterprises.models import Region
+from enterprises.selectors import enterprise_search_q
 
-from . import services
+from . import services, workflow
 from .choices import QueueStage, ReviewKind
 from .forms import (
     ConclusionForm,
@@ -43,6 +46,7 @@ from .forms import (
     VerificationForm,
 )
 from .models import Review, Score, ScoringSheet, localized, stage_conditions
+from .selectors import review_counts
 
 REVIEW_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
 # Panels, conclusions and sheets are the authority's (domain.md §3).
@@ -265,7 +269,7 @@ def _detail_context(request, review, *, conflict=None, **forms) -> dict:
             "chosen": {c["expert"].pk for c in candidates if c["on_panel"]},
             "draw_form": forms.pop("draw_form", None) or DrawForm(),
             "conclusion_form": forms.pop("conclusion_form", None) or ConclusionForm(),
-            "unmet": services.conclusion_unmet(review),
+            "unmet": workflow.conclusion_unmet(review),
             "min_panel": services.MIN_PANEL,
         })
     context.update(forms)
@@ -292,19 +296,15 @@ def review_panel(request, pk):
     who works for the enterprise or its firm)."""
     review = _scoped_review(request, pk)
     form = PanelForm(request.POST)
-    chosen = set()
-    if form.is_valid():
-        chosen = set(form.cleaned_data["experts"])
-        try:
-            services.panel_set(actor=request.user, review=review, expert_ids=list(chosen))
-        except ValidationError as error:
-            _add_errors(form, error)
-        except StateConflict as conflict:
-            return _render_detail(request, review, status=409, conflict=conflict)
-        else:
-            messages.success(request, _("The panel was saved."))
-            return redirect(_detail_url(review, "panel"))
+    outcome = submit(request, form, lambda data: services.panel_set(
+        actor=request.user, review=review, expert_ids=list(set(data["experts"]))),
+        success=_("The panel was saved."))
+    if outcome.ok:
+        return redirect(_detail_url(review, "panel"))
+    if outcome.conflict:
+        return _render_detail(request, review, status=409, conflict=outcome.conflict)
     # The boxes stay as they were ticked, with the refusals above them.
+    chosen = set(form.cleaned_data.get("experts", [])) if hasattr(form, "cleaned_data") else set()
     return _render_detail(request, review, status=400, panel_form=form, chosen=chosen)
 
 
@@ -314,28 +314,14 @@ def review_draw(request, pk):
     """Draw the panel at random from the province's independent experts."""
     review = _scoped_review(request, pk)
     form = DrawForm(request.POST)
-    if form.is_valid():
-        options = {name: value for name, value in form.cleaned_data.items()
-                   if value is not None}
-        try:
-            services.panel_draw(actor=request.user, review=review, **options)
-        except ValidationError as error:
-            _add_errors(form, error)
-        except StateConflict as conflict:
-            return _render_detail(request, review, status=409, conflict=conflict,
-                                  draw_form=form)
-        else:
-            messages.success(request, _("The panel was drawn."))
-            return redirect(_detail_url(review, "panel"))
-    return _render_detail(request, review, status=400, draw_form=form)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
+    outcome = submit(request, form, lambda data: services.panel_draw(
+        actor=request.user, review=review,
+        **{name: value for name, value in data.items() if value is not None}),
+        success=_("The panel was drawn."))
+    if outcome.ok:
+        return redirect(_detail_url(review, "panel"))
+    return _render_detail(request, review, status=outcome.status, conflict=outcome.conflict,
+                          draw_form=form)
 
 
 # --- scoring ---------------------------------------------------------------------------
@@ -349,30 +335,22 @@ def review_score(request, pk):
     review = _scoped_review(request, pk)
     user = request.user
     previous = Score.objects.filter(review=review, expert=user).first()
-    status, conflict = 200, None
+    outcome = Outcome(ok=True)
     if request.method == "POST":
         form = ScoreForm(request.POST, sheet=review.sheet)
-        if form.is_valid():
-            try:
-                services.score_submit(actor=user, review=review, items=form.items(),
-                                      vetoes=form.cleaned_data["vetoes"],
-                                      comment=form.cleaned_data["comment"])
-            except ValidationError as error:
-                form.add_service_errors(error)
-                status = 400
-            except StateConflict as error:
-                status, conflict = 409, error
-            else:
-                messages.success(request, _("Your score was saved."))
-                return redirect(_detail_url(review, "scores"))
-        else:
-            status = 400
+        outcome = submit(request, form, lambda data: services.score_submit(
+            actor=user, review=review, items=form.items(), vetoes=data["vetoes"],
+            comment=data["comment"]), success=_("Your score was saved."),
+            # The service names the item in its message: it goes next to that item.
+            add_errors=lambda form, error: form.add_service_errors(error))
+        if outcome.ok:
+            return redirect(_detail_url(review, "scores"))
     else:
         form = ScoreForm(sheet=review.sheet, initial=_score_initial(previous))
     return render(request, "assessments/score_form.html", {
         "review": review, "audit": review.audit, "form": form, "previous": previous,
-        "conflict": conflict, "pass_mark": review.sheet.pass_mark,
-        "total_max": sum(review.sheet.item_max().values())}, status=status)
+        "conflict": outcome.conflict, "pass_mark": review.sheet.pass_mark,
+        "total_max": sum(review.sheet.item_max().values())}, status=outcome.status)
 
 
 def _score_initial(score) -> dict:
@@ -397,21 +375,15 @@ def review_verify(request, pk, option_pk):
                for b in option.benefits.all()}
     form = VerificationForm(request.POST, option=option, claimed=claimed,
                             documents=review.audit.documents.order_by("kind", "title"))
-    if form.is_valid():
-        try:
-            services.verification_save(
-                actor=request.user, review=review, option=option,
-                implemented=form.cleaned_data["implemented"],
-                verified_benefits=form.verified_benefits(), note=form.cleaned_data["note"],
-                evidence=form.cleaned_data["evidence"])
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except StateConflict as conflict:
-            return _render_detail(request, review, status=409, conflict=conflict)
-        else:
-            messages.success(request, _("The verification of %(code)s was saved.")
-                             % {"code": option.code})
-            return redirect(_detail_url(review, f"option-{option.pk}"))
+    outcome = submit(request, form, lambda data: services.verification_save(
+        actor=request.user, review=review, option=option, implemented=data["implemented"],
+        verified_benefits=form.verified_benefits(), note=data["note"],
+        evidence=data["evidence"]),
+        success=_("The verification of %(code)s was saved.") % {"code": option.code})
+    if outcome.ok:
+        return redirect(_detail_url(review, f"option-{option.pk}"))
+    if outcome.conflict:
+        return _render_detail(request, review, status=409, conflict=outcome.conflict)
     return _render_detail(request, review, status=400, verification_form=form)
 
 
@@ -425,20 +397,14 @@ def review_conclude(request, pk):
     mark and the vetoes; the audit moves on or back."""
     review = _scoped_review(request, pk)
     form = ConclusionForm(request.POST)
-    if form.is_valid():
-        try:
-            review = services.review_conclude(actor=request.user, review=review,
-                                              opinion=form.cleaned_data["opinion"])
-        except ValidationError as error:
-            _add_errors(form, error)
-        except StateConflict as conflict:
-            return _render_detail(request, review, status=409, conflict=conflict,
-                                  conclusion_form=form)
-        else:
-            messages.success(request, _("The review was concluded: %(result)s.")
-                             % {"result": review.get_result_display()})
-            return redirect(_detail_url(review, "conclusion"))
-    return _render_detail(request, review, status=400, conclusion_form=form)
+    outcome = submit(request, form, lambda data: services.review_conclude(
+        actor=request.user, review=review, opinion=data["opinion"]),
+        success=lambda concluded: _("The review was concluded: %(result)s.")
+        % {"result": concluded.get_result_display()})
+    if outcome.ok:
+        return redirect(_detail_url(review, "conclusion"))
+    return _render_detail(request, review, status=outcome.status, conflict=outcome.conflict,
+                          conclusion_form=form)
 
 
 # --- scoring sheets --------------------------------------------------------------------
@@ -450,18 +416,10 @@ def _sheet_province(request) -> tuple[Region | None, SheetScopeForm | None]:
     if user.role == Role.AUTHORITY:
         if not user.scope_prefix:
             raise PermissionDenied
-        return Region.objects.get(code=user.scope_prefix[:2] + "0000"), None
+        return Region.objects.get(code=province_code(user.scope_prefix)), None
     form = SheetScopeForm(request.GET or None)
     province = form.cleaned_data["province"] if form.is_valid() else None
     return province, form
-
-
-def _may_publish(user, province) -> bool:
-    """sheet_publish's rule, for showing its button: a provincial authority for its own
-    province, the admin for any and for the national default."""
-    return user.role == Role.ADMIN or (user.role == Role.AUTHORITY
-                                       and len(user.scope_prefix) == 2
-                                       and province is not None)
 
 
 @role_required(*SUPERVISOR_ROLES)
@@ -483,7 +441,7 @@ def sheet_list(request):
                 key=lambda v: (v.province_id is not None, v.version), reverse=True)]})
     return render(request, "assessments/sheet_list.html", {
         "province": province, "scope_form": scope_form, "sheets": sheets,
-        "may_publish": _may_publish(request.user, province)})
+        "may_publish": services.can_publish_sheet(request.user, province)})
 
 
 def _sheet_rows(sheet) -> dict:
@@ -498,29 +456,25 @@ def sheet_publish(request):
     force; the service checks the items sum to 100, the codes and the pass mark."""
     user = request.user
     province, _scope = _sheet_province(request)
-    if not _may_publish(user, province):
-        raise PermissionDenied(_("A provincial authority publishes its own province's "
-                                 "sheets."))
+    services.require_sheet_publisher(user, province)
     status = 200
     if request.method == "POST":
         form = SheetForm(request.POST)
         items = SheetItemFormSet(request.POST, prefix="items")
         vetoes = SheetVetoFormSet(request.POST, prefix="vetoes")
-        if form.is_valid() and items.is_valid() and vetoes.is_valid():
-            try:
-                sheet = services.sheet_publish(
-                    actor=user, kind=form.cleaned_data["kind"], province=province,
-                    items=items.entries(), vetoes=vetoes.entries(),
-                    pass_mark=form.cleaned_data["pass_mark"])
-            except ValidationError as error:
-                _sheet_errors(error, form, items, vetoes)
-            else:
-                messages.success(request, _("Version %(version)s of the sheet was "
-                                            "published.") % {"version": sheet.version})
-                url = reverse("sheet-list")
-                return redirect(f"{url}?province={province.code}" if province
-                                and user.role == Role.ADMIN else url)
-        status = 400
+        outcome = submit(request, form, lambda data: services.sheet_publish(
+            actor=user, kind=data["kind"], province=province, items=items.entries(),
+            vetoes=vetoes.entries(), pass_mark=data["pass_mark"]),
+            formsets=[items, vetoes],
+            success=lambda sheet: _("Version %(version)s of the sheet was published.")
+            % {"version": sheet.version},
+            add_errors=lambda form, error: add_service_errors(form, error, fields={
+                "items": items.add_service_errors, "vetoes": vetoes.add_service_errors}))
+        if outcome.ok:
+            url = reverse("sheet-list")
+            return redirect(f"{url}?province={province.code}" if province
+                            and user.role == Role.ADMIN else url)
+        status = outcome.status
     else:
         kind = request.GET.get("kind")
         kind = kind if kind in ReviewKind.values else ReviewKind.ASSESSMENT
@@ -533,15 +487,19 @@ def sheet_publish(request):
         status=status)
 
 
-def _sheet_errors(error, form, items, vetoes) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        if field == "items":
-            items.add_service_errors(messages_)
-        elif field == "vetoes":
-            vetoes.add_service_errors(messages_)
-        else:
-            form.add_error(field if field in form.fields else None, messages_)
+# --- public page (no login, domain.md §4) ----------------------------------------------
 
+
+def public_acceptance_list(request):
+    """The acceptance results, published once a round is concluded."""
+    form = PublicSearchForm(request.GET or None)
+    search = form.search()
+    reviews = Review.objects.public()
+    if search:
+        reviews = reviews.filter(enterprise_search_q(search, "audit__enterprise"))
+    # The enterprise and its region are on every row.
+    reviews = reviews.select_related("audit__enterprise__region").order_by(
+        "-concluded_on", "-id")
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/acceptance_list.html", {
+        "form": form, "page": page, "search": search, "public_tab": "acceptances"})

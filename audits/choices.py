@@ -28,6 +28,61 @@ BEFORE_REPORT = [
 # States before acceptance was applied for (acceptance_due applies).
 BEFORE_ACCEPTANCE = [AuditState.IMPLEMENTATION, AuditState.SUSTAINING]
 CLOSED = [AuditState.COMPLETED, AuditState.CANCELLED]
+# While a review looks at the audit, or once it is closed, its content stays as it is.
+FROZEN = [AuditState.UNDER_ASSESSMENT, AuditState.UNDER_ACCEPTANCE, *CLOSED]
+
+
+class ReviewKind(models.TextChoices):
+    """The two steps of the external review (domain.md §3, §4), which the audit's states
+    are built around (`under_assessment`, `under_acceptance`); the rounds themselves are
+    the assessments app's."""
+
+    ASSESSMENT = "assessment", _("Assessment")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+
+
+class Deadline(models.TextChoices):
+    """What an audit owes by a date (domain.md §1, §4): one vocabulary for the timeline,
+    the reminders, the overdue rules, the statistics and the pages. Each is kept on the
+    audit as `<value>_due`."""
+
+    START = "start", _("Start the audit")
+    DISCLOSURE = "disclosure", _("Disclose the major pollutant emissions")
+    REPORT = "report", _("Submit the audit report")
+    ACCEPTANCE = "acceptance", _("Apply for acceptance")
+    NEXT_ROUND = "next_round", _("Next compulsory round")
+
+    @property
+    def field(self) -> str:
+        return f"{self.value}_due"
+
+    @property
+    def overdue_label(self) -> str:
+        """The badge of a deadline passed ("report overdue")."""
+        return str(_OVERDUE_LABELS[self])
+
+    @property
+    def missed(self) -> str:
+        """Why a missed deadline puts the enterprise on next year's list, with the
+        `round` and `date` to fill in."""
+        return str(_MISSED[self])
+
+
+_OVERDUE_LABELS = {
+    Deadline.START: _("start overdue"),
+    Deadline.DISCLOSURE: _("disclosure overdue"),
+    Deadline.REPORT: _("report overdue"),
+    Deadline.ACCEPTANCE: _("acceptance overdue"),
+    Deadline.NEXT_ROUND: _("next round overdue"),
+}
+_MISSED = {
+    Deadline.START: _("round %(round)s: the audit was due to start on %(date)s"),
+    Deadline.DISCLOSURE: _("round %(round)s: the emissions were due to be disclosed on "
+                           "%(date)s"),
+    Deadline.REPORT: _("round %(round)s: the audit report was due on %(date)s"),
+    Deadline.ACCEPTANCE: _("round %(round)s: acceptance was due on %(date)s"),
+    Deadline.NEXT_ROUND: _("round %(round)s: the next round falls due on %(date)s"),
+}
 
 
 class Aspect(models.TextChoices):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganizationKind, Role
 from accounts.models import Auditor, Organization
-from enterprises.list_forms import style
+from core.forms import style
+from core.regions import city_code, province_code
 from enterprises.models import Industry, Region
 
 from .choices import AuditState, DocumentKind, FlowDirection, Indicator, OptionStatus
@@ -66,7 +67,7 @@ def _regions(user, audits):
         return regions
     codes = set()
     for code in audits.order_by().values_list("enterprise__region_id", flat=True).distinct():
-        codes.update({code[:2] + "0000", code[:4] + "00"})
+        codes.update({province_code(code), city_code(code)})
     return regions.filter(code__in=codes)
 
 

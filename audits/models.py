@@ -3,12 +3,12 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from cpaudit.files import EXTENSIONS
+from core.files import EXTENSIONS
 
 from .choices import (
     BEFORE_ACCEPTANCE,
@@ -17,6 +17,7 @@ from .choices import (
     AuditState,
     BalanceKind,
     CostClass,
+    Deadline,
     DocumentKind,
     FlowDirection,
     Indicator,
@@ -27,9 +28,9 @@ from .choices import (
 # (kind, the deadline field, the states in which it applies). One rule, used by the SQL
 # filter and by `Audit.overdue_kinds`; each branch is served by a (state, due) index.
 OVERDUE_RULES = (
-    ("start", "start_due", (AuditState.NOT_STARTED,)),
-    ("report", "report_due", tuple(BEFORE_REPORT)),
-    ("acceptance", "acceptance_due", tuple(BEFORE_ACCEPTANCE)),
+    (Deadline.START, Deadline.START.field, (AuditState.NOT_STARTED,)),
+    (Deadline.REPORT, Deadline.REPORT.field, tuple(BEFORE_REPORT)),
+    (Deadline.ACCEPTANCE, Deadline.ACCEPTANCE.field, tuple(BEFORE_ACCEPTANCE)),
 )
 
 
@@ -56,10 +57,9 @@ class AuditQuerySet(models.QuerySet):
         if role == Role.ENTERPRISE and user.enterprise_id:
             return self.filter(enterprise_id=user.enterprise_id)
         if role == Role.EXPERT:
-            from assessments.models import PanelMember
-
-            return self.filter(Exists(PanelMember.objects.filter(
-                review__audit=OuterRef("pk"), expert=user)))
+            # The review rounds (the app above) reached by their reverse relation.
+            return self.filter(pk__in=Audit.objects.filter(
+                reviews__panel__expert=user).values("pk"))
         return self.none()
 
     def overdue(self, today=None):
@@ -309,6 +309,28 @@ class Option(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+
+class OptionStatusLog(models.Model):
+    """One row per change of an option's status: who, when, from, to, why (the option
+    chain of domain.md §2, kept as the audit's transitions are)."""
+
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="status_changes",
+                               verbose_name=_("option"))
+    from_status = models.CharField(_("from"), max_length=15, choices=OptionStatus.choices)
+    to_status = models.CharField(_("to"), max_length=15, choices=OptionStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("option status change")
+        verbose_name_plural = _("option status changes")
+
+    def __str__(self):
+        return f"{self.option_id}: {self.from_status} → {self.to_status}"
 
 
 class OptionBenefit(models.Model):

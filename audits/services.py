@@ -5,26 +5,24 @@ import csv
 import io
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.choices import OrganizationKind, Role
-from cpaudit.errors import RowErrors, StateConflict
-from cpaudit.files import check_upload
+from accounts.choices import OrganizationKind
+from core.errors import RowErrors, StateConflict
+from core.files import check_upload
+from core.regions import province_code
 from enterprises.models import ProvincePolicy
 
 from . import fingerprint, totals
 from .choices import (
-    OPTION_CLOSED,
-    OPTION_NEEDS_REASON,
     Aspect,
     CostClass,
     DocumentKind,
     OptionStatus,
 )
-from .choices import AuditState as S
 from .economics import option_economics
 from .models import (
     Audit,
@@ -37,20 +35,16 @@ from .models import (
     Target,
 )
 from .tasks import document_fingerprint as document_fingerprint_task
-from .workflow import can_work_on, require_worker
+from .workflow import (
+    option_status_change,
+    option_status_logged,
+    require_commenter,
+    require_editable,
+    require_engager,
+    require_uploader,
+)
 
 REPORT_KINDS = {DocumentKind.AUDIT_REPORT, DocumentKind.ACCEPTANCE_REPORT}
-
-# While a review looks at the audit, or once it is closed, its content stays as it is.
-FROZEN = {S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE, S.COMPLETED, S.CANCELLED}
-
-
-def require_editable(actor, audit: Audit) -> None:
-    require_worker(actor, audit)
-    if audit.state in FROZEN:
-        raise StateConflict(
-            _("The audit cannot be changed now."),
-            unmet=[_("The audit is “%(state)s”.") % {"state": S(audit.state).label}])
 
 
 @transaction.atomic
@@ -61,8 +55,7 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
     require_editable(actor, audit)
     if "consultancy" in fields:
         consultancy = fields.pop("consultancy")
-        if actor.role not in (Role.ENTERPRISE, Role.ADMIN):
-            raise PermissionDenied(_("The enterprise engages its consulting firm."))
+        require_engager(actor)
         if consultancy is not None and consultancy.kind != OrganizationKind.CONSULTANCY:
             raise ValidationError({"consultancy": _("Choose a consulting firm.")})
         if consultancy != audit.consultancy:
@@ -133,25 +126,6 @@ def balance_delete(*, actor, balance: Balance) -> None:
     balance.delete()
 
 
-# The status chain of domain.md §2; any open option may also be abandoned.
-OPTION_MOVES = {
-    OptionStatus.PROPOSED: {OptionStatus.SCREENED_OUT, OptionStatus.RETAINED},
-    OptionStatus.FEASIBLE: {OptionStatus.IMPLEMENTING},
-    OptionStatus.IMPLEMENTING: {OptionStatus.IMPLEMENTED},
-}
-
-
-def next_statuses(option: Option) -> set[str]:
-    if option.status == OptionStatus.RETAINED:
-        moves = ({OptionStatus.IMPLEMENTING} if option.cost_class == CostClass.NO_LOW
-                 else {OptionStatus.FEASIBLE, OptionStatus.INFEASIBLE})
-    else:
-        moves = set(OPTION_MOVES.get(option.status, set()))
-    if option.status not in OPTION_CLOSED:
-        moves.add(OptionStatus.ABANDONED)
-    return moves
-
-
 def cost_class_warnings(option: Option, threshold: Decimal) -> list[str]:
     """The cost class should agree with the province's investment threshold."""
     if option.cost_class == CostClass.NO_LOW and option.investment > threshold:
@@ -164,11 +138,12 @@ def cost_class_warnings(option: Option, threshold: Decimal) -> list[str]:
 
 
 def option_threshold(option: Option) -> Decimal:
-    code = option.audit.enterprise.region_id[:2] + "0000"
-    return ProvincePolicy.for_province(code).no_low_cost_max_investment
+    return ProvincePolicy.for_province(
+        province_code(option.audit.enterprise.region_id)).no_low_cost_max_investment
 
 
-def _apply_option(option: Option, fields: dict) -> None:
+def _apply_option(option: Option, fields: dict) -> str | None:
+    """Set the fields and move the status (audits.workflow); the status left, if any."""
     status = fields.pop("status", None)
     cost_class = fields.get("cost_class")
     if (option.pk and cost_class and cost_class != option.cost_class
@@ -178,21 +153,13 @@ def _apply_option(option: Option, fields: dict) -> None:
             "The cost class is fixed once the option is screened.")})
     for name, value in fields.items():
         setattr(option, name, value)
-    if status is not None and status != option.status:
-        if status not in next_statuses(option):
-            raise ValidationError({"status": _(
-                "An option that is “%(from)s” cannot become “%(to)s”.")
-                % {"from": OptionStatus(option.status).label,
-                   "to": OptionStatus(status).label if status in OptionStatus.values
-                   else status}})
-        if status in OPTION_NEEDS_REASON and not option.reason.strip():
-            raise ValidationError({"reason": _("Give the reason.")})
-        option.status = status
+    left = option_status_change(option, status)
     economics = option_economics(
         investment=option.investment, annual_net_benefit=option.annual_net_benefit,
         lifetime_years=option.lifetime_years, discount_rate=option.discount_rate)
     for name, value in economics.items():
         setattr(option, name, value)
+    return left
 
 
 def _save_benefits(option: Option, benefits) -> None:
@@ -221,12 +188,13 @@ def option_save(*, actor, audit: Audit, option: Option | None = None, benefits=N
         fields.pop("status", None)
     else:
         option = Option.objects.select_for_update().get(pk=option.pk)
-    _apply_option(option, fields)
+    left = _apply_option(option, fields)
     if audit.options.filter(code=option.code).exclude(pk=option.pk).exists():
         raise ValidationError({"code": _("The code %(code)s is already used in this audit.")
                                % {"code": option.code}})
     option.full_clean()
     option.save()
+    option_status_logged(option, left, actor)
     _save_benefits(option, benefits)
     totals.refresh([audit.pk])
     return option
@@ -334,9 +302,7 @@ def document_upload(*, actor, audit: Audit, kind: str, file, title: str = "",
     """Store a document by its content type (PDF, PNG, JPEG, XLSX, DOCX), with its
     SHA-256, outside any public URL."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
-    require_worker(actor, audit)
-    if audit.state in {S.COMPLETED, S.CANCELLED}:
-        raise StateConflict(_("The audit is closed."), unmet=[_("The audit is closed.")])
+    require_uploader(actor, audit)
     if option is not None and option.audit_id != audit.pk:
         raise ValidationError({"option": _("The option belongs to another audit.")})
     content_type, sha256 = check_upload(file)
@@ -373,9 +339,7 @@ def document_delete(*, actor, document: Document) -> None:
 
 def comment_add(*, actor, audit: Audit, text: str) -> AuditComment:
     """Authorities in scope comment on the audits they supervise; the parties reply."""
-    supervises = actor.role == Role.AUTHORITY and actor.in_scope(audit.enterprise.region_id)
-    if not (actor.role == Role.ADMIN or supervises or can_work_on(actor, audit)):
-        raise PermissionDenied(_("You may not comment on this audit."))
+    require_commenter(actor, audit)
     if not text.strip():
         raise ValidationError({"text": _("Write a comment.")})
     return AuditComment.objects.create(audit=audit, author=actor, text=text.strip())

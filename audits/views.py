@@ -15,7 +15,6 @@ works as a plain post that redirects to the page, or shows it again with the err
 
 from decimal import Decimal
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
@@ -24,18 +23,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.choices import Role
-from assessments.models import Review
-from cpaudit.decorators import role_required
-from cpaudit.errors import RowErrors, StateConflict
-from cpaudit.selectors import enterprise_timeline
-from enterprises.list_forms import add_service_errors
+from core.forms import add_service_errors
+from core.roles import role_required
+from core.views import submit
 
 from . import services, workflow
-from .choices import Aspect, AuditState, CostClass, Indicator, OptionStatus
+from .choices import Aspect, AuditState, CostClass, Deadline, Indicator, OptionStatus
 from .filters import AuditFilter
 from .forms import (
     AuditFilterForm,
@@ -52,6 +51,7 @@ from .forms import (
     benefit_formset,
 )
 from .models import Audit, Balance, Document, Option, OptionBenefit, Target
+from .selectors import enterprise_timeline
 
 # Experts read the audits of the review rounds they sit on (Audit.objects.for_user).
 ALL_AUDIT_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
@@ -62,18 +62,9 @@ PAGE_SIZE = 50
 
 # The main path through the states, for the progress bar (cancelled is off it).
 PHASES = [state for state in AuditState if state != AuditState.CANCELLED]
-CLOSED = {AuditState.COMPLETED, AuditState.CANCELLED}
-# The header's badge for each kind of `Audit.overdue_kinds` (called when rendered, so
-# that they follow the language of the request).
-OVERDUE_LABELS = {"start": lambda: _("start overdue"), "report": lambda: _("report overdue"),
-                  "acceptance": lambda: _("acceptance overdue")}
 # What the bulk paste form explains: its columns and the codes it accepts.
 BULK_HELP = {"bulk_columns": services.BULK_COLUMNS, "aspects": Aspect.choices,
              "cost_classes": CostClass.choices}
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _detail_url(audit, anchor: str = "") -> str:
@@ -136,7 +127,7 @@ def _timeline(audit, today) -> list[dict]:
     if audit.next_round_due:
         waiting = audit.state == AuditState.COMPLETED and not any(
             item["status"] == "next" for item in timeline)
-        timeline.append({"kind": "next_round", "label": _("Next compulsory round"),
+        timeline.append({"kind": Deadline.NEXT_ROUND.value, "label": Deadline.NEXT_ROUND.label,
                          "due": audit.next_round_due, "status": "next" if waiting else "open"})
     return timeline
 
@@ -186,15 +177,13 @@ def _option_totals(audit, options=None) -> dict:
 
 
 def _permissions(user, audit) -> dict:
-    can_work = workflow.can_work_on(user, audit)
-    editable = can_work and audit.state not in services.FROZEN
+    """What the page offers: the services' own rules (audits.workflow)."""
     return {
-        "can_work": can_work,
-        "editable": editable,
-        "can_engage": editable and user.role in (Role.ENTERPRISE, Role.ADMIN),
-        "can_upload": can_work and audit.state not in CLOSED,
-        # comment_add's rule: authorities in scope and the parties.
-        "can_comment": user.role in (Role.ADMIN, Role.AUTHORITY) or can_work,
+        "can_work": workflow.can_work_on(user, audit),
+        "editable": workflow.can_edit(user, audit),
+        "can_engage": workflow.can_engage(user, audit),
+        "can_upload": workflow.can_upload(user, audit),
+        "can_comment": workflow.can_comment(user, audit),
     }
 
 
@@ -207,7 +196,7 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         "audit": audit, "conflict": conflict, "today": today, **allowed,
         "phases": _phases(audit),
         "timeline": _timeline(audit, today),
-        "overdue": [OVERDUE_LABELS[kind]() for kind in audit.overdue_kinds(today)],
+        "overdue": [Deadline(kind).overdue_label for kind in audit.overdue_kinds(today)],
         "history": audit.transitions.select_related("actor"),
         "moves": _moves(audit),
         "team": [{"auditor": auditor, "expired": not auditor.is_valid_on(today)}
@@ -220,9 +209,9 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         "documents": audit.documents.select_related("uploaded_by", "option"),
         "comments": audit.comments.select_related("author"),
         # The assessment and acceptance rounds the user may open (an expert: those whose
-        # panel they sit on), in one query.
-        "reviews": Review.objects.for_user(user).filter(audit=audit).order_by(
-            "applied_on", "id"),
+        # panel they sit on), in one query; through the audit's reverse relation, whose
+        # manager is the review app's own, scope included.
+        "reviews": audit.reviews.for_user(user).order_by("applied_on", "id"),
         **BULK_HELP,
     }
     if allowed["can_work"]:
@@ -257,6 +246,7 @@ def audit_detail(request, pk):
     return _render_detail(request, _scoped_audit(request, pk))
 
 
+
 # --- workflow --------------------------------------------------------------------------
 
 
@@ -265,18 +255,20 @@ def audit_detail(request, pk):
 def audit_transition(request, pk):
     audit = _worker_audit(request, pk)
     form = TransitionForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, audit, status=400, transition_form=form)
-    try:
-        audit = workflow.audit_transition(audit=audit, actor=request.user, **form.cleaned_data)
-    except StateConflict as conflict:
-        return _render_detail(request, audit, status=409, conflict=conflict)
-    messages.success(request, _("The audit moved to “%(state)s”.")
-                     % {"state": AuditState(audit.state).label})
-    return redirect(_detail_url(audit, "checklist"))
+    outcome = submit(request, form, lambda data: workflow.audit_transition(
+        audit=audit, actor=request.user, **data),
+        success=lambda moved: _("The audit moved to “%(state)s”.")
+        % {"state": AuditState(moved.state).label})
+    if outcome.ok:
+        return redirect(_detail_url(audit, "checklist"))
+    return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
+                          **({} if outcome.conflict else {"transition_form": form}))
 
 
 UPDATE_SECTIONS = {"engagement": EngagementForm, "team": TeamForm, "focus": FocusForm}
+UPDATE_SAVED = {"engagement": _lazy("The consulting firm was saved."),
+                "team": _lazy("The audit team was saved."),
+                "focus": _lazy("The audit focus was saved.")}
 
 
 @role_required(*WORKER_ROLES)
@@ -289,22 +281,12 @@ def audit_update(request, pk):
     if section not in UPDATE_SECTIONS:
         return HttpResponseBadRequest(_("Unknown section."))
     form = UPDATE_SECTIONS[section](request.POST, audit=audit)
-    if form.is_valid():
-        try:
-            services.audit_update(actor=request.user, audit=audit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StateConflict as conflict:
-            return _render_detail(request, audit, status=409, conflict=conflict,
-                                  **{f"{section}_form": form})
-        else:
-            messages.success(request, {
-                "engagement": _("The consulting firm was saved."),
-                "team": _("The audit team was saved."),
-                "focus": _("The audit focus was saved."),
-            }[section])
-            return redirect(_detail_url(audit, "engagement"))
-    return _render_detail(request, audit, status=400, **{f"{section}_form": form})
+    outcome = submit(request, form, lambda data: services.audit_update(
+        actor=request.user, audit=audit, **data), success=UPDATE_SAVED[section])
+    if outcome.ok:
+        return redirect(_detail_url(audit, "engagement"))
+    return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
+                          **{f"{section}_form": form})
 
 
 # --- targets ---------------------------------------------------------------------------
@@ -321,7 +303,7 @@ def audit_target_save(request, pk, target_pk=None):
     htmx, or as a page)."""
     audit = _worker_audit(request, pk)
     target = _scoped_child(request, Target, audit, target_pk) if target_pk else None
-    htmx = _is_htmx(request)
+    htmx = bool(request.htmx)
     if request.method != "POST":
         if target is None:
             return redirect(_detail_url(audit, "targets"))
@@ -330,37 +312,28 @@ def audit_target_save(request, pk, target_pk=None):
                           {"audit": audit, "target": target, "editable": True})
         return _render_target_form(request, audit, target, TargetForm(target=target), htmx)
     form = TargetForm(request.POST, target=target)
-    conflict = None
-    if form.is_valid():
-        try:
-            saved = services.target_save(actor=request.user, audit=audit, target=target,
-                                         **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StateConflict as error:
-            conflict = error
-        else:
-            if htmx and target is not None:
-                return render(request, "audits/_target_row.html",
-                              {"audit": audit, "target": saved, "editable": True})
-            messages.success(request, _("The target was saved."))
-            return redirect(_detail_url(audit, "targets"))
-    status = 409 if conflict else 400
+    in_row = htmx and target is not None
+    outcome = submit(request, form, lambda data: services.target_save(
+        actor=request.user, audit=audit, target=target, **data),
+        success=None if in_row else _("The target was saved."))
+    if outcome.ok:
+        if in_row:
+            return render(request, "audits/_target_row.html",
+                          {"audit": audit, "target": outcome.result, "editable": True})
+        return redirect(_detail_url(audit, "targets"))
     if target is None:
-        return _render_detail(request, audit, status=status, conflict=conflict,
-                              target_form=form)
-    return _render_target_form(request, audit, target, form, htmx, conflict=conflict,
-                               status=status)
+        return _render_detail(request, audit, status=outcome.status,
+                              conflict=outcome.conflict, target_form=form)
+    return _render_target_form(request, audit, target, form, htmx, conflict=outcome.conflict,
+                               status=outcome.status)
 
 
 def _delete(request, audit, delete, done: str, anchor: str):
     """Run a delete service; a conflict shows the workspace with its reasons (409)."""
-    try:
-        delete()
-    except StateConflict as conflict:
-        return _render_detail(request, audit, status=409, conflict=conflict)
-    messages.success(request, done)
-    return redirect(_detail_url(audit, anchor))
+    outcome = submit(request, None, delete, success=done)
+    if outcome.ok:
+        return redirect(_detail_url(audit, anchor))
+    return _render_detail(request, audit, status=409, conflict=outcome.conflict)
 
 
 def _render_target_form(request, audit, target, form, htmx, *, conflict=None, status=200):
@@ -381,6 +354,12 @@ def audit_target_delete(request, pk, target_pk):
 # --- balances --------------------------------------------------------------------------
 
 
+def _add_flow_errors(form, error: ValidationError) -> None:
+    """A flow's own field errors (name, quantity, direction) belong to the flows."""
+    add_service_errors(form, error, fields={"direction": "flows", "name": "flows",
+                                            "quantity": "flows"})
+
+
 @role_required(*WORKER_ROLES)
 def audit_balance_save(request, pk, balance_pk=None):
     """Add a balance with its flows (a post from the page), or edit one on its page."""
@@ -396,40 +375,22 @@ def audit_balance_save(request, pk, balance_pk=None):
         return render(request, "audits/balance_form.html",
                       {"audit": audit, "balance": balance, "form": BalanceForm(balance=balance)})
     form = BalanceForm(request.POST, balance=balance)
-    conflict = None
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        flows = data.pop("flows")
-        try:
-            services.balance_save(actor=request.user, audit=audit, balance=balance,
-                                  flows=flows, **data)
-        except ValidationError as error:
-            _add_flow_errors(form, error)
-        except StateConflict as error:
-            conflict = error
-        else:
-            messages.success(request, _("The balance was saved."))
-            return redirect(_detail_url(audit, "balances"))
-    status = 409 if conflict else 400
+
+    def save(data):
+        data = dict(data)
+        return services.balance_save(actor=request.user, audit=audit, balance=balance,
+                                     flows=data.pop("flows"), **data)
+
+    outcome = submit(request, form, save, success=_("The balance was saved."),
+                     add_errors=_add_flow_errors)
+    if outcome.ok:
+        return redirect(_detail_url(audit, "balances"))
     if balance is None:
-        return _render_detail(request, audit, status=status, conflict=conflict,
-                              balance_form=form)
+        return _render_detail(request, audit, status=outcome.status,
+                              conflict=outcome.conflict, balance_form=form)
     return render(request, "audits/balance_form.html", {
-        "audit": audit, "balance": balance, "form": form, "conflict": conflict},
-        status=status)
-
-
-def _add_flow_errors(form, error: ValidationError) -> None:
-    """A flow's own field errors (name, quantity, direction) belong to the flows."""
-    if hasattr(error, "error_dict"):
-        flow_fields = {"direction", "name", "quantity"}
-        for field, messages_ in error.message_dict.items():
-            target = ("flows" if field in flow_fields
-                      else field if field in form.fields else None)
-            for message in messages_:
-                form.add_error(target, message)
-    else:
-        add_service_errors(form, error)
+        "audit": audit, "balance": balance, "form": form, "conflict": outcome.conflict},
+        status=outcome.status)
 
 
 @role_required(*WORKER_ROLES)
@@ -453,7 +414,7 @@ def _scoped_option(request, audit, option_pk) -> Option:
 
 
 def _option_forms(option, data=None):
-    next_statuses = services.next_statuses(option) if option else ()
+    next_statuses = workflow.next_statuses(option) if option else ()
     return (OptionForm(data, option=option, next_statuses=next_statuses),
             benefit_formset(data, option=option))
 
@@ -464,7 +425,7 @@ def audit_option_save(request, pk, option_pk=None):
     row (htmx) or a page; POST saves it, along its status chain only (domain.md §2)."""
     audit = _worker_audit(request, pk)
     option = _scoped_option(request, audit, option_pk) if option_pk else None
-    htmx = _is_htmx(request)
+    htmx = bool(request.htmx)
     if request.method != "POST":
         if option is None:
             return redirect(_detail_url(audit, "options"))
@@ -473,26 +434,20 @@ def audit_option_save(request, pk, option_pk=None):
         form, formset = _option_forms(option)
         return _render_option_form(request, audit, option, form, formset, htmx)
     form, formset = _option_forms(option, request.POST)
-    conflict = None
-    if form.is_valid() and formset.is_valid():
-        try:
-            saved = services.option_save(actor=request.user, audit=audit, option=option,
-                                         benefits=formset.benefits(), **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StateConflict as error:
-            conflict = error
-        else:
-            if htmx and option is not None:
-                return _render_option_saved(request, audit, saved.pk)
-            messages.success(request, _("The option %(code)s was saved.") % {"code": saved.code})
-            return redirect(_detail_url(audit, f"option-{saved.pk}"))
-    status = 409 if conflict else 400
+    in_row = htmx and option is not None
+    outcome = submit(request, form, lambda data: services.option_save(
+        actor=request.user, audit=audit, option=option, benefits=formset.benefits(), **data),
+        formsets=[formset], success=None if in_row else (
+            lambda saved: _("The option %(code)s was saved.") % {"code": saved.code}))
+    if outcome.ok:
+        if in_row:
+            return _render_option_saved(request, audit, outcome.result.pk)
+        return redirect(_detail_url(audit, f"option-{outcome.result.pk}"))
     if option is None:
-        return _render_detail(request, audit, status=status, conflict=conflict,
+        return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
                               option_form=form, benefit_formset=formset)
     return _render_option_form(request, audit, option, form, formset, htmx,
-                               conflict=conflict, status=status)
+                               conflict=outcome.conflict, status=outcome.status)
 
 
 def _render_option_form(request, audit, option, form, formset, htmx, *, conflict=None,
@@ -536,33 +491,25 @@ def audit_options_bulk(request, pk):
     """Options pasted from a spreadsheet: all rows saved, or none and each row's errors
     shown next to it."""
     audit = _worker_audit(request, pk)
-    htmx = _is_htmx(request)
+    htmx = bool(request.htmx)
     rows, row_errors, conflict, status = [], [], None, 200
     if request.method == "POST":
         form = OptionBulkForm(request.POST)
-        if form.is_valid():
-            rows = services.parse_option_text(form.cleaned_data["text"])
-            try:
-                created = services.options_bulk_create(actor=request.user, audit=audit,
-                                                       rows=rows)
-            except RowErrors as error:
-                row_errors = error.errors
-            except StateConflict as error:
-                conflict = error
-            else:
-                messages.success(request, ngettext(
-                    "%(count)d option was added.", "%(count)d options were added.",
-                    len(created)) % {"count": len(created)})
-                if htmx:
-                    response = render(request, "audits/_options_bulk.html",
-                                      {"audit": audit, "bulk_form": OptionBulkForm(),
-                                       **BULK_HELP})
-                    # A reload shows the new rows and the message (a redirect to the
-                    # same page with an anchor would only scroll).
-                    response["HX-Refresh"] = "true"
-                    return response
-                return redirect(_detail_url(audit, "options"))
-        status = 409 if conflict else 400
+
+        def create(data):
+            rows.extend(services.parse_option_text(data["text"]))
+            return services.options_bulk_create(actor=request.user, audit=audit, rows=rows)
+
+        outcome = submit(request, form, create, success=lambda created: ngettext(
+            "%(count)d option was added.", "%(count)d options were added.",
+            len(created)) % {"count": len(created)})
+        if outcome.ok:
+            if htmx:
+                # A reload shows the new rows and the message (a redirect to the same
+                # page with an anchor would only scroll).
+                return HttpResponseClientRefresh()
+            return redirect(_detail_url(audit, "options"))
+        row_errors, conflict, status = outcome.row_errors, outcome.conflict, outcome.status
     else:
         form = OptionBulkForm()
     context = {"audit": audit, "bulk_form": form, "conflict": conflict, **BULK_HELP,
@@ -595,18 +542,11 @@ def _rows_with_errors(rows, errors) -> list[dict]:
 def audit_document_upload(request, pk):
     audit = _worker_audit(request, pk)
     form = DocumentForm(request.POST, request.FILES, audit=audit)
-    conflict = None
-    if form.is_valid():
-        try:
-            services.document_upload(actor=request.user, audit=audit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StateConflict as error:
-            conflict = error
-        else:
-            messages.success(request, _("The document was uploaded."))
-            return redirect(_detail_url(audit, "documents"))
-    return _render_detail(request, audit, status=409 if conflict else 400, conflict=conflict,
+    outcome = submit(request, form, lambda data: services.document_upload(
+        actor=request.user, audit=audit, **data), success=_("The document was uploaded."))
+    if outcome.ok:
+        return redirect(_detail_url(audit, "documents"))
+    return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
                           document_form=form)
 
 
@@ -625,12 +565,10 @@ def audit_comment(request, pk):
     """Anyone who sees the audit comments on it: authorities supervise, parties reply."""
     audit = _scoped_audit(request, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(actor=request.user, audit=audit, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Your comment was added."))
-            return redirect(_detail_url(audit, "comments"))
-    return _render_detail(request, audit, status=400, comment_form=form)
+    outcome = submit(request, form, lambda data: services.comment_add(
+        actor=request.user, audit=audit, text=data["text"]),
+        success=_("Your comment was added."))
+    if outcome.ok:
+        return redirect(_detail_url(audit, "comments"))
+    return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
+                          comment_form=form)

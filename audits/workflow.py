@@ -1,13 +1,19 @@
-"""The audit state machine (api.md "Audits"): one explicit transition table.
+"""The state machines of an audit and of its options (api.md "Audits", domain.md §2):
+one explicit table each, and the only place their `state` and `status` change.
 
-Each guard returns the reasons it is unmet (empty when met); `GET …/transitions/` shows
-them as the phase checklist, and `audit_transition` refuses with them (409). A move is
-one transaction: lock the row, re-check the state and the guards, change, log, notify.
+Each audit guard returns the reasons it is unmet (empty when met); `GET …/transitions/`
+shows them as the phase checklist, and `audit_transition` refuses with them (409). A move
+is one transaction: lock the row, re-check the state and the guards, change, log (actor,
+time, from, to, comment), notify. Some moves are another service's only: a review's
+conclusion (`by_review`) and taking the entry off its list (`audit_cancel`).
+
+Who may do what is stated once here, as `can_*` beside the `require_*` that refuses it;
+the pages ask the `can_*` to show only what will be allowed.
 """
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -16,12 +22,23 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
-from cpaudit.errors import StateConflict
-from reporting.services import notify
+from core.errors import StateConflict
+from core.roles import has_role
+from notifications.messages import translated
+from notifications.services import notify
 
+from .choices import (
+    CLOSED,
+    FROZEN,
+    OPTION_CLOSED,
+    OPTION_NEEDS_REASON,
+    CostClass,
+    DocumentKind,
+    OptionStatus,
+)
 from .choices import AuditState as S
-from .choices import CostClass, DocumentKind, OptionStatus
-from .models import Audit, TransitionLog
+from .choices import OptionStatus as O
+from .models import Audit, Option, OptionStatusLog, TransitionLog
 
 MIN_TEAM = 2
 MIN_CERTIFIED = 2  # domain.md §6: a firm's team has at least two certified auditors
@@ -135,8 +152,13 @@ TRANSITIONS: dict[str, dict[str, Callable[[Audit], list[str]]]] = {
 }
 # Moves that only a review's conclusion makes (assessments app), never a direct request.
 REVIEW_MOVES = {S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE}
+# Moves that taking the entry off its key list makes (audits.publishing), never a request.
+LIST_MOVES = {S.NOT_STARTED: {S.CANCELLED}}
 # Side effects on entering a state, registered by other apps (the review rounds).
 ON_ENTER: dict[str, list[Callable]] = {}
+
+
+# --- who may do what -------------------------------------------------------------------
 
 
 def can_work_on(user, audit: Audit) -> bool:
@@ -152,6 +174,54 @@ def require_worker(user, audit: Audit) -> None:
     if not can_work_on(user, audit):
         raise PermissionDenied(_("Only the enterprise and its engaged consulting firm work on "
                                  "the audit."))
+
+
+def can_edit(user, audit: Audit) -> bool:
+    """The workers change the audit's content until it is submitted or closed."""
+    return can_work_on(user, audit) and audit.state not in FROZEN
+
+
+def require_editable(user, audit: Audit) -> None:
+    require_worker(user, audit)
+    if audit.state in FROZEN:
+        raise StateConflict(
+            _("The audit cannot be changed now."),
+            unmet=[_("The audit is “%(state)s”.") % {"state": S(audit.state).label}])
+
+
+def can_engage(user, audit: Audit) -> bool:
+    """The enterprise chooses its consulting firm (domain.md "People")."""
+    return can_edit(user, audit) and has_role(user, Role.ENTERPRISE, Role.ADMIN)
+
+
+def require_engager(user) -> None:
+    if not has_role(user, Role.ENTERPRISE, Role.ADMIN):
+        raise PermissionDenied(_("The enterprise engages its consulting firm."))
+
+
+def can_upload(user, audit: Audit) -> bool:
+    """Documents may be added until the audit is closed."""
+    return can_work_on(user, audit) and audit.state not in CLOSED
+
+
+def require_uploader(user, audit: Audit) -> None:
+    require_worker(user, audit)
+    if audit.state in CLOSED:
+        raise StateConflict(_("The audit is closed."), unmet=[_("The audit is closed.")])
+
+
+def can_comment(user, audit: Audit) -> bool:
+    """Authorities in scope comment on the audits they supervise; the parties reply."""
+    supervises = user.role == Role.AUTHORITY and user.in_scope(audit.enterprise.region_id)
+    return user.role == Role.ADMIN or supervises or can_work_on(user, audit)
+
+
+def require_commenter(user, audit: Audit) -> None:
+    if not can_comment(user, audit):
+        raise PermissionDenied(_("You may not comment on this audit."))
+
+
+# --- the audit's states ----------------------------------------------------------------
 
 
 def available_transitions(audit: Audit) -> list[dict]:
@@ -179,19 +249,39 @@ def audit_transition(*, audit: Audit, to: str, actor, comment: str = "",
         unmet = [] if by_review and audit.state in REVIEW_MOVES else moves[to](audit)
         if unmet:
             raise StateConflict(_("Some conditions are not met yet."), unmet=unmet)
-        from_state = audit.state
-        audit.state = to
-        fields = ["state", "updated_at"]
-        if to == S.PLANNING and audit.started_on is None:
-            audit.started_on = timezone.localdate()
-            fields.append("started_on")
-        audit.save(update_fields=fields)
-        TransitionLog.objects.create(audit=audit, from_state=from_state, to_state=to,
-                                     actor=actor, comment=comment)
-        for effect in ON_ENTER.get(to, []):
-            effect(audit=audit, actor=actor)
+        from_state = _move(audit, to, actor, comment)
         _notify_parties(audit, actor, from_state)
     return audit
+
+
+@transaction.atomic
+def audit_cancel(*, audit: Audit, actor, reason: str) -> Audit:
+    """Cancel an audit that has not started, because its entry was taken off the key list
+    (audits.publishing.amendment_remove): a transition with its history row, the reason
+    as its comment. The enterprise is told by the amendment's own notification."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if S.CANCELLED not in LIST_MOVES.get(audit.state, ()):
+        raise StateConflict(_("The audit cannot be cancelled."), unmet=[
+            _("The audit is in the state “%(state)s”.") % {"state": S(audit.state).label}])
+    _move(audit, S.CANCELLED, actor, reason)
+    return audit
+
+
+def _move(audit: Audit, to: str, actor, comment: str) -> str:
+    """Change the locked audit's state, log it and run the effects of entering `to`;
+    the state it came from."""
+    from_state = audit.state
+    audit.state = to
+    fields = ["state", "updated_at"]
+    if to == S.PLANNING and audit.started_on is None:
+        audit.started_on = timezone.localdate()
+        fields.append("started_on")
+    audit.save(update_fields=fields)
+    TransitionLog.objects.create(audit=audit, from_state=from_state, to_state=to,
+                                 actor=actor, comment=comment)
+    for effect in ON_ENTER.get(to, []):
+        effect(audit=audit, actor=actor)
+    return from_state
 
 
 def parties(audit: Audit):
@@ -206,6 +296,57 @@ def _notify_parties(audit: Audit, actor, from_state: str) -> None:
     recipients = parties(audit).exclude(pk=actor.pk)
     notify(recipients=recipients, kind="audit_moved",
            params={"enterprise": audit.enterprise.name, "round": audit.round,
-                   "from": from_state, "to": audit.state, "actor": str(actor)},
+                   "from": translated(S(from_state).label), "to": translated(S(audit.state).label),
+                   "actor": str(actor)},
            url=reverse("audit-detail", args=[audit.pk]))
+
+
+# --- the options' statuses (domain.md §2) --------------------------------------------
+
+# The status chain: proposed → screened out | retained; a retained no/low-cost option →
+# implementing → implemented; a retained mid/high-cost one → feasible | infeasible, and a
+# feasible one → implementing → implemented. Any open option may also be abandoned.
+OPTION_MOVES = {
+    O.PROPOSED: {O.SCREENED_OUT, O.RETAINED},
+    O.FEASIBLE: {O.IMPLEMENTING},
+    O.IMPLEMENTING: {O.IMPLEMENTED},
+}
+RETAINED_MOVES = {CostClass.NO_LOW: {O.IMPLEMENTING}, CostClass.MID_HIGH: {O.FEASIBLE,
+                                                                            O.INFEASIBLE}}
+
+
+def next_statuses(option: Option) -> set[str]:
+    if option.status == O.RETAINED:
+        moves = set(RETAINED_MOVES.get(option.cost_class, ()))
+    else:
+        moves = set(OPTION_MOVES.get(option.status, set()))
+    if option.status not in OPTION_CLOSED:
+        moves.add(O.ABANDONED)
+    return moves
+
+
+def option_status_change(option: Option, to: str) -> str | None:
+    """Move the option (in memory; its service saves it) along the chain, or refuse
+    with a ValidationError on `status` (or `reason`, when the move needs one). Returns
+    the status it left, or None when it stays."""
+    if to is None or to == option.status:
+        return None
+    if to not in next_statuses(option):
+        raise ValidationError({"status": _(
+            "An option that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": O(option.status).label,
+               "to": O(to).label if to in O.values else to}})
+    if to in OPTION_NEEDS_REASON and not option.reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    from_status, option.status = option.status, to
+    return from_status
+
+
+def option_status_logged(option: Option, from_status: str | None, actor) -> None:
+    """The history row of a saved status change (same transaction)."""
+    if from_status is not None:
+        OptionStatusLog.objects.create(option=option, from_status=from_status,
+                                       to_status=option.status, actor=actor,
+                                       reason=option.reason if option.status
+                                       in OPTION_NEEDS_REASON else "")
 

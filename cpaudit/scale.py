@@ -84,6 +84,7 @@ from audits.models import (
     Target,
     TransitionLog,
 )
+from core.credit_code import make_credit_code
 from enterprises.choices import (
     AmendmentAction,
     DischargeMode,
@@ -91,7 +92,6 @@ from enterprises.choices import (
     ListStatus,
     RegionLevel,
 )
-from enterprises.credit_code import make_credit_code
 from enterprises.models import (
     DisclosedPollutant,
     EmissionDisclosure,

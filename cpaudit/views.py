@@ -1,7 +1,16 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+"""The roof's own pages: the home redirect and one dashboard per role, each composed
+from the selectors of the apps below."""
 
-from .selectors import dashboard_context
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import Auditor, Organization, User
+from assessments.selectors import awaiting_score, latest_reviews, review_dashboard
+from audits.selectors import enterprise_timeline
+from enterprises.models import Enterprise, Industry, ListEntry
 
 
 def home(request):
@@ -13,3 +22,54 @@ def dashboard(request):
     """One dashboard per role: templates/dashboard/<role>.html."""
     context = dashboard_context(request.user)
     return render(request, f"dashboard/{request.user.role}.html", context)
+
+
+def dashboard_context(user) -> dict:
+    if user.role == Role.ADMIN:
+        return {
+            "user_counts": dict(User.objects.values_list("role").annotate(n=Count("id"))),
+            "organization_count": Organization.objects.count(),
+            "enterprise_count": Enterprise.objects.count(),
+        }
+    if user.role == Role.AUTHORITY:
+        enterprises = Enterprise.objects.for_user(user)
+        return {
+            "enterprise_count": enterprises.count(),
+            "sme_count": enterprises.smes().count(),
+            "by_industry": Industry.objects.filter(enterprises__in=enterprises)
+            .annotate(n=Count("enterprises"))
+            .order_by("-n", "code")[:8],
+            **review_dashboard(user),
+        }
+    if user.role == Role.CONSULTANT:
+        return {
+            "auditors": Auditor.objects.for_user(user).order_by("valid_until"),
+            "today": timezone.localdate(),
+        }
+    if user.role == Role.ENTERPRISE:
+        return _enterprise_dashboard(user)
+    if user.role == Role.EXPERT:
+        return {"awaiting_score": awaiting_score(user)}
+    return {}
+
+
+def _enterprise_dashboard(user) -> dict:
+    today = timezone.localdate()
+    # Each entry on a published list, with its list, province, audit and disclosure:
+    # one query, whatever the number of lists.
+    entries = (ListEntry.objects.for_user(user).active()
+               .filter(enterprise_id=user.enterprise_id)
+               .select_related("key_list__province", "audit", "disclosure")
+               .order_by("-key_list__year", "key_list__province_id", "id"))
+    listings = []
+    for entry in entries:
+        audit = getattr(entry, "audit", None)
+        disclosure = getattr(entry, "disclosure", None)
+        listings.append({
+            "entry": entry, "audit": audit, "disclosure": disclosure,
+            "timeline": enterprise_timeline(audit, disclosed=disclosure is not None,
+                                            today=today) if audit else [],
+        })
+    return {"enterprise": Enterprise.objects.select_related("region", "industry")
+            .get(pk=user.enterprise_id), "listings": listings, "today": today,
+            "reviews": latest_reviews(user)}

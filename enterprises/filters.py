@@ -1,7 +1,7 @@
 import django_filters
-from django.db.models import Q
 
 from .models import Enterprise, Industry, Region
+from .selectors import enterprise_search_q
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -31,4 +31,4 @@ class EnterpriseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=value.upper()))
+        return queryset.filter(enterprise_search_q(value))

@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from cpaudit.errors import RowErrors
-from cpaudit.services import require_role
+from core.credit_code import make_credit_code, normalize, validate_credit_code
+from core.errors import RowErrors
+from core.roles import require_role
 
 from .choices import Category
-from .credit_code import make_credit_code, normalize, validate_credit_code
-from .lists import _require_draft
 from .models import Enterprise, Industry, KeyEnterpriseList, ListEntry, Region
+from .services import require_draft
 
 COLUMNS = ["credit_code", "name", "region", "industry", "categories", "reason"]
 HEADINGS_ZH = ["统一社会信用代码", "企业名称", "行政区划代码", "行业代码", "类别", "列入原因"]
@@ -144,7 +144,7 @@ def key_list_import(*, actor, key_list: KeyEnterpriseList, upload) -> dict:
     enterprises and update the names of known ones. All or nothing."""
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
     key_list = KeyEnterpriseList.objects.select_for_update().get(pk=key_list.pk)
-    _require_draft(key_list)
+    require_draft(key_list)
     errors, clean = _check_rows(actor, key_list, read_rows(upload))
     known = Enterprise.objects.in_bulk([row["credit_code"] for row in clean],
                                        field_name="credit_code")

@@ -5,12 +5,14 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core.credit_code import validate_credit_code
+from core.i18n import localized
+from core.regions import province_code, region_prefix
 
 from .choices import (
     AmendmentAction,
@@ -21,25 +23,6 @@ from .choices import (
     ListStatus,
     RegionLevel,
 )
-from .credit_code import validate_credit_code
-
-
-def localized(zh: str, en: str) -> str:
-    """The Chinese name in a Chinese UI, else the English one (falling back to Chinese)."""
-    language = get_language() or ""
-    return zh if language.startswith("zh") or not en else en
-
-
-def region_prefix(code: str) -> str:
-    """The code prefix that a region's scope covers: 320000 → 32, 320100 → 3201.
-
-    domain.md "People": a scope is a code prefix of 2, 4 or 6 digits.
-    """
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
 
 
 class Region(models.Model):
@@ -73,7 +56,7 @@ class Region(models.Model):
 
     @property
     def province_code(self) -> str:
-        return self.code[:2] + "0000"
+        return province_code(self.code)
 
 
 class Industry(models.Model):
@@ -115,16 +98,14 @@ class EnterpriseQuerySet(models.QuerySet):
             return self.filter(region__code__startswith=user.scope_prefix)
         if role == Role.ENTERPRISE and user.enterprise_id:
             return self.filter(pk=user.enterprise_id)
+        # The audits (and their review rounds) of the apps above, reached by their
+        # reverse relations.
         if role == Role.CONSULTANT and user.organization_id:
-            from audits.models import Audit
-
-            return self.filter(Exists(Audit.objects.filter(
-                enterprise=OuterRef("pk"), consultancy_id=user.organization_id)))
+            return self.filter(pk__in=Enterprise.objects.filter(
+                audits__consultancy_id=user.organization_id).values("pk"))
         if role == Role.EXPERT:
-            from audits.models import Audit
-
-            return self.filter(Exists(Audit.objects.for_user(user).filter(
-                enterprise=OuterRef("pk"))))
+            return self.filter(pk__in=Enterprise.objects.filter(
+                audits__reviews__panel__expert=user).values("pk"))
         return self.none()
 
     def smes(self):
@@ -301,7 +282,7 @@ class KeyEnterpriseListQuerySet(models.QuerySet):
         if role == Role.ADMIN:
             return self.all()
         if role == Role.AUTHORITY and user.scope_prefix:
-            return self.filter(province_id=user.scope_prefix[:2] + "0000")
+            return self.filter(province_id=province_code(user.scope_prefix))
         if role is None:
             return self.none()
         return self.published()

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reports and statistics")
+
+    def ready(self):
+        from . import notices  # noqa: F401  (the texts of this app's notifications)

@@ -38,12 +38,13 @@ from accounts.choices import Role
 from accounts.models import User
 from audits.choices import CLOSED
 from audits.models import OVERDUE_RULES, Audit
+from core.regions import supervising_codes
 from enterprises.choices import EntryStatus
 from enterprises.models import EmissionDisclosure
+from notifications.messages import translated
+from notifications.services import notify_each
 
 from .models import ReminderLog
-from .notifications import translated
-from .services import notify_each
 
 AHEAD = (30, 7)  # days before the due date
 PASSED = 0  # `days_before` of the reminder that the deadline has passed
@@ -187,7 +188,7 @@ def _notify_parties(reminders: list[Reminder]) -> None:
 def supervising_regions(region_code: str) -> set[str]:
     """The regions whose authorities supervise an enterprise in `region_code`: its
     province, city and county (as `assessments.services.supervisors`)."""
-    return {region_code[:2] + "0000", region_code[:4] + "00", region_code}
+    return supervising_codes(region_code)
 
 
 def _notify_supervisors(passed: list[Reminder]) -> None:

@@ -41,11 +41,17 @@ def render(job: ReportJob) -> tuple[bytes, str]:
     return pdf(template, context), f"{stem}.pdf"
 
 
-def pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported when used: it loads Pango
+def load_renderer():
+    """WeasyPrint, imported when first used (it loads Pango): workers load it as they
+    start (reporting.tasks), the web process only when it renders in-process."""
+    from weasyprint import HTML
 
+    return HTML
+
+
+def pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, context | {"generated_at": timezone.localtime()})
-    return HTML(string=html).write_pdf()
+    return load_renderer()(string=html).write_pdf()
 
 
 def workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:

@@ -12,41 +12,10 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.choices import Role
-from cpaudit.errors import StateConflict
-from cpaudit.services import require_role
+from core.errors import StateConflict
+from core.roles import require_role
 
-from .models import JobState, Notification, ReportFormat, ReportJob, ReportKind, report_path
-from .tasks import send_notification_emails
-
-
-def notify(*, recipients, kind: str, params: dict, url: str = "") -> list[Notification]:
-    """In-app notifications for `recipients`, and their e-mail once the transaction
-    commits (domain-wide: every issue notifies through here)."""
-    return notify_each(kind=kind, url=url, messages=[(recipients, params)])
-
-
-def notify_each(*, kind: str, url: str = "", messages) -> list[Notification]:
-    """Many notifications of one kind, each `(recipients, params)`: one insert and one
-    mail task for all of them (publishing a list of thousands stays quick)."""
-    rows = []
-    for recipients, params in messages:
-        for user in {user.pk: user for user in recipients if user.is_active}.values():
-            rows.append(Notification(recipient=user, kind=kind, params=params, url=url))
-    notifications = Notification.objects.bulk_create(rows, batch_size=1000)
-    ids = [n.pk for n in notifications]
-    if ids:
-        # robust: a broker that is down loses the mails (the in-app ones stay), never the
-        # change that notified.
-        transaction.on_commit(lambda: send_notification_emails.delay(ids), robust=True)
-    return notifications
-
-
-def notification_mark_read(*, user, ids=None) -> int:
-    queryset = Notification.objects.for_user(user).unread()
-    if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
-    return queryset.update(read_at=timezone.now())
-
+from .models import JobState, ReportFormat, ReportJob, ReportKind, report_path
 
 # -- report jobs (api.md "Reports and statistics") -------------------------------------
 

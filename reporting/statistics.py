@@ -68,8 +68,10 @@ from assessments.choices import ReviewKind, ReviewResult, ReviewState
 from assessments.models import Review
 from audits.choices import AuditState, CostClass, Indicator
 from audits.models import OVERDUE_RULES, Audit, BenefitTotals, OptionTotals, overdue_q
+from core.i18n import localized
+from core.regions import region_prefix
 from enterprises.choices import EntryStatus, ListStatus
-from enterprises.models import Industry, ListEntry, Region, localized, region_prefix
+from enterprises.models import Industry, ListEntry, Region
 
 STATISTICS_ROLES = (Role.ADMIN, Role.AUTHORITY)
 

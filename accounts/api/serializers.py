@@ -7,8 +7,7 @@ from rest_framework.validators import UniqueValidator
 from accounts.choices import OrganizationKind
 from accounts.models import Auditor, Organization, User
 from accounts.services import auditor_save, user_create, user_update
-from cpaudit.api.fields import ScopedPrimaryKeyRelatedField
-from enterprises.api.fields import CreditCodeField
+from core.api.fields import CreditCodeField, ScopedPrimaryKeyRelatedField
 
 
 class UserSerializer(serializers.ModelSerializer):

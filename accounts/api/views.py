@@ -5,7 +5,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from accounts.choices import Role
 from accounts.filters import AuditorFilter, OrganizationFilter, UserFilter
 from accounts.models import Auditor, Organization, User
-from cpaudit.api.permissions import RolePermission
+from core.api.permissions import RolePermission
 
 from .serializers import AuditorSerializer, MeSerializer, OrganizationSerializer, UserSerializer
 

@@ -4,7 +4,7 @@ import accounts.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import enterprises.credit_code
+import core.credit_code
 from django.db import migrations, models
 
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('kind', models.CharField(choices=[('authority', 'Environmental protection bureau'), ('consultancy', 'Consulting firm'), ('expert_body', 'Expert body')], max_length=16, verbose_name='kind')),
-                ('credit_code', models.CharField(blank=True, max_length=18, validators=[enterprises.credit_code.validate_credit_code], verbose_name='unified social credit code')),
+                ('credit_code', models.CharField(blank=True, max_length=18, validators=[core.credit_code.validate_credit_code], verbose_name='unified social credit code')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='enterprises.region', verbose_name='region')),
             ],

@@ -7,7 +7,7 @@ from assessments import services
 from assessments.models import ExpertProfile, PanelChange, Review, Score, ScoringSheet
 from audits.choices import Indicator
 from audits.models import Document, Option
-from cpaudit.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from enterprises.models import Industry, Region
 
 

@@ -11,7 +11,7 @@ from assessments.choices import ReviewKind
 from assessments.filters import ReviewFilter
 from assessments.models import ExpertProfile, PanelMember, Review, ScoringSheet, Verification
 from audits.models import OptionBenefit
-from cpaudit.api.permissions import RolePermission
+from core.api.permissions import RolePermission
 
 from .serializers import (
     CandidateSerializer,

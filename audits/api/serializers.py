@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Auditor, Organization
-from audits import services
+from audits import publishing, services, workflow
 from audits.choices import FlowDirection, Indicator
 from audits.models import (
     Audit,
@@ -15,7 +15,10 @@ from audits.models import (
     Target,
     TransitionLog,
 )
-from cpaudit.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedPrimaryKeyRelatedField
+from enterprises.api.serializers import EnterpriseBriefSerializer
+from enterprises.choices import AmendmentAction, Category
+from enterprises.models import Enterprise, ListAmendment, ListEntry
 
 
 def actor(serializer):
@@ -175,7 +178,7 @@ class OptionSerializer(AuditChildSerializer):
         return services.cost_class_warnings(option, thresholds[province])
 
     def get_next_statuses(self, option) -> list[str]:
-        return sorted(services.next_statuses(option))
+        return sorted(workflow.next_statuses(option))
 
     def create(self, data):
         return services.option_save(actor=actor(self), **data)
@@ -217,3 +220,57 @@ class DocumentSerializer(AuditChildSerializer):
 
     def create(self, data):
         return services.document_upload(actor=actor(self), **data)
+
+
+# --- key lists: publishing and amending (audits.publishing) ---------------------------
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    action = serializers.ChoiceField(choices=AmendmentAction.choices)
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False,
+                                              write_only=True)
+    entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.all(), required=False)
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=Category.choices),
+                                       required=False, write_only=True)
+    enterprise_name = serializers.CharField(source="entry.enterprise.name", read_only=True)
+    actor = serializers.CharField(source="actor.username", read_only=True)
+
+    class Meta:
+        model = ListAmendment
+        fields = ["id", "action", "enterprise", "entry", "enterprise_name", "categories",
+                  "reason", "actor", "created_at"]
+
+    def validate(self, attrs):
+        key_list = self.context["key_list"]
+        if attrs["action"] == AmendmentAction.ADD:
+            if "enterprise" not in attrs:
+                raise serializers.ValidationError({"enterprise": _("Name the enterprise to add.")})
+            attrs.setdefault("categories", [])
+        else:
+            entry = attrs.get("entry")
+            if entry is None or entry.key_list_id != key_list.pk:
+                raise serializers.ValidationError({"entry": _("Name an entry of this list.")})
+        return attrs
+
+    def create(self, validated_data):
+        actor = self.context["request"].user
+        if validated_data["action"] == AmendmentAction.ADD:
+            return publishing.amendment_add(
+                actor=actor, key_list=self.context["key_list"],
+                enterprise=validated_data["enterprise"],
+                categories=validated_data["categories"], reason=validated_data["reason"])
+        return publishing.amendment_remove(actor=actor, entry=validated_data["entry"],
+                                      reason=validated_data["reason"])
+
+
+
+
+class SuggestionSerializer(serializers.Serializer):
+    enterprise = EnterpriseBriefSerializer()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+
+
+class PublishSerializer(serializers.Serializer):
+    published_on = serializers.DateField(required=False)

@@ -7,12 +7,17 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.choices import Role
-from audits import services, workflow
+from audits import publishing, services, workflow
 from audits.filters import AuditFilter
 from audits.models import Audit, Balance, Document, Option, OptionBenefit, Target
-from cpaudit.api.permissions import RolePermission
+from core.api.permissions import RolePermission
+from enterprises.api.serializers import KeyListSerializer
+from enterprises.api.views import WRITERS, KeyListChildMixin
+from enterprises.api.views import KeyListViewSet as DraftKeyListViewSet
+from enterprises.models import ListAmendment
 
 from .serializers import (
+    AmendmentSerializer,
     AuditSerializer,
     BalanceSerializer,
     CommentSerializer,
@@ -20,6 +25,8 @@ from .serializers import (
     HistorySerializer,
     OptionBulkSerializer,
     OptionSerializer,
+    PublishSerializer,
+    SuggestionSerializer,
     TargetSerializer,
     TransitionOptionSerializer,
     TransitionRequestSerializer,
@@ -162,3 +169,41 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin,
         return FileResponse(document.file.open("rb"), as_attachment=True,
                             filename=document.original_name,
                             content_type=document.content_type)
+
+
+# --- key lists: publishing and amending (audits.publishing) -----------------------------
+
+
+class KeyListViewSet(DraftKeyListViewSet):
+    """The key-list API of `enterprises` (drafting, import) with what opens and closes
+    audits: publishing, and the carry-over suggestions."""
+
+    @extend_schema(request=PublishSerializer, responses=KeyListSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        key_list = self.get_object()
+        params = PublishSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        publishing.key_list_publish(actor=request.user, key_list=key_list, **params.validated_data)
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+    @extend_schema(responses=SuggestionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, pk=None):
+        key_list = self.get_object()
+        return Response(SuggestionSerializer(
+            publishing.carry_over_suggestions(key_list=key_list, actor=request.user), many=True).data)
+
+
+class AmendmentViewSet(KeyListChildMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
+                       viewsets.GenericViewSet):
+    serializer_class = AmendmentSerializer
+    permission_classes = [RolePermission]
+    read_roles = None
+    write_roles = WRITERS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ListAmendment.objects.none()
+        return self.key_list().amendments.select_related("entry__enterprise", "actor")

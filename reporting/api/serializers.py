@@ -2,21 +2,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from audits.models import Audit
-from cpaudit.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from enterprises.models import Region
-from reporting.models import JobState, Notification, ReportFormat, ReportJob, ReportKind
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "params", "text", "url", "created_at", "read_at"]
-
-
-class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+from reporting.models import JobState, ReportFormat, ReportJob, ReportKind
 
 
 class ReportRequestSerializer(serializers.Serializer):

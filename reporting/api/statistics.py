@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.choices import Role
-from cpaudit.api.permissions import RolePermission
+from core.api.permissions import RolePermission
 from reporting.statistics import summary
 
 

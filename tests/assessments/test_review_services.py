@@ -18,10 +18,11 @@ from assessments.models import ExpertProfile, PanelChange, Review, Score, Scorin
 from audits import services as audit_services
 from audits.choices import AuditState, CostClass, DocumentKind
 from audits.models import Audit, Option
-from cpaudit.errors import StateConflict
-from enterprises import lists
+from core.errors import StateConflict
+from audits import publishing
+from enterprises import services as lists
 from enterprises.models import KeyEnterpriseList, ProvincePolicy, Region
-from reporting.models import Notification
+from notifications.models import Notification
 from tests.support.audits import bring_to, engaged_audit, upload
 from tests.support.cast import user
 from tests.support.reviews import (
@@ -545,12 +546,12 @@ def test_a_failed_review_not_reapplied_for_is_suggested_for_next_years_list(cast
     conclude(cast, review)
     next_year = lists.key_list_create(actor=officer(cast), year=2027,
                                       province=Region.objects.get(code="320000"))
-    suggestions = lists.carry_over_suggestions(key_list=next_year, actor=officer(cast))
+    suggestions = publishing.carry_over_suggestions(key_list=next_year, actor=officer(cast))
     review.refresh_from_db()
     assert [(s["enterprise"], s["reasons"]) for s in suggestions] == [
         (cast.enterprise, [f"round 1: the assessment failed on {review.concluded_on}"])]
     bring_to(cast, review.audit, AuditState.UNDER_ASSESSMENT)  # re-applied
-    assert lists.carry_over_suggestions(key_list=next_year, actor=officer(cast)) == []
+    assert publishing.carry_over_suggestions(key_list=next_year, actor=officer(cast)) == []
 
 
 

@@ -12,8 +12,8 @@ from audits import services
 from audits.choices import CostClass, DocumentKind, OptionStatus
 from audits.models import Audit, TransitionLog
 from audits.workflow import audit_transition
-from cpaudit.errors import StateConflict
-from reporting.models import Notification
+from core.errors import StateConflict
+from notifications.models import Notification
 from tests.support.audits import (
     add_option,
     bring_to,

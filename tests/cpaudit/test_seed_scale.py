@@ -16,9 +16,9 @@ from assessments.choices import ReviewKind, ReviewResult, ReviewState
 from assessments.models import VERIFIABLE_OPTIONS, PanelMember, Review, Score, Verification
 from audits.choices import AuditState, CostClass, DocumentKind, OptionStatus
 from audits.models import Audit, Document, Option, OptionBenefit, TransitionLog
+from core.credit_code import make_credit_code
 from cpaudit import scale
 from enterprises.choices import EntryStatus, ListStatus
-from enterprises.credit_code import make_credit_code
 from enterprises.models import Enterprise, KeyEnterpriseList
 
 S = AuditState

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from audits.choices import AuditState, OptionStatus
 from audits.models import Audit, Option
+from core.credit_code import make_credit_code
 from enterprises.choices import ListStatus
-from enterprises.credit_code import make_credit_code
 from enterprises.models import Enterprise, KeyEnterpriseList, ListEntry
 from tests.e2e.pages import log_in
 from tests.support.audits import bring_to, engaged_audit

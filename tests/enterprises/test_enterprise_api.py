@@ -1,6 +1,6 @@
 import pytest
 
-from enterprises.credit_code import make_credit_code
+from core.credit_code import make_credit_code
 from enterprises.models import Enterprise
 from tests.support.cast import enterprise
 from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audits.models import Audit
-from enterprises.credit_code import make_credit_code
+from core.credit_code import make_credit_code
 from enterprises.models import Enterprise, KeyEnterpriseList, ListEntry, ProvincePolicy
-from reporting.models import Notification
+from notifications.models import Notification
 from tests.support.cast import ROLES, enterprise
 from tests.support.lists import draft_list, published_list
 from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries

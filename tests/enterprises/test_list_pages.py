@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 
 from audits.choices import AuditState
 from audits.models import Audit
-from enterprises import lists
+from core.credit_code import make_credit_code
+from audits import publishing
+from enterprises import services as lists
 from enterprises.choices import EntryStatus, ListStatus
-from enterprises.credit_code import make_credit_code
 from enterprises.imports import template_workbook
 from enterprises.models import (
     Enterprise,
@@ -54,7 +55,7 @@ def draft(cast, year=2026, with_entries=True) -> KeyEnterpriseList:
 
 def published(cast, year=2026, on=datetime.date(2026, 3, 1)) -> KeyEnterpriseList:
     key_list = draft(cast, year)
-    return lists.key_list_publish(actor=cast.user("province_officer"), key_list=key_list,
+    return publishing.key_list_publish(actor=cast.user("province_officer"), key_list=key_list,
                                   published_on=on)
 
 
@@ -205,7 +206,7 @@ def test_a_second_list_for_the_same_year_is_a_form_error(cast, client):
 
 def test_list_page_counts_entries_filters_and_stays_in_the_province(cast, client):
     old = published(cast, 2025)
-    lists.amendment_remove(actor=cast.user("province_officer"),
+    publishing.amendment_remove(actor=cast.user("province_officer"),
                            entry=entry_of(old, cast.suzhou_enterprise), reason="Closed")
     new = draft(cast, 2026, with_entries=False)
     login(client, cast)
@@ -590,7 +591,7 @@ def test_detail_query_count_is_constant_for_a_published_list(cast, client):
 
     def grow(n):
         for _ in range(n):
-            lists.amendment_add(actor=officer, key_list=key_list, enterprise=new_enterprise(),
+            publishing.amendment_add(actor=officer, key_list=key_list, enterprise=new_enterprise(),
                                 categories=["exceeds_standards"], reason="Found")
 
     assert_constant_queries(lambda: client.get(f"/lists/{key_list.pk}/"), grow)

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises import lists
+from audits import publishing
+from enterprises import services as lists
 from enterprises.models import DisclosedPollutant, EmissionDisclosure, Region
 from tests.support.cast import ROLES, enterprise
 from tests.support.matrix import RoleMatrix, assert_constant_queries
@@ -49,7 +50,7 @@ def publish(cast, year, entries, *, published_on=None):
     made = [lists.entry_save(actor=officer, key_list=key_list, enterprise=listed,
                              categories=categories, reason="Over the COD standard in 2025")
             for listed, categories in entries]
-    lists.key_list_publish(actor=officer, key_list=key_list, published_on=published_on)
+    publishing.key_list_publish(actor=officer, key_list=key_list, published_on=published_on)
     key_list.refresh_from_db()
     return key_list, made
 
@@ -177,7 +178,7 @@ def test_list_detail_shows_the_active_entries_and_searches_them(cast, client):
 
 def test_a_removed_entry_leaves_the_public_list(cast, client):
     data = listed(cast)
-    lists.amendment_remove(actor=cast.user("province_officer"), entry=data.entry,
+    publishing.amendment_remove(actor=cast.user("province_officer"), entry=data.entry,
                            reason="Closed down")
     page = client.get(f"/public/lists/{data.key_list.pk}/").content.decode()
     assert "Jinling Paper Co." not in page and "Wujiang Dyeing Co." in page

@@ -17,11 +17,13 @@ from accounts.choices import Role
 from audits.choices import AuditState
 from audits.models import Audit
 from cpaudit.celery import app as celery_app
-from enterprises import lists
+from audits import publishing
+from enterprises import services as lists
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.models import KeyEnterpriseList, ListEntry
+from notifications.models import Notification
 from reporting import tasks
-from reporting.models import Notification, ReminderLog
+from reporting.models import ReminderLog
 from reporting.reminders import send_deadline_reminders, stage
 from tests.support.audits import engaged_audit
 from tests.support.cast import enterprise, make_cast, user
@@ -169,7 +171,7 @@ def test_a_deadline_no_longer_owed_is_not_reminded(cast, run, change):
                          "concentration": Decimal("120"), "total_emitted_t": Decimal("55"),
                          "standard": "GB 3544-2008", "standard_limit": Decimal("100")}])
     elif change == "entry_removed_audit_cancelled":
-        lists.amendment_remove(actor=cast.user("province_officer"), entry=audit.list_entry,
+        publishing.amendment_remove(actor=cast.user("province_officer"), entry=audit.list_entry,
                                reason="Closed down")
         assert Audit.objects.get(pk=audit.pk).state == AuditState.CANCELLED
     elif change == "entry_removed":

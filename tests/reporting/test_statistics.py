@@ -23,7 +23,8 @@ from assessments.models import Review, ScoringSheet
 from audits import totals
 from audits.choices import AuditState, CostClass, Indicator, OptionStatus
 from audits.models import Audit, Option, OptionBenefit
-from enterprises import lists
+from audits import publishing
+from enterprises import services as lists
 from enterprises.models import Industry, KeyEnterpriseList, ListEntry, Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS, consultancy_records, summary
 from tests.support.audits import zhejiang_audit
@@ -141,7 +142,7 @@ def seed(cast):
         lists.entry_save(actor=officer, key_list=key_list, enterprise=company,
                          categories=["exceeds_standards"], reason="Over the quota")
         plan.append((company, state, firm, past, rounds))
-    lists.key_list_publish(actor=officer, key_list=key_list,
+    publishing.key_list_publish(actor=officer, key_list=key_list,
                            published_on=datetime.date(2025, 3, 1))
     for company, state, firm, past, rounds in plan:
         audit = set_audit(Audit.objects.get(enterprise=company), state=state,
@@ -152,7 +153,7 @@ def seed(cast):
 
     later = published_list(cast, year=2026, published_on=datetime.date(2026, 3, 1))
     removed = later.entries.get(enterprise=cast.suzhou_enterprise)
-    lists.amendment_remove(actor=officer, entry=removed, reason="Closed down")
+    publishing.amendment_remove(actor=officer, entry=removed, reason="Closed down")
     draft = lists.key_list_create(actor=officer, province=jiangsu, year=2027)
     lists.entry_save(actor=officer, key_list=draft, enterprise=cast.enterprise,
                      categories=["toxic_hazardous"], reason="Uses chlorine")

@@ -26,7 +26,8 @@ from audits.choices import (
 )
 from audits.models import Audit, Option
 from audits.workflow import audit_transition
-from enterprises import lists
+from audits import publishing
+from enterprises import services as lists
 from enterprises.models import Region
 
 from .lists import published_list
@@ -66,7 +67,7 @@ def zhejiang_audit(cast, year=2025) -> Audit:
                                      province=Region.objects.get(code="330000"))
     lists.entry_save(actor=officer, key_list=key_list, enterprise=cast.other_enterprise,
                      categories=["toxic_hazardous"], reason="Uses benzene")
-    lists.key_list_publish(actor=officer, key_list=key_list,
+    publishing.key_list_publish(actor=officer, key_list=key_list,
                            published_on=timezone.localdate())
     return Audit.objects.get(list_entry__key_list=key_list)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.choices import AuditorLevel, OrganizationKind, Role
 from accounts.models import Auditor, Organization, User
-from enterprises.credit_code import make_credit_code
+from core.credit_code import make_credit_code
 from enterprises.models import Enterprise
 
 PASSWORD = "test-pass-4821"

@@ -2,7 +2,8 @@
 
 import datetime
 
-from enterprises import lists
+from audits import publishing
+from enterprises import services as lists
 from enterprises.models import Region
 
 
@@ -19,5 +20,5 @@ def draft_list(cast, year=2026, categories=("exceeds_standards",)):
 
 def published_list(cast, year=2026, published_on=datetime.date(2026, 3, 1), **kwargs):
     key_list = draft_list(cast, year=year, **kwargs)
-    return lists.key_list_publish(actor=cast.user("province_officer"), key_list=key_list,
+    return publishing.key_list_publish(actor=cast.user("province_officer"), key_list=key_list,
                                   published_on=published_on)

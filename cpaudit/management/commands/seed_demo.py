@@ -14,13 +14,14 @@ from accounts.choices import AuditorLevel, OrganizationKind, Role
 from accounts.models import Auditor, Organization, User
 from assessments import services as review_services
 from assessments.models import ExpertProfile, Review
+from audits import publishing
 from audits import services as audit_services
 from audits.choices import AuditState, CostClass, DocumentKind, OptionStatus
 from audits.models import Audit
 from audits.services import audit_update
 from audits.workflow import audit_transition
-from enterprises import lists
-from enterprises.credit_code import make_credit_code
+from core.credit_code import make_credit_code
+from enterprises import services as lists
 from enterprises.models import Enterprise, KeyEnterpriseList, Region
 
 DEMO_PASSWORD = "cpaudit-demo"
@@ -126,7 +127,7 @@ class Command(BaseCommand):
             lists.entry_save(actor=officer, key_list=key_list, enterprise=enterprise,
                              categories=categories[number % 4],
                              reason="2025 年监督性监测超标或使用有毒有害原料")
-        lists.key_list_publish(actor=officer, key_list=key_list,
+        publishing.key_list_publish(actor=officer, key_list=key_list,
                                published_on=datetime.date(2026, 3, 1))
         audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprises[0])
         audit = audit_update(actor=User.objects.get(username="enterprise"), audit=audit,

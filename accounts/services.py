@@ -3,10 +3,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.roles import require_role
+from core.tasks import enqueue_on_commit
 
 from .choices import Role
 from .models import Auditor, User
-from .tasks import send_account_created_email
 
 USER_FIELDS = ("username", "full_name", "email", "role", "organization", "enterprise",
                "is_active")
@@ -25,8 +25,8 @@ def user_create(*, actor, password: str | None = None, **fields) -> User:
     user.full_clean(exclude=["password"])
     user.save()
     if user.email:
-        # robust: a broker that is down loses the mail, not the request that made the user.
-        transaction.on_commit(lambda: send_account_created_email.delay(user.pk), robust=True)
+        # A broker that is down loses the mail, not the request that made the user.
+        enqueue_on_commit("accounts.tasks.send_account_created_email", user.pk)
     return user
 
 

@@ -5,13 +5,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .models import User
+
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_account_created_email(user_id: int) -> bool:
     """Tell a new user their account exists, in both languages. Takes an id and reads
     the row again, so a retry after a lost worker does no harm."""
-    from .models import User
-
     user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
     if user is None:
         return False

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from audits.choices import CostClass, Indicator, OptionStatus
-from audits.models import Audit
+from audits.models import Audit, Option
 from core.regions import province_code
 
 from .choices import QueueStage, ReviewKind, ReviewResult, ReviewState
@@ -172,8 +172,6 @@ class ReviewQuerySet(models.QuerySet):
     def with_progress(self):
         """Panel size, the number of experts who scored and, at acceptance, the mid/high
         options still to verify, for the queue (subqueries rather than a query per row)."""
-        from audits.models import Option
-
         panel = PanelMember.objects.filter(review=OuterRef("pk"))
         scored = Score.objects.filter(review=OuterRef("pk"))
         unverified = Option.objects.filter(

@@ -16,6 +16,8 @@ from xml.etree import ElementTree
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from .models import Document
+
 SHINGLE = 12  # characters (whitespace and punctuation removed): a phrase in Chinese
 SAMPLE = 8
 MIN_SAMPLED = 10  # fewer sampled shingles say nothing about copying
@@ -54,3 +56,14 @@ def containment(ours: list[int], theirs: list[int]) -> float | None:
     if len(ours) < MIN_SAMPLED or not theirs:
         return None
     return len(set(ours) & set(theirs)) / len(ours)
+
+
+def document_fingerprint(*, document_id: int) -> None:
+    """Store the fingerprint of a report's text (for the repeated-report signal).
+    Harmless to run twice."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return
+    with document.file.open("rb") as handle:
+        text = extract_text(handle.read(), document.content_type)
+    Document.objects.filter(pk=document_id).update(fingerprint=fingerprint(text))

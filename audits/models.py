@@ -317,12 +317,13 @@ class OptionStatusLog(models.Model):
 
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="status_changes",
                                verbose_name=_("option"))
-    from_status = models.CharField(_("from"), max_length=15, choices=OptionStatus.choices)
-    to_status = models.CharField(_("to"), max_length=15, choices=OptionStatus.choices)
+    # The same shape as TransitionLog: the history endpoints share one serializer.
+    from_state = models.CharField(_("from"), max_length=15, choices=OptionStatus.choices)
+    to_state = models.CharField(_("to"), max_length=15, choices=OptionStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("when"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
+    comment = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -330,7 +331,7 @@ class OptionStatusLog(models.Model):
         verbose_name_plural = _("option status changes")
 
     def __str__(self):
-        return f"{self.option_id}: {self.from_status} → {self.to_status}"
+        return f"{self.option_id}: {self.from_state} → {self.to_state}"
 
 
 class OptionBenefit(models.Model):

@@ -14,9 +14,10 @@ from accounts.choices import OrganizationKind
 from core.errors import RowErrors, StateConflict
 from core.files import check_upload
 from core.regions import province_code
+from core.tasks import enqueue_on_commit
 from enterprises.models import ProvincePolicy
 
-from . import fingerprint, totals
+from . import totals
 from .choices import (
     Aspect,
     CostClass,
@@ -34,7 +35,6 @@ from .models import (
     OptionBenefit,
     Target,
 )
-from .tasks import document_fingerprint as document_fingerprint_task
 from .workflow import (
     option_status_change,
     option_status_logged,
@@ -313,20 +313,9 @@ def document_upload(*, actor, audit: Audit, kind: str, file, title: str = "",
     document.full_clean(exclude=["file"])
     document.save()
     if kind in REPORT_KINDS:
-        transaction.on_commit(lambda: document_fingerprint_task.delay(document.pk),
-                              robust=True)  # a broker that is down loses the signal only
+        # A broker that is down loses the fingerprint (the repeated-report signal) only.
+        enqueue_on_commit("audits.tasks.document_fingerprint", document.pk)
     return document
-
-
-def document_fingerprint(*, document_id: int) -> None:
-    """Store the fingerprint of a report's text (for the repeated-report signal).
-    Harmless to run twice."""
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None:
-        return
-    with document.file.open("rb") as handle:
-        text = fingerprint.extract_text(handle.read(), document.content_type)
-    Document.objects.filter(pk=document_id).update(fingerprint=fingerprint.fingerprint(text))
 
 
 @transaction.atomic

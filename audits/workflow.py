@@ -345,8 +345,7 @@ def option_status_change(option: Option, to: str) -> str | None:
 def option_status_logged(option: Option, from_status: str | None, actor) -> None:
     """The history row of a saved status change (same transaction)."""
     if from_status is not None:
-        OptionStatusLog.objects.create(option=option, from_status=from_status,
-                                       to_status=option.status, actor=actor,
-                                       reason=option.reason if option.status
-                                       in OPTION_NEEDS_REASON else "")
+        OptionStatusLog.objects.create(
+            option=option, from_state=from_status, to_state=option.status, actor=actor,
+            comment=option.reason if option.status in OPTION_NEEDS_REASON else "")
 

@@ -1,10 +1,10 @@
 """Notifying people: in-app rows, and their mail once the change commits."""
 
-from django.db import transaction
 from django.utils import timezone
 
+from core.tasks import enqueue_on_commit
+
 from .models import Notification
-from .tasks import send_notification_emails
 
 
 def notify(*, recipients, kind: str, params: dict, url: str = "") -> list[Notification]:
@@ -23,9 +23,9 @@ def notify_each(*, kind: str, url: str = "", messages) -> list[Notification]:
     notifications = Notification.objects.bulk_create(rows, batch_size=1000)
     ids = [n.pk for n in notifications]
     if ids:
-        # robust: a broker that is down loses the mails (the in-app ones stay), never the
-        # change that notified.
-        transaction.on_commit(lambda: send_notification_emails.delay(ids), robust=True)
+        # A broker that is down loses the mails (the in-app ones stay), never the change
+        # that notified.
+        enqueue_on_commit("notifications.tasks.send_notification_emails", ids)
     return notifications
 
 

@@ -4,13 +4,13 @@ from django.core.mail import send_mass_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .models import Notification
+
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Mail each notification to its recipient, in Chinese and English. Marks what it
     sent, so a retried task sends nothing twice."""
-    from .models import Notification
-
     pending = list(
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
         .exclude(recipient__email="").select_related("recipient")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.choices import Role
+from audits.models import Audit
 
 
 class ReportKind(models.TextChoices):
@@ -36,8 +37,6 @@ class ReportJobQuerySet(models.QuerySet):
         """A job is visible to whoever may see its subject (api.md "Reports"): the audit
         (or the audit of the review) in the user's scope, or, for a province summary, a
         region within the authority's scope."""
-        from audits.models import Audit
-
         role = getattr(user, "role", None)
         if role == Role.ADMIN:
             return self.all()

@@ -19,6 +19,7 @@ from audits.choices import AuditState, CostClass, Indicator
 from audits.models import Audit, Balance, Option, OptionBenefit
 
 from .models import ReportFormat, ReportJob, ReportKind
+from .statistics import COLUMN_LABELS, summary
 
 
 class ReportError(Exception):
@@ -194,8 +195,6 @@ def _number(value):
 def _province_summary(job: ReportJob):
     """The performance table authorities send upward (domain.md §5): the summary of the
     region and year, by city and by industry."""
-    from .statistics import summary
-
     data = summary(user=job.requested_by, region=job.region_id, year=job.year)
     columns = [key for key in (data["by_city"] or data["by_industry"] or [{}])[0]
                if key not in {"code", "name"}]
@@ -225,10 +224,7 @@ def _province_summary(job: ReportJob):
 
 def _column_label(key: str) -> str:
     """The breakdown's columns as statistics.summary names them, in the reader's words."""
-    from . import statistics
-
-    labels = getattr(statistics, "COLUMN_LABELS", {})
-    return str(labels.get(key, key.replace("_", " ")))
+    return str(COLUMN_LABELS.get(key, key.replace("_", " ")))
 
 
 def _cell(value):

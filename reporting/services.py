@@ -1,29 +1,32 @@
-import datetime
 import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.choices import Role
+from assessments.models import Review
+from audits.models import Audit
 from core.errors import StateConflict
 from core.roles import require_role
+from core.tasks import task
 
-from .models import JobState, ReportFormat, ReportJob, ReportKind, report_path
+from . import workflow
+from .models import JobState, ReportFormat, ReportJob, ReportKind
 
 # -- report jobs (api.md "Reports and statistics") -------------------------------------
 
-# A report that has waited this long in `pending` (its enqueue lost, the broker down) or in
-# `running` (its worker lost) is enqueued again by the sweep.
-STALE_PENDING = datetime.timedelta(minutes=2)
-STALE_RUNNING = datetime.timedelta(minutes=15)
+# The workflow's, here too for the sweep's callers.
+STALE_PENDING = workflow.STALE_PENDING
+STALE_RUNNING = workflow.STALE_RUNNING
+RENDER_TASK = "reporting.tasks.render_report"
 log = logging.getLogger(__name__)
+# Read by the tests and the bench, which run jobs in-process.
+report_run = workflow.report_run
 
 
 @transaction.atomic
@@ -33,9 +36,6 @@ def report_request(*, actor, kind: str, format: str, audit=None, region=None,
     once the transaction commits. Audit summaries and opinions name an audit (an opinion
     is of its latest concluded round of that kind); a province summary names a region in
     the authority's scope (default: its own)."""
-    from assessments.models import Review
-    from audits.models import Audit
-
     review = None
     if kind == ReportKind.PROVINCE_SUMMARY:
         require_role(actor, Role.ADMIN, Role.AUTHORITY)
@@ -66,8 +66,7 @@ def report_request(*, actor, kind: str, format: str, audit=None, region=None,
 def report_enqueue(*, job_id: int) -> bool:
     """Hand the job to the broker. When the broker is down the request still succeeds:
     the job stays `pending` and the sweep enqueues it again later."""
-    from .tasks import render_report
-
+    render_report = task(RENDER_TASK)
     try:
         if render_report.app.conf.task_always_eager:
             render_report.apply_async(args=[job_id])
@@ -89,73 +88,10 @@ def report_enqueue(*, job_id: int) -> bool:
     return True
 
 
-def report_run(*, job_id: int) -> ReportJob | None:
-    """Render the job once. A job already done or failed, or being rendered by another
-    worker, is left as it is, so a retried or twice-delivered task never renders twice or
-    leaves two files. `ReportError` fails the job with its message; other errors put it
-    back to pending and propagate, so that the task retries."""
-    from . import reports  # the renderers load WeasyPrint and the statistics
-
-    with transaction.atomic():
-        job = ReportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
-        busy = (job is not None and job.state == JobState.RUNNING
-                and job.started_at > timezone.now() - STALE_RUNNING)
-        if job is None or busy or job.state in (JobState.DONE, JobState.FAILED):
-            return job
-        job.state, job.started_at, job.attempts = (JobState.RUNNING, timezone.now(),
-                                                   job.attempts + 1)
-        job.save(update_fields=["state", "started_at", "attempts"])
-    try:
-        with translation.override(job.language):
-            content, name = reports.render(job)
-        return _store(job, content, name)
-    except reports.ReportError as error:
-        return _fail(job, str(error))
-    except BaseException:
-        ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
-            state=JobState.PENDING)
-        raise
-
-
-def _store(job: ReportJob, content: bytes, name: str) -> ReportJob:
-    with transaction.atomic():
-        job = ReportJob.objects.select_for_update().get(pk=job.pk)
-        if job.state != JobState.RUNNING:
-            return job  # finished or failed meanwhile: keep that
-        path = report_path(job, name)
-        if job.file.storage.exists(path):
-            job.file.storage.delete(path)  # a render that died before its commit left it
-        job.file.save(name, ContentFile(content), save=False)
-        job.state, job.size, job.error = JobState.DONE, len(content), ""
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "state", "size", "error", "finished_at"])
-    return job
-
-
-def report_fail(*, job_id: int, reason: str) -> None:
-    """A job the task gave up on (retries spent, timed out): failed, with the reason."""
-    ReportJob.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
-        state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
-
-
-def _fail(job: ReportJob, reason: str) -> ReportJob:
-    report_fail(job_id=job.pk, reason=reason)
-    job.refresh_from_db()
-    return job
-
-
 def reports_sweep(*, now=None) -> int:
     """Enqueue again the jobs left pending (the broker was down) or running too long (the
     worker was lost); the number enqueued."""
-    now = now or timezone.now()
-    stale = ReportJob.objects.filter(
-        Q(state=JobState.PENDING, created_at__lt=now - STALE_PENDING,
-          enqueued_at__isnull=True)
-        | Q(state=JobState.PENDING, enqueued_at__lt=now - STALE_PENDING)
-        | Q(state=JobState.RUNNING, started_at__lt=now - STALE_RUNNING))
-    ids = list(stale.values_list("pk", flat=True))
-    ReportJob.objects.filter(pk__in=ids, state=JobState.RUNNING).update(state=JobState.PENDING)
-    return sum(report_enqueue(job_id=pk) for pk in ids)
+    return sum(report_enqueue(job_id=pk) for pk in workflow.jobs_to_resend(now=now))
 
 
 def report_file_response(job: ReportJob) -> FileResponse:

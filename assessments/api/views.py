@@ -12,6 +12,7 @@ from assessments.filters import ReviewFilter
 from assessments.models import ExpertProfile, PanelMember, Review, ScoringSheet, Verification
 from audits.models import OptionBenefit
 from core.api.permissions import RolePermission
+from core.api.serializers import HistorySerializer
 
 from .serializers import (
     CandidateSerializer,
@@ -95,6 +96,14 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     def panel_history(self, request, pk=None):
         changes = self.get_object().panel_changes.select_related("actor")
         return Response(PanelChangeSerializer(changes, many=True).data)
+
+    @extend_schema(responses=HistorySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every change of the round's state, with who, when and the comment (a
+        conclusion's opinion)."""
+        changes = self.get_object().transitions.select_related("actor")
+        return Response(HistorySerializer(changes, many=True).data)
 
     @extend_schema(methods=["get"], responses=ScoreSerializer(many=True))
     @extend_schema(methods=["post"], request=ScoreRequestSerializer, responses=ScoreSerializer)

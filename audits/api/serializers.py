@@ -13,7 +13,6 @@ from audits.models import (
     Option,
     OptionBenefit,
     Target,
-    TransitionLog,
 )
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from enterprises.api.serializers import EnterpriseBriefSerializer
@@ -62,21 +61,6 @@ class TransitionOptionSerializer(serializers.Serializer):
     to = serializers.CharField()
     allowed = serializers.BooleanField()
     unmet = serializers.ListField(child=serializers.CharField())
-
-
-class HistorySerializer(serializers.ModelSerializer):
-    # "from" is a Python keyword: declared through get_fields.
-    to = serializers.CharField(source="to_state")
-    actor = serializers.CharField(source="actor.username")
-
-    class Meta:
-        model = TransitionLog
-        fields = ["to", "actor", "at", "comment"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["from"] = serializers.CharField(source="from_state")
-        return {"from": fields.pop("from"), **fields}
 
 
 class CommentSerializer(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from audits import publishing, services, workflow
 from audits.filters import AuditFilter
 from audits.models import Audit, Balance, Document, Option, OptionBenefit, Target
 from core.api.permissions import RolePermission
+from core.api.serializers import HistorySerializer
 from enterprises.api.serializers import KeyListSerializer
 from enterprises.api.views import WRITERS, KeyListChildMixin
 from enterprises.api.views import KeyListViewSet as DraftKeyListViewSet
@@ -22,7 +23,6 @@ from .serializers import (
     BalanceSerializer,
     CommentSerializer,
     DocumentSerializer,
-    HistorySerializer,
     OptionBulkSerializer,
     OptionSerializer,
     PublishSerializer,
@@ -131,6 +131,13 @@ class OptionViewSet(AuditChildViewSet):
 
     def perform_destroy(self, instance):
         services.option_delete(actor=self.request.user, option=instance)
+
+    @extend_schema(responses=HistorySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every change of the option's status, with who, when and the reason."""
+        changes = self.get_object().status_changes.select_related("actor")
+        return Response(HistorySerializer(changes, many=True).data)
 
     @extend_schema(request=OptionBulkSerializer, responses=OptionSerializer(many=True))
     @action(detail=False, methods=["post"])

@@ -15,11 +15,11 @@ from django.utils import timezone
 from accounts.choices import Role
 from assessments import services
 from assessments.models import ExpertProfile, PanelChange, Review, Score, ScoringSheet
+from audits import publishing
 from audits import services as audit_services
 from audits.choices import AuditState, CostClass, DocumentKind
 from audits.models import Audit, Option
 from core.errors import StateConflict
-from audits import publishing
 from enterprises import services as lists
 from enterprises.models import KeyEnterpriseList, ProvincePolicy, Region
 from notifications.models import Notification

@@ -33,8 +33,8 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from audits.choices import BEFORE_ACCEPTANCE, BEFORE_REPORT, AuditState  # noqa: E402
 from audits.models import Audit  # noqa: E402
-from cpaudit import scale  # noqa: E402
 from cpaudit.celery import app as celery_app  # noqa: E402
+from cpaudit.seeding import scale  # noqa: E402
 from enterprises.models import KeyEnterpriseList  # noqa: E402
 
 from . import bench_import  # noqa: E402

@@ -21,11 +21,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import Organization, User  # noqa: E402
+from audits.publishing import key_list_publish  # noqa: E402
 from core.credit_code import make_credit_code  # noqa: E402
 from enterprises.imports import COLUMNS, key_list_import  # noqa: E402
-from audits.publishing import key_list_publish  # noqa: E402
-from enterprises.services import key_list_create  # noqa: E402
 from enterprises.models import Industry, Region  # noqa: E402
+from enterprises.services import key_list_create  # noqa: E402
 
 
 class Rollback(Exception):

@@ -17,7 +17,7 @@ from assessments.models import VERIFIABLE_OPTIONS, PanelMember, Review, Score, V
 from audits.choices import AuditState, CostClass, DocumentKind, OptionStatus
 from audits.models import Audit, Document, Option, OptionBenefit, TransitionLog
 from core.credit_code import make_credit_code
-from cpaudit import scale
+from cpaudit.seeding import scale
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.models import Enterprise, KeyEnterpriseList
 

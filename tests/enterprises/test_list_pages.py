@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audits import publishing
 from audits.choices import AuditState
 from audits.models import Audit
 from core.credit_code import make_credit_code
-from audits import publishing
 from enterprises import services as lists
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.imports import template_workbook

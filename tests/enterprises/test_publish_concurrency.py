@@ -6,8 +6,8 @@ import pytest
 from django.db import connection, connections
 
 from audits.models import Audit
-from core.errors import StateConflict
 from audits.publishing import key_list_publish
+from core.errors import StateConflict
 from tests.support.cast import make_cast
 from tests.support.lists import draft_list
 

@@ -14,10 +14,10 @@ from django.db import connection, connections
 from django.utils import timezone, translation
 
 from accounts.choices import Role
+from audits import publishing
 from audits.choices import AuditState
 from audits.models import Audit
 from cpaudit.celery import app as celery_app
-from audits import publishing
 from enterprises import services as lists
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.models import KeyEnterpriseList, ListEntry

@@ -20,10 +20,9 @@ from django.http import Http404
 from django.utils import timezone, translation
 
 from assessments.models import Review, ScoringSheet
-from audits import totals
+from audits import publishing, totals
 from audits.choices import AuditState, CostClass, Indicator, OptionStatus
 from audits.models import Audit, Option, OptionBenefit
-from audits import publishing
 from enterprises import services as lists
 from enterprises.models import Industry, KeyEnterpriseList, ListEntry, Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS, consultancy_records, summary

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.choices import AuditorLevel
 from accounts.models import Auditor
-from audits import services
+from audits import publishing, services
 from audits.choices import (
     OPTION_NEEDS_REASON,
     AuditState,
@@ -26,7 +26,6 @@ from audits.choices import (
 )
 from audits.models import Audit, Option
 from audits.workflow import audit_transition
-from audits import publishing
 from enterprises import services as lists
 from enterprises.models import Region
 

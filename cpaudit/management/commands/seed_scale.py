@@ -1,4 +1,4 @@
-"""A realistic province at scale for benchmarks (issue 6); see cpaudit/scale.py.
+"""A realistic province at scale for benchmarks (issue 6); see cpaudit/seeding/scale/.
 
     python manage.py seed_scale [--enterprises 20000] [--years 5] [--seed 1]
                                 [--province 320000] [--last-year 2026]
@@ -12,7 +12,7 @@ PostgreSQL only. The same arguments give the same data.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from cpaudit import scale
+from cpaudit.seeding import scale
 from enterprises.choices import RegionLevel
 from enterprises.models import KeyEnterpriseList, Region
 

@@ -1,0 +1,194 @@
+"""Demo data for local use: Jiangsu with a few cities, one consulting firm, ten
+enterprises, one login per role (and two more experts for a panel), one audit started
+and one under assessment. Idempotent: run it as often as you like."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import AuditorLevel, OrganizationKind, Role
+from accounts.models import Auditor, Organization, User
+from assessments import services as review_services
+from assessments.models import ExpertProfile, Review
+from audits import publishing
+from audits import services as audit_services
+from audits.choices import AuditState, CostClass, DocumentKind, OptionStatus
+from audits.models import Audit
+from audits.services import audit_update
+from audits.workflow import audit_transition
+from core.credit_code import make_credit_code
+from enterprises import services as lists
+from enterprises.models import Enterprise, KeyEnterpriseList, Region
+
+DEMO_PASSWORD = "cpaudit-demo"
+
+# (name, district, industry, employees, annual sales in 10k yuan, total assets in 10k yuan)
+ENTERPRISES = [
+    ("南京金陵纸业有限公司", "320115", "22", 1350, 52000, 61000),
+    ("南京扬子精细化工有限公司", "320116", "26", 2600, 380000, 520000),
+    ("南京梅山钢铁制品有限公司", "320114", "31", 5200, 1200000, 1500000),
+    ("苏州吴江丝绸印染有限公司", "320509", "17", 860, 24000, 18000),
+    ("苏州吴中精密电子有限公司", "320506", "39", 3100, 450000, 410000),
+    ("昆山新材料电镀有限公司", "320583", "33", 240, 8000, 6500),
+    ("无锡太湖水泥有限公司", "320206", "30", 620, 41000, 53000),
+    ("无锡惠山制药有限公司", "320206", "27", 1900, 260000, 390000),
+    ("江阴长江有色金属有限公司", "320281", "32", 2300, 620000, 700000),
+    ("南京江北热电有限公司", "320111", "44", 450, 310000, 880000),
+]
+
+USERS = [
+    # username, role, full name, organisation key or None
+    ("admin", Role.ADMIN, "系统管理员", None),
+    ("authority", Role.AUTHORITY, "江苏省生态环境厅 王处长", "province"),
+    ("nanjing", Role.AUTHORITY, "南京市生态环境局 李科长", "nanjing"),
+    ("consultant", Role.CONSULTANT, "绿源咨询 张工", "firm"),
+    ("enterprise", Role.ENTERPRISE, "金陵纸业 环保部 陈经理", None),
+    ("expert", Role.EXPERT, "清洁生产专家 刘教授", "experts"),
+    ("expert2", Role.EXPERT, "清洁生产专家 周高工", "experts"),
+    ("expert3", Role.EXPERT, "清洁生产专家 吴研究员", "experts"),
+]
+# Industries of expertise of the three experts (GB/T 4754 divisions).
+EXPERTISE = {"expert": ["22", "26"], "expert2": ["26", "27"], "expert3": ["31", "32"]}
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def seed_demo() -> str:
+    """Load the demo data set (idempotent); what was loaded, in a sentence."""
+    return Demo().run()
+
+
+class Demo:
+    @transaction.atomic
+    def run(self) -> str:
+        orgs = {
+            "province": self.org("江苏省生态环境厅", OrganizationKind.AUTHORITY, "320000"),
+            "nanjing": self.org("南京市生态环境局", OrganizationKind.AUTHORITY, "320100"),
+            "firm": self.org("江苏绿源清洁生产咨询有限公司", OrganizationKind.CONSULTANCY,
+                             "320100", credit_code=make_credit_code(division="320100",
+                                                                    serial=90000001)),
+            "experts": self.org("江苏省清洁生产专家库", OrganizationKind.EXPERT_BODY, "320000"),
+        }
+        enterprises = []
+        for serial, (name, district, industry, staff, sales, assets) in enumerate(ENTERPRISES, 1):
+            code = make_credit_code(division=district[:4] + "00", serial=10_000_000 + serial)
+            enterprise, _ = Enterprise.objects.update_or_create(
+                credit_code=code,
+                defaults={
+                    "name": name, "region_id": district, "industry_id": industry,
+                    "address": f"{name[:2]}市", "employees": staff,
+                    "annual_sales": Decimal(sales) * 10000, "total_assets": Decimal(assets) * 10000,
+                },
+            )
+            enterprises.append(enterprise)
+
+        today = timezone.localdate()
+        for number, (name, level, valid_until) in enumerate([
+            ("张明", AuditorLevel.PRINCIPAL, today + datetime.timedelta(days=900)),
+            ("赵丽", AuditorLevel.AUDITOR, today + datetime.timedelta(days=400)),
+            ("孙强", AuditorLevel.ASSOCIATE, today - datetime.timedelta(days=30)),
+        ], 1):
+            Auditor.objects.update_or_create(
+                certificate_no=f"JSCP-{2024 + number % 2}-{number:04d}",
+                defaults={"name": name, "level": level, "valid_until": valid_until,
+                          "organization": orgs["firm"]},
+            )
+
+        for username, role, full_name, org_key in USERS:
+            user = User.objects.filter(username=username).first() or User(username=username)
+            user.role = role
+            user.full_name = full_name
+            user.email = f"{username}@demo.cpaudit.local"
+            user.organization = orgs.get(org_key)
+            user.enterprise = enterprises[0] if role == Role.ENTERPRISE else None
+            user.is_superuser = role == Role.ADMIN
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if role == Role.EXPERT:
+                profile, _ = ExpertProfile.objects.get_or_create(user=user)
+                profile.industries.set(EXPERTISE[username])
+        self.key_list(enterprises)
+        return (f"Demo data ready: {len(ENTERPRISES)} enterprises; logins "
+                + ", ".join(u[0] for u in USERS) + f" with password {DEMO_PASSWORD!r}.")
+
+    def key_list(self, enterprises):
+        """Jiangsu's published 2026 list with eight of the enterprises; the first one's
+        audit engaged with the firm and started."""
+        if KeyEnterpriseList.objects.filter(province_id="320000", year=2026).exists():
+            return
+        officer = User.objects.get(username="authority")
+        key_list = lists.key_list_create(
+            actor=officer, province=Region.objects.get(code="320000"), year=2026)
+        categories = [["exceeds_standards"], ["toxic_hazardous"], ["energy_intensive"],
+                      ["exceeds_standards", "toxic_hazardous"]]
+        for number, enterprise in enumerate(enterprises[:8]):
+            lists.entry_save(actor=officer, key_list=key_list, enterprise=enterprise,
+                             categories=categories[number % 4],
+                             reason="2025 年监督性监测超标或使用有毒有害原料")
+        publishing.key_list_publish(actor=officer, key_list=key_list,
+                               published_on=datetime.date(2026, 3, 1))
+        audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprises[0])
+        audit = audit_update(actor=User.objects.get(username="enterprise"), audit=audit,
+                     consultancy=Organization.objects.get(kind=OrganizationKind.CONSULTANCY))
+        audit_transition(audit=audit, to=AuditState.PLANNING,
+                         actor=User.objects.get(username="consultant"),
+                         comment="签订咨询合同，启动审核")
+        self.under_assessment(key_list, enterprises[1], officer)
+
+    def under_assessment(self, key_list, enterprise, officer):
+        """The second enterprise's audit carried through the phases by the firm and
+        submitted for assessment, with a panel formed: the demo expert has a round to
+        score and the authority one to conclude."""
+        consultant = User.objects.get(username="consultant")
+        audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprise)
+        # The enterprise has no demo login: the operator records the engagement.
+        audit = audit_update(actor=User.objects.get(username="admin"), audit=audit,
+                             consultancy=consultant.organization)
+        audit = audit_update(actor=consultant, audit=audit, team=list(Auditor.objects.filter(
+                                 organization=consultant.organization,
+                                 valid_until__gte=timezone.localdate())),
+                             focus="精馏工段溶剂损耗与废水")
+        audit_transition(audit=audit, to=AuditState.PLANNING, actor=consultant)
+        audit_transition(audit=audit, to=AuditState.PRE_ASSESSMENT, actor=consultant)
+        audit_services.target_save(actor=consultant, audit=audit, indicator="吨产品新鲜水耗",
+                                   unit="t/t", baseline=12, near_term=10, long_term=8)
+        audit_transition(audit=audit, to=AuditState.FOCUSED_ASSESSMENT, actor=consultant)
+        options = [
+            ("F1", "精馏塔回流比优化", CostClass.NO_LOW, 30000),
+            ("F2", "冷凝水回用于循环冷却", CostClass.NO_LOW, 80000),
+            ("F3", "溶剂回收装置改造", CostClass.MID_HIGH, 2600000),
+        ]
+        for code, title, cost_class, investment in options:
+            audit_services.option_save(actor=consultant, audit=audit, code=code, title=title,
+                                       aspect="technology", cost_class=cost_class,
+                                       investment=investment)
+        audit_transition(audit=audit, to=AuditState.OPTION_GENERATION, actor=consultant)
+        for option in audit.options.all():
+            audit_services.option_save(actor=consultant, audit=audit, option=option,
+                                       status=OptionStatus.RETAINED)
+        audit_transition(audit=audit, to=AuditState.FEASIBILITY, actor=consultant)
+        for option in audit.options.filter(cost_class=CostClass.NO_LOW):
+            for status in (OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED):
+                audit_services.option_save(
+                    actor=consultant, audit=audit, option=option, status=status,
+                    benefits=[{"indicator": "water_t", "expected": 12000, "actual": 10500}])
+        audit_services.option_save(actor=consultant, audit=audit,
+                                   option=audit.options.get(code="F3"),
+                                   status=OptionStatus.FEASIBLE, annual_net_benefit=900000,
+                                   lifetime_years=10, discount_rate="0.08")
+        audit_services.document_upload(
+            actor=consultant, audit=audit, kind=DocumentKind.AUDIT_REPORT, title="清洁生产审核报告",
+            file=SimpleUploadedFile("report.pdf", PDF))
+        audit_transition(audit=audit, to=AuditState.UNDER_ASSESSMENT, actor=consultant,
+                         comment="提交评估申请")
+        review = Review.objects.get(audit=audit, kind="assessment", round=1)
+        review_services.panel_set(actor=officer, review=review, expert_ids=list(
+            User.objects.filter(role=Role.EXPERT).values_list("pk", flat=True)))
+
+    def org(self, name, kind, region, credit_code=""):
+        org, _ = Organization.objects.update_or_create(
+            name=name, defaults={"kind": kind, "region_id": region, "credit_code": credit_code}
+        )
+        return org

@@ -1,0 +1,86 @@
+"""The life of a report job (api.md "Reports and statistics"): pending → running → done
+| failed, and back to pending when its worker is lost or a transient error will be
+retried. The one place `ReportJob.state` changes; each move locks the row (or is one
+conditional UPDATE), so a twice-delivered or retried task never renders twice."""
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from . import reports
+from .models import JobState, ReportJob, report_path
+
+# A report that has waited this long in `pending` (its enqueue lost, the broker down) or in
+# `running` (its worker lost) is enqueued again by the sweep.
+STALE_PENDING = datetime.timedelta(minutes=2)
+STALE_RUNNING = datetime.timedelta(minutes=15)
+
+
+def report_run(*, job_id: int) -> ReportJob | None:
+    """Render the job once. A job already done or failed, or being rendered by another
+    worker, is left as it is, so a retried or twice-delivered task never renders twice or
+    leaves two files. `ReportError` fails the job with its message; other errors put it
+    back to pending and propagate, so that the task retries."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+        busy = (job is not None and job.state == JobState.RUNNING
+                and job.started_at > timezone.now() - STALE_RUNNING)
+        if job is None or busy or job.state in (JobState.DONE, JobState.FAILED):
+            return job
+        job.state, job.started_at, job.attempts = (JobState.RUNNING, timezone.now(),
+                                                   job.attempts + 1)
+        job.save(update_fields=["state", "started_at", "attempts"])
+    try:
+        with translation.override(job.language):
+            content, name = reports.render(job)
+        return _store(job, content, name)
+    except reports.ReportError as error:
+        return _fail(job, str(error))
+    except BaseException:
+        ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+            state=JobState.PENDING)
+        raise
+
+
+def _store(job: ReportJob, content: bytes, name: str) -> ReportJob:
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if job.state != JobState.RUNNING:
+            return job  # finished or failed meanwhile: keep that
+        path = report_path(job, name)
+        if job.file.storage.exists(path):
+            job.file.storage.delete(path)  # a render that died before its commit left it
+        job.file.save(name, ContentFile(content), save=False)
+        job.state, job.size, job.error = JobState.DONE, len(content), ""
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "state", "size", "error", "finished_at"])
+    return job
+
+
+def report_fail(*, job_id: int, reason: str) -> None:
+    """A job the task gave up on (retries spent, timed out): failed, with the reason."""
+    ReportJob.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
+        state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
+
+
+def _fail(job: ReportJob, reason: str) -> ReportJob:
+    report_fail(job_id=job.pk, reason=reason)
+    job.refresh_from_db()
+    return job
+
+
+def jobs_to_resend(*, now=None) -> list[int]:
+    """The jobs left pending (the broker was down) or running too long (the worker was
+    lost), put back to pending: the sweep enqueues them again."""
+    now = now or timezone.now()
+    stale = ReportJob.objects.filter(
+        Q(state=JobState.PENDING, created_at__lt=now - STALE_PENDING,
+          enqueued_at__isnull=True)
+        | Q(state=JobState.PENDING, enqueued_at__lt=now - STALE_PENDING)
+        | Q(state=JobState.RUNNING, started_at__lt=now - STALE_RUNNING))
+    ids = list(stale.values_list("pk", flat=True))
+    ReportJob.objects.filter(pk__in=ids, state=JobState.RUNNING).update(state=JobState.PENDING)
+    return ids

@@ -21,12 +21,18 @@ run: export DEBUG ?= 1
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup-test
-	.venv/bin/ruff check .
+# The suite runs in parallel, one process per core (pytest-xdist; each has its own test
+# database). PYTEST_ARGS="-n 0 -k …" runs a part of it in one process.
+PYTEST_ARGS ?= -n auto
+
+test: setup-test lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Style, format and the layers contract (import-linter: one way up, pyproject.toml).
 lint: setup
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 
 worker: setup
 	.venv/bin/celery -A cpaudit worker -l info -Q celery,pdf

@@ -30,11 +30,15 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
     region = models.ForeignKey(
-        "enterprises.Region", on_delete=models.PROTECT, related_name="organizations",
+        "enterprises.Region",
+        on_delete=models.PROTECT,
+        related_name="organizations",
         verbose_name=_("region"),
     )
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True,
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
         validators=[validate_credit_code],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -47,7 +51,8 @@ class Organization(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~Q(credit_code=""),
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
                 name="organization_credit_code_unique",
             ),
         ]
@@ -77,12 +82,20 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("organisation"),
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="users", verbose_name=_("enterprise"),
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("enterprise"),
     )
 
     objects = CpauditUserManager()
@@ -92,9 +105,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="user_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
             # Authority, consultant and expert users belong to an organisation.
             models.CheckConstraint(
                 condition=~Q(role__in=ORGANIZATION_ROLES) | Q(organization__isnull=False),
@@ -185,7 +196,9 @@ class Auditor(models.Model):
     level = models.CharField(_("level"), max_length=16, choices=AuditorLevel.choices)
     valid_until = models.DateField(_("valid until"))
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="auditors",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="auditors",
         verbose_name=_("organisation"),
         limit_choices_to={"kind": OrganizationKind.CONSULTANCY},
     )

@@ -8,8 +8,7 @@ from core.tasks import enqueue_on_commit
 from .choices import Role
 from .models import Auditor, User
 
-USER_FIELDS = ("username", "full_name", "email", "role", "organization", "enterprise",
-               "is_active")
+USER_FIELDS = ("username", "full_name", "email", "role", "organization", "enterprise", "is_active")
 
 
 @transaction.atomic

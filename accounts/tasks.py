@@ -28,7 +28,5 @@ def send_account_created_email(user_id: int) -> bool:
         subject_zh = _("Your cpaudit account")
     with translation.override("en"):
         subject_en = _("Your cpaudit account")
-    send_mail(
-        f"{subject_zh} / {subject_en}", "\n\n".join(bodies), None, [user.email]
-    )
+    send_mail(f"{subject_zh} / {subject_en}", "\n\n".join(bodies), None, [user.email])
     return True

@@ -23,16 +23,18 @@ class ReviewFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     kind = forms.ChoiceField(label=_("Review"), required=False)
     # The view reads "true"; a checkbox without a value would send "on".
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False,
-                                 widget=forms.CheckboxInput(attrs={"value": "true"}))
+    overdue = forms.BooleanField(
+        label=_("Overdue only"), required=False, widget=forms.CheckboxInput(attrs={"value": "true"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [
-            ("", _("Any stage")), ("open", pgettext_lazy("review stage", "Open")),
-            *QueueStage.choices]
-        self.fields["kind"].choices = [("", _("Assessment and acceptance")),
-                                       *ReviewKind.choices]
+            ("", _("Any stage")),
+            ("open", pgettext_lazy("review stage", "Open")),
+            *QueueStage.choices,
+        ]
+        self.fields["kind"].choices = [("", _("Assessment and acceptance")), *ReviewKind.choices]
         style(self)
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
 
@@ -65,12 +67,18 @@ class PanelForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    size = forms.IntegerField(label=_("Panel size"), required=False, initial=3, min_value=1,
-                              max_value=99)
+    size = forms.IntegerField(
+        label=_("Panel size"), required=False, initial=3, min_value=1, max_value=99
+    )
     seed = forms.IntegerField(
-        label=_("Seed"), required=False, min_value=0, max_value=2**31 - 1,
-        help_text=_("Leave empty for a fresh random draw; give an earlier draw's seed to "
-                    "repeat it."))
+        label=_("Seed"),
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=_(
+            "Leave empty for a fresh random draw; give an earlier draw's seed to repeat it."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,10 +93,12 @@ class ScoreForm(forms.Form):
     comment. Points are passed on as typed: the service checks 0..max and two decimals,
     and its messages are put back next to the items they name."""
 
-    vetoes = forms.MultipleChoiceField(label=_("Veto items raised"), required=False,
-                                       widget=forms.CheckboxSelectMultiple)
-    comment = forms.CharField(label=_("Comment"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    vetoes = forms.MultipleChoiceField(
+        label=_("Veto items raised"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, sheet, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,13 +107,20 @@ class ScoreForm(forms.Form):
         for item in sheet.items:
             name = self.item_name(item["code"])
             self.fields[name] = forms.CharField(
-                label=localized(item), required=False,
-                widget=forms.NumberInput(attrs={
-                    "min": 0, "max": item["max_points"], "step": "0.01",
-                    "inputmode": "decimal", "data-points": ""}))
+                label=localized(item),
+                required=False,
+                widget=forms.NumberInput(
+                    attrs={
+                        "min": 0,
+                        "max": item["max_points"],
+                        "step": "0.01",
+                        "inputmode": "decimal",
+                        "data-points": "",
+                    }
+                ),
+            )
             self.item_fields.append((item, name))
-        self.fields["vetoes"].choices = [(veto["code"], localized(veto))
-                                         for veto in sheet.vetoes]
+        self.fields["vetoes"].choices = [(veto["code"], localized(veto)) for veto in sheet.vetoes]
         # Items first, in the sheet's order, then the vetoes and the comment.
         self.order_fields([name for _item, name in self.item_fields])
         style(self)
@@ -115,13 +132,16 @@ class ScoreForm(forms.Form):
 
     def items(self) -> dict:
         """{code: points as typed} for the service."""
-        return {item["code"]: self.cleaned_data.get(name, "").strip()
-                for item, name in self.item_fields}
+        return {
+            item["code"]: self.cleaned_data.get(name, "").strip() for item, name in self.item_fields
+        }
 
     def item_rows(self) -> list[dict]:
         """The sheet's items with their bound fields, for the template."""
-        return [{"item": item, "title": localized(item), "field": self[name]}
-                for item, name in self.item_fields]
+        return [
+            {"item": item, "title": localized(item), "field": self[name]}
+            for item, name in self.item_fields
+        ]
 
     def add_service_errors(self, error: ValidationError) -> None:
         """The service names an item in each of its messages (“code”: …): such a
@@ -151,13 +171,17 @@ class VerificationForm(forms.Form):
     Prefixed with the option, as the page has one form per option."""
 
     implemented = forms.TypedChoiceField(
-        label=_("Found on site"), widget=forms.RadioSelect,
+        label=_("Found on site"),
+        widget=forms.RadioSelect,
         coerce=lambda value: value == "yes",
-        choices=[("yes", _("Implemented")), ("no", _("Not implemented"))])
-    note = forms.CharField(label=_("Note"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    evidence = forms.ModelChoiceField(label=_("Evidence"), required=False, queryset=None,
-                                      empty_label=_("No document"))
+        choices=[("yes", _("Implemented")), ("no", _("Not implemented"))],
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.ModelChoiceField(
+        label=_("Evidence"), required=False, queryset=None, empty_label=_("No document")
+    )
 
     def __init__(self, *args, option, documents, claimed: dict, **kwargs):
         kwargs.setdefault("prefix", f"verify-{option.pk}")
@@ -167,8 +191,10 @@ class VerificationForm(forms.Form):
         self.fields["evidence"].queryset = documents
         for indicator in Indicator:
             self.fields[self.benefit_name(indicator)] = forms.CharField(
-                label=indicator.label, required=False,
-                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+                label=indicator.label,
+                required=False,
+                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            )
         style(self)
         self.fields["implemented"].widget.attrs["class"] = "form-check-input"
 
@@ -181,16 +207,19 @@ class VerificationForm(forms.Form):
         others (folded away on the page)."""
         claimed, others = [], []
         for indicator in Indicator:
-            row = {"field": self[self.benefit_name(indicator)],
-                   "claimed": self.claimed.get(indicator.value)}
+            row = {
+                "field": self[self.benefit_name(indicator)],
+                "claimed": self.claimed.get(indicator.value),
+            }
             (claimed if indicator.value in self.claimed else others).append(row)
         return claimed, others
 
     def verified_benefits(self) -> list[dict]:
-        return [{"indicator": indicator.value, "value": value}
-                for indicator in Indicator
-                if (value := self.cleaned_data.get(self.benefit_name(indicator), "").strip())]
-
+        return [
+            {"indicator": indicator.value, "value": value}
+            for indicator in Indicator
+            if (value := self.cleaned_data.get(self.benefit_name(indicator), "").strip())
+        ]
 
 
 # --- conclusion ------------------------------------------------------------------------
@@ -199,9 +228,14 @@ class VerificationForm(forms.Form):
 class ConclusionForm(forms.Form):
     # Not required here: the service says what the opinion must hold.
     opinion = forms.CharField(
-        label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("The written assessment or acceptance opinion; when the review fails, "
-                    "the rectification demands."))
+        label=_("Opinion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "The written assessment or acceptance opinion; when the review fails, "
+            "the rectification demands."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,8 +249,11 @@ class SheetScopeForm(forms.Form):
     """Whose sheets the admin looks at: a province's, or the national default."""
 
     province = forms.ModelChoiceField(
-        label=_("Province"), required=False, empty_label=_("National default"),
-        queryset=Region.objects.filter(level="province").order_by("code"))
+        label=_("Province"),
+        required=False,
+        empty_label=_("National default"),
+        queryset=Region.objects.filter(level="province").order_by("code"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,9 +263,11 @@ class SheetScopeForm(forms.Form):
 class SheetForm(forms.Form):
     kind = forms.ChoiceField(label=_("Review"), choices=ReviewKind.choices)
     # Passed on as typed: the service checks 0..100.
-    pass_mark = forms.CharField(label=_("Pass mark"), required=False,
-                                widget=forms.NumberInput(attrs={"min": 0, "max": 100,
-                                                                "step": "0.01"}))
+    pass_mark = forms.CharField(
+        label=_("Pass mark"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,17 +287,18 @@ class SheetEntryForm(forms.Form):
 
     def entry(self) -> dict | None:
         """The row as the service takes it; None for a row left empty."""
-        data = {name: value for name, value in self.cleaned_data.items()
-                if name != "DELETE"}
+        data = {name: value for name, value in self.cleaned_data.items() if name != "DELETE"}
         if self.cleaned_data.get("DELETE") or not any(str(v).strip() for v in data.values()):
             return None
         return data
 
 
 class SheetItemForm(SheetEntryForm):
-    max_points = forms.CharField(label=_("Max points"), required=False,
-                                 widget=forms.NumberInput(attrs={"min": 0, "max": 100,
-                                                                 "step": "0.01"}))
+    max_points = forms.CharField(
+        label=_("Max points"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
+    )
 
 
 class BaseEntryFormSet(forms.BaseFormSet):
@@ -267,12 +307,25 @@ class BaseEntryFormSet(forms.BaseFormSet):
 
     def add_service_errors(self, messages) -> None:
         self._non_form_errors = self.error_class(
-            [*self.non_form_errors(), *messages], error_class="nonform")
+            [*self.non_form_errors(), *messages], error_class="nonform"
+        )
 
 
-SheetItemFormSet = forms.formset_factory(SheetItemForm, formset=BaseEntryFormSet, extra=2,
-                                         can_delete=True, max_num=60, absolute_max=60,
-                                         validate_max=True)
-SheetVetoFormSet = forms.formset_factory(SheetEntryForm, formset=BaseEntryFormSet, extra=2,
-                                         can_delete=True, max_num=30, absolute_max=30,
-                                         validate_max=True)
+SheetItemFormSet = forms.formset_factory(
+    SheetItemForm,
+    formset=BaseEntryFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=60,
+    absolute_max=60,
+    validate_max=True,
+)
+SheetVetoFormSet = forms.formset_factory(
+    SheetEntryForm,
+    formset=BaseEntryFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
+)

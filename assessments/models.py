@@ -33,15 +33,15 @@ class ScoringSheetQuerySet(models.QuerySet):
         if role == Role.ADMIN:
             return self.all()
         if role == Role.AUTHORITY and user.scope_prefix:
-            return self.filter(Q(province__isnull=True)
-                               | Q(province_id=province_code(user.scope_prefix)))
+            return self.filter(
+                Q(province__isnull=True) | Q(province_id=province_code(user.scope_prefix))
+            )
         return self.none()
 
     def current(self, kind: str, province_code: str) -> "ScoringSheet":
         """The latest version a province published for `kind`, else the national one."""
         sheets = self.filter(Q(province_id=province_code) | Q(province__isnull=True), kind=kind)
-        return sheets.order_by(
-            models.F("province").asc(nulls_last=True), "-version").first()
+        return sheets.order_by(models.F("province").asc(nulls_last=True), "-version").first()
 
 
 class ScoringSheet(models.Model):
@@ -52,21 +52,35 @@ class ScoringSheet(models.Model):
 
     kind = models.CharField(_("review"), max_length=12, choices=ReviewKind.choices)
     province = models.ForeignKey(
-        "enterprises.Region", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"level": "province"}, verbose_name=_("province"),
-        help_text=_("Empty for the national default."))
+        "enterprises.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "province"},
+        verbose_name=_("province"),
+        help_text=_("Empty for the national default."),
+    )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     # [{"code", "title_zh", "title_en", "max_points"}]; points sum to 100.
     items = models.JSONField(_("items"))
     # [{"code", "title_zh", "title_en"}]
     vetoes = models.JSONField(_("veto items"), default=list, blank=True)
     pass_mark = models.DecimalField(
-        _("pass mark"), max_digits=5, decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(100)])
+        _("pass mark"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("published by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
 
     objects = ScoringSheetQuerySet.as_manager()
 
@@ -76,10 +90,14 @@ class ScoringSheet(models.Model):
         verbose_name_plural = _("scoring sheets")
         constraints = [
             models.UniqueConstraint(
-                "kind", Coalesce("province", Value("000000")), "version",
-                name="sheet_version_unique"),
-            models.CheckConstraint(condition=Q(pass_mark__gte=0, pass_mark__lte=100),
-                                   name="sheet_pass_mark_range"),
+                "kind",
+                Coalesce("province", Value("000000")),
+                "version",
+                name="sheet_version_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0, pass_mark__lte=100), name="sheet_pass_mark_range"
+            ),
         ]
 
     def __str__(self):
@@ -96,8 +114,10 @@ class ScoringSheet(models.Model):
         """The sheet as `GET …/sheet/` shows it, in the reader's language."""
         return {
             "version": self.version,
-            "items": [{"code": i["code"], "title": localized(i), "max_points": i["max_points"]}
-                      for i in self.items],
+            "items": [
+                {"code": i["code"], "title": localized(i), "max_points": i["max_points"]}
+                for i in self.items
+            ],
             "vetoes": [{"code": v["code"], "title": localized(v)} for v in self.vetoes],
             "pass_mark": str(self.pass_mark),
         }
@@ -108,18 +128,35 @@ class ExpertProfile(models.Model):
     expertise, for the draw, and where they work, for independence."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile",
-        limit_choices_to={"role": Role.EXPERT}, verbose_name=_("expert"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="expert_profile",
+        limit_choices_to={"role": Role.EXPERT},
+        verbose_name=_("expert"),
+    )
     industries = models.ManyToManyField(
-        "enterprises.Industry", blank=True, related_name="+",
-        verbose_name=_("industries of expertise"))
+        "enterprises.Industry",
+        blank=True,
+        related_name="+",
+        verbose_name=_("industries of expertise"),
+    )
     employer = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("employed by (enterprise)"))
+        "enterprises.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("employed by (enterprise)"),
+    )
     consultancy = models.ForeignKey(
-        "accounts.Organization", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", limit_choices_to={"kind": "consultancy"},
-        verbose_name=_("works for (consulting firm)"))
+        "accounts.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "consultancy"},
+        verbose_name=_("works for (consulting firm)"),
+    )
 
     class Meta:
         verbose_name = _("expert profile")
@@ -142,8 +179,9 @@ def stage_conditions(today=None) -> dict:
         QueueStage.WAITING_FOR_PANEL: Q(state=ReviewState.APPLIED),
         QueueStage.SCORING: Q(state=ReviewState.PANEL_FORMED)
         & (Q(scored_count__lt=F("panel_size")) | Q(unverified_count__gt=0)),
-        QueueStage.READY: Q(state=ReviewState.PANEL_FORMED, scored_count__gte=F("panel_size"),
-                            unverified_count=0),
+        QueueStage.READY: Q(
+            state=ReviewState.PANEL_FORMED, scored_count__gte=F("panel_size"), unverified_count=0
+        ),
         QueueStage.CONCLUDED: Q(state=ReviewState.CONCLUDED),
         "open": ~Q(state=ReviewState.CONCLUDED),
         "overdue": review_overdue_q(today),
@@ -156,8 +194,9 @@ class ReviewQuerySet(models.QuerySet):
         rounds they sit on (design.md "Roles and scoping")."""
         role = getattr(user, "role", None)
         if role == Role.EXPERT:
-            return self.filter(Exists(PanelMember.objects.filter(
-                review=OuterRef("pk"), expert=user)))
+            return self.filter(
+                Exists(PanelMember.objects.filter(review=OuterRef("pk"), expert=user))
+            )
         if role is None:
             return self.none()
         return self.filter(audit__in=Audit.objects.for_user(user))
@@ -175,26 +214,47 @@ class ReviewQuerySet(models.QuerySet):
         panel = PanelMember.objects.filter(review=OuterRef("pk"))
         scored = Score.objects.filter(review=OuterRef("pk"))
         unverified = Option.objects.filter(
-            audit=OuterRef("audit_id"), cost_class=CostClass.MID_HIGH,
+            audit=OuterRef("audit_id"),
+            cost_class=CostClass.MID_HIGH,
             status__in=VERIFIABLE_OPTIONS,
-        ).exclude(Exists(Verification.objects.filter(option=OuterRef("pk"),
-                                                     review=OuterRef(OuterRef("pk")))))
+        ).exclude(
+            Exists(
+                Verification.objects.filter(option=OuterRef("pk"), review=OuterRef(OuterRef("pk")))
+            )
+        )
         progress = self.annotate(
-            panel_size=Coalesce(models.Subquery(
-                panel.values("review").annotate(n=models.Count("pk")).values("n")), 0),
-            scored_count=Coalesce(models.Subquery(
-                scored.values("review").annotate(n=models.Count("pk")).values("n")), 0),
+            panel_size=Coalesce(
+                models.Subquery(panel.values("review").annotate(n=models.Count("pk")).values("n")),
+                0,
+            ),
+            scored_count=Coalesce(
+                models.Subquery(scored.values("review").annotate(n=models.Count("pk")).values("n")),
+                0,
+            ),
             unverified_count=models.Case(
-                models.When(kind=ReviewKind.ACCEPTANCE, then=Coalesce(models.Subquery(
-                    unverified.values("audit").annotate(n=models.Count("pk")).values("n")),
-                    0)),
-                default=0),
+                models.When(
+                    kind=ReviewKind.ACCEPTANCE,
+                    then=Coalesce(
+                        models.Subquery(
+                            unverified.values("audit").annotate(n=models.Count("pk")).values("n")
+                        ),
+                        0,
+                    ),
+                ),
+                default=0,
+            ),
         )
         # The stage of each round, by the same conditions the queue filters by.
-        return progress.annotate(queue_stage=models.Case(
-            *[models.When(condition, then=models.Value(str(stage)))
-              for stage, condition in stage_conditions().items() if stage in QueueStage],
-            output_field=models.CharField()))
+        return progress.annotate(
+            queue_stage=models.Case(
+                *[
+                    models.When(condition, then=models.Value(str(stage)))
+                    for stage, condition in stage_conditions().items()
+                    if stage in QueueStage
+                ],
+                output_field=models.CharField(),
+            )
+        )
 
 
 class Review(models.Model):
@@ -202,19 +262,27 @@ class Review(models.Model):
     "Reviews"): applied → panel formed → concluded (passed | failed). A failed round
     stays as it was; re-applying opens the next round."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="reviews",
-                              verbose_name=_("audit"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("audit")
+    )
     kind = models.CharField(_("review"), max_length=12, choices=ReviewKind.choices)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
-    sheet = models.ForeignKey(ScoringSheet, on_delete=models.PROTECT, related_name="reviews",
-                              verbose_name=_("scoring sheet"))
-    state = models.CharField(_("state"), max_length=12, choices=ReviewState.choices,
-                             default=ReviewState.APPLIED)
+    sheet = models.ForeignKey(
+        ScoringSheet,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("scoring sheet"),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=ReviewState.choices, default=ReviewState.APPLIED
+    )
     # NULL until concluded, as api.md shows it (`result`: passed | failed | null).
-    result = models.CharField(_("result"), max_length=8, choices=ReviewResult.choices,  # noqa: DJ001
-                              null=True, blank=True)
-    score = models.DecimalField(_("mean score"), max_digits=5, decimal_places=2, null=True,
-                                blank=True)
+    result = models.CharField(  # noqa: DJ001
+        _("result"), max_length=8, choices=ReviewResult.choices, null=True, blank=True
+    )
+    score = models.DecimalField(
+        _("mean score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     vetoed = models.BooleanField(_("vetoed"), default=False)
     opinion = models.TextField(_("opinion"), blank=True)
     applied_on = models.DateField(_("applied on"))
@@ -222,8 +290,13 @@ class Review(models.Model):
     due_on = models.DateField(_("answer due"))
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
     concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("concluded by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concluded by"),
+    )
     # What was judged, frozen at conclusion: documents' hashes, options with their figures,
     # targets, panel, scores, verifications, sheet and signals.
     snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)
@@ -235,22 +308,27 @@ class Review(models.Model):
         verbose_name = _("review round")
         verbose_name_plural = _("review rounds")
         constraints = [
-            models.UniqueConstraint(fields=["audit", "kind", "round"],
-                                    name="review_round_unique"),
+            models.UniqueConstraint(fields=["audit", "kind", "round"], name="review_round_unique"),
             # At most one open round per audit and kind.
-            models.UniqueConstraint(fields=["audit", "kind"],
-                                    condition=~Q(state=ReviewState.CONCLUDED),
-                                    name="review_one_open_round"),
+            models.UniqueConstraint(
+                fields=["audit", "kind"],
+                condition=~Q(state=ReviewState.CONCLUDED),
+                name="review_one_open_round",
+            ),
             models.CheckConstraint(
                 condition=Q(state=ReviewState.CONCLUDED, result__isnull=False)
                 | (~Q(state=ReviewState.CONCLUDED) & Q(result__isnull=True)),
-                name="review_result_iff_concluded"),
+                name="review_result_iff_concluded",
+            ),
         ]
         indexes = [models.Index(fields=["state", "due_on"], name="review_state_due")]
 
     def __str__(self):
         return _("%(kind)s round %(round)s: %(audit)s") % {
-            "kind": self.get_kind_display(), "audit": self.audit, "round": self.round}
+            "kind": self.get_kind_display(),
+            "audit": self.audit,
+            "round": self.round,
+        }
 
     @property
     def is_concluded(self) -> bool:
@@ -270,12 +348,14 @@ class ReviewTransition(models.Model):
     """One row per change of a round's state (assessments.workflow): who, when, from,
     to, and the comment (a conclusion's opinion)."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="transitions",
-                               verbose_name=_("review round"))
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("review round")
+    )
     from_state = models.CharField(_("from"), max_length=12, choices=ReviewState.choices)
     to_state = models.CharField(_("to"), max_length=12, choices=ReviewState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -289,17 +369,23 @@ class ReviewTransition(models.Model):
 
 
 class PanelMember(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="panel",
-                               verbose_name=_("review round"))
-    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="panel_seats", verbose_name=_("expert"))
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="panel", verbose_name=_("review round")
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="panel_seats",
+        verbose_name=_("expert"),
+    )
 
     class Meta:
         ordering = ["review", "expert__username"]
         verbose_name = _("panel member")
         verbose_name_plural = _("panel members")
-        constraints = [models.UniqueConstraint(fields=["review", "expert"],
-                                               name="panel_member_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "expert"], name="panel_member_once")
+        ]
 
     def __str__(self):
         return str(self.expert)
@@ -309,10 +395,15 @@ class PanelChange(models.Model):
     """Every change of a panel, by whom; a draw keeps its seed and pool, so anyone can
     repeat it and see it was fair (domain.md §7)."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="panel_changes",
-                               verbose_name=_("review round"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("by"))
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.CASCADE,
+        related_name="panel_changes",
+        verbose_name=_("review round"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     added = models.JSONField(_("added"), default=list)  # expert user ids
     removed = models.JSONField(_("removed"), default=list)
@@ -332,10 +423,15 @@ class Score(models.Model):
     """One expert's scoring of a round: points per sheet item, vetoes, a comment.
     Replaced, not added to, until the round is concluded."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores",
-                               verbose_name=_("review round"))
-    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("expert"))
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review round")
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("expert"),
+    )
     items = models.JSONField(_("points per item"))  # {code: "points"}
     vetoes = models.JSONField(_("vetoes raised"), default=list, blank=True)
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
@@ -346,8 +442,9 @@ class Score(models.Model):
         ordering = ["review", "expert__username"]
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        constraints = [models.UniqueConstraint(fields=["review", "expert"],
-                                               name="score_once_per_expert")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "expert"], name="score_once_per_expert")
+        ]
 
     def __str__(self):
         return f"{self.expert}: {self.total}"
@@ -357,32 +454,57 @@ class Verification(models.Model):
     """The panel's on-site check of one mid/high-cost option at acceptance (domain.md §4):
     implemented or not, the benefits it found, a note and optional evidence."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="verifications",
-                               verbose_name=_("review round"))
-    option = models.ForeignKey("audits.Option", on_delete=models.PROTECT,
-                               related_name="verifications", verbose_name=_("option"))
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.CASCADE,
+        related_name="verifications",
+        verbose_name=_("review round"),
+    )
+    option = models.ForeignKey(
+        "audits.Option",
+        on_delete=models.PROTECT,
+        related_name="verifications",
+        verbose_name=_("option"),
+    )
     implemented = models.BooleanField(_("implemented"))
     note = models.TextField(_("note"), blank=True)
-    evidence = models.ForeignKey("audits.Document", on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="+", verbose_name=_("evidence"))
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("verified by"))
+    evidence = models.ForeignKey(
+        "audits.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence"),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
     verified_at = models.DateTimeField(_("verified at"), auto_now=True)
 
     class Meta:
         ordering = ["review", "option__code"]
         verbose_name = _("verification")
         verbose_name_plural = _("verifications")
-        constraints = [models.UniqueConstraint(fields=["review", "option"],
-                                               name="verification_once_per_option")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "option"], name="verification_once_per_option"
+            )
+        ]
 
     def __str__(self):
         return f"{self.option}: {self.implemented}"
 
 
 class VerifiedBenefit(models.Model):
-    verification = models.ForeignKey(Verification, on_delete=models.CASCADE,
-                                     related_name="benefits", verbose_name=_("verification"))
+    verification = models.ForeignKey(
+        Verification,
+        on_delete=models.CASCADE,
+        related_name="benefits",
+        verbose_name=_("verification"),
+    )
     indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
     value = models.DecimalField(_("verified value"), max_digits=18, decimal_places=4)
 
@@ -390,8 +512,11 @@ class VerifiedBenefit(models.Model):
         ordering = ["verification", "indicator"]
         verbose_name = _("verified benefit")
         verbose_name_plural = _("verified benefits")
-        constraints = [models.UniqueConstraint(fields=["verification", "indicator"],
-                                               name="verified_benefit_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verification", "indicator"], name="verified_benefit_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.indicator}: {self.value}"

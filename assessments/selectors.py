@@ -11,24 +11,37 @@ def review_counts(user, reviews=None) -> dict:
     """Rounds in the user's scope per queue stage, open and overdue: one aggregate
     query."""
     reviews = Review.objects.for_user(user) if reviews is None else reviews
-    return reviews.with_progress().order_by().aggregate(**{
-        str(name): Count("pk", filter=condition)
-        for name, condition in stage_conditions().items()})
+    return (
+        reviews.with_progress()
+        .order_by()
+        .aggregate(
+            **{
+                str(name): Count("pk", filter=condition)
+                for name, condition in stage_conditions().items()
+            }
+        )
+    )
 
 
 def review_dashboard(user) -> dict:
     """The authority's queue at a glance: rounds per stage, and overdue ones."""
     counts = review_counts(user)
-    return {"review_counts": counts, "review_stages": [
-        (value, label, counts[value]) for value, label in QueueStage.choices]}
+    return {
+        "review_counts": counts,
+        "review_stages": [(value, label, counts[value]) for value, label in QueueStage.choices],
+    }
 
 
 def awaiting_score(user):
     """The open rounds an expert sits on and has not scored yet, the most urgent first
     (enterprise on every row)."""
-    return (Review.objects.for_user(user).filter(state=ReviewState.PANEL_FORMED)
-            .exclude(Exists(Score.objects.filter(review=OuterRef("pk"), expert=user)))
-            .select_related("audit__enterprise").order_by("due_on", "pk"))
+    return (
+        Review.objects.for_user(user)
+        .filter(state=ReviewState.PANEL_FORMED)
+        .exclude(Exists(Score.objects.filter(review=OuterRef("pk"), expert=user)))
+        .select_related("audit__enterprise")
+        .order_by("due_on", "pk")
+    )
 
 
 def latest_reviews(user, count: int = 5):

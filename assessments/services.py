@@ -45,52 +45,69 @@ from .models import (
 
 MIN_PANEL = workflow.MIN_PANEL
 ANSWER_MONTHS = 1  # domain.md §3: the authority answers within a month
-KIND_OF_STATE = {AuditState.UNDER_ASSESSMENT: ReviewKind.ASSESSMENT,
-                 AuditState.UNDER_ACCEPTANCE: ReviewKind.ACCEPTANCE}
+KIND_OF_STATE = {
+    AuditState.UNDER_ASSESSMENT: ReviewKind.ASSESSMENT,
+    AuditState.UNDER_ACCEPTANCE: ReviewKind.ACCEPTANCE,
+}
 # Where the conclusion sends the audit: (passed, failed).
-MOVES = {ReviewKind.ASSESSMENT: (AuditState.IMPLEMENTATION, AuditState.FEASIBILITY),
-         ReviewKind.ACCEPTANCE: (AuditState.COMPLETED, AuditState.IMPLEMENTATION)}
+MOVES = {
+    ReviewKind.ASSESSMENT: (AuditState.IMPLEMENTATION, AuditState.FEASIBILITY),
+    ReviewKind.ACCEPTANCE: (AuditState.COMPLETED, AuditState.IMPLEMENTATION),
+}
 VERIFIABLE = VERIFIABLE_OPTIONS
 POINTS = Decimal("0.01")
 
 
 def _params(review: Review, **extra) -> dict:
-    return {"review": translated(review.get_kind_display),
-            "enterprise": review.audit.enterprise.name, "round": review.round, **extra}
+    return {
+        "review": translated(review.get_kind_display),
+        "enterprise": review.audit.enterprise.name,
+        "round": review.round,
+        **extra,
+    }
 
 
 def supervisors(audit: Audit):
     """The authorities whose region holds the enterprise: province, city, county."""
     return User.objects.filter(
-        role=Role.AUTHORITY, is_active=True,
-        organization__region_id__in=supervising_codes(audit.enterprise.region_id))
+        role=Role.AUTHORITY,
+        is_active=True,
+        organization__region_id__in=supervising_codes(audit.enterprise.region_id),
+    )
 
 
 def supervises(user, review: Review) -> bool:
     """Panels and conclusions are the authority's, in its region (domain.md §3)."""
     return user.role == Role.ADMIN or (
-        user.role == Role.AUTHORITY and user.in_scope(review.audit.enterprise.region_id))
+        user.role == Role.AUTHORITY and user.in_scope(review.audit.enterprise.region_id)
+    )
 
 
 def require_supervisor(actor, review: Review) -> None:
     if not supervises(actor, review):
-        raise PermissionDenied(_("Only the authority in charge forms panels and concludes "
-                                 "reviews."))
+        raise PermissionDenied(
+            _("Only the authority in charge forms panels and concludes reviews.")
+        )
 
 
 def _require_open(review: Review) -> None:
     if review.state == ReviewState.CONCLUDED:
-        raise StateConflict(_("The review is concluded."),
-                            unmet=[_("A concluded round does not change.")])
+        raise StateConflict(
+            _("The review is concluded."), unmet=[_("A concluded round does not change.")]
+        )
 
 
 def _locked(review: Review) -> Review:
     # The independence checks read the audit's firm; the pass rule the sheet.
-    return Review.objects.select_for_update(of=("self",)).select_related(
-        "audit__enterprise", "audit__consultancy", "sheet").get(pk=review.pk)
+    return (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("audit__enterprise", "audit__consultancy", "sheet")
+        .get(pk=review.pk)
+    )
 
 
 # -- rounds -----------------------------------------------------------------------------
+
 
 def review_open(*, audit: Audit, actor) -> Review:
     """Submitting the audit for assessment or acceptance opens the next round, with the
@@ -99,12 +116,19 @@ def review_open(*, audit: Audit, actor) -> Review:
     last = Review.objects.filter(audit=audit, kind=kind).aggregate(n=Max("round"))["n"]
     today = timezone.localdate()
     review = Review.objects.create(
-        audit=audit, kind=kind, round=(last or 0) + 1, applied_on=today,
+        audit=audit,
+        kind=kind,
+        round=(last or 0) + 1,
+        applied_on=today,
         due_on=today + relativedelta(months=ANSWER_MONTHS),
-        sheet=ScoringSheet.objects.current(kind, province_code(audit.enterprise.region_id)))
-    notify(recipients=supervisors(audit), kind="review_applied",
-           params=_params(review, due=review.due_on.isoformat()),
-           url=reverse("review-detail", args=[review.pk]))
+        sheet=ScoringSheet.objects.current(kind, province_code(audit.enterprise.region_id)),
+    )
+    notify(
+        recipients=supervisors(audit),
+        kind="review_applied",
+        params=_params(review, due=review.due_on.isoformat()),
+        url=reverse("review-detail", args=[review.pk]),
+    )
     return review
 
 
@@ -119,19 +143,23 @@ def can_publish_sheet(actor, province) -> bool:
     """A provincial authority publishes its own province's sheets; the admin any
     province's and the national default (`province` None)."""
     return has_role(actor, Role.ADMIN) or (
-        has_role(actor, Role.AUTHORITY) and province is not None
-        and len(actor.scope_prefix) == 2 and province.pk[:2] == actor.scope_prefix)
+        has_role(actor, Role.AUTHORITY)
+        and province is not None
+        and len(actor.scope_prefix) == 2
+        and province.pk[:2] == actor.scope_prefix
+    )
 
 
 def require_sheet_publisher(actor, province) -> None:
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
     if not can_publish_sheet(actor, province):
-        raise PermissionDenied(_("A provincial authority publishes its own province's "
-                                 "sheets."))
+        raise PermissionDenied(_("A provincial authority publishes its own province's sheets."))
+
 
 @transaction.atomic
-def sheet_publish(*, actor, kind: str, province, items: list[dict], vetoes: list[dict],
-                  pass_mark) -> ScoringSheet:
+def sheet_publish(
+    *, actor, kind: str, province, items: list[dict], vetoes: list[dict], pass_mark
+) -> ScoringSheet:
     """A new version of a province's sheet (admin: also the national one). Rounds
     opened before keep the version they started with."""
     require_sheet_publisher(actor, province)
@@ -149,8 +177,10 @@ def sheet_publish(*, actor, kind: str, province, items: list[dict], vetoes: list
     elif len(set(item_codes)) != len(item_codes):
         errors["items"] = [_("Item codes must differ.")]
     elif (total := sum(item["max_points"] for item in items)) != 100:
-        errors["items"] = [_("The items sum to %(total)s points; they must sum to 100.")
-                           % {"total": format(total.normalize(), "f")}]
+        errors["items"] = [
+            _("The items sum to %(total)s points; they must sum to 100.")
+            % {"total": format(total.normalize(), "f")}
+        ]
     if any(not veto["code"] or not veto["title_zh"] for veto in vetoes):
         errors["vetoes"] = [_("Every veto item needs a code and a Chinese title.")]
     elif len(set(veto_codes)) != len(veto_codes) or set(veto_codes) & set(item_codes):
@@ -163,13 +193,22 @@ def sheet_publish(*, actor, kind: str, province, items: list[dict], vetoes: list
         errors["pass_mark"] = [_("A pass mark from 0 to 100.")]
     if errors:
         raise ValidationError(errors)
-    last = (ScoringSheet.objects.select_for_update()
-            .filter(kind=kind, province=province).aggregate(n=Max("version"))["n"])
+    last = (
+        ScoringSheet.objects.select_for_update()
+        .filter(kind=kind, province=province)
+        .aggregate(n=Max("version"))["n"]
+    )
     for item in items:
         item["max_points"] = _number(item["max_points"])
     return ScoringSheet.objects.create(
-        kind=kind, province=province, version=(last or 0) + 1, items=items, vetoes=vetoes,
-        pass_mark=pass_mark, published_by=actor)
+        kind=kind,
+        province=province,
+        version=(last or 0) + 1,
+        items=items,
+        vetoes=vetoes,
+        pass_mark=pass_mark,
+        published_by=actor,
+    )
 
 
 def _sheet_entry(entry: dict, points: bool = False) -> dict:
@@ -189,6 +228,7 @@ def _number(value: Decimal):
 
 # -- panels -----------------------------------------------------------------------------
 
+
 def conflicts(audit: Audit, experts) -> dict[int, list[str]]:
     """Why each of `experts` may not sit on a panel of `audit` (domain.md §3: not
     employed by the enterprise or its consulting firm, as a user of either or through
@@ -204,18 +244,23 @@ def conflicts(audit: Audit, experts) -> dict[int, list[str]]:
             found.append(_("account inactive"))
         profile = getattr(expert, "expert_profile", None)
         if expert.enterprise_id == audit.enterprise_id or (
-                profile and profile.employer_id == audit.enterprise_id):
+            profile and profile.employer_id == audit.enterprise_id
+        ):
             found.append(_("works for the enterprise under review"))
-        if firm and (expert.organization_id == firm.pk
-                     or (profile and profile.consultancy_id == firm.pk)):
+        if firm and (
+            expert.organization_id == firm.pk or (profile and profile.consultancy_id == firm.pk)
+        ):
             found.append(_("works for the enterprise's consulting firm"))
         reasons[expert.pk] = found
     return reasons
 
 
 def _experts(ids) -> list[User]:
-    return list(User.objects.filter(pk__in=ids)
-                .select_related("expert_profile", "organization").order_by("pk"))
+    return list(
+        User.objects.filter(pk__in=ids)
+        .select_related("expert_profile", "organization")
+        .order_by("pk")
+    )
 
 
 def candidates(review: Review) -> list[dict]:
@@ -223,20 +268,33 @@ def candidates(review: Review) -> list[dict]:
     their expertise matches the enterprise's industry (the panel form shows both)."""
     audit = review.audit
     pool = list(
-        User.objects.filter(role=Role.EXPERT, is_active=True,
-                            organization__region__code__startswith=audit.enterprise.region_id[:2])
+        User.objects.filter(
+            role=Role.EXPERT,
+            is_active=True,
+            organization__region__code__startswith=audit.enterprise.region_id[:2],
+        )
         .select_related("expert_profile", "organization")
-        .prefetch_related("expert_profile__industries").order_by("pk"))
+        .prefetch_related("expert_profile__industries")
+        .order_by("pk")
+    )
     found = conflicts(audit, pool)
     seated = set(review.panel.values_list("expert_id", flat=True))
-    return [{"expert": expert, "conflicts": found[expert.pk], "on_panel": expert.pk in seated,
-             "matches_industry": _matches(expert, audit)} for expert in pool]
+    return [
+        {
+            "expert": expert,
+            "conflicts": found[expert.pk],
+            "on_panel": expert.pk in seated,
+            "matches_industry": _matches(expert, audit),
+        }
+        for expert in pool
+    ]
 
 
 def _matches(expert: User, audit: Audit) -> bool:
     profile = getattr(expert, "expert_profile", None)
-    return bool(profile) and any(industry.pk == audit.enterprise.industry_id
-                                 for industry in profile.industries.all())
+    return bool(profile) and any(
+        industry.pk == audit.enterprise.industry_id for industry in profile.industries.all()
+    )
 
 
 def _seat(review: Review, actor, experts: list[User], draw: dict | None = None) -> Review:
@@ -247,14 +305,16 @@ def _seat(review: Review, actor, experts: list[User], draw: dict | None = None) 
     # A removed expert's scores go with the seat; the change log keeps who left.
     Score.objects.filter(review=review, expert_id__in=removed).delete()
     PanelMember.objects.bulk_create(PanelMember(review=review, expert_id=pk) for pk in added)
-    PanelChange.objects.create(review=review, actor=actor, added=added, removed=removed,
-                               draw=draw)
+    PanelChange.objects.create(review=review, actor=actor, added=added, removed=removed, draw=draw)
     if review.state == ReviewState.APPLIED:
         workflow.review_move(review=review, to=ReviewState.PANEL_FORMED, actor=actor)
     if added:
-        notify(recipients=User.objects.filter(pk__in=added), kind="review_panel",
-               params=_params(review, due=review.due_on.isoformat()),
-               url=reverse("review-detail", args=[review.pk]))
+        notify(
+            recipients=User.objects.filter(pk__in=added),
+            kind="review_panel",
+            params=_params(review, due=review.due_on.isoformat()),
+            url=reverse("review-detail", args=[review.pk]),
+        )
     return review
 
 
@@ -267,23 +327,29 @@ def panel_set(*, actor, review: Review, expert_ids: list[int]) -> Review:
     _require_open(review)
     ids = list(dict.fromkeys(expert_ids))
     experts = _experts(ids)
-    refused = [_("No user with id %(id)s.") % {"id": pk}
-               for pk in sorted(set(ids) - {e.pk for e in experts})]
+    refused = [
+        _("No user with id %(id)s.") % {"id": pk}
+        for pk in sorted(set(ids) - {e.pk for e in experts})
+    ]
     for expert in experts:
         if reasons := conflicts(review.audit, [expert])[expert.pk]:
-            refused.append(_("%(name)s (%(username)s): %(reasons)s.") % {
-                "name": expert, "username": expert.username, "reasons": "; ".join(reasons)})
+            refused.append(
+                _("%(name)s (%(username)s): %(reasons)s.")
+                % {"name": expert, "username": expert.username, "reasons": "; ".join(reasons)}
+            )
     if len(ids) < MIN_PANEL:
-        refused.insert(0, _("A panel has at least %(n)d experts; %(count)d were named.")
-                       % {"n": MIN_PANEL, "count": len(ids)})
+        refused.insert(
+            0,
+            _("A panel has at least %(n)d experts; %(count)d were named.")
+            % {"n": MIN_PANEL, "count": len(ids)},
+        )
     if refused:
         raise ValidationError({"experts": refused})
     return _seat(review, actor, experts)
 
 
 @transaction.atomic
-def panel_draw(*, actor, review: Review, size: int = MIN_PANEL, seed: int | None = None
-               ) -> Review:
+def panel_draw(*, actor, review: Review, size: int = MIN_PANEL, seed: int | None = None) -> Review:
     """Draw the panel at random from the province's pool (domain.md §7), experts of the
     enterprise's industry first, skipping conflicts. The seed, the pool and the draw are
     recorded: `random.Random(seed)` over the same pool gives the same panel."""
@@ -291,29 +357,45 @@ def panel_draw(*, actor, review: Review, size: int = MIN_PANEL, seed: int | None
     review = _locked(review)
     _require_open(review)
     if size < MIN_PANEL:
-        raise ValidationError({"size": [_("A panel has at least %(n)d experts.")
-                                        % {"n": MIN_PANEL}]})
+        raise ValidationError(
+            {"size": [_("A panel has at least %(n)d experts.") % {"n": MIN_PANEL}]}
+        )
     pool = [c for c in candidates(review) if not c["conflicts"]]
     if len(pool) < size:
-        raise StateConflict(_("Not enough independent experts to draw from."), unmet=[
-            _("The province's pool has %(count)d independent experts; the draw needs "
-              "%(size)d.") % {"count": len(pool), "size": size}])
+        raise StateConflict(
+            _("Not enough independent experts to draw from."),
+            unmet=[
+                _("The province's pool has %(count)d independent experts; the draw needs %(size)d.")
+                % {"count": len(pool), "size": size}
+            ],
+        )
     seed = secrets.randbelow(2**31) if seed is None else seed
     rng = random.Random(seed)
     matching = [c["expert"].pk for c in pool if c["matches_industry"]]
     others = [c["expert"].pk for c in pool if not c["matches_industry"]]
     drawn = rng.sample(matching, min(size, len(matching)))
     drawn += rng.sample(others, size - len(drawn))
-    return _seat(review, actor, _experts(drawn), draw={
-        "seed": seed, "size": size, "pool": [c["expert"].pk for c in pool],
-        "matching": matching, "drawn": drawn})
+    return _seat(
+        review,
+        actor,
+        _experts(drawn),
+        draw={
+            "seed": seed,
+            "size": size,
+            "pool": [c["expert"].pk for c in pool],
+            "matching": matching,
+            "drawn": drawn,
+        },
+    )
 
 
 # -- scores -----------------------------------------------------------------------------
 
+
 @transaction.atomic
-def score_submit(*, actor, review: Review, items: dict, vetoes: list[str],
-                 comment: str = "") -> Score:
+def score_submit(
+    *, actor, review: Review, items: dict, vetoes: list[str], comment: str = ""
+) -> Score:
     """A panel expert's points for every item (0..max) and any vetoes; submitting again
     replaces them until the round is concluded."""
     review = _locked(review)
@@ -336,12 +418,15 @@ def score_submit(*, actor, review: Review, items: dict, vetoes: list[str],
             if not value.is_finite() or value != value.quantize(POINTS):
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
-            errors.append(_("“%(code)s”: a number of points, at most two decimals.")
-                          % {"code": code})
+            errors.append(
+                _("“%(code)s”: a number of points, at most two decimals.") % {"code": code}
+            )
             continue
         if not 0 <= value <= top:
-            errors.append(_("“%(code)s”: give 0 to %(max)s points.")
-                          % {"code": code, "max": format(top.normalize(), "f")})
+            errors.append(
+                _("“%(code)s”: give 0 to %(max)s points.")
+                % {"code": code, "max": format(top.normalize(), "f")}
+            )
             continue
         points[code] = value
     found = {}
@@ -349,15 +434,21 @@ def score_submit(*, actor, review: Review, items: dict, vetoes: list[str],
         found["items"] = errors
     unknown = sorted(set(vetoes or []) - sheet.veto_codes())
     if unknown:
-        found["vetoes"] = [_("Not a veto item of the sheet: %(codes)s.")
-                           % {"codes": ", ".join(map(str, unknown))}]
+        found["vetoes"] = [
+            _("Not a veto item of the sheet: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+        ]
     if found:
         raise ValidationError(found)
     score, _created = Score.objects.update_or_create(
-        review=review, expert=actor, defaults={
+        review=review,
+        expert=actor,
+        defaults={
             "items": {code: _number(value) for code, value in points.items()},
-            "vetoes": sorted(set(vetoes or [])), "comment": comment.strip(),
-            "total": sum(points.values(), Decimal(0))})
+            "vetoes": sorted(set(vetoes or [])),
+            "comment": comment.strip(),
+            "total": sum(points.values(), Decimal(0)),
+        },
+    )
     return score
 
 
@@ -374,10 +465,18 @@ def visible_scores(user, review: Review):
 
 # -- verification (acceptance) ----------------------------------------------------------
 
+
 @transaction.atomic
-def verification_save(*, actor, review: Review, option: Option, implemented: bool,
-                      verified_benefits: list[dict], note: str = "",
-                      evidence: Document | None = None) -> Verification:
+def verification_save(
+    *,
+    actor,
+    review: Review,
+    option: Option,
+    implemented: bool,
+    verified_benefits: list[dict],
+    note: str = "",
+    evidence: Document | None = None,
+) -> Verification:
     """The panel's on-site check of a mid/high-cost option (domain.md §4), by a panel
     expert or the authority; saving again replaces it."""
     review = _locked(review)
@@ -385,8 +484,9 @@ def verification_save(*, actor, review: Review, option: Option, implemented: boo
     if not on_panel:
         require_supervisor(actor, review)
     if review.kind != ReviewKind.ACCEPTANCE:
-        raise StateConflict(_("Options are verified at acceptance."),
-                            unmet=[_("This round is an assessment.")])
+        raise StateConflict(
+            _("Options are verified at acceptance."), unmet=[_("This round is an assessment.")]
+        )
     _require_open(review)
     errors = {}
     if option.audit_id != review.audit_id or option.cost_class != CostClass.MID_HIGH:
@@ -412,31 +512,47 @@ def verification_save(*, actor, review: Review, option: Option, implemented: boo
     if errors:
         raise ValidationError(errors)
     verification, _created = Verification.objects.update_or_create(
-        review=review, option=option, defaults={
-            "implemented": implemented, "note": note.strip(), "evidence": evidence,
-            "verified_by": actor})
+        review=review,
+        option=option,
+        defaults={
+            "implemented": implemented,
+            "note": note.strip(),
+            "evidence": evidence,
+            "verified_by": actor,
+        },
+    )
     verification.benefits.all().delete()
     VerifiedBenefit.objects.bulk_create(
         VerifiedBenefit(verification=verification, indicator=indicator, value=value)
-        for indicator, value in rows.items())
+        for indicator, value in rows.items()
+    )
     return verification
 
 
 def benefit_comparison(verification: Verification) -> list[dict]:
     """Claimed (the audit's actual, else expected) against verified, per indicator.
     Needs `option__benefits` and `benefits` prefetched."""
-    claimed = {b.indicator: (b.actual if b.actual is not None else b.expected)
-               for b in verification.option.benefits.all()}
+    claimed = {
+        b.indicator: (b.actual if b.actual is not None else b.expected)
+        for b in verification.option.benefits.all()
+    }
     verified = {b.indicator: b.value for b in verification.benefits.all()}
     rows = []
     for indicator in sorted(claimed.keys() | verified.keys()):
         claim, found = claimed.get(indicator), verified.get(indicator)
-        rows.append({"indicator": indicator, "claimed": claim, "verified": found,
-                     "difference": None if claim is None or found is None else found - claim})
+        rows.append(
+            {
+                "indicator": indicator,
+                "claimed": claim,
+                "verified": found,
+                "difference": None if claim is None or found is None else found - claim,
+            }
+        )
     return rows
 
 
 # -- conclusion -------------------------------------------------------------------------
+
 
 @transaction.atomic
 def review_conclude(*, actor, review: Review, opinion: str) -> Review:
@@ -448,8 +564,13 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
     if unmet := workflow.conclusion_unmet(review):
         raise StateConflict(_("The review cannot be concluded yet."), unmet=unmet)
     if not opinion.strip():
-        raise ValidationError({"opinion": [_("Write the opinion (with the rectification "
-                                             "demands when the review fails).")]})
+        raise ValidationError(
+            {
+                "opinion": [
+                    _("Write the opinion (with the rectification demands when the review fails).")
+                ]
+            }
+        )
     scores = list(review.scores.all())
     mean = sum((s.total for s in scores), Decimal(0)) / len(scores)
     review.vetoed = any(s.vetoes for s in scores)
@@ -462,17 +583,27 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
     review.concluded_on = timezone.localdate()
     review.concluded_by = actor
     review.snapshot = snapshot(review)
-    workflow.review_move(review=review, to=ReviewState.CONCLUDED, actor=actor,
-                         comment=review.opinion)
-    audit = audit_transition(audit=review.audit, to=MOVES[review.kind][0 if passed else 1],
-                             actor=actor, comment=review.opinion, by_review=True)
+    workflow.review_move(
+        review=review, to=ReviewState.CONCLUDED, actor=actor, comment=review.opinion
+    )
+    audit = audit_transition(
+        audit=review.audit,
+        to=MOVES[review.kind][0 if passed else 1],
+        actor=actor,
+        comment=review.opinion,
+        by_review=True,
+    )
     if passed:
         _set_next_due(audit, review)
     recipients = parties(audit) | User.objects.filter(panel_seats__review=review)
-    notify(recipients=recipients, kind="review_concluded",
-           params=_params(review, result=translated(review.get_result_display),
-                          score=str(review.score)),
-           url=reverse("review-detail", args=[review.pk]))
+    notify(
+        recipients=recipients,
+        kind="review_concluded",
+        params=_params(
+            review, result=translated(review.get_result_display), score=str(review.score)
+        ),
+        url=reverse("review-detail", args=[review.pk]),
+    )
     return review
 
 
@@ -492,8 +623,10 @@ def _set_next_due(audit: Audit, review: Review) -> None:
         audit.save(update_fields=["acceptance_due", "updated_at"])
     else:
         entry = audit.list_entry
-        years = policy.cycle_years(toxic_hazardous=bool(entry and entry.toxic_hazardous),
-                                   industry_code=audit.enterprise.industry_id)
+        years = policy.cycle_years(
+            toxic_hazardous=bool(entry and entry.toxic_hazardous),
+            industry_code=audit.enterprise.industry_id,
+        )
         audit.next_round_due = review.concluded_on + relativedelta(years=years)
         audit.save(update_fields=["next_round_due", "updated_at"])
 
@@ -502,49 +635,104 @@ def snapshot(review: Review) -> dict:
     """What the round judged, as plain JSON (domain.md §7: keep what was judged, and by
     whom, exactly as it was)."""
     audit = review.audit
-    options = (audit.options.prefetch_related("benefits").order_by("code"))
+    options = audit.options.prefetch_related("benefits").order_by("code")
     verifications = review.verifications.select_related("option", "evidence").prefetch_related(
-        "benefits", "option__benefits")
+        "benefits", "option__benefits"
+    )
 
     def text(value):
         return None if value is None else str(value)
 
     return {
         "taken_at": timezone.now().isoformat(),
-        "audit": {"state": audit.state, "focus": audit.focus,
-                  "started_on": text(audit.started_on), "round": audit.round},
-        "sheet": {"version": review.sheet.version, "province": review.sheet.province_id,
-                  "items": review.sheet.items, "vetoes": review.sheet.vetoes,
-                  "pass_mark": str(review.sheet.pass_mark)},
+        "audit": {
+            "state": audit.state,
+            "focus": audit.focus,
+            "started_on": text(audit.started_on),
+            "round": audit.round,
+        },
+        "sheet": {
+            "version": review.sheet.version,
+            "province": review.sheet.province_id,
+            "items": review.sheet.items,
+            "vetoes": review.sheet.vetoes,
+            "pass_mark": str(review.sheet.pass_mark),
+        },
         "documents": [
-            {"id": d.pk, "kind": d.kind, "title": d.title, "sha256": d.sha256, "size": d.size,
-             "option": d.option.code if d.option_id else None,
-             "uploaded_at": d.uploaded_at.isoformat()}
-            for d in audit.documents.select_related("option").order_by("uploaded_at", "id")],
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "title": d.title,
+                "sha256": d.sha256,
+                "size": d.size,
+                "option": d.option.code if d.option_id else None,
+                "uploaded_at": d.uploaded_at.isoformat(),
+            }
+            for d in audit.documents.select_related("option").order_by("uploaded_at", "id")
+        ],
         "targets": [
-            {"indicator": t.indicator, "unit": t.unit, "baseline": text(t.baseline),
-             "near_term": text(t.near_term), "long_term": text(t.long_term),
-             "achieved": text(t.achieved)} for t in audit.targets.all()],
+            {
+                "indicator": t.indicator,
+                "unit": t.unit,
+                "baseline": text(t.baseline),
+                "near_term": text(t.near_term),
+                "long_term": text(t.long_term),
+                "achieved": text(t.achieved),
+            }
+            for t in audit.targets.all()
+        ],
         "options": [
-            {"code": o.code, "title": o.title, "aspect": o.aspect, "cost_class": o.cost_class,
-             "status": o.status, "investment": text(o.investment),
-             "annual_net_benefit": text(o.annual_net_benefit),
-             "payback_years": text(o.payback_years), "npv": text(o.npv), "irr": text(o.irr),
-             "implemented_on": text(o.implemented_on),
-             "benefits": [{"indicator": b.indicator, "expected": text(b.expected),
-                           "actual": text(b.actual)} for b in o.benefits.all()]}
-            for o in options],
-        "panel": [{"id": m.expert_id, "name": str(m.expert), "username": m.expert.username}
-                  for m in review.panel.select_related("expert")],
-        "scores": [{"expert": s.expert_id, "name": str(s.expert), "items": s.items,
-                    "vetoes": s.vetoes, "total": str(s.total), "comment": s.comment}
-                   for s in review.scores.select_related("expert")],
+            {
+                "code": o.code,
+                "title": o.title,
+                "aspect": o.aspect,
+                "cost_class": o.cost_class,
+                "status": o.status,
+                "investment": text(o.investment),
+                "annual_net_benefit": text(o.annual_net_benefit),
+                "payback_years": text(o.payback_years),
+                "npv": text(o.npv),
+                "irr": text(o.irr),
+                "implemented_on": text(o.implemented_on),
+                "benefits": [
+                    {
+                        "indicator": b.indicator,
+                        "expected": text(b.expected),
+                        "actual": text(b.actual),
+                    }
+                    for b in o.benefits.all()
+                ],
+            }
+            for o in options
+        ],
+        "panel": [
+            {"id": m.expert_id, "name": str(m.expert), "username": m.expert.username}
+            for m in review.panel.select_related("expert")
+        ],
+        "scores": [
+            {
+                "expert": s.expert_id,
+                "name": str(s.expert),
+                "items": s.items,
+                "vetoes": s.vetoes,
+                "total": str(s.total),
+                "comment": s.comment,
+            }
+            for s in review.scores.select_related("expert")
+        ],
         "verifications": [
-            {"option": v.option.code, "implemented": v.implemented, "note": v.note,
-             "evidence": v.evidence.sha256 if v.evidence_id else None,
-             "benefits": [{key: text(value) for key, value in row.items()}
-                          for row in benefit_comparison(v)]}
-            for v in verifications],
+            {
+                "option": v.option.code,
+                "implemented": v.implemented,
+                "note": v.note,
+                "evidence": v.evidence.sha256 if v.evidence_id else None,
+                "benefits": [
+                    {key: text(value) for key, value in row.items()}
+                    for row in benefit_comparison(v)
+                ],
+            }
+            for v in verifications
+        ],
         "signals": compliance.review_signals(review),
     }
 
@@ -564,5 +752,8 @@ def failed_rounds(audits) -> dict[int, Review]:
     latest = {}
     for review in Review.objects.filter(audit__in=audits).order_by("audit_id", "kind", "round"):
         latest[(review.audit_id, review.kind)] = review
-    return {review.audit_id: review for review in latest.values()
-            if review.result == ReviewResult.FAILED}
+    return {
+        review.audit_id: review
+        for review in latest.values()
+        if review.result == ReviewResult.FAILED
+    }

@@ -65,9 +65,14 @@ def _scoped_review(request, pk) -> Review:
     # The header (enterprise, region, firm), the sheet and who concluded, on every page.
     return get_object_or_404(
         Review.objects.for_user(request.user).select_related(
-            "audit__enterprise__region", "audit__enterprise__industry", "audit__consultancy",
-            "sheet__province", "concluded_by"),
-        pk=pk)
+            "audit__enterprise__region",
+            "audit__enterprise__industry",
+            "audit__consultancy",
+            "sheet__province",
+            "concluded_by",
+        ),
+        pk=pk,
+    )
 
 
 def _plain(value) -> str:
@@ -104,18 +109,28 @@ def review_list(request):
     if kind := filters.get("kind"):
         reviews = reviews.filter(kind=kind)
     if user.role == Role.EXPERT:
-        reviews = reviews.annotate(my_scored=Exists(
-            Score.objects.filter(review=OuterRef("pk"), expert=user)))
+        reviews = reviews.annotate(
+            my_scored=Exists(Score.objects.filter(review=OuterRef("pk"), expert=user))
+        )
     # Open rounds first, the most urgent on top; then the concluded, latest first.
     reviews = reviews.select_related("audit__enterprise__region").order_by(
-        F("concluded_on").desc(nulls_first=True), "due_on", "pk")
+        F("concluded_on").desc(nulls_first=True), "due_on", "pk"
+    )
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = review_counts(user, scoped)
-    return render(request, "assessments/review_list.html", {
-        "form": form, "page": page, "counts": counts, "filters": filters,
-        "stages": [(value, label, counts[value]) for value, label in QueueStage.choices],
-        "is_expert": user.role == Role.EXPERT,
-        "supervises": user.role in SUPERVISOR_ROLES})
+    return render(
+        request,
+        "assessments/review_list.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "filters": filters,
+            "stages": [(value, label, counts[value]) for value, label in QueueStage.choices],
+            "is_expert": user.role == Role.EXPERT,
+            "supervises": user.role in SUPERVISOR_ROLES,
+        },
+    )
 
 
 # --- the page of one round -------------------------------------------------------------
@@ -123,10 +138,14 @@ def review_list(request):
 
 def _sheet(review) -> dict:
     sheet = review.sheet
-    return {"sheet": sheet,
-            "items": [{"code": i["code"], "title": localized(i), "max_points": i["max_points"]}
-                      for i in sheet.items],
-            "vetoes": [{"code": v["code"], "title": localized(v)} for v in sheet.vetoes]}
+    return {
+        "sheet": sheet,
+        "items": [
+            {"code": i["code"], "title": localized(i), "max_points": i["max_points"]}
+            for i in sheet.items
+        ],
+        "vetoes": [{"code": v["code"], "title": localized(v)} for v in sheet.vetoes],
+    }
 
 
 def _panel(review) -> tuple[list[dict], list[dict]]:
@@ -150,20 +169,40 @@ def _panel(review) -> tuple[list[dict], list[dict]]:
         draw = change.draw
         if draw:
             matching = set(draw.get("matching", []))
-            draw = draw | {"pool_names": [
-                {"name": names.get(pk, f"#{pk}"), "matching": pk in matching,
-                 "drawn": pk in draw.get("drawn", [])} for pk in draw.get("pool", [])]}
-        history.append({"change": change, "added": named(change.added),
-                        "removed": named(change.removed), "draw": draw})
-    return ([{"member": member, "scored": member.expert_id in scored} for member in members],
-            history)
+            draw = draw | {
+                "pool_names": [
+                    {
+                        "name": names.get(pk, f"#{pk}"),
+                        "matching": pk in matching,
+                        "drawn": pk in draw.get("drawn", []),
+                    }
+                    for pk in draw.get("pool", [])
+                ]
+            }
+        history.append(
+            {
+                "change": change,
+                "added": named(change.added),
+                "removed": named(change.removed),
+                "draw": draw,
+            }
+        )
+    return (
+        [{"member": member, "scored": member.expert_id in scored} for member in members],
+        history,
+    )
 
 
 def _scores(user, review, items) -> list[dict]:
     veto_titles = {v["code"]: localized(v) for v in review.sheet.vetoes}
-    return [{"score": score, "points": [score.items.get(item["code"]) for item in items],
-             "vetoes": [veto_titles.get(code, code) for code in score.vetoes]}
-            for score in services.visible_scores(user, review)]
+    return [
+        {
+            "score": score,
+            "points": [score.items.get(item["code"]) for item in items],
+            "vetoes": [veto_titles.get(code, code) for code in score.vetoes],
+        }
+        for score in services.visible_scores(user, review)
+    ]
 
 
 def _with_labels(rows) -> list[dict]:
@@ -175,19 +214,28 @@ def _verifications(review, can_verify: bool, bound: VerificationForm | None = No
     list), with the claimed, verified and difference per indicator and, while the round
     is open and the user may verify, its form."""
     audit = review.audit
-    verifications = {v.option_id: v for v in review.verifications.select_related(
-        "evidence", "verified_by").prefetch_related("benefits")}
+    verifications = {
+        v.option_id: v
+        for v in review.verifications.select_related("evidence", "verified_by").prefetch_related(
+            "benefits"
+        )
+    }
     # Benefits of every option in one query; each verification reads its option's.
-    options = list(audit.options.filter(cost_class=CostClass.MID_HIGH)
-                   .prefetch_related("benefits").order_by("code"))
+    options = list(
+        audit.options.filter(cost_class=CostClass.MID_HIGH)
+        .prefetch_related("benefits")
+        .order_by("code")
+    )
     documents = audit.documents.order_by("kind", "title")
     rows = []
     for option in options:
         verification = verifications.get(option.pk)
         if verification is None and option.status not in services.VERIFIABLE:
             continue
-        claimed = {b.indicator: (b.actual if b.actual is not None else b.expected)
-                   for b in option.benefits.all()}
+        claimed = {
+            b.indicator: (b.actual if b.actual is not None else b.expected)
+            for b in option.benefits.all()
+        }
         comparison = []
         if verification is not None:
             verification.option = option
@@ -197,18 +245,26 @@ def _verifications(review, can_verify: bool, bound: VerificationForm | None = No
             if bound is not None and bound.option.pk == option.pk:
                 form = bound
             else:
-                form = VerificationForm(option=option, documents=documents, claimed=claimed,
-                                        initial=_verification_initial(verification))
-        rows.append({"option": option, "verification": verification,
-                     "comparison": comparison, "form": form})
+                form = VerificationForm(
+                    option=option,
+                    documents=documents,
+                    claimed=claimed,
+                    initial=_verification_initial(verification),
+                )
+        rows.append(
+            {"option": option, "verification": verification, "comparison": comparison, "form": form}
+        )
     return rows
 
 
 def _verification_initial(verification) -> dict:
     if verification is None:
         return {}
-    initial = {"implemented": "yes" if verification.implemented else "no",
-               "note": verification.note, "evidence": verification.evidence_id}
+    initial = {
+        "implemented": "yes" if verification.implemented else "no",
+        "note": verification.note,
+        "evidence": verification.evidence_id,
+    }
     for benefit in verification.benefits.all():
         initial[VerificationForm.benefit_name(benefit.indicator)] = _plain(benefit.value)
     return initial
@@ -223,16 +279,25 @@ def _snapshot(review) -> dict | None:
     taken_at = snapshot.get("taken_at")
     return {
         "taken_at": parse_datetime(taken_at) if taken_at else None,
-        "documents": [d | {"kind_label": _label(DocumentKind, d["kind"])}
-                      for d in snapshot.get("documents", [])],
-        "options": [o | {"aspect_label": _label(Aspect, o["aspect"]),
-                         "cost_class_label": _label(CostClass, o["cost_class"]),
-                         "status_label": _label(OptionStatus, o["status"]),
-                         "benefits": _with_labels(o.get("benefits", []))}
-                    for o in snapshot.get("options", [])],
+        "documents": [
+            d | {"kind_label": _label(DocumentKind, d["kind"])}
+            for d in snapshot.get("documents", [])
+        ],
+        "options": [
+            o
+            | {
+                "aspect_label": _label(Aspect, o["aspect"]),
+                "cost_class_label": _label(CostClass, o["cost_class"]),
+                "status_label": _label(OptionStatus, o["status"]),
+                "benefits": _with_labels(o.get("benefits", [])),
+            }
+            for o in snapshot.get("options", [])
+        ],
         "targets": snapshot.get("targets", []),
-        "verifications": [v | {"benefits": _with_labels(v.get("benefits", []))}
-                          for v in snapshot.get("verifications", [])],
+        "verifications": [
+            v | {"benefits": _with_labels(v.get("benefits", []))}
+            for v in snapshot.get("verifications", [])
+        ],
     }
 
 
@@ -244,10 +309,15 @@ def _detail_context(request, review, *, conflict=None, **forms) -> dict:
     is_open = not review.is_concluded
     sheet = _sheet(review)
     context = {
-        "review": review, "audit": review.audit, "conflict": conflict,
-        "supervises": supervises, "on_panel": on_panel, "is_open": is_open,
+        "review": review,
+        "audit": review.audit,
+        "conflict": conflict,
+        "supervises": supervises,
+        "on_panel": on_panel,
+        "is_open": is_open,
         **sheet,
-        "members": members, "panel_history": history,
+        "members": members,
+        "panel_history": history,
         "scores": _scores(user, review, sheet["items"]),
         # Experts see their own score only until the round is concluded.
         "scores_hidden": is_open and user.role not in SUPERVISOR_ROLES,
@@ -259,26 +329,32 @@ def _detail_context(request, review, *, conflict=None, **forms) -> dict:
     # The panel's findings are the parties' to read once concluded (the snapshot).
     if review.kind == ReviewKind.ACCEPTANCE and is_open and (supervises or on_panel):
         context["verifications"] = _verifications(
-            review, can_verify=supervises or on_panel, bound=forms.pop("verification_form",
-                                                                         None))
+            review, can_verify=supervises or on_panel, bound=forms.pop("verification_form", None)
+        )
     if is_open and supervises:
         candidates = services.candidates(review)
-        context.update({
-            "candidates": candidates,
-            "panel_form": forms.pop("panel_form", None) or PanelForm(),
-            "chosen": {c["expert"].pk for c in candidates if c["on_panel"]},
-            "draw_form": forms.pop("draw_form", None) or DrawForm(),
-            "conclusion_form": forms.pop("conclusion_form", None) or ConclusionForm(),
-            "unmet": workflow.conclusion_unmet(review),
-            "min_panel": services.MIN_PANEL,
-        })
+        context.update(
+            {
+                "candidates": candidates,
+                "panel_form": forms.pop("panel_form", None) or PanelForm(),
+                "chosen": {c["expert"].pk for c in candidates if c["on_panel"]},
+                "draw_form": forms.pop("draw_form", None) or DrawForm(),
+                "conclusion_form": forms.pop("conclusion_form", None) or ConclusionForm(),
+                "unmet": workflow.conclusion_unmet(review),
+                "min_panel": services.MIN_PANEL,
+            }
+        )
     context.update(forms)
     return context
 
 
 def _render_detail(request, review, *, status=200, conflict=None, **forms):
-    return render(request, "assessments/review_detail.html",
-                  _detail_context(request, review, conflict=conflict, **forms), status=status)
+    return render(
+        request,
+        "assessments/review_detail.html",
+        _detail_context(request, review, conflict=conflict, **forms),
+        status=status,
+    )
 
 
 @role_required(*REVIEW_ROLES)
@@ -296,9 +372,14 @@ def review_panel(request, pk):
     who works for the enterprise or its firm)."""
     review = _scoped_review(request, pk)
     form = PanelForm(request.POST)
-    outcome = submit(request, form, lambda data: services.panel_set(
-        actor=request.user, review=review, expert_ids=list(set(data["experts"]))),
-        success=_("The panel was saved."))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.panel_set(
+            actor=request.user, review=review, expert_ids=list(set(data["experts"]))
+        ),
+        success=_("The panel was saved."),
+    )
     if outcome.ok:
         return redirect(_detail_url(review, "panel"))
     if outcome.conflict:
@@ -314,14 +395,21 @@ def review_draw(request, pk):
     """Draw the panel at random from the province's independent experts."""
     review = _scoped_review(request, pk)
     form = DrawForm(request.POST)
-    outcome = submit(request, form, lambda data: services.panel_draw(
-        actor=request.user, review=review,
-        **{name: value for name, value in data.items() if value is not None}),
-        success=_("The panel was drawn."))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.panel_draw(
+            actor=request.user,
+            review=review,
+            **{name: value for name, value in data.items() if value is not None},
+        ),
+        success=_("The panel was drawn."),
+    )
     if outcome.ok:
         return redirect(_detail_url(review, "panel"))
-    return _render_detail(request, review, status=outcome.status, conflict=outcome.conflict,
-                          draw_form=form)
+    return _render_detail(
+        request, review, status=outcome.status, conflict=outcome.conflict, draw_form=form
+    )
 
 
 # --- scoring ---------------------------------------------------------------------------
@@ -338,19 +426,38 @@ def review_score(request, pk):
     outcome = Outcome(ok=True)
     if request.method == "POST":
         form = ScoreForm(request.POST, sheet=review.sheet)
-        outcome = submit(request, form, lambda data: services.score_submit(
-            actor=user, review=review, items=form.items(), vetoes=data["vetoes"],
-            comment=data["comment"]), success=_("Your score was saved."),
+        outcome = submit(
+            request,
+            form,
+            lambda data: services.score_submit(
+                actor=user,
+                review=review,
+                items=form.items(),
+                vetoes=data["vetoes"],
+                comment=data["comment"],
+            ),
+            success=_("Your score was saved."),
             # The service names the item in its message: it goes next to that item.
-            add_errors=lambda form, error: form.add_service_errors(error))
+            add_errors=lambda form, error: form.add_service_errors(error),
+        )
         if outcome.ok:
             return redirect(_detail_url(review, "scores"))
     else:
         form = ScoreForm(sheet=review.sheet, initial=_score_initial(previous))
-    return render(request, "assessments/score_form.html", {
-        "review": review, "audit": review.audit, "form": form, "previous": previous,
-        "conflict": outcome.conflict, "pass_mark": review.sheet.pass_mark,
-        "total_max": sum(review.sheet.item_max().values())}, status=outcome.status)
+    return render(
+        request,
+        "assessments/score_form.html",
+        {
+            "review": review,
+            "audit": review.audit,
+            "form": form,
+            "previous": previous,
+            "conflict": outcome.conflict,
+            "pass_mark": review.sheet.pass_mark,
+            "total_max": sum(review.sheet.item_max().values()),
+        },
+        status=outcome.status,
+    )
 
 
 def _score_initial(score) -> dict:
@@ -369,17 +476,31 @@ def review_verify(request, pk, option_pk):
     """The on-site check of one mid/high-cost option, by a panel expert or the
     authority."""
     review = _scoped_review(request, pk)
-    option = get_object_or_404(review.audit.options.prefetch_related("benefits"),
-                               pk=option_pk)
-    claimed = {b.indicator: (b.actual if b.actual is not None else b.expected)
-               for b in option.benefits.all()}
-    form = VerificationForm(request.POST, option=option, claimed=claimed,
-                            documents=review.audit.documents.order_by("kind", "title"))
-    outcome = submit(request, form, lambda data: services.verification_save(
-        actor=request.user, review=review, option=option, implemented=data["implemented"],
-        verified_benefits=form.verified_benefits(), note=data["note"],
-        evidence=data["evidence"]),
-        success=_("The verification of %(code)s was saved.") % {"code": option.code})
+    option = get_object_or_404(review.audit.options.prefetch_related("benefits"), pk=option_pk)
+    claimed = {
+        b.indicator: (b.actual if b.actual is not None else b.expected)
+        for b in option.benefits.all()
+    }
+    form = VerificationForm(
+        request.POST,
+        option=option,
+        claimed=claimed,
+        documents=review.audit.documents.order_by("kind", "title"),
+    )
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.verification_save(
+            actor=request.user,
+            review=review,
+            option=option,
+            implemented=data["implemented"],
+            verified_benefits=form.verified_benefits(),
+            note=data["note"],
+            evidence=data["evidence"],
+        ),
+        success=_("The verification of %(code)s was saved.") % {"code": option.code},
+    )
     if outcome.ok:
         return redirect(_detail_url(review, f"option-{option.pk}"))
     if outcome.conflict:
@@ -397,14 +518,21 @@ def review_conclude(request, pk):
     mark and the vetoes; the audit moves on or back."""
     review = _scoped_review(request, pk)
     form = ConclusionForm(request.POST)
-    outcome = submit(request, form, lambda data: services.review_conclude(
-        actor=request.user, review=review, opinion=data["opinion"]),
-        success=lambda concluded: _("The review was concluded: %(result)s.")
-        % {"result": concluded.get_result_display()})
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.review_conclude(
+            actor=request.user, review=review, opinion=data["opinion"]
+        ),
+        success=lambda concluded: (
+            _("The review was concluded: %(result)s.") % {"result": concluded.get_result_display()}
+        ),
+    )
     if outcome.ok:
         return redirect(_detail_url(review, "conclusion"))
-    return _render_detail(request, review, status=outcome.status, conflict=outcome.conflict,
-                          conclusion_form=form)
+    return _render_detail(
+        request, review, status=outcome.status, conflict=outcome.conflict, conclusion_form=form
+    )
 
 
 # --- scoring sheets --------------------------------------------------------------------
@@ -429,25 +557,47 @@ def sheet_list(request):
     province, scope_form = _sheet_province(request)
     code = province.code if province else "000000"
     # Every version of the province's and the national sheets, in one query.
-    versions = list(ScoringSheet.objects.filter(Q(province=province) | Q(province__isnull=True))
-                    .select_related("province", "published_by"))
+    versions = list(
+        ScoringSheet.objects.filter(Q(province=province) | Q(province__isnull=True)).select_related(
+            "province", "published_by"
+        )
+    )
     sheets = []
     for kind in ReviewKind:
         current = ScoringSheet.objects.current(kind, code)
-        sheets.append({
-            "kind": kind, "current": current, "data": _sheet_rows(current),
-            "history": [_sheet_rows(v) for v in sorted(
-                (v for v in versions if v.kind == kind),
-                key=lambda v: (v.province_id is not None, v.version), reverse=True)]})
-    return render(request, "assessments/sheet_list.html", {
-        "province": province, "scope_form": scope_form, "sheets": sheets,
-        "may_publish": services.can_publish_sheet(request.user, province)})
+        sheets.append(
+            {
+                "kind": kind,
+                "current": current,
+                "data": _sheet_rows(current),
+                "history": [
+                    _sheet_rows(v)
+                    for v in sorted(
+                        (v for v in versions if v.kind == kind),
+                        key=lambda v: (v.province_id is not None, v.version),
+                        reverse=True,
+                    )
+                ],
+            }
+        )
+    return render(
+        request,
+        "assessments/sheet_list.html",
+        {
+            "province": province,
+            "scope_form": scope_form,
+            "sheets": sheets,
+            "may_publish": services.can_publish_sheet(request.user, province),
+        },
+    )
 
 
 def _sheet_rows(sheet) -> dict:
-    return {"sheet": sheet,
-            "items": [i | {"title": localized(i)} for i in sheet.items],
-            "vetoes": [v | {"title": localized(v)} for v in sheet.vetoes]}
+    return {
+        "sheet": sheet,
+        "items": [i | {"title": localized(i)} for i in sheet.items],
+        "vetoes": [v | {"title": localized(v)} for v in sheet.vetoes],
+    }
 
 
 @role_required(*SUPERVISOR_ROLES)
@@ -462,18 +612,32 @@ def sheet_publish(request):
         form = SheetForm(request.POST)
         items = SheetItemFormSet(request.POST, prefix="items")
         vetoes = SheetVetoFormSet(request.POST, prefix="vetoes")
-        outcome = submit(request, form, lambda data: services.sheet_publish(
-            actor=user, kind=data["kind"], province=province, items=items.entries(),
-            vetoes=vetoes.entries(), pass_mark=data["pass_mark"]),
+        outcome = submit(
+            request,
+            form,
+            lambda data: services.sheet_publish(
+                actor=user,
+                kind=data["kind"],
+                province=province,
+                items=items.entries(),
+                vetoes=vetoes.entries(),
+                pass_mark=data["pass_mark"],
+            ),
             formsets=[items, vetoes],
-            success=lambda sheet: _("Version %(version)s of the sheet was published.")
-            % {"version": sheet.version},
-            add_errors=lambda form, error: add_service_errors(form, error, fields={
-                "items": items.add_service_errors, "vetoes": vetoes.add_service_errors}))
+            success=lambda sheet: (
+                _("Version %(version)s of the sheet was published.") % {"version": sheet.version}
+            ),
+            add_errors=lambda form, error: add_service_errors(
+                form,
+                error,
+                fields={"items": items.add_service_errors, "vetoes": vetoes.add_service_errors},
+            ),
+        )
         if outcome.ok:
             url = reverse("sheet-list")
-            return redirect(f"{url}?province={province.code}" if province
-                            and user.role == Role.ADMIN else url)
+            return redirect(
+                f"{url}?province={province.code}" if province and user.role == Role.ADMIN else url
+            )
         status = outcome.status
     else:
         kind = request.GET.get("kind")
@@ -482,9 +646,12 @@ def sheet_publish(request):
         form = SheetForm(initial={"kind": kind, "pass_mark": _plain(current.pass_mark)})
         items = SheetItemFormSet(prefix="items", initial=current.items)
         vetoes = SheetVetoFormSet(prefix="vetoes", initial=current.vetoes)
-    return render(request, "assessments/sheet_form.html", {
-        "province": province, "form": form, "items": items, "vetoes": vetoes},
-        status=status)
+    return render(
+        request,
+        "assessments/sheet_form.html",
+        {"province": province, "form": form, "items": items, "vetoes": vetoes},
+        status=status,
+    )
 
 
 # --- public page (no login, domain.md §4) ----------------------------------------------
@@ -498,8 +665,10 @@ def public_acceptance_list(request):
     if search:
         reviews = reviews.filter(enterprise_search_q(search, "audit__enterprise"))
     # The enterprise and its region are on every row.
-    reviews = reviews.select_related("audit__enterprise__region").order_by(
-        "-concluded_on", "-id")
+    reviews = reviews.select_related("audit__enterprise__region").order_by("-concluded_on", "-id")
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/acceptance_list.html", {
-        "form": form, "page": page, "search": search, "public_tab": "acceptances"})
+    return render(
+        request,
+        "public/acceptance_list.html",
+        {"form": form, "page": page, "search": search, "public_tab": "acceptances"},
+    )

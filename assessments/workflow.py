@@ -20,8 +20,10 @@ MIN_PANEL = 3  # domain.md §3: at least 3 experts
 def _panel_seated(review: Review) -> list[str]:
     seated = review.panel.count()
     if seated < MIN_PANEL:
-        return [_("A panel has at least %(n)d experts; %(count)d were named.")
-                % {"n": MIN_PANEL, "count": seated}]
+        return [
+            _("A panel has at least %(n)d experts; %(count)d were named.")
+            % {"n": MIN_PANEL, "count": seated}
+        ]
     return []
 
 
@@ -33,17 +35,26 @@ def conclusion_unmet(review: Review) -> list[str]:
     if review.state == ReviewState.APPLIED:
         return [_("Form the panel.")]
     unmet = []
-    waiting = [str(member.expert) for member in review.panel.select_related("expert")
-               .exclude(expert__in=review.scores.values("expert"))]
+    waiting = [
+        str(member.expert)
+        for member in review.panel.select_related("expert").exclude(
+            expert__in=review.scores.values("expert")
+        )
+    ]
     if waiting:
         unmet.append(_("Waiting for the scores of: %(names)s.") % {"names": ", ".join(waiting)})
     if review.kind == ReviewKind.ACCEPTANCE:
-        codes = list(review.audit.options.filter(cost_class=CostClass.MID_HIGH,
-                                                 status__in=VERIFIABLE_OPTIONS)
-                     .exclude(verifications__review=review).values_list("code", flat=True))
+        codes = list(
+            review.audit.options.filter(
+                cost_class=CostClass.MID_HIGH, status__in=VERIFIABLE_OPTIONS
+            )
+            .exclude(verifications__review=review)
+            .values_list("code", flat=True)
+        )
         if codes:
-            unmet.append(_("Verify the mid/high-cost options: %(codes)s.")
-                         % {"codes": ", ".join(codes)})
+            unmet.append(
+                _("Verify the mid/high-cost options: %(codes)s.") % {"codes": ", ".join(codes)}
+            )
     return unmet
 
 
@@ -59,13 +70,18 @@ def review_move(*, review: Review, to: str, actor, comment: str = "") -> None:
     service changed with it (a conclusion's result, score and snapshot), and log it."""
     guard = TRANSITIONS.get(review.state, {}).get(to)
     if guard is None:
-        raise StateConflict(_("The review cannot move from “%(from)s” to “%(to)s”.")
-                            % {"from": ReviewState(review.state).label,
-                               "to": ReviewState(to).label if to in ReviewState.values
-                               else to}, unmet=[_("Not a step from the current state.")])
+        raise StateConflict(
+            _("The review cannot move from “%(from)s” to “%(to)s”.")
+            % {
+                "from": ReviewState(review.state).label,
+                "to": ReviewState(to).label if to in ReviewState.values else to,
+            },
+            unmet=[_("Not a step from the current state.")],
+        )
     if unmet := guard(review):
         raise StateConflict(_("Some conditions are not met yet."), unmet=unmet)
     from_state, review.state = review.state, to
     review.save()
-    ReviewTransition.objects.create(review=review, from_state=from_state, to_state=to,
-                                    actor=actor, comment=comment)
+    ReviewTransition.objects.create(
+        review=review, from_state=from_state, to_state=to, actor=actor, comment=comment
+    )

@@ -22,8 +22,12 @@ class AuditState(models.TextChoices):
 
 # States in which the audit has not yet delivered its report (report_due applies).
 BEFORE_REPORT = [
-    AuditState.NOT_STARTED, AuditState.PLANNING, AuditState.PRE_ASSESSMENT,
-    AuditState.FOCUSED_ASSESSMENT, AuditState.OPTION_GENERATION, AuditState.FEASIBILITY,
+    AuditState.NOT_STARTED,
+    AuditState.PLANNING,
+    AuditState.PRE_ASSESSMENT,
+    AuditState.FOCUSED_ASSESSMENT,
+    AuditState.OPTION_GENERATION,
+    AuditState.FEASIBILITY,
 ]
 # States before acceptance was applied for (acceptance_due applies).
 BEFORE_ACCEPTANCE = [AuditState.IMPLEMENTATION, AuditState.SUSTAINING]
@@ -77,8 +81,7 @@ _OVERDUE_LABELS = {
 }
 _MISSED = {
     Deadline.START: _("round %(round)s: the audit was due to start on %(date)s"),
-    Deadline.DISCLOSURE: _("round %(round)s: the emissions were due to be disclosed on "
-                           "%(date)s"),
+    Deadline.DISCLOSURE: _("round %(round)s: the emissions were due to be disclosed on %(date)s"),
     Deadline.REPORT: _("round %(round)s: the audit report was due on %(date)s"),
     Deadline.ACCEPTANCE: _("round %(round)s: acceptance was due on %(date)s"),
     Deadline.NEXT_ROUND: _("round %(round)s: the next round falls due on %(date)s"),
@@ -115,14 +118,20 @@ class OptionStatus(models.TextChoices):
 
 
 # Statuses that end an option's life; any other one may still be abandoned.
-OPTION_CLOSED = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE, OptionStatus.IMPLEMENTED,
-                 OptionStatus.ABANDONED}
+OPTION_CLOSED = {
+    OptionStatus.SCREENED_OUT,
+    OptionStatus.INFEASIBLE,
+    OptionStatus.IMPLEMENTED,
+    OptionStatus.ABANDONED,
+}
 # Moves that need a written reason.
-OPTION_NEEDS_REASON = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE,
-                       OptionStatus.ABANDONED}
+OPTION_NEEDS_REASON = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE, OptionStatus.ABANDONED}
 # Options that will bring nothing: their benefits are not counted (statistics).
-OPTION_WITHOUT_BENEFIT = [OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE,
-                          OptionStatus.ABANDONED]
+OPTION_WITHOUT_BENEFIT = [
+    OptionStatus.SCREENED_OUT,
+    OptionStatus.INFEASIBLE,
+    OptionStatus.ABANDONED,
+]
 
 
 class Indicator(models.TextChoices):

@@ -24,8 +24,9 @@ def npv(rate: float, investment: float, annual_net_benefit: float, years: int) -
     return annual_net_benefit * annuity - investment
 
 
-def irr(investment: float, annual_net_benefit: float, years: int,
-        tolerance: float = 1e-10) -> float | None:
+def irr(
+    investment: float, annual_net_benefit: float, years: int, tolerance: float = 1e-10
+) -> float | None:
     """The rate at which NPV is zero, by bisection on a bracketed sign change.
 
     With one outflow followed by equal inflows NPV falls strictly with the rate, so the
@@ -64,7 +65,8 @@ def option_economics(*, investment, annual_net_benefit, lifetime_years, discount
     if lifetime_years:
         if discount_rate is not None:
             result["npv"] = Decimal(
-                f"{npv(float(discount_rate), invest, benefit, lifetime_years):.2f}")
+                f"{npv(float(discount_rate), invest, benefit, lifetime_years):.2f}"
+            )
         rate = irr(invest, benefit, lifetime_years)
         if rate is not None:
             result["irr"] = Decimal(f"{rate:.4f}")

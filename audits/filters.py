@@ -8,8 +8,11 @@ from .models import Audit, overdue_q
 
 class AuditFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=AuditState.choices)
-    region = django_filters.CharFilter(field_name="enterprise__region__code",
-                                       lookup_expr="startswith", label=_("Region code prefix"))
+    region = django_filters.CharFilter(
+        field_name="enterprise__region__code",
+        lookup_expr="startswith",
+        label=_("Region code prefix"),
+    )
     industry = django_filters.CharFilter(field_name="enterprise__industry_id")
     year = django_filters.NumberFilter(field_name="list_entry__key_list__year")
     overdue = django_filters.BooleanFilter(method="filter_overdue")

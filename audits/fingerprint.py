@@ -44,7 +44,7 @@ def fingerprint(text: str) -> list[int]:
     chars = _NOISE.sub("", text).lower()
     kept = set()
     for start in range(len(chars) - SHINGLE + 1):
-        digest = hashlib.blake2b(chars[start:start + SHINGLE].encode(), digest_size=8).digest()
+        digest = hashlib.blake2b(chars[start : start + SHINGLE].encode(), digest_size=8).digest()
         value = int.from_bytes(digest, "big") >> 1  # fits a signed 64-bit JSON integer
         if value % SAMPLE == 0:
             kept.add(value)

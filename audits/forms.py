@@ -32,26 +32,38 @@ class AuditFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     industry = forms.ModelChoiceField(
-        label=_("Industry"), required=False, queryset=Industry.objects.filter(level="division"),
-        empty_label=_("All industries"))
+        label=_("Industry"),
+        required=False,
+        queryset=Industry.objects.filter(level="division"),
+        empty_label=_("All industries"),
+    )
     consultancy = forms.ModelChoiceField(
-        label=_("Consulting firm"), required=False, queryset=Organization.objects.none(),
-        empty_label=_("All firms"))
+        label=_("Consulting firm"),
+        required=False,
+        queryset=Organization.objects.none(),
+        empty_label=_("All firms"),
+    )
     year = forms.ChoiceField(label=_("Year"), required=False)
     # AuditFilter reads "true"; a checkbox without a value would send "on".
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False,
-                                 widget=forms.CheckboxInput(attrs={"value": "true"}))
+    overdue = forms.BooleanField(
+        label=_("Overdue only"), required=False, widget=forms.CheckboxInput(attrs={"value": "true"})
+    )
 
     def __init__(self, *args, user, audits, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("Any state")), *AuditState.choices]
         self.fields["region"].choices = [("", _("All regions"))] + [
-            (region.prefix, str(region)) for region in _regions(user, audits)]
+            (region.prefix, str(region)) for region in _regions(user, audits)
+        ]
         self.fields["consultancy"].queryset = Organization.objects.filter(
-            kind=OrganizationKind.CONSULTANCY, audits__in=audits).distinct()
-        years = (audits.filter(list_entry__isnull=False)
-                 .order_by("-list_entry__key_list__year")
-                 .values_list("list_entry__key_list__year", flat=True).distinct())
+            kind=OrganizationKind.CONSULTANCY, audits__in=audits
+        ).distinct()
+        years = (
+            audits.filter(list_entry__isnull=False)
+            .order_by("-list_entry__key_list__year")
+            .values_list("list_entry__key_list__year", flat=True)
+            .distinct()
+        )
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
         style(self)
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
@@ -76,8 +88,9 @@ def _regions(user, audits):
 
 class TransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("Comment"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 1}))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,9 +101,11 @@ class EngagementForm(forms.Form):
     """The enterprise engages its consulting firm (or none: it audits itself)."""
 
     consultancy = forms.ModelChoiceField(
-        label=_("Consulting firm"), required=False,
+        label=_("Consulting firm"),
+        required=False,
         queryset=Organization.objects.filter(kind=OrganizationKind.CONSULTANCY),
-        empty_label=_("None: the enterprise audits itself"))
+        empty_label=_("None: the enterprise audits itself"),
+    )
 
     def __init__(self, *args, audit: Audit, **kwargs):
         kwargs.setdefault("initial", {"consultancy": audit.consultancy_id})
@@ -103,8 +118,11 @@ class TeamForm(forms.Form):
     """The audit team: certified auditors of the engaged firm."""
 
     team = forms.ModelMultipleChoiceField(
-        label=_("Audit team"), required=False, queryset=Auditor.objects.none(),
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Audit team"),
+        required=False,
+        queryset=Auditor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, audit: Audit, **kwargs):
         # audit.team is prefetched by the page.
@@ -113,14 +131,18 @@ class TeamForm(forms.Form):
         super().__init__(*args, **kwargs)
         if audit.consultancy_id:
             self.fields["team"].queryset = Auditor.objects.filter(
-                organization_id=audit.consultancy_id).order_by("name", "pk")
+                organization_id=audit.consultancy_id
+            ).order_by("name", "pk")
         style(self)
 
 
 class FocusForm(forms.Form):
     focus = forms.CharField(
-        label=_("Audit focus"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The part of the plant the focused assessment looks at, and why."))
+        label=_("Audit focus"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The part of the plant the focused assessment looks at, and why."),
+    )
 
     def __init__(self, *args, audit: Audit, **kwargs):
         kwargs.setdefault("initial", {"focus": audit.focus})
@@ -149,9 +171,14 @@ def parse_flows(text: str) -> list[dict]:
     """One flow per line: `in|out; name; quantity` (a tab or a full-width ； also
     separates, as pasted from a spreadsheet or typed with a Chinese keyboard)."""
     flows, errors = [], []
-    directions = {"in": FlowDirection.INPUT, "out": FlowDirection.OUTPUT,
-                  "input": FlowDirection.INPUT, "output": FlowDirection.OUTPUT,
-                  "入": FlowDirection.INPUT, "出": FlowDirection.OUTPUT}
+    directions = {
+        "in": FlowDirection.INPUT,
+        "out": FlowDirection.OUTPUT,
+        "input": FlowDirection.INPUT,
+        "output": FlowDirection.OUTPUT,
+        "入": FlowDirection.INPUT,
+        "出": FlowDirection.OUTPUT,
+    }
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.replace("；", ";").replace("\t", ";").strip()
         if not line:
@@ -162,8 +189,10 @@ def parse_flows(text: str) -> list[dict]:
             continue
         direction, name, quantity = parts
         if direction.lower() not in directions:
-            errors.append(_("Line %(n)d: the direction is “in” or “out”, not “%(value)s”.")
-                          % {"n": number, "value": direction})
+            errors.append(
+                _("Line %(n)d: the direction is “in” or “out”, not “%(value)s”.")
+                % {"n": number, "value": direction}
+            )
             continue
         if not name:
             errors.append(_("Line %(n)d: the flow needs a name.") % {"n": number})
@@ -173,19 +202,21 @@ def parse_flows(text: str) -> list[dict]:
             if not amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            errors.append(_("Line %(n)d: “%(value)s” is not a quantity.")
-                          % {"n": number, "value": quantity})
+            errors.append(
+                _("Line %(n)d: “%(value)s” is not a quantity.") % {"n": number, "value": quantity}
+            )
             continue
-        flows.append({"direction": directions[direction.lower()], "name": name,
-                      "quantity": amount})
+        flows.append({"direction": directions[direction.lower()], "name": name, "quantity": amount})
     if errors:
         raise ValidationError(errors)
     return flows
 
 
 def flows_text(balance: Balance) -> str:
-    return "\n".join(f"{flow.direction}; {flow.name}; {flow.quantity.normalize():f}"
-                     for flow in balance.flows.all())
+    return "\n".join(
+        f"{flow.direction}; {flow.name}; {flow.quantity.normalize():f}"
+        for flow in balance.flows.all()
+    )
 
 
 BALANCE_FIELDS = ["kind", "title", "unit", "tolerance_pct"]
@@ -193,9 +224,14 @@ BALANCE_FIELDS = ["kind", "title", "unit", "tolerance_pct"]
 
 class BalanceForm(forms.Form):
     flows = forms.CharField(
-        label=_("Flows"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One flow per line: “in” or “out”, the name, the quantity, separated "
-                    "by semicolons, e.g. “in; Coal; 1200”."))
+        label=_("Flows"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One flow per line: “in” or “out”, the name, the quantity, separated "
+            "by semicolons, e.g. “in; Coal; 1200”."
+        ),
+    )
 
     def __init__(self, *args, balance: Balance | None = None, **kwargs):
         if balance is not None:
@@ -214,10 +250,24 @@ class BalanceForm(forms.Form):
 # --- options ---------------------------------------------------------------------------
 
 
-NEW_OPTION_FIELDS = ["code", "title", "aspect", "cost_class", "investment",
-                     "annual_net_benefit", "lifetime_years", "discount_rate", "description"]
-OPTION_FIELDS = [*NEW_OPTION_FIELDS[:5], "status", "reason", "implemented_on",
-                 *NEW_OPTION_FIELDS[5:]]
+NEW_OPTION_FIELDS = [
+    "code",
+    "title",
+    "aspect",
+    "cost_class",
+    "investment",
+    "annual_net_benefit",
+    "lifetime_years",
+    "discount_rate",
+    "description",
+]
+OPTION_FIELDS = [
+    *NEW_OPTION_FIELDS[:5],
+    "status",
+    "reason",
+    "implemented_on",
+    *NEW_OPTION_FIELDS[5:],
+]
 
 
 class OptionForm(forms.Form):
@@ -233,14 +283,17 @@ class OptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(model_fields(Option, [n for n in names if n != "status"]))
         if option is not None:
-            self.fields["status"] = forms.ChoiceField(label=_("Status"),
-                                                      choices=OptionStatus.choices)
+            self.fields["status"] = forms.ChoiceField(
+                label=_("Status"), choices=OptionStatus.choices
+            )
             offered = {option.status, *next_statuses}
             self.fields["status"].widget.choices = [
-                (value, label) for value, label in OptionStatus.choices if value in offered]
+                (value, label) for value, label in OptionStatus.choices if value in offered
+            ]
             self.fields = {name: self.fields[name] for name in names}
             self.fields["reason"].help_text = _(
-                "Required to screen out, reject as infeasible or abandon an option.")
+                "Required to screen out, reject as infeasible or abandon an option."
+            )
             self.fields["reason"].widget.attrs["rows"] = 2
             if option.status != OptionStatus.PROPOSED:
                 # The service's rule: the cost class is fixed once the option is screened.
@@ -248,23 +301,25 @@ class OptionForm(forms.Form):
         self.fields["description"].widget.attrs["rows"] = 2
         self.fields["discount_rate"].help_text = _("A fraction: 0.08 for 8 %.")
         if option is not None:
-            self.fields["implemented_on"].widget = forms.DateInput(attrs={"type": "date"},
-                                                                   format="%Y-%m-%d")
+            self.fields["implemented_on"].widget = forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            )
         style(self)
 
 
 class BenefitForm(forms.Form):
     indicator = forms.ChoiceField(choices=Indicator.choices, widget=forms.HiddenInput)
-    expected = forms.DecimalField(label=_("expected"), required=False, max_digits=18,
-                                  decimal_places=4)
-    actual = forms.DecimalField(label=_("actual"), required=False, max_digits=18,
-                                decimal_places=4)
+    expected = forms.DecimalField(
+        label=_("expected"), required=False, max_digits=18, decimal_places=4
+    )
+    actual = forms.DecimalField(label=_("actual"), required=False, max_digits=18, decimal_places=4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("expected", "actual"):
-            self.fields[name].widget.attrs.update({"class": "form-control form-control-sm",
-                                                   "step": "any"})
+            self.fields[name].widget.attrs.update(
+                {"class": "form-control form-control-sm", "step": "any"}
+            )
 
     @property
     def indicator_label(self):
@@ -280,23 +335,38 @@ class BaseBenefitFormSet(forms.BaseFormSet):
         for form in self.forms:
             data = form.cleaned_data
             if data.get("expected") is not None or data.get("actual") is not None:
-                rows.append({"indicator": data["indicator"], "expected": data.get("expected"),
-                             "actual": data.get("actual")})
+                rows.append(
+                    {
+                        "indicator": data["indicator"],
+                        "expected": data.get("expected"),
+                        "actual": data.get("actual"),
+                    }
+                )
         return rows
 
 
 BenefitFormSet = forms.formset_factory(
-    BenefitForm, formset=BaseBenefitFormSet, extra=0, min_num=len(Indicator.values),
-    max_num=len(Indicator.values), validate_min=True, validate_max=True)
+    BenefitForm,
+    formset=BaseBenefitFormSet,
+    extra=0,
+    min_num=len(Indicator.values),
+    max_num=len(Indicator.values),
+    validate_min=True,
+    validate_max=True,
+)
 
 
 def benefit_formset(data=None, *, option: Option | None = None) -> BaseBenefitFormSet:
     # option.benefits is prefetched by the page and the edit views.
     existing = {b.indicator: b for b in option.benefits.all()} if option else {}
-    initial = [{"indicator": value,
-                "expected": getattr(existing.get(value), "expected", None),
-                "actual": getattr(existing.get(value), "actual", None)}
-               for value in Indicator.values]
+    initial = [
+        {
+            "indicator": value,
+            "expected": getattr(existing.get(value), "expected", None),
+            "actual": getattr(existing.get(value), "actual", None),
+        }
+        for value in Indicator.values
+    ]
     prefix = f"option-{option.pk}-benefits" if option else "new-option-benefits"
     # extra=0 and min_num=14: exactly one form per indicator, in Indicator's order.
     return BenefitFormSet(data, initial=initial, prefix=prefix)
@@ -304,9 +374,13 @@ def benefit_formset(data=None, *, option: Option | None = None) -> BaseBenefitFo
 
 class OptionBulkForm(forms.Form):
     text = forms.CharField(
-        label=_("Rows pasted from a spreadsheet"), widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Columns: code, title, aspect, cost_class, investment, description; "
-                    "tab- or comma-separated, with or without the heading row."))
+        label=_("Rows pasted from a spreadsheet"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Columns: code, title, aspect, cost_class, investment, description; "
+            "tab- or comma-separated, with or without the heading row."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "bulk-%s")
@@ -325,14 +399,23 @@ class OptionChoiceField(forms.ModelChoiceField):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
-    title = forms.CharField(label=_("Title"), required=False, max_length=200,
-                            help_text=_("Leave empty to use the file name."))
-    option = OptionChoiceField(label=_("Option"), required=False,
-                               queryset=Option.objects.none(),
-                               empty_label=_("None: a document of the whole audit"))
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_("Leave empty to use the file name."),
+    )
+    option = OptionChoiceField(
+        label=_("Option"),
+        required=False,
+        queryset=Option.objects.none(),
+        empty_label=_("None: a document of the whole audit"),
+    )
     file = forms.FileField(
-        label=_("File"), help_text=_("PDF, PNG, JPEG, XLSX or DOCX."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.xlsx,.docx"}))
+        label=_("File"),
+        help_text=_("PDF, PNG, JPEG, XLSX or DOCX."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.xlsx,.docx"}),
+    )
 
     def __init__(self, *args, audit: Audit, **kwargs):
         kwargs.setdefault("auto_id", "document-%s")

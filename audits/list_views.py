@@ -43,16 +43,19 @@ LIST_ROLES = (Role.ADMIN, Role.AUTHORITY)
 
 def _scoped_list(request, pk) -> KeyEnterpriseList:
     return get_object_or_404(
-        KeyEnterpriseList.objects.for_user(request.user).select_related("province",
-                                                                        "published_by"),
-        pk=pk)
+        KeyEnterpriseList.objects.for_user(request.user).select_related("province", "published_by"),
+        pk=pk,
+    )
 
 
 def _scoped_entry(request, key_list, entry_pk) -> ListEntry:
     # A city officer reaches only its city's entries (ListEntry.objects.for_user).
     return get_object_or_404(
-        ListEntry.objects.for_user(request.user).filter(key_list=key_list)
-        .select_related("enterprise"), pk=entry_pk)
+        ListEntry.objects.for_user(request.user)
+        .filter(key_list=key_list)
+        .select_related("enterprise"),
+        pk=entry_pk,
+    )
 
 
 def _detail_url(key_list) -> str:
@@ -68,15 +71,18 @@ def _create_form(user, data=None) -> KeyListCreateForm:
 
 def _can_create(user) -> bool:
     return user.role == Role.ADMIN or (
-        bool(user.scope_prefix) and lists.is_province_officer(user, user.scope_prefix))
+        bool(user.scope_prefix) and lists.is_province_officer(user, user.scope_prefix)
+    )
 
 
 def _render_list(request, create_form, *, status=200):
     filters = KeyListFilterForm(request.GET or None)
     # entry_count on every row, in the same query.
-    key_lists = (KeyEnterpriseList.objects.for_user(request.user).select_related("province")
-                 .annotate(entry_count=Count("entries",
-                                             filter=Q(entries__status=EntryStatus.ACTIVE))))
+    key_lists = (
+        KeyEnterpriseList.objects.for_user(request.user)
+        .select_related("province")
+        .annotate(entry_count=Count("entries", filter=Q(entries__status=EntryStatus.ACTIVE)))
+    )
     if filters.is_valid():
         if filters.cleaned_data["year"]:
             key_lists = key_lists.filter(year=filters.cleaned_data["year"])
@@ -85,10 +91,17 @@ def _render_list(request, create_form, *, status=200):
     key_lists = key_lists.order_by("-year", "province_id", "-pk")
     page = Paginator(key_lists, 50).get_page(request.GET.get("page"))
     can_create = _can_create(request.user)
-    return render(request, "audits/keylist_list.html", {
-        "filters": filters, "page": page, "create_form": create_form if can_create else None,
-        "can_edit_policy": can_create,
-    }, status=status)
+    return render(
+        request,
+        "audits/keylist_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "create_form": create_form if can_create else None,
+            "can_edit_policy": can_create,
+        },
+        status=status,
+    )
 
 
 @role_required(*LIST_ROLES)
@@ -100,9 +113,17 @@ def keylist_list(request):
 @require_POST
 def keylist_create(request):
     form = _create_form(request.user, request.POST)
-    outcome = submit(request, form, lambda data: lists.key_list_create(
-        actor=request.user, province=data.get("province") or own_province(request.user),
-        year=data["year"], title=data["title"]), success=_("The draft list was created."))
+    outcome = submit(
+        request,
+        form,
+        lambda data: lists.key_list_create(
+            actor=request.user,
+            province=data.get("province") or own_province(request.user),
+            year=data["year"],
+            title=data["title"],
+        ),
+        success=_("The draft list was created."),
+    )
     if outcome.ok:
         return redirect(_detail_url(outcome.result))
     return _render_list(request, form, status=400)
@@ -116,38 +137,58 @@ def _entry_initial(request, suggestions) -> dict:
     wanted = request.GET.get("enterprise", "")
     for suggestion in suggestions:
         if str(suggestion["enterprise"].pk) == wanted:
-            return {"enterprise": suggestion["enterprise"].pk,
-                    "reason": "; ".join(suggestion["reasons"])}
+            return {
+                "enterprise": suggestion["enterprise"].pk,
+                "reason": "; ".join(suggestion["reasons"]),
+            }
     return {"enterprise": wanted} if wanted.isdigit() else {}
 
 
-def _render_detail(request, key_list, *, entry_form=None, amend_add_form=None,
-                   amend_remove_form=None, conflict=None, status=200):
+def _render_detail(
+    request,
+    key_list,
+    *,
+    entry_form=None,
+    amend_add_form=None,
+    amend_remove_form=None,
+    conflict=None,
+    status=200,
+):
     user = request.user
     can_amend = lists.is_province_officer(user, key_list.province_id)
     # enterprise, its region and industry, and the audit are on every row.
-    entries = (ListEntry.objects.for_user(user).filter(key_list=key_list)
-               .select_related("enterprise__region", "enterprise__industry", "audit"))
-    context = {"key_list": key_list, "conflict": conflict,
-               "can_publish": can_amend and key_list.is_draft,
-               "page": Paginator(entries, 100).get_page(request.GET.get("page"))}
+    entries = (
+        ListEntry.objects.for_user(user)
+        .filter(key_list=key_list)
+        .select_related("enterprise__region", "enterprise__industry", "audit")
+    )
+    context = {
+        "key_list": key_list,
+        "conflict": conflict,
+        "can_publish": can_amend and key_list.is_draft,
+        "page": Paginator(entries, 100).get_page(request.GET.get("page")),
+    }
     if key_list.is_draft:
         suggestions = publishing.carry_over_suggestions(key_list=key_list, actor=user)
         context["suggestions"] = suggestions
         context["entry_form"] = entry_form or EntryForm(
-            initial=_entry_initial(request, suggestions), user=user, key_list=key_list,
-            auto_id="entry-%s")
+            initial=_entry_initial(request, suggestions),
+            user=user,
+            key_list=key_list,
+            auto_id="entry-%s",
+        )
     else:
         # the entry's enterprise and the officer's name on every row.
-        context["amendments"] = (
-            ListAmendment.objects.filter(key_list=key_list,
-                                         entry__in=ListEntry.objects.for_user(user))
-            .select_related("entry__enterprise", "actor"))
+        context["amendments"] = ListAmendment.objects.filter(
+            key_list=key_list, entry__in=ListEntry.objects.for_user(user)
+        ).select_related("entry__enterprise", "actor")
         if can_amend:
             context["amend_add_form"] = amend_add_form or AmendmentAddForm(
-                user=user, key_list=key_list)
+                user=user, key_list=key_list
+            )
             context["amend_remove_form"] = amend_remove_form or AmendmentRemoveForm(
-                user=user, key_list=key_list)
+                user=user, key_list=key_list
+            )
     return render(request, "audits/keylist_detail.html", context, status=status)
 
 
@@ -161,10 +202,14 @@ def keylist_detail(request, pk):
 def keylist_entry_add(request, pk):
     key_list = _scoped_list(request, pk)
     form = EntryForm(request.POST, user=request.user, key_list=key_list, auto_id="entry-%s")
-    outcome = submit(request, form, lambda data: lists.entry_save(
-        actor=request.user, key_list=key_list, **data),
-        success=lambda entry: _("%(enterprise)s was added to the list.")
-        % {"enterprise": entry.enterprise.name})
+    outcome = submit(
+        request,
+        form,
+        lambda data: lists.entry_save(actor=request.user, key_list=key_list, **data),
+        success=lambda entry: (
+            _("%(enterprise)s was added to the list.") % {"enterprise": entry.enterprise.name}
+        ),
+    )
     if outcome.ok:
         return redirect(_detail_url(key_list))
     if outcome.conflict:
@@ -178,19 +223,38 @@ def keylist_entry_edit(request, pk, entry_pk):
     entry = _scoped_entry(request, key_list, entry_pk)
     if request.method == "POST":
         form = EntryForm(request.POST, user=request.user, key_list=key_list)
-        outcome = submit(request, form, lambda data: lists.entry_save(
-            actor=request.user, key_list=key_list, entry=entry, **data),
-            success=_("The entry was saved."))
+        outcome = submit(
+            request,
+            form,
+            lambda data: lists.entry_save(
+                actor=request.user, key_list=key_list, entry=entry, **data
+            ),
+            success=_("The entry was saved."),
+        )
         if outcome.ok:
             return redirect(_detail_url(key_list))
     else:
-        form = EntryForm(initial={"enterprise": entry.enterprise_id,
-                                  "categories": entry.categories, "reason": entry.reason},
-                         user=request.user, key_list=key_list)
+        form = EntryForm(
+            initial={
+                "enterprise": entry.enterprise_id,
+                "categories": entry.categories,
+                "reason": entry.reason,
+            },
+            user=request.user,
+            key_list=key_list,
+        )
         outcome = Outcome(ok=True, conflict=lists.draft_conflict(key_list))
-    return render(request, "audits/keylist_entry_form.html", {
-        "key_list": key_list, "entry": entry, "form": form, "conflict": outcome.conflict,
-    }, status=outcome.status if request.method == "POST" else 200)
+    return render(
+        request,
+        "audits/keylist_entry_form.html",
+        {
+            "key_list": key_list,
+            "entry": entry,
+            "form": form,
+            "conflict": outcome.conflict,
+        },
+        status=outcome.status if request.method == "POST" else 200,
+    )
 
 
 @role_required(*LIST_ROLES)
@@ -198,9 +262,13 @@ def keylist_entry_edit(request, pk, entry_pk):
 def keylist_entry_delete(request, pk, entry_pk):
     key_list = _scoped_list(request, pk)
     entry = _scoped_entry(request, key_list, entry_pk)
-    outcome = submit(request, None, lambda: lists.entry_delete(actor=request.user, entry=entry),
-                     success=_("%(enterprise)s was removed from the draft.")
-                     % {"enterprise": entry.enterprise.name})
+    outcome = submit(
+        request,
+        None,
+        lambda: lists.entry_delete(actor=request.user, entry=entry),
+        success=_("%(enterprise)s was removed from the draft.")
+        % {"enterprise": entry.enterprise.name},
+    )
     if outcome.ok:
         return redirect(_detail_url(key_list))
     return _render_detail(request, key_list, conflict=outcome.conflict, status=409)
@@ -216,22 +284,40 @@ def keylist_amend(request, pk):
     if action == AmendmentAction.ADD:
         form = AmendmentAddForm(request.POST, user=request.user, key_list=key_list)
         forms = {"amend_add_form": form}
-        outcome = submit(request, form, lambda data: publishing.amendment_add(
-            actor=request.user, key_list=key_list, enterprise=data["enterprise"],
-            categories=data["categories"], reason=data["reason"]),
-            success=lambda amendment: _("%(enterprise)s was added to the published list.")
-            % {"enterprise": amendment.entry.enterprise.name})
+        outcome = submit(
+            request,
+            form,
+            lambda data: publishing.amendment_add(
+                actor=request.user,
+                key_list=key_list,
+                enterprise=data["enterprise"],
+                categories=data["categories"],
+                reason=data["reason"],
+            ),
+            success=lambda amendment: (
+                _("%(enterprise)s was added to the published list.")
+                % {"enterprise": amendment.entry.enterprise.name}
+            ),
+        )
     else:
         form = AmendmentRemoveForm(request.POST, user=request.user, key_list=key_list)
         forms = {"amend_remove_form": form}
-        outcome = submit(request, form, lambda data: publishing.amendment_remove(
-            actor=request.user, entry=data["entry"], reason=data["reason"]),
-            success=lambda amendment: _("%(enterprise)s was taken off the published list.")
-            % {"enterprise": amendment.entry.enterprise.name})
+        outcome = submit(
+            request,
+            form,
+            lambda data: publishing.amendment_remove(
+                actor=request.user, entry=data["entry"], reason=data["reason"]
+            ),
+            success=lambda amendment: (
+                _("%(enterprise)s was taken off the published list.")
+                % {"enterprise": amendment.entry.enterprise.name}
+            ),
+        )
     if outcome.ok:
         return redirect(_detail_url(key_list))
-    return _render_detail(request, key_list, conflict=outcome.conflict, status=outcome.status,
-                          **forms)
+    return _render_detail(
+        request, key_list, conflict=outcome.conflict, status=outcome.status, **forms
+    )
 
 
 # --- import ----------------------------------------------------------------------------
@@ -242,20 +328,34 @@ def keylist_import(request, pk):
     key_list = _scoped_list(request, pk)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        outcome = submit(request, form, lambda data: key_list_import(
-            actor=request.user, key_list=key_list, upload=data["file"]),
-            success=lambda result: _("Imported. Created: %(created)d, updated: %(updated)d.")
-            % result)
+        outcome = submit(
+            request,
+            form,
+            lambda data: key_list_import(
+                actor=request.user, key_list=key_list, upload=data["file"]
+            ),
+            success=lambda result: (
+                _("Imported. Created: %(created)d, updated: %(updated)d.") % result
+            ),
+        )
         if outcome.ok:
             return redirect(_detail_url(key_list))
         status = outcome.status
     else:
         form, status = ImportForm(), 200
         outcome = Outcome(ok=True, conflict=lists.draft_conflict(key_list))
-    return render(request, "audits/keylist_import.html", {
-        "key_list": key_list, "form": form, "conflict": outcome.conflict,
-        "row_errors": outcome.row_errors, "columns": COLUMNS,
-    }, status=status)
+    return render(
+        request,
+        "audits/keylist_import.html",
+        {
+            "key_list": key_list,
+            "form": form,
+            "conflict": outcome.conflict,
+            "row_errors": outcome.row_errors,
+            "columns": COLUMNS,
+        },
+        status=status,
+    )
 
 
 @role_required(*LIST_ROLES)
@@ -275,16 +375,28 @@ def keylist_publish(request, pk):
     lists.require_province_officer(request.user, key_list.province_id)
     if request.method == "POST":
         form = PublishForm(request.POST)
-        outcome = submit(request, form, lambda data: publishing.key_list_publish(
-            actor=request.user, key_list=key_list, published_on=data["published_on"]),
-            success=_("The list was published and its audits opened."))
+        outcome = submit(
+            request,
+            form,
+            lambda data: publishing.key_list_publish(
+                actor=request.user, key_list=key_list, published_on=data["published_on"]
+            ),
+            success=_("The list was published and its audits opened."),
+        )
         if outcome.ok:
             return redirect(_detail_url(key_list))
         status = outcome.status
     else:
         form, outcome, status = PublishForm(), Outcome(ok=True), 200
-    return render(request, "audits/keylist_publish.html", {
-        "key_list": key_list, "form": form, "conflict": outcome.conflict,
-        "entry_count": key_list.entries.active().count(),
-        "policy": ProvincePolicy.for_province(key_list.province_id),
-    }, status=status)
+    return render(
+        request,
+        "audits/keylist_publish.html",
+        {
+            "key_list": key_list,
+            "form": form,
+            "conflict": outcome.conflict,
+            "entry_count": key_list.entries.active().count(),
+            "policy": ProvincePolicy.for_province(key_list.province_id),
+        },
+        status=status,
+    )

@@ -58,8 +58,9 @@ class AuditQuerySet(models.QuerySet):
             return self.filter(enterprise_id=user.enterprise_id)
         if role == Role.EXPERT:
             # The review rounds (the app above) reached by their reverse relation.
-            return self.filter(pk__in=Audit.objects.filter(
-                reviews__panel__expert=user).values("pk"))
+            return self.filter(
+                pk__in=Audit.objects.filter(reviews__panel__expert=user).values("pk")
+            )
         return self.none()
 
     def overdue(self, today=None):
@@ -70,21 +71,36 @@ class Audit(models.Model):
     """One compulsory audit round of an enterprise, created when its list is published."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="audits",
-        verbose_name=_("enterprise"))
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="audits",
+        verbose_name=_("enterprise"),
+    )
     list_entry = models.OneToOneField(
-        "enterprises.ListEntry", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="audit", verbose_name=_("list entry"))
+        "enterprises.ListEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit",
+        verbose_name=_("list entry"),
+    )
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     state = models.CharField(
-        _("state"), max_length=20, choices=AuditState.choices, default=AuditState.NOT_STARTED)
+        _("state"), max_length=20, choices=AuditState.choices, default=AuditState.NOT_STARTED
+    )
     focus = models.TextField(_("audit focus"), blank=True)
     team = models.ManyToManyField(
-        "accounts.Auditor", blank=True, related_name="audits", verbose_name=_("audit team"))
+        "accounts.Auditor", blank=True, related_name="audits", verbose_name=_("audit team")
+    )
     consultancy = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="audits", verbose_name=_("consulting firm"),
-        limit_choices_to={"kind": "consultancy"})
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        verbose_name=_("consulting firm"),
+        limit_choices_to={"kind": "consultancy"},
+    )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     start_due = models.DateField(_("start due"))
     report_due = models.DateField(_("report due"))
@@ -112,12 +128,17 @@ class Audit(models.Model):
 
     def __str__(self):
         return _("%(enterprise)s, round %(round)s") % {
-            "enterprise": self.enterprise, "round": self.round}
+            "enterprise": self.enterprise,
+            "round": self.round,
+        }
 
     def overdue_kinds(self, today=None) -> list[str]:
         today = today or timezone.localdate()
-        return [kind for kind, field, states in OVERDUE_RULES
-                if self.state in states and getattr(self, field) and getattr(self, field) < today]
+        return [
+            kind
+            for kind, field, states in OVERDUE_RULES
+            if self.state in states and getattr(self, field) and getattr(self, field) < today
+        ]
 
     @property
     def is_overdue(self) -> bool:
@@ -134,12 +155,14 @@ class AuditChildQuerySet(models.QuerySet):
 class TransitionLog(models.Model):
     """One row per change of an audit's state: who, when, from, to, why."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="transitions",
-                              verbose_name=_("audit"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("audit")
+    )
     from_state = models.CharField(_("from"), max_length=20, choices=AuditState.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=AuditState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -157,10 +180,15 @@ class TransitionLog(models.Model):
 class AuditComment(models.Model):
     """Remarks on an audit: the authority's supervision, the parties' replies."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="comments",
-                              verbose_name=_("audit"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("author"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="comments", verbose_name=_("audit")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -176,15 +204,17 @@ class AuditComment(models.Model):
 
 
 def decimal_field(label, **kwargs):
-    return models.DecimalField(label, max_digits=18, decimal_places=4, null=True, blank=True,
-                               **kwargs)
+    return models.DecimalField(
+        label, max_digits=18, decimal_places=4, null=True, blank=True, **kwargs
+    )
 
 
 class Target(models.Model):
     """A CP target (domain.md §2, phase 2): indicator, unit, baseline and goals."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="targets",
-                              verbose_name=_("audit"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="targets", verbose_name=_("audit")
+    )
     indicator = models.CharField(_("indicator"), max_length=120)
     unit = models.CharField(_("unit"), max_length=40)
     baseline = decimal_field(_("baseline"))
@@ -206,13 +236,15 @@ class Target(models.Model):
 class Balance(models.Model):
     """The material, water or energy balance of the audit focus, as data."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="balances",
-                              verbose_name=_("audit"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="balances", verbose_name=_("audit")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=BalanceKind.choices)
     title = models.CharField(_("title"), max_length=200)
     unit = models.CharField(_("unit"), max_length=40)
-    tolerance_pct = models.DecimalField(_("tolerance (%)"), max_digits=5, decimal_places=2,
-                                        default=5)
+    tolerance_pct = models.DecimalField(
+        _("tolerance (%)"), max_digits=5, decimal_places=2, default=5
+    )
 
     objects = AuditChildQuerySet.as_manager()
 
@@ -227,8 +259,10 @@ class Balance(models.Model):
     def totals(self):
         """(inputs, outputs) from the prefetched flows."""
         flows = list(self.flows.all())
-        total = {direction: sum((f.quantity for f in flows if f.direction == direction), 0)
-                 for direction in FlowDirection.values}
+        total = {
+            direction: sum((f.quantity for f in flows if f.direction == direction), 0)
+            for direction in FlowDirection.values
+        }
         return total[FlowDirection.INPUT], total[FlowDirection.OUTPUT]
 
     @property
@@ -246,8 +280,9 @@ class Balance(models.Model):
 
 
 class BalanceFlow(models.Model):
-    balance = models.ForeignKey(Balance, on_delete=models.CASCADE, related_name="flows",
-                                verbose_name=_("balance"))
+    balance = models.ForeignKey(
+        Balance, on_delete=models.CASCADE, related_name="flows", verbose_name=_("balance")
+    )
     direction = models.CharField(_("direction"), max_length=3, choices=FlowDirection.choices)
     name = models.CharField(_("name"), max_length=120)
     quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4)
@@ -264,33 +299,44 @@ class BalanceFlow(models.Model):
 class Option(models.Model):
     """A CP option (方案), the heart of the audit (domain.md §2)."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="options",
-                              verbose_name=_("audit"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="options", verbose_name=_("audit")
+    )
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     aspect = models.CharField(_("aspect"), max_length=20, choices=Aspect.choices)
     cost_class = models.CharField(_("cost class"), max_length=10, choices=CostClass.choices)
-    investment = models.DecimalField(_("investment (yuan)"), max_digits=16, decimal_places=2,
-                                     default=0)
-    status = models.CharField(_("status"), max_length=15, choices=OptionStatus.choices,
-                              default=OptionStatus.PROPOSED)
+    investment = models.DecimalField(
+        _("investment (yuan)"), max_digits=16, decimal_places=2, default=0
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=OptionStatus.choices, default=OptionStatus.PROPOSED
+    )
     reason = models.TextField(_("reason"), blank=True)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
     annual_net_benefit = models.DecimalField(
-        _("annual net benefit (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+        _("annual net benefit (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     lifetime_years = models.PositiveSmallIntegerField(
-        _("lifetime (years)"), null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(100)])
-    discount_rate = models.DecimalField(_("discount rate"), max_digits=6, decimal_places=4,
-                                        null=True, blank=True)
+        _("lifetime (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    discount_rate = models.DecimalField(
+        _("discount rate"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
     # Computed from the four figures above on every save (audits/economics.py).
-    payback_years = models.DecimalField(_("payback (years)"), max_digits=10, decimal_places=2,
-                                        null=True, blank=True, editable=False)
-    npv = models.DecimalField(_("NPV (yuan)"), max_digits=18, decimal_places=2, null=True,
-                              blank=True, editable=False)
-    irr = models.DecimalField(_("IRR"), max_digits=10, decimal_places=4, null=True,
-                              blank=True, editable=False)
+    payback_years = models.DecimalField(
+        _("payback (years)"), max_digits=10, decimal_places=2, null=True, blank=True, editable=False
+    )
+    npv = models.DecimalField(
+        _("NPV (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True, editable=False
+    )
+    irr = models.DecimalField(
+        _("IRR"), max_digits=10, decimal_places=4, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -302,8 +348,9 @@ class Option(models.Model):
         verbose_name_plural = _("options")
         constraints = [
             models.UniqueConstraint(fields=["audit", "code"], name="option_code_per_audit"),
-            models.CheckConstraint(condition=models.Q(investment__gte=0),
-                                   name="option_investment_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(investment__gte=0), name="option_investment_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=["audit", "status"], name="option_audit_status")]
 
@@ -315,13 +362,15 @@ class OptionStatusLog(models.Model):
     """One row per change of an option's status: who, when, from, to, why (the option
     chain of domain.md §2, kept as the audit's transitions are)."""
 
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="status_changes",
-                               verbose_name=_("option"))
+    option = models.ForeignKey(
+        Option, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("option")
+    )
     # The same shape as TransitionLog: the history endpoints share one serializer.
     from_state = models.CharField(_("from"), max_length=15, choices=OptionStatus.choices)
     to_state = models.CharField(_("to"), max_length=15, choices=OptionStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("reason"), blank=True)
 
@@ -335,8 +384,9 @@ class OptionStatusLog(models.Model):
 
 
 class OptionBenefit(models.Model):
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="benefits",
-                               verbose_name=_("option"))
+    option = models.ForeignKey(
+        Option, on_delete=models.CASCADE, related_name="benefits", verbose_name=_("option")
+    )
     indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
     expected = decimal_field(_("expected"))
     actual = decimal_field(_("actual"))
@@ -345,8 +395,11 @@ class OptionBenefit(models.Model):
         ordering = ["option", "indicator"]
         verbose_name = _("benefit")
         verbose_name_plural = _("benefits")
-        constraints = [models.UniqueConstraint(fields=["option", "indicator"],
-                                               name="benefit_once_per_indicator")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "indicator"], name="benefit_once_per_indicator"
+            )
+        ]
 
     def __str__(self):
         return self.get_indicator_display()
@@ -358,10 +411,17 @@ def document_path(document, filename):
 
 
 class Document(models.Model):
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="documents",
-                              verbose_name=_("audit"))
-    option = models.ForeignKey(Option, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="documents", verbose_name=_("option"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="documents", verbose_name=_("audit")
+    )
+    option = models.ForeignKey(
+        Option,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("option"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=document_path)
@@ -369,12 +429,15 @@ class Document(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(_("content type"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     # Sampled text shingles of a report (audits/fingerprint.py), filled by a task.
-    fingerprint = models.JSONField(_("text fingerprint"), default=list, blank=True,
-                                   editable=False)
+    fingerprint = models.JSONField(_("text fingerprint"), default=list, blank=True, editable=False)
 
     objects = AuditChildQuerySet.as_manager()
 
@@ -397,8 +460,9 @@ class OptionTotals(models.Model):
     its options change, so that the province's statistics add up 30,000 rows of these
     rather than 300,000 options (issue 6: under 300 ms)."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="option_totals",
-                              verbose_name=_("audit"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="option_totals", verbose_name=_("audit")
+    )
     cost_class = models.CharField(_("cost class"), max_length=10, choices=CostClass.choices)
     count = models.PositiveIntegerField(_("options"))
     implemented = models.PositiveIntegerField(_("implemented"))
@@ -408,8 +472,9 @@ class OptionTotals(models.Model):
     class Meta:
         verbose_name = _("option totals")
         verbose_name_plural = _("option totals")
-        constraints = [models.UniqueConstraint(fields=["audit", "cost_class"],
-                                               name="option_totals_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "cost_class"], name="option_totals_once")
+        ]
 
     def __str__(self):
         return f"{self.audit_id} {self.cost_class}: {self.count}"
@@ -419,8 +484,9 @@ class BenefitTotals(models.Model):
     """An audit's expected and actual benefits per indicator, over the options that may
     still bring one (not screened out, infeasible or abandoned); kept as OptionTotals."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="benefit_totals",
-                              verbose_name=_("audit"))
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="benefit_totals", verbose_name=_("audit")
+    )
     indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
     expected = models.DecimalField(_("expected"), max_digits=20, decimal_places=4)
     actual = models.DecimalField(_("actual"), max_digits=20, decimal_places=4)
@@ -428,8 +494,9 @@ class BenefitTotals(models.Model):
     class Meta:
         verbose_name = _("benefit totals")
         verbose_name_plural = _("benefit totals")
-        constraints = [models.UniqueConstraint(fields=["audit", "indicator"],
-                                               name="benefit_totals_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "indicator"], name="benefit_totals_once")
+        ]
 
     def __str__(self):
         return f"{self.audit_id} {self.indicator}"

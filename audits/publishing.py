@@ -37,19 +37,25 @@ from .models import Audit, overdue_q
 def _next_rounds(enterprise_ids) -> dict[int, int]:
     last = dict(
         Audit.objects.filter(enterprise_id__in=enterprise_ids)
-        .values_list("enterprise_id").annotate(last=Max("round"))
+        .values_list("enterprise_id")
+        .annotate(last=Max("round"))
     )
     return {pk: last.get(pk, 0) + 1 for pk in enterprise_ids}
 
 
 def _open_audits(entries, policy: ProvincePolicy, day: datetime.date) -> list[Audit]:
     rounds = _next_rounds([entry.enterprise_id for entry in entries])
-    audits = Audit.objects.bulk_create([
-        Audit(enterprise_id=entry.enterprise_id, list_entry=entry,
-              round=rounds[entry.enterprise_id],
-              **policy.deadlines(day, exceeds_standards=entry.exceeds_standards))
-        for entry in entries
-    ])
+    audits = Audit.objects.bulk_create(
+        [
+            Audit(
+                enterprise_id=entry.enterprise_id,
+                list_entry=entry,
+                round=rounds[entry.enterprise_id],
+                **policy.deadlines(day, exceeds_standards=entry.exceeds_standards),
+            )
+            for entry in entries
+        ]
+    )
     for audit, entry in zip(audits, entries, strict=True):
         audit.list_entry = entry
     return audits
@@ -57,7 +63,8 @@ def _open_audits(entries, policy: ProvincePolicy, day: datetime.date) -> list[Au
 
 def _notify_listed(key_list, audits, kind: str, extra: dict | None = None) -> None:
     users = User.objects.filter(
-        enterprise_id__in=[audit.enterprise_id for audit in audits], is_active=True)
+        enterprise_id__in=[audit.enterprise_id for audit in audits], is_active=True
+    )
     by_enterprise: dict[int, list] = {}
     for user in users:
         by_enterprise.setdefault(user.enterprise_id, []).append(user)
@@ -68,21 +75,26 @@ def _notify_listed(key_list, audits, kind: str, extra: dict | None = None) -> No
         if not recipients:
             continue
         params = {
-            "enterprise": audit.list_entry.enterprise.name, "year": key_list.year,
-            "province": province, "start_due": audit.start_due.isoformat(),
-            "report_due": audit.report_due.isoformat(), **(extra or {}),
+            "enterprise": audit.list_entry.enterprise.name,
+            "year": key_list.year,
+            "province": province,
+            "start_due": audit.start_due.isoformat(),
+            "report_due": audit.report_due.isoformat(),
+            **(extra or {}),
         }
         listed.append((recipients, params))
         if audit.disclosure_due:
-            disclose.append((recipients,
-                             {**params, "disclosure_due": audit.disclosure_due.isoformat()}))
+            disclose.append(
+                (recipients, {**params, "disclosure_due": audit.disclosure_due.isoformat()})
+            )
     notify_each(kind=kind, url=reverse("dashboard"), messages=listed)
     notify_each(kind="list_disclosure_due", url=reverse("dashboard"), messages=disclose)
 
 
 @transaction.atomic
-def key_list_publish(*, actor, key_list: KeyEnterpriseList,
-                     published_on: datetime.date | None = None) -> KeyEnterpriseList:
+def key_list_publish(
+    *, actor, key_list: KeyEnterpriseList, published_on: datetime.date | None = None
+) -> KeyEnterpriseList:
     """Freeze the list, stamp `published_on`, open one audit per entry with deadlines
     from the province policy (domain.md §1), and tell the enterprises.
 
@@ -90,27 +102,33 @@ def key_list_publish(*, actor, key_list: KeyEnterpriseList,
     published: one success, one conflict, one audit per entry.
     """
     lists.require_province_officer(actor, key_list.province_id)
-    key_list = (KeyEnterpriseList.objects.select_for_update()
-                .select_related("province").get(pk=key_list.pk))
+    key_list = (
+        KeyEnterpriseList.objects.select_for_update().select_related("province").get(pk=key_list.pk)
+    )
     entries = list(key_list.entries.active().select_related("enterprise"))
     published_on = published_on or timezone.localdate()
-    policy = list_workflow.list_publish(actor=actor, key_list=key_list,
-                                        published_on=published_on, entries=entries)
+    policy = list_workflow.list_publish(
+        actor=actor, key_list=key_list, published_on=published_on, entries=entries
+    )
     _notify_listed(key_list, _open_audits(entries, policy, published_on), "list_published")
     return key_list
 
 
 @transaction.atomic
-def amendment_add(*, actor, key_list: KeyEnterpriseList, enterprise: Enterprise, categories,
-                  reason: str) -> ListAmendment:
+def amendment_add(
+    *, actor, key_list: KeyEnterpriseList, enterprise: Enterprise, categories, reason: str
+) -> ListAmendment:
     """Add an enterprise to a published list. Its audit's deadlines count from today."""
     lists.require_province_officer(actor, key_list.province_id)
-    key_list = (KeyEnterpriseList.objects.select_for_update()
-                .select_related("province").get(pk=key_list.pk))
-    amendment = lists.entry_amend_add(actor=actor, key_list=key_list, enterprise=enterprise,
-                                      categories=categories, reason=reason)
-    audits = _open_audits([amendment.entry], ProvincePolicy.for_province(key_list.province_id),
-                          timezone.localdate())
+    key_list = (
+        KeyEnterpriseList.objects.select_for_update().select_related("province").get(pk=key_list.pk)
+    )
+    amendment = lists.entry_amend_add(
+        actor=actor, key_list=key_list, enterprise=enterprise, categories=categories, reason=reason
+    )
+    audits = _open_audits(
+        [amendment.entry], ProvincePolicy.for_province(key_list.province_id), timezone.localdate()
+    )
     _notify_listed(key_list, audits, "list_entry_added", {"reason": reason})
     return amendment
 
@@ -120,25 +138,34 @@ def amendment_remove(*, actor, entry: ListEntry, reason: str) -> ListAmendment:
     """Take an enterprise off a published list; its audit is cancelled (a transition,
     with the reason) if it has not started. A started audit goes on, so such an entry
     cannot be removed."""
-    key_list = KeyEnterpriseList.objects.select_for_update().select_related("province").get(
-        pk=entry.key_list_id)
+    key_list = (
+        KeyEnterpriseList.objects.select_for_update()
+        .select_related("province")
+        .get(pk=entry.key_list_id)
+    )
     entry = ListEntry.objects.select_for_update().select_related("enterprise").get(pk=entry.pk)
-    amendment = list_workflow.entry_remove(actor=actor, key_list=key_list, entry=entry,
-                                           reason=reason)
+    amendment = list_workflow.entry_remove(
+        actor=actor, key_list=key_list, entry=entry, reason=reason
+    )
     audit = Audit.objects.select_for_update().filter(list_entry=entry).first()
     if audit and audit.state not in (AuditState.NOT_STARTED, AuditState.CANCELLED):
         raise StateConflict(
             _("The audit has started; the entry cannot be removed."),
-            unmet=[_("The audit is in the state “%(state)s”.") % {
-                "state": audit.get_state_display()}])
+            unmet=[
+                _("The audit is in the state “%(state)s”.") % {"state": audit.get_state_display()}
+            ],
+        )
     if audit and audit.state == AuditState.NOT_STARTED:
         workflow.audit_cancel(audit=audit, actor=actor, reason=reason)
     notify(
         recipients=User.objects.filter(enterprise=entry.enterprise, is_active=True),
         kind="list_entry_removed",
-        params={"enterprise": entry.enterprise.name, "year": key_list.year,
-                "province": bilingual(key_list.province.name_zh, key_list.province.name_en),
-                "reason": reason},
+        params={
+            "enterprise": entry.enterprise.name,
+            "year": key_list.year,
+            "province": bilingual(key_list.province.name_zh, key_list.province.name_en),
+            "reason": reason,
+        },
         url=reverse("dashboard"),
     )
     return amendment
@@ -149,11 +176,13 @@ def _failed_rounds(audits) -> dict[int, dict]:
     re-applied for: `{audit id: {"kind", "concluded_on"}}`, read through the audits' own
     `reviews` relation (the review app lies above this one)."""
     latest = {}
-    rows = (Audit.objects.filter(pk__in=[audit.pk for audit in audits],
-                                 reviews__isnull=False)
-            .values_list("pk", "reviews__kind", "reviews__round", "reviews__result",
-                         "reviews__concluded_on")
-            .order_by("pk", "reviews__kind", "reviews__round"))
+    rows = (
+        Audit.objects.filter(pk__in=[audit.pk for audit in audits], reviews__isnull=False)
+        .values_list(
+            "pk", "reviews__kind", "reviews__round", "reviews__result", "reviews__concluded_on"
+        )
+        .order_by("pk", "reviews__kind", "reviews__round")
+    )
     for pk, kind, _round, result, concluded_on in rows:
         latest[(pk, kind)] = {"kind": kind, "result": result, "concluded_on": concluded_on}
     return {pk: row for (pk, _kind), row in latest.items() if row["result"] == "failed"}
@@ -168,10 +197,14 @@ def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
     prefix = key_list.province_id[:2]
     listed = key_list.entries.active().values("enterprise_id")
     audits = list(
-        Audit.objects.for_user(actor).filter(enterprise__region__code__startswith=prefix)
+        Audit.objects.for_user(actor)
+        .filter(enterprise__region__code__startswith=prefix)
         .exclude(enterprise_id__in=listed)
-        .filter(overdue_q(today) | Q(next_round_due__year=key_list.year)
-                | Q(pk__in=Audit.objects.filter(reviews__result="failed").values("pk")))
+        .filter(
+            overdue_q(today)
+            | Q(next_round_due__year=key_list.year)
+            | Q(pk__in=Audit.objects.filter(reviews__result="failed").values("pk"))
+        )
         .select_related("enterprise", "list_entry__key_list")
         .order_by("enterprise__name", "round")
     )
@@ -180,17 +213,25 @@ def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
     for audit in audits:
         reasons = []
         if review := failures.get(audit.pk):
-            reasons.append(_("round %(round)s: the %(review)s failed on %(date)s")
-                           % {"round": audit.round,
-                              "review": ReviewKind(review["kind"]).label.lower(),
-                              "date": review["concluded_on"]})
+            reasons.append(
+                _("round %(round)s: the %(review)s failed on %(date)s")
+                % {
+                    "round": audit.round,
+                    "review": ReviewKind(review["kind"]).label.lower(),
+                    "date": review["concluded_on"],
+                }
+            )
         for kind in audit.overdue_kinds(today):
-            reasons.append(Deadline(kind).missed % {
-                "round": audit.round, "date": getattr(audit, Deadline(kind).field)})
+            reasons.append(
+                Deadline(kind).missed
+                % {"round": audit.round, "date": getattr(audit, Deadline(kind).field)}
+            )
         if audit.next_round_due and audit.next_round_due.year == key_list.year:
-            reasons.append(Deadline.NEXT_ROUND.missed % {
-                "round": audit.round, "date": audit.next_round_due})
+            reasons.append(
+                Deadline.NEXT_ROUND.missed % {"round": audit.round, "date": audit.next_round_due}
+            )
         if reasons:
-            suggestions.setdefault(audit.enterprise_id, {
-                "enterprise": audit.enterprise, "reasons": []})["reasons"].extend(reasons)
+            suggestions.setdefault(
+                audit.enterprise_id, {"enterprise": audit.enterprise, "reasons": []}
+            )["reasons"].extend(reasons)
     return list(suggestions.values())

@@ -22,8 +22,7 @@ def enterprise_timeline(audit, *, disclosed: bool, today) -> list[dict]:
     timeline = []
     for kind, due, finished in sorted((d for d in deadlines if d[1]), key=lambda d: d[1]):
         status = "done" if finished else "overdue" if kind in overdue else "open"
-        timeline.append({"kind": kind.value, "label": kind.label, "due": due,
-                         "status": status})
+        timeline.append({"kind": kind.value, "label": kind.label, "due": due, "status": status})
     if not cancelled:
         ahead = [item for item in timeline if item["status"] == "open"]
         if ahead:

@@ -69,11 +69,18 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
         raise ValueError(sorted(fields))
     audit.save()
     if team is not None:
-        foreign = [a.name for a in team
-                   if audit.consultancy_id and a.organization_id != audit.consultancy_id]
+        foreign = [
+            a.name
+            for a in team
+            if audit.consultancy_id and a.organization_id != audit.consultancy_id
+        ]
         if foreign:
-            raise ValidationError({"team": _("Not auditors of the engaged firm: %(names)s.")
-                                   % {"names": ", ".join(foreign)}})
+            raise ValidationError(
+                {
+                    "team": _("Not auditors of the engaged firm: %(names)s.")
+                    % {"names": ", ".join(foreign)}
+                }
+            )
         audit.team.set(team)
     return audit
 
@@ -102,8 +109,9 @@ def target_delete(*, actor, target: Target) -> None:
 
 
 @transaction.atomic
-def balance_save(*, actor, audit: Audit, balance: Balance | None = None, flows=None,
-                 **fields) -> Balance:
+def balance_save(
+    *, actor, audit: Audit, balance: Balance | None = None, flows=None, **fields
+) -> Balance:
     """A balance with its flows (replaced as a whole when given)."""
     _audit_for_write(actor, audit)
     balance = balance or Balance(audit=audit)
@@ -129,34 +137,47 @@ def balance_delete(*, actor, balance: Balance) -> None:
 def cost_class_warnings(option: Option, threshold: Decimal) -> list[str]:
     """The cost class should agree with the province's investment threshold."""
     if option.cost_class == CostClass.NO_LOW and option.investment > threshold:
-        return [_("Investment above %(limit)s yuan, the province's limit for a no/low-cost "
-                  "option.") % {"limit": f"{threshold:,.0f}"}]
+        return [
+            _("Investment above %(limit)s yuan, the province's limit for a no/low-cost option.")
+            % {"limit": f"{threshold:,.0f}"}
+        ]
     if option.cost_class == CostClass.MID_HIGH and option.investment <= threshold:
-        return [_("Investment within %(limit)s yuan: this looks like a no/low-cost option.")
-                % {"limit": f"{threshold:,.0f}"}]
+        return [
+            _("Investment within %(limit)s yuan: this looks like a no/low-cost option.")
+            % {"limit": f"{threshold:,.0f}"}
+        ]
     return []
 
 
 def option_threshold(option: Option) -> Decimal:
     return ProvincePolicy.for_province(
-        province_code(option.audit.enterprise.region_id)).no_low_cost_max_investment
+        province_code(option.audit.enterprise.region_id)
+    ).no_low_cost_max_investment
 
 
 def _apply_option(option: Option, fields: dict) -> str | None:
     """Set the fields and move the status (audits.workflow); the status left, if any."""
     status = fields.pop("status", None)
     cost_class = fields.get("cost_class")
-    if (option.pk and cost_class and cost_class != option.cost_class
-            and option.status != OptionStatus.PROPOSED):
+    if (
+        option.pk
+        and cost_class
+        and cost_class != option.cost_class
+        and option.status != OptionStatus.PROPOSED
+    ):
         # Re-classing a screened option would let it skip its own guards.
-        raise ValidationError({"cost_class": _(
-            "The cost class is fixed once the option is screened.")})
+        raise ValidationError(
+            {"cost_class": _("The cost class is fixed once the option is screened.")}
+        )
     for name, value in fields.items():
         setattr(option, name, value)
     left = option_status_change(option, status)
     economics = option_economics(
-        investment=option.investment, annual_net_benefit=option.annual_net_benefit,
-        lifetime_years=option.lifetime_years, discount_rate=option.discount_rate)
+        investment=option.investment,
+        annual_net_benefit=option.annual_net_benefit,
+        lifetime_years=option.lifetime_years,
+        discount_rate=option.discount_rate,
+    )
     for name, value in economics.items():
         setattr(option, name, value)
     return left
@@ -171,13 +192,16 @@ def _save_benefits(option: Option, benefits) -> None:
     option.benefits.exclude(indicator__in=indicators).delete()
     for benefit in benefits:
         OptionBenefit.objects.update_or_create(
-            option=option, indicator=benefit["indicator"],
-            defaults={"expected": benefit.get("expected"), "actual": benefit.get("actual")})
+            option=option,
+            indicator=benefit["indicator"],
+            defaults={"expected": benefit.get("expected"), "actual": benefit.get("actual")},
+        )
 
 
 @transaction.atomic
-def option_save(*, actor, audit: Audit, option: Option | None = None, benefits=None,
-                **fields) -> Option:
+def option_save(
+    *, actor, audit: Audit, option: Option | None = None, benefits=None, **fields
+) -> Option:
     """Create or change an option. Status moves only along the chain of domain.md §2;
     payback, NPV and IRR are recomputed (audits/economics.py)."""
     _audit_for_write(actor, audit)
@@ -190,8 +214,9 @@ def option_save(*, actor, audit: Audit, option: Option | None = None, benefits=N
         option = Option.objects.select_for_update().get(pk=option.pk)
     left = _apply_option(option, fields)
     if audit.options.filter(code=option.code).exclude(pk=option.pk).exists():
-        raise ValidationError({"code": _("The code %(code)s is already used in this audit.")
-                               % {"code": option.code}})
+        raise ValidationError(
+            {"code": _("The code %(code)s is already used in this audit.") % {"code": option.code}}
+        )
     option.full_clean()
     option.save()
     option_status_logged(option, left, actor)
@@ -204,9 +229,12 @@ def option_save(*, actor, audit: Audit, option: Option | None = None, benefits=N
 def option_delete(*, actor, option: Option) -> None:
     _audit_for_write(actor, option.audit)
     if option.status != OptionStatus.PROPOSED:
-        raise StateConflict(_("Only a proposed option is deleted; abandon it instead."),
-                            unmet=[_("The option is “%(status)s”.")
-                                   % {"status": OptionStatus(option.status).label}])
+        raise StateConflict(
+            _("Only a proposed option is deleted; abandon it instead."),
+            unmet=[
+                _("The option is “%(status)s”.") % {"status": OptionStatus(option.status).label}
+            ],
+        )
     option.delete()
     totals.refresh([option.audit_id])
 
@@ -249,6 +277,7 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
     existing = set(audit.options.values_list("code", flat=True))
     errors, options, seen = [], [], {}
     for number, raw in enumerate(rows, start=1):
+
         def error(field, message, number=number):
             errors.append({"row": number, "field": field, "message": str(message)})
 
@@ -264,25 +293,32 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
         if row.get("aspect") not in Aspect.values:
             error("aspect", _("Unknown aspect “%(value)s”.") % {"value": row.get("aspect")})
         if row.get("cost_class") not in CostClass.values:
-            error("cost_class", _("Unknown cost class “%(value)s”.")
-                  % {"value": row.get("cost_class")})
+            error(
+                "cost_class",
+                _("Unknown cost class “%(value)s”.") % {"value": row.get("cost_class")},
+            )
         try:
             investment = Decimal(str(row.get("investment") or "0").replace(",", ""))
             if investment < 0:
                 raise InvalidOperation
         except InvalidOperation:
-            error("investment", _("Not an amount: “%(value)s”.") % {"value":
-                                                                   row.get("investment")})
+            error("investment", _("Not an amount: “%(value)s”.") % {"value": row.get("investment")})
             investment = Decimal(0)
-        option = Option(audit=audit, code=code, title=row.get("title", ""),
-                        aspect=row.get("aspect", ""), investment=investment,
-                        cost_class=row.get("cost_class", ""),
-                        description=row.get("description", ""))
+        option = Option(
+            audit=audit,
+            code=code,
+            title=row.get("title", ""),
+            aspect=row.get("aspect", ""),
+            investment=investment,
+            cost_class=row.get("cost_class", ""),
+            description=row.get("description", ""),
+        )
         reported = {e["field"] for e in errors if e["row"] == number}
         try:
             # Lengths and the like; uniqueness was checked above without a query per row.
-            option.full_clean(exclude=["audit", *reported], validate_unique=False,
-                              validate_constraints=False)
+            option.full_clean(
+                exclude=["audit", *reported], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 error(field, messages[0])
@@ -297,8 +333,9 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
 
 
 @transaction.atomic
-def document_upload(*, actor, audit: Audit, kind: str, file, title: str = "",
-                    option: Option | None = None) -> Document:
+def document_upload(
+    *, actor, audit: Audit, kind: str, file, title: str = "", option: Option | None = None
+) -> Document:
     """Store a document by its content type (PDF, PNG, JPEG, XLSX, DOCX), with its
     SHA-256, outside any public URL."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
@@ -306,9 +343,17 @@ def document_upload(*, actor, audit: Audit, kind: str, file, title: str = "",
     if option is not None and option.audit_id != audit.pk:
         raise ValidationError({"option": _("The option belongs to another audit.")})
     content_type, sha256 = check_upload(file)
-    document = Document(audit=audit, option=option, kind=kind, title=title or file.name,
-                        original_name=file.name[:255], sha256=sha256, size=file.size,
-                        content_type=content_type, uploaded_by=actor)
+    document = Document(
+        audit=audit,
+        option=option,
+        kind=kind,
+        title=title or file.name,
+        original_name=file.name[:255],
+        sha256=sha256,
+        size=file.size,
+        content_type=content_type,
+        uploaded_by=actor,
+    )
     document.file = file
     document.full_clean(exclude=["file"])
     document.save()

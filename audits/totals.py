@@ -15,20 +15,49 @@ def refresh(audit_ids) -> None:
     ids = list(audit_ids)
     OptionTotals.objects.filter(audit_id__in=ids).delete()
     BenefitTotals.objects.filter(audit_id__in=ids).delete()
-    options = (Option.objects.filter(audit_id__in=ids).values("audit_id", "cost_class")
-               .annotate(n=Count("pk"), done=Count("pk", filter=IMPLEMENTED),
-                         money=Coalesce(Sum("investment", filter=IMPLEMENTED), 0,
-                                        output_field=Option._meta.get_field("investment")))
-               .order_by())
+    options = (
+        Option.objects.filter(audit_id__in=ids)
+        .values("audit_id", "cost_class")
+        .annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=IMPLEMENTED),
+            money=Coalesce(
+                Sum("investment", filter=IMPLEMENTED),
+                0,
+                output_field=Option._meta.get_field("investment"),
+            ),
+        )
+        .order_by()
+    )
     OptionTotals.objects.bulk_create(
-        [OptionTotals(audit_id=row["audit_id"], cost_class=row["cost_class"], count=row["n"],
-                      implemented=row["done"], investment=row["money"]) for row in options],
-        batch_size=2000)
-    benefits = (OptionBenefit.objects.filter(option__audit_id__in=ids)
-                .exclude(option__status__in=OPTION_WITHOUT_BENEFIT)
-                .values("option__audit_id", "indicator")
-                .annotate(expected=Sum("expected"), actual=Sum("actual")).order_by())
+        [
+            OptionTotals(
+                audit_id=row["audit_id"],
+                cost_class=row["cost_class"],
+                count=row["n"],
+                implemented=row["done"],
+                investment=row["money"],
+            )
+            for row in options
+        ],
+        batch_size=2000,
+    )
+    benefits = (
+        OptionBenefit.objects.filter(option__audit_id__in=ids)
+        .exclude(option__status__in=OPTION_WITHOUT_BENEFIT)
+        .values("option__audit_id", "indicator")
+        .annotate(expected=Sum("expected"), actual=Sum("actual"))
+        .order_by()
+    )
     BenefitTotals.objects.bulk_create(
-        [BenefitTotals(audit_id=row["option__audit_id"], indicator=row["indicator"],
-                       expected=row["expected"] or 0, actual=row["actual"] or 0)
-         for row in benefits], batch_size=2000)
+        [
+            BenefitTotals(
+                audit_id=row["option__audit_id"],
+                indicator=row["indicator"],
+                expected=row["expected"] or 0,
+                actual=row["actual"] or 0,
+            )
+            for row in benefits
+        ],
+        batch_size=2000,
+    )

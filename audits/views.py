@@ -63,8 +63,11 @@ PAGE_SIZE = 50
 # The main path through the states, for the progress bar (cancelled is off it).
 PHASES = [state for state in AuditState if state != AuditState.CANCELLED]
 # What the bulk paste form explains: its columns and the codes it accepts.
-BULK_HELP = {"bulk_columns": services.BULK_COLUMNS, "aspects": Aspect.choices,
-             "cost_classes": CostClass.choices}
+BULK_HELP = {
+    "bulk_columns": services.BULK_COLUMNS,
+    "aspects": Aspect.choices,
+    "cost_classes": CostClass.choices,
+}
 
 
 def _detail_url(audit, anchor: str = "") -> str:
@@ -76,10 +79,16 @@ def _scoped_audit(request, pk) -> Audit:
     # The header, timeline, team and option thresholds read these on every page.
     return get_object_or_404(
         Audit.objects.for_user(request.user)
-        .select_related("enterprise__region", "enterprise__industry", "consultancy",
-                        "list_entry__key_list", "list_entry__disclosure")
+        .select_related(
+            "enterprise__region",
+            "enterprise__industry",
+            "consultancy",
+            "list_entry__key_list",
+            "list_entry__disclosure",
+        )
         .prefetch_related("team"),
-        pk=pk)
+        pk=pk,
+    )
 
 
 def _worker_audit(request, pk) -> Audit:
@@ -114,9 +123,14 @@ def audit_list(request):
 
 def _phases(audit) -> list[dict]:
     current = PHASES.index(audit.state) if audit.state in PHASES else -1
-    return [{"state": state, "label": state.label,
-             "status": "done" if i < current else "current" if i == current else "todo"}
-            for i, state in enumerate(PHASES)]
+    return [
+        {
+            "state": state,
+            "label": state.label,
+            "status": "done" if i < current else "current" if i == current else "todo",
+        }
+        for i, state in enumerate(PHASES)
+    ]
 
 
 def _timeline(audit, today) -> list[dict]:
@@ -126,22 +140,30 @@ def _timeline(audit, today) -> list[dict]:
     timeline = enterprise_timeline(audit, disclosed=disclosed, today=today)
     if audit.next_round_due:
         waiting = audit.state == AuditState.COMPLETED and not any(
-            item["status"] == "next" for item in timeline)
-        timeline.append({"kind": Deadline.NEXT_ROUND.value, "label": Deadline.NEXT_ROUND.label,
-                         "due": audit.next_round_due, "status": "next" if waiting else "open"})
+            item["status"] == "next" for item in timeline
+        )
+        timeline.append(
+            {
+                "kind": Deadline.NEXT_ROUND.value,
+                "label": Deadline.NEXT_ROUND.label,
+                "due": audit.next_round_due,
+                "status": "next" if waiting else "open",
+            }
+        )
     return timeline
 
 
 def _moves(audit) -> list[dict]:
     """The phase checklist: each move from here with its unmet conditions."""
     by_review = audit.state in workflow.REVIEW_MOVES
-    return [move | {"label": AuditState(move["to"]).label, "by_review": by_review}
-            for move in workflow.available_transitions(audit)]
+    return [
+        move | {"label": AuditState(move["to"]).label, "by_review": by_review}
+        for move in workflow.available_transitions(audit)
+    ]
 
 
 def _decorate_option(option, threshold) -> None:
-    option.warnings = ([] if threshold is None
-                       else services.cost_class_warnings(option, threshold))
+    option.warnings = [] if threshold is None else services.cost_class_warnings(option, threshold)
     option.irr_pct = None if option.irr is None else option.irr * 100
     option.deletable = option.status == OptionStatus.PROPOSED
 
@@ -159,20 +181,29 @@ def _option_totals(audit, options=None) -> dict:
     """Investment and, per indicator, the expected and actual benefits across options.
     The benefits are one aggregate query; the investment is summed from the rows the
     page has already loaded (or by one more aggregate when it has not)."""
-    sums = OptionBenefit.objects.filter(option__audit=audit).aggregate(**{
-        f"{kind}_{value}": Sum(kind, filter=Q(indicator=value))
-        for value in Indicator.values for kind in ("expected", "actual")})
+    sums = OptionBenefit.objects.filter(option__audit=audit).aggregate(
+        **{
+            f"{kind}_{value}": Sum(kind, filter=Q(indicator=value))
+            for value in Indicator.values
+            for kind in ("expected", "actual")
+        }
+    )
     if options is None:
         investment = audit.options.aggregate(total=Sum("investment"))["total"]
     else:
         investment = sum((option.investment for option in options), Decimal(0))
     return {
         "investment": investment or Decimal(0),
-        "benefits": [{"indicator": value, "label": Indicator(value).label,
-                      "expected": sums[f"expected_{value}"], "actual": sums[f"actual_{value}"]}
-                     for value in Indicator.values
-                     if sums[f"expected_{value}"] is not None
-                     or sums[f"actual_{value}"] is not None],
+        "benefits": [
+            {
+                "indicator": value,
+                "label": Indicator(value).label,
+                "expected": sums[f"expected_{value}"],
+                "actual": sums[f"actual_{value}"],
+            }
+            for value in Indicator.values
+            if sums[f"expected_{value}"] is not None or sums[f"actual_{value}"] is not None
+        ],
     }
 
 
@@ -193,14 +224,19 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
     allowed = _permissions(user, audit)
     options = _page_options(audit)
     context = {
-        "audit": audit, "conflict": conflict, "today": today, **allowed,
+        "audit": audit,
+        "conflict": conflict,
+        "today": today,
+        **allowed,
         "phases": _phases(audit),
         "timeline": _timeline(audit, today),
         "overdue": [Deadline(kind).overdue_label for kind in audit.overdue_kinds(today)],
         "history": audit.transitions.select_related("actor"),
         "moves": _moves(audit),
-        "team": [{"auditor": auditor, "expired": not auditor.is_valid_on(today)}
-                 for auditor in audit.team.all()],
+        "team": [
+            {"auditor": auditor, "expired": not auditor.is_valid_on(today)}
+            for auditor in audit.team.all()
+        ],
         "targets": audit.targets.all(),
         "balances": audit.balances.prefetch_related("flows"),  # totals per balance
         "options": options,
@@ -217,15 +253,17 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
     if allowed["can_work"]:
         context["transition_form"] = TransitionForm()
     if allowed["editable"]:
-        context.update({
-            "team_form": TeamForm(audit=audit),
-            "focus_form": FocusForm(audit=audit),
-            "target_form": TargetForm(),
-            "balance_form": BalanceForm(),
-            "option_form": OptionForm(),
-            "benefit_formset": benefit_formset(),
-            "bulk_form": OptionBulkForm(),
-        })
+        context.update(
+            {
+                "team_form": TeamForm(audit=audit),
+                "focus_form": FocusForm(audit=audit),
+                "target_form": TargetForm(),
+                "balance_form": BalanceForm(),
+                "option_form": OptionForm(),
+                "benefit_formset": benefit_formset(),
+                "bulk_form": OptionBulkForm(),
+            }
+        )
     if allowed["can_engage"]:
         context["engagement_form"] = EngagementForm(audit=audit)
     if allowed["can_upload"]:
@@ -237,14 +275,17 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
 
 
 def _render_detail(request, audit, *, status=200, conflict=None, **forms):
-    return render(request, "audits/audit_detail.html",
-                  _detail_context(request, audit, conflict, **forms), status=status)
+    return render(
+        request,
+        "audits/audit_detail.html",
+        _detail_context(request, audit, conflict, **forms),
+        status=status,
+    )
 
 
 @role_required(*ALL_AUDIT_ROLES)
 def audit_detail(request, pk):
     return _render_detail(request, _scoped_audit(request, pk))
-
 
 
 # --- workflow --------------------------------------------------------------------------
@@ -255,20 +296,31 @@ def audit_detail(request, pk):
 def audit_transition(request, pk):
     audit = _worker_audit(request, pk)
     form = TransitionForm(request.POST)
-    outcome = submit(request, form, lambda data: workflow.audit_transition(
-        audit=audit, actor=request.user, **data),
-        success=lambda moved: _("The audit moved to “%(state)s”.")
-        % {"state": AuditState(moved.state).label})
+    outcome = submit(
+        request,
+        form,
+        lambda data: workflow.audit_transition(audit=audit, actor=request.user, **data),
+        success=lambda moved: (
+            _("The audit moved to “%(state)s”.") % {"state": AuditState(moved.state).label}
+        ),
+    )
     if outcome.ok:
         return redirect(_detail_url(audit, "checklist"))
-    return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
-                          **({} if outcome.conflict else {"transition_form": form}))
+    return _render_detail(
+        request,
+        audit,
+        status=outcome.status,
+        conflict=outcome.conflict,
+        **({} if outcome.conflict else {"transition_form": form}),
+    )
 
 
 UPDATE_SECTIONS = {"engagement": EngagementForm, "team": TeamForm, "focus": FocusForm}
-UPDATE_SAVED = {"engagement": _lazy("The consulting firm was saved."),
-                "team": _lazy("The audit team was saved."),
-                "focus": _lazy("The audit focus was saved.")}
+UPDATE_SAVED = {
+    "engagement": _lazy("The consulting firm was saved."),
+    "team": _lazy("The audit team was saved."),
+    "focus": _lazy("The audit focus was saved."),
+}
 
 
 @role_required(*WORKER_ROLES)
@@ -281,20 +333,28 @@ def audit_update(request, pk):
     if section not in UPDATE_SECTIONS:
         return HttpResponseBadRequest(_("Unknown section."))
     form = UPDATE_SECTIONS[section](request.POST, audit=audit)
-    outcome = submit(request, form, lambda data: services.audit_update(
-        actor=request.user, audit=audit, **data), success=UPDATE_SAVED[section])
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.audit_update(actor=request.user, audit=audit, **data),
+        success=UPDATE_SAVED[section],
+    )
     if outcome.ok:
         return redirect(_detail_url(audit, "engagement"))
-    return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
-                          **{f"{section}_form": form})
+    return _render_detail(
+        request,
+        audit,
+        status=outcome.status,
+        conflict=outcome.conflict,
+        **{f"{section}_form": form},
+    )
 
 
 # --- targets ---------------------------------------------------------------------------
 
 
 def _scoped_child(request, model, audit, child_pk):
-    return get_object_or_404(model.objects.for_user(request.user).filter(audit=audit),
-                             pk=child_pk)
+    return get_object_or_404(model.objects.for_user(request.user).filter(audit=audit), pk=child_pk)
 
 
 @role_required(*WORKER_ROLES)
@@ -308,24 +368,35 @@ def audit_target_save(request, pk, target_pk=None):
         if target is None:
             return redirect(_detail_url(audit, "targets"))
         if htmx and request.GET.get("display"):
-            return render(request, "audits/_target_row.html",
-                          {"audit": audit, "target": target, "editable": True})
+            return render(
+                request,
+                "audits/_target_row.html",
+                {"audit": audit, "target": target, "editable": True},
+            )
         return _render_target_form(request, audit, target, TargetForm(target=target), htmx)
     form = TargetForm(request.POST, target=target)
     in_row = htmx and target is not None
-    outcome = submit(request, form, lambda data: services.target_save(
-        actor=request.user, audit=audit, target=target, **data),
-        success=None if in_row else _("The target was saved."))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.target_save(actor=request.user, audit=audit, target=target, **data),
+        success=None if in_row else _("The target was saved."),
+    )
     if outcome.ok:
         if in_row:
-            return render(request, "audits/_target_row.html",
-                          {"audit": audit, "target": outcome.result, "editable": True})
+            return render(
+                request,
+                "audits/_target_row.html",
+                {"audit": audit, "target": outcome.result, "editable": True},
+            )
         return redirect(_detail_url(audit, "targets"))
     if target is None:
-        return _render_detail(request, audit, status=outcome.status,
-                              conflict=outcome.conflict, target_form=form)
-    return _render_target_form(request, audit, target, form, htmx, conflict=outcome.conflict,
-                               status=outcome.status)
+        return _render_detail(
+            request, audit, status=outcome.status, conflict=outcome.conflict, target_form=form
+        )
+    return _render_target_form(
+        request, audit, target, form, htmx, conflict=outcome.conflict, status=outcome.status
+    )
 
 
 def _delete(request, audit, delete, done: str, anchor: str):
@@ -338,8 +409,12 @@ def _delete(request, audit, delete, done: str, anchor: str):
 
 def _render_target_form(request, audit, target, form, htmx, *, conflict=None, status=200):
     template = "audits/_target_edit_row.html" if htmx else "audits/target_form.html"
-    return render(request, template, {"audit": audit, "target": target, "form": form,
-                                      "conflict": conflict}, status=status)
+    return render(
+        request,
+        template,
+        {"audit": audit, "target": target, "form": form, "conflict": conflict},
+        status=status,
+    )
 
 
 @role_required(*WORKER_ROLES)
@@ -347,8 +422,13 @@ def _render_target_form(request, audit, target, form, htmx, *, conflict=None, st
 def audit_target_delete(request, pk, target_pk):
     audit = _worker_audit(request, pk)
     target = _scoped_child(request, Target, audit, target_pk)
-    return _delete(request, audit, lambda: services.target_delete(
-        actor=request.user, target=target), _("The target was deleted."), "targets")
+    return _delete(
+        request,
+        audit,
+        lambda: services.target_delete(actor=request.user, target=target),
+        _("The target was deleted."),
+        "targets",
+    )
 
 
 # --- balances --------------------------------------------------------------------------
@@ -356,8 +436,9 @@ def audit_target_delete(request, pk, target_pk):
 
 def _add_flow_errors(form, error: ValidationError) -> None:
     """A flow's own field errors (name, quantity, direction) belong to the flows."""
-    add_service_errors(form, error, fields={"direction": "flows", "name": "flows",
-                                            "quantity": "flows"})
+    add_service_errors(
+        form, error, fields={"direction": "flows", "name": "flows", "quantity": "flows"}
+    )
 
 
 @role_required(*WORKER_ROLES)
@@ -367,30 +448,40 @@ def audit_balance_save(request, pk, balance_pk=None):
     balance = None
     if balance_pk:
         balance = get_object_or_404(
-            Balance.objects.for_user(request.user).filter(audit=audit)
-            .prefetch_related("flows"), pk=balance_pk)
+            Balance.objects.for_user(request.user).filter(audit=audit).prefetch_related("flows"),
+            pk=balance_pk,
+        )
     if request.method != "POST":
         if balance is None:
             return redirect(_detail_url(audit, "balances"))
-        return render(request, "audits/balance_form.html",
-                      {"audit": audit, "balance": balance, "form": BalanceForm(balance=balance)})
+        return render(
+            request,
+            "audits/balance_form.html",
+            {"audit": audit, "balance": balance, "form": BalanceForm(balance=balance)},
+        )
     form = BalanceForm(request.POST, balance=balance)
 
     def save(data):
         data = dict(data)
-        return services.balance_save(actor=request.user, audit=audit, balance=balance,
-                                     flows=data.pop("flows"), **data)
+        return services.balance_save(
+            actor=request.user, audit=audit, balance=balance, flows=data.pop("flows"), **data
+        )
 
-    outcome = submit(request, form, save, success=_("The balance was saved."),
-                     add_errors=_add_flow_errors)
+    outcome = submit(
+        request, form, save, success=_("The balance was saved."), add_errors=_add_flow_errors
+    )
     if outcome.ok:
         return redirect(_detail_url(audit, "balances"))
     if balance is None:
-        return _render_detail(request, audit, status=outcome.status,
-                              conflict=outcome.conflict, balance_form=form)
-    return render(request, "audits/balance_form.html", {
-        "audit": audit, "balance": balance, "form": form, "conflict": outcome.conflict},
-        status=outcome.status)
+        return _render_detail(
+            request, audit, status=outcome.status, conflict=outcome.conflict, balance_form=form
+        )
+    return render(
+        request,
+        "audits/balance_form.html",
+        {"audit": audit, "balance": balance, "form": form, "conflict": outcome.conflict},
+        status=outcome.status,
+    )
 
 
 @role_required(*WORKER_ROLES)
@@ -398,8 +489,13 @@ def audit_balance_save(request, pk, balance_pk=None):
 def audit_balance_delete(request, pk, balance_pk):
     audit = _worker_audit(request, pk)
     balance = _scoped_child(request, Balance, audit, balance_pk)
-    return _delete(request, audit, lambda: services.balance_delete(
-        actor=request.user, balance=balance), _("The balance was deleted."), "balances")
+    return _delete(
+        request,
+        audit,
+        lambda: services.balance_delete(actor=request.user, balance=balance),
+        _("The balance was deleted."),
+        "balances",
+    )
 
 
 # --- options ---------------------------------------------------------------------------
@@ -408,15 +504,18 @@ def audit_balance_delete(request, pk, balance_pk):
 def _scoped_option(request, audit, option_pk) -> Option:
     option = get_object_or_404(
         Option.objects.for_user(request.user).filter(audit=audit).prefetch_related("benefits"),
-        pk=option_pk)
+        pk=option_pk,
+    )
     option.audit = audit  # its enterprise gives the cost-class threshold, without a query
     return option
 
 
 def _option_forms(option, data=None):
     next_statuses = workflow.next_statuses(option) if option else ()
-    return (OptionForm(data, option=option, next_statuses=next_statuses),
-            benefit_formset(data, option=option))
+    return (
+        OptionForm(data, option=option, next_statuses=next_statuses),
+        benefit_formset(data, option=option),
+    )
 
 
 @role_required(*WORKER_ROLES)
@@ -435,33 +534,63 @@ def audit_option_save(request, pk, option_pk=None):
         return _render_option_form(request, audit, option, form, formset, htmx)
     form, formset = _option_forms(option, request.POST)
     in_row = htmx and option is not None
-    outcome = submit(request, form, lambda data: services.option_save(
-        actor=request.user, audit=audit, option=option, benefits=formset.benefits(), **data),
-        formsets=[formset], success=None if in_row else (
-            lambda saved: _("The option %(code)s was saved.") % {"code": saved.code}))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.option_save(
+            actor=request.user, audit=audit, option=option, benefits=formset.benefits(), **data
+        ),
+        formsets=[formset],
+        success=None
+        if in_row
+        else (lambda saved: _("The option %(code)s was saved.") % {"code": saved.code}),
+    )
     if outcome.ok:
         if in_row:
             return _render_option_saved(request, audit, outcome.result.pk)
         return redirect(_detail_url(audit, f"option-{outcome.result.pk}"))
     if option is None:
-        return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
-                              option_form=form, benefit_formset=formset)
-    return _render_option_form(request, audit, option, form, formset, htmx,
-                               conflict=outcome.conflict, status=outcome.status)
+        return _render_detail(
+            request,
+            audit,
+            status=outcome.status,
+            conflict=outcome.conflict,
+            option_form=form,
+            benefit_formset=formset,
+        )
+    return _render_option_form(
+        request,
+        audit,
+        option,
+        form,
+        formset,
+        htmx,
+        conflict=outcome.conflict,
+        status=outcome.status,
+    )
 
 
-def _render_option_form(request, audit, option, form, formset, htmx, *, conflict=None,
-                        status=200):
+def _render_option_form(request, audit, option, form, formset, htmx, *, conflict=None, status=200):
     template = "audits/_option_edit_row.html" if htmx else "audits/option_form.html"
-    return render(request, template, {"audit": audit, "option": option, "form": form,
-                                      "benefit_formset": formset, "conflict": conflict},
-                  status=status)
+    return render(
+        request,
+        template,
+        {
+            "audit": audit,
+            "option": option,
+            "form": form,
+            "benefit_formset": formset,
+            "conflict": conflict,
+        },
+        status=status,
+    )
 
 
 def _render_option_row(request, audit, option):
     _decorate_option(option, services.option_threshold(option))
-    return render(request, "audits/_option_row.html",
-                  {"audit": audit, "option": option, "editable": True})
+    return render(
+        request, "audits/_option_row.html", {"audit": audit, "option": option, "editable": True}
+    )
 
 
 def _render_option_saved(request, audit, option_pk):
@@ -469,11 +598,19 @@ def _render_option_saved(request, audit, option_pk):
     change may have moved."""
     option = _scoped_option(request, audit, option_pk)
     _decorate_option(option, services.option_threshold(option))
-    return render(request, "audits/_option_saved.html", {
-        "audit": audit, "option": option, "editable": True, "can_work": True,
-        "totals": _option_totals(audit), "moves": _moves(audit),
-        "transition_form": TransitionForm(),
-    })
+    return render(
+        request,
+        "audits/_option_saved.html",
+        {
+            "audit": audit,
+            "option": option,
+            "editable": True,
+            "can_work": True,
+            "totals": _option_totals(audit),
+            "moves": _moves(audit),
+            "transition_form": TransitionForm(),
+        },
+    )
 
 
 @role_required(*WORKER_ROLES)
@@ -481,9 +618,13 @@ def _render_option_saved(request, audit, option_pk):
 def audit_option_delete(request, pk, option_pk):
     audit = _worker_audit(request, pk)
     option = _scoped_option(request, audit, option_pk)
-    return _delete(request, audit, lambda: services.option_delete(
-        actor=request.user, option=option),
-        _("The option %(code)s was deleted.") % {"code": option.code}, "options")
+    return _delete(
+        request,
+        audit,
+        lambda: services.option_delete(actor=request.user, option=option),
+        _("The option %(code)s was deleted.") % {"code": option.code},
+        "options",
+    )
 
 
 @role_required(*WORKER_ROLES)
@@ -500,9 +641,17 @@ def audit_options_bulk(request, pk):
             rows.extend(services.parse_option_text(data["text"]))
             return services.options_bulk_create(actor=request.user, audit=audit, rows=rows)
 
-        outcome = submit(request, form, create, success=lambda created: ngettext(
-            "%(count)d option was added.", "%(count)d options were added.",
-            len(created)) % {"count": len(created)})
+        outcome = submit(
+            request,
+            form,
+            create,
+            success=lambda created: (
+                ngettext(
+                    "%(count)d option was added.", "%(count)d options were added.", len(created)
+                )
+                % {"count": len(created)}
+            ),
+        )
         if outcome.ok:
             if htmx:
                 # A reload shows the new rows and the message (a redirect to the same
@@ -512,9 +661,14 @@ def audit_options_bulk(request, pk):
         row_errors, conflict, status = outcome.row_errors, outcome.conflict, outcome.status
     else:
         form = OptionBulkForm()
-    context = {"audit": audit, "bulk_form": form, "conflict": conflict, **BULK_HELP,
-               "bulk_rows": _rows_with_errors(rows, row_errors),
-               "bulk_errors": [e for e in row_errors if not 0 < e["row"] <= len(rows)]}
+    context = {
+        "audit": audit,
+        "bulk_form": form,
+        "conflict": conflict,
+        **BULK_HELP,
+        "bulk_rows": _rows_with_errors(rows, row_errors),
+        "bulk_errors": [e for e in row_errors if not 0 < e["row"] <= len(rows)],
+    }
     template = "audits/_options_bulk.html" if htmx else "audits/options_bulk.html"
     return render(request, template, context, status=status)
 
@@ -525,13 +679,22 @@ def _rows_with_errors(rows, errors) -> list[dict]:
         return []
     by_row = {}
     for error in errors:
-        by_row.setdefault(error["row"], {}).setdefault(error["field"], []).append(
-            error["message"])
-    return [{"number": number, "errors": bool(by_row.get(number)),
-             "cells": [{"field": field, "value": row.get(field, ""),
-                        "errors": by_row.get(number, {}).get(field, [])}
-                       for field in services.BULK_COLUMNS]}
-            for number, row in enumerate(rows, start=1)]
+        by_row.setdefault(error["row"], {}).setdefault(error["field"], []).append(error["message"])
+    return [
+        {
+            "number": number,
+            "errors": bool(by_row.get(number)),
+            "cells": [
+                {
+                    "field": field,
+                    "value": row.get(field, ""),
+                    "errors": by_row.get(number, {}).get(field, []),
+                }
+                for field in services.BULK_COLUMNS
+            ],
+        }
+        for number, row in enumerate(rows, start=1)
+    ]
 
 
 # --- documents and comments ------------------------------------------------------------
@@ -542,12 +705,17 @@ def _rows_with_errors(rows, errors) -> list[dict]:
 def audit_document_upload(request, pk):
     audit = _worker_audit(request, pk)
     form = DocumentForm(request.POST, request.FILES, audit=audit)
-    outcome = submit(request, form, lambda data: services.document_upload(
-        actor=request.user, audit=audit, **data), success=_("The document was uploaded."))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.document_upload(actor=request.user, audit=audit, **data),
+        success=_("The document was uploaded."),
+    )
     if outcome.ok:
         return redirect(_detail_url(audit, "documents"))
-    return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
-                          document_form=form)
+    return _render_detail(
+        request, audit, status=outcome.status, conflict=outcome.conflict, document_form=form
+    )
 
 
 @role_required(*WORKER_ROLES)
@@ -555,8 +723,13 @@ def audit_document_upload(request, pk):
 def audit_document_delete(request, pk, document_pk):
     audit = _worker_audit(request, pk)
     document = _scoped_child(request, Document, audit, document_pk)
-    return _delete(request, audit, lambda: services.document_delete(
-        actor=request.user, document=document), _("The document was deleted."), "documents")
+    return _delete(
+        request,
+        audit,
+        lambda: services.document_delete(actor=request.user, document=document),
+        _("The document was deleted."),
+        "documents",
+    )
 
 
 @role_required(*ALL_AUDIT_ROLES)
@@ -565,10 +738,14 @@ def audit_comment(request, pk):
     """Anyone who sees the audit comments on it: authorities supervise, parties reply."""
     audit = _scoped_audit(request, pk)
     form = CommentForm(request.POST)
-    outcome = submit(request, form, lambda data: services.comment_add(
-        actor=request.user, audit=audit, text=data["text"]),
-        success=_("Your comment was added."))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.comment_add(actor=request.user, audit=audit, text=data["text"]),
+        success=_("Your comment was added."),
+    )
     if outcome.ok:
         return redirect(_detail_url(audit, "comments"))
-    return _render_detail(request, audit, status=outcome.status, conflict=outcome.conflict,
-                          comment_form=form)
+    return _render_detail(
+        request, audit, status=outcome.status, conflict=outcome.conflict, comment_form=form
+    )

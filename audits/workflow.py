@@ -48,20 +48,31 @@ def _team(audit: Audit) -> list[str]:
     unmet = []
     team = list(audit.team.all())
     if len(team) < MIN_TEAM:
-        unmet.append(_("The audit team needs at least %(n)d members; it has %(count)d.")
-                     % {"n": MIN_TEAM, "count": len(team)})
+        unmet.append(
+            _("The audit team needs at least %(n)d members; it has %(count)d.")
+            % {"n": MIN_TEAM, "count": len(team)}
+        )
     if audit.consultancy_id:
         today = timezone.localdate()
         valid = [a for a in team if a.is_valid_on(today)]
         if len(valid) < MIN_CERTIFIED:
-            unmet.append(_("With a consulting firm, at least %(n)d team auditors need a "
-                           "certificate valid today; %(count)d have one.")
-                         % {"n": MIN_CERTIFIED, "count": len(valid)})
+            unmet.append(
+                _(
+                    "With a consulting firm, at least %(n)d team auditors need a "
+                    "certificate valid today; %(count)d have one."
+                )
+                % {"n": MIN_CERTIFIED, "count": len(valid)}
+            )
         for auditor in team:
             if not auditor.is_valid_on(today):
-                unmet.append(_("The certificate of %(name)s (%(no)s) expired on %(date)s.")
-                             % {"name": auditor.name, "no": auditor.certificate_no,
-                                "date": auditor.valid_until.isoformat()})
+                unmet.append(
+                    _("The certificate of %(name)s (%(no)s) expired on %(date)s.")
+                    % {
+                        "name": auditor.name,
+                        "no": auditor.certificate_no,
+                        "date": auditor.valid_until.isoformat(),
+                    }
+                )
     return unmet
 
 
@@ -79,11 +90,9 @@ def _has_option(audit: Audit) -> list[str]:
 
 
 def _none_proposed(audit: Audit) -> list[str]:
-    codes = list(audit.options.filter(status=OptionStatus.PROPOSED)
-                 .values_list("code", flat=True))
+    codes = list(audit.options.filter(status=OptionStatus.PROPOSED).values_list("code", flat=True))
     if codes:
-        return [_("Screen every option; still proposed: %(codes)s.")
-                % {"codes": ", ".join(codes)}]
+        return [_("Screen every option; still proposed: %(codes)s.") % {"codes": ", ".join(codes)}]
     return []
 
 
@@ -91,35 +100,53 @@ def _ready_for_assessment(audit: Audit) -> list[str]:
     unmet = []
     if not audit.documents.filter(kind=DocumentKind.AUDIT_REPORT).exists():
         unmet.append(_("Upload the audit report."))
-    undecided = list(audit.options.filter(
-        cost_class=CostClass.MID_HIGH, status=OptionStatus.RETAINED).values_list("code", flat=True))
+    undecided = list(
+        audit.options.filter(
+            cost_class=CostClass.MID_HIGH, status=OptionStatus.RETAINED
+        ).values_list("code", flat=True)
+    )
     if undecided:
-        unmet.append(_("Analyse the feasibility of the retained mid/high-cost options: "
-                       "%(codes)s.") % {"codes": ", ".join(undecided)})
-    open_no_low = list(audit.options.filter(
-        cost_class=CostClass.NO_LOW,
-        status__in=[OptionStatus.RETAINED, OptionStatus.IMPLEMENTING],
-    ).values_list("code", flat=True))
+        unmet.append(
+            _("Analyse the feasibility of the retained mid/high-cost options: %(codes)s.")
+            % {"codes": ", ".join(undecided)}
+        )
+    open_no_low = list(
+        audit.options.filter(
+            cost_class=CostClass.NO_LOW,
+            status__in=[OptionStatus.RETAINED, OptionStatus.IMPLEMENTING],
+        ).values_list("code", flat=True)
+    )
     if open_no_low:
-        unmet.append(_("Implement or abandon the retained no/low-cost options: %(codes)s.")
-                     % {"codes": ", ".join(open_no_low)})
+        unmet.append(
+            _("Implement or abandon the retained no/low-cost options: %(codes)s.")
+            % {"codes": ", ".join(open_no_low)}
+        )
     return unmet
 
 
 def _implemented(audit: Audit) -> list[str]:
     unmet = []
-    pending = list(audit.options.filter(
-        cost_class=CostClass.MID_HIGH,
-        status__in=[OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTING],
-    ).values_list("code", flat=True))
+    pending = list(
+        audit.options.filter(
+            cost_class=CostClass.MID_HIGH,
+            status__in=[OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTING],
+        ).values_list("code", flat=True)
+    )
     if pending:
-        unmet.append(_("Implement or abandon the feasible mid/high-cost options: %(codes)s.")
-                     % {"codes": ", ".join(pending)})
-    without = list(audit.options.filter(status=OptionStatus.IMPLEMENTED)
-                   .exclude(benefits__actual__isnull=False).values_list("code", flat=True))
+        unmet.append(
+            _("Implement or abandon the feasible mid/high-cost options: %(codes)s.")
+            % {"codes": ", ".join(pending)}
+        )
+    without = list(
+        audit.options.filter(status=OptionStatus.IMPLEMENTED)
+        .exclude(benefits__actual__isnull=False)
+        .values_list("code", flat=True)
+    )
     if without:
-        unmet.append(_("Record an actual benefit for each implemented option: %(codes)s.")
-                     % {"codes": ", ".join(without)})
+        unmet.append(
+            _("Record an actual benefit for each implemented option: %(codes)s.")
+            % {"codes": ", ".join(without)}
+        )
     return unmet
 
 
@@ -164,16 +191,22 @@ ON_ENTER: dict[str, list[Callable]] = {}
 def can_work_on(user, audit: Audit) -> bool:
     """The enterprise's users and the engaged consultancy's do the audit's work
     (api.md "Audits"); authorities read and comment."""
-    return (user.role == Role.ADMIN
-            or (user.role == Role.ENTERPRISE and user.enterprise_id == audit.enterprise_id)
-            or (user.role == Role.CONSULTANT and audit.consultancy_id is not None
-                and user.organization_id == audit.consultancy_id))
+    return (
+        user.role == Role.ADMIN
+        or (user.role == Role.ENTERPRISE and user.enterprise_id == audit.enterprise_id)
+        or (
+            user.role == Role.CONSULTANT
+            and audit.consultancy_id is not None
+            and user.organization_id == audit.consultancy_id
+        )
+    )
 
 
 def require_worker(user, audit: Audit) -> None:
     if not can_work_on(user, audit):
-        raise PermissionDenied(_("Only the enterprise and its engaged consulting firm work on "
-                                 "the audit."))
+        raise PermissionDenied(
+            _("Only the enterprise and its engaged consulting firm work on the audit.")
+        )
 
 
 def can_edit(user, audit: Audit) -> bool:
@@ -186,7 +219,8 @@ def require_editable(user, audit: Audit) -> None:
     if audit.state in FROZEN:
         raise StateConflict(
             _("The audit cannot be changed now."),
-            unmet=[_("The audit is “%(state)s”.") % {"state": S(audit.state).label}])
+            unmet=[_("The audit is “%(state)s”.") % {"state": S(audit.state).label}],
+        )
 
 
 def can_engage(user, audit: Audit) -> bool:
@@ -232,8 +266,9 @@ def available_transitions(audit: Audit) -> list[dict]:
     ]
 
 
-def audit_transition(*, audit: Audit, to: str, actor, comment: str = "",
-                     by_review: bool = False) -> Audit:
+def audit_transition(
+    *, audit: Audit, to: str, actor, comment: str = "", by_review: bool = False
+) -> Audit:
     """Move `audit` to `to`. Refused (409) from the wrong state, with unmet guards, or
     out of a review state unless `by_review` (the review's conclusion calls it so)."""
     if not by_review:
@@ -245,7 +280,8 @@ def audit_transition(*, audit: Audit, to: str, actor, comment: str = "",
             raise StateConflict(
                 _("The audit cannot move from “%(from)s” to “%(to)s”.")
                 % {"from": S(audit.state).label, "to": S(to).label if to in S.values else to},
-                unmet=[_("Not a step from the current state.")])
+                unmet=[_("Not a step from the current state.")],
+            )
         unmet = [] if by_review and audit.state in REVIEW_MOVES else moves[to](audit)
         if unmet:
             raise StateConflict(_("Some conditions are not met yet."), unmet=unmet)
@@ -261,8 +297,10 @@ def audit_cancel(*, audit: Audit, actor, reason: str) -> Audit:
     as its comment. The enterprise is told by the amendment's own notification."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if S.CANCELLED not in LIST_MOVES.get(audit.state, ()):
-        raise StateConflict(_("The audit cannot be cancelled."), unmet=[
-            _("The audit is in the state “%(state)s”.") % {"state": S(audit.state).label}])
+        raise StateConflict(
+            _("The audit cannot be cancelled."),
+            unmet=[_("The audit is in the state “%(state)s”.") % {"state": S(audit.state).label}],
+        )
     _move(audit, S.CANCELLED, actor, reason)
     return audit
 
@@ -277,8 +315,9 @@ def _move(audit: Audit, to: str, actor, comment: str) -> str:
         audit.started_on = timezone.localdate()
         fields.append("started_on")
     audit.save(update_fields=fields)
-    TransitionLog.objects.create(audit=audit, from_state=from_state, to_state=to,
-                                 actor=actor, comment=comment)
+    TransitionLog.objects.create(
+        audit=audit, from_state=from_state, to_state=to, actor=actor, comment=comment
+    )
     for effect in ON_ENTER.get(to, []):
         effect(audit=audit, actor=actor)
     return from_state
@@ -294,11 +333,18 @@ def parties(audit: Audit):
 
 def _notify_parties(audit: Audit, actor, from_state: str) -> None:
     recipients = parties(audit).exclude(pk=actor.pk)
-    notify(recipients=recipients, kind="audit_moved",
-           params={"enterprise": audit.enterprise.name, "round": audit.round,
-                   "from": translated(S(from_state).label), "to": translated(S(audit.state).label),
-                   "actor": str(actor)},
-           url=reverse("audit-detail", args=[audit.pk]))
+    notify(
+        recipients=recipients,
+        kind="audit_moved",
+        params={
+            "enterprise": audit.enterprise.name,
+            "round": audit.round,
+            "from": translated(S(from_state).label),
+            "to": translated(S(audit.state).label),
+            "actor": str(actor),
+        },
+        url=reverse("audit-detail", args=[audit.pk]),
+    )
 
 
 # --- the options' statuses (domain.md §2) --------------------------------------------
@@ -311,8 +357,10 @@ OPTION_MOVES = {
     O.FEASIBLE: {O.IMPLEMENTING},
     O.IMPLEMENTING: {O.IMPLEMENTED},
 }
-RETAINED_MOVES = {CostClass.NO_LOW: {O.IMPLEMENTING}, CostClass.MID_HIGH: {O.FEASIBLE,
-                                                                            O.INFEASIBLE}}
+RETAINED_MOVES = {
+    CostClass.NO_LOW: {O.IMPLEMENTING},
+    CostClass.MID_HIGH: {O.FEASIBLE, O.INFEASIBLE},
+}
 
 
 def next_statuses(option: Option) -> set[str]:
@@ -332,10 +380,12 @@ def option_status_change(option: Option, to: str) -> str | None:
     if to is None or to == option.status:
         return None
     if to not in next_statuses(option):
-        raise ValidationError({"status": _(
-            "An option that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": O(option.status).label,
-               "to": O(to).label if to in O.values else to}})
+        raise ValidationError(
+            {
+                "status": _("An option that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": O(option.status).label, "to": O(to).label if to in O.values else to}
+            }
+        )
     if to in OPTION_NEEDS_REASON and not option.reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     from_status, option.status = option.status, to
@@ -346,6 +396,9 @@ def option_status_logged(option: Option, from_status: str | None, actor) -> None
     """The history row of a saved status change (same transaction)."""
     if from_status is not None:
         OptionStatusLog.objects.create(
-            option=option, from_state=from_status, to_state=option.status, actor=actor,
-            comment=option.reason if option.status in OPTION_NEEDS_REASON else "")
-
+            option=option,
+            from_state=from_status,
+            to_state=option.status,
+            actor=actor,
+            comment=option.reason if option.status in OPTION_NEEDS_REASON else "",
+        )

@@ -46,8 +46,10 @@ def validate_credit_code(code: str) -> None:
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
         raise ValidationError(
-            _("Characters not allowed in a unified social credit code: %(chars)s "
-              "(I, O, S, V and Z are never used)."),
+            _(
+                "Characters not allowed in a unified social credit code: %(chars)s "
+                "(I, O, S, V and Z are never used)."
+            ),
             code="alphabet",
             params={"chars": " ".join(bad)},
         )
@@ -58,8 +60,7 @@ def validate_credit_code(code: str) -> None:
         )
     if organization_check_char(code[8:16]) != code[16]:
         raise ValidationError(
-            _("The organisation code inside it (characters 9 to 17) has a wrong check "
-              "character."),
+            _("The organisation code inside it (characters 9 to 17) has a wrong check character."),
             code="organization_check",
         )
     if credit_check_char(code[:17]) != code[17]:

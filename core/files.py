@@ -45,12 +45,18 @@ def check_upload(upload, *, field: str = "file") -> tuple[str, str]:
     """Validate an uploaded document; return (content type, SHA-256)."""
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size > limit:
-        raise ValidationError({field: _("The file is larger than %(size)s.")
-                               % {"size": filesizeformat(limit)}})
+        raise ValidationError(
+            {field: _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}}
+        )
     content_type = sniff_content_type(upload)
     if content_type is None:
-        raise ValidationError({field: _(
-            "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (checked by content).")})
+        raise ValidationError(
+            {
+                field: _(
+                    "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (checked by content)."
+                )
+            }
+        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

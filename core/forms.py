@@ -17,8 +17,9 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs["class"] = "form-control"
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError, *,
-                       fields: dict[str, str] | None = None) -> None:
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, *, fields: dict[str, str] | None = None
+) -> None:
     """Put a service's ValidationError on the form: a field's message on that field (or
     where `fields` sends it: another field's name, or a callable taking the messages),
     anything else above the form."""

@@ -14,7 +14,11 @@ log = logging.getLogger(__name__)
 
 
 def task(name: str):
-    """The task registered as `name` (e.g. "audits.tasks.document_fingerprint")."""
+    """The task registered as `name` (e.g. "audits.tasks.document_fingerprint"). A web
+    process has not imported the apps' task modules yet the first time: Celery's loader
+    imports them (the `autodiscover_tasks` of cpaudit/celery.py), as a worker does."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
     return current_app.tasks[name]
 
 

@@ -35,8 +35,9 @@ class Outcome:
         return 200 if self.ok else 409 if self.conflict else 400
 
 
-def submit(request, form, call: Callable, *, success=None, formsets=(),
-           add_errors=add_service_errors) -> Outcome:
+def submit(
+    request, form, call: Callable, *, success=None, formsets=(), add_errors=add_service_errors
+) -> Outcome:
     """Validate `form` (and `formsets`), then run `call(form.cleaned_data)` (`call()`
     when there is no form). `success`, a text or a callable of the result, becomes the
     page's success message."""

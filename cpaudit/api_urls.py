@@ -48,8 +48,9 @@ router.register("auditors", AuditorViewSet, basename="auditor")
 router.register("policies", PolicyViewSet, basename="policy")
 router.register("key-lists", KeyListViewSet, basename="key-list")
 router.register(r"key-lists/(?P<list_pk>\d+)/entries", EntryViewSet, basename="key-list-entry")
-router.register(r"key-lists/(?P<list_pk>\d+)/amendments", AmendmentViewSet,
-                basename="key-list-amendment")
+router.register(
+    r"key-lists/(?P<list_pk>\d+)/amendments", AmendmentViewSet, basename="key-list-amendment"
+)
 router.register("audits", AuditViewSet, basename="audit")
 router.register("targets", TargetViewSet, basename="target")
 router.register("balances", BalanceViewSet, basename="balance")

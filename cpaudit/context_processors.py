@@ -25,8 +25,11 @@ def navigation(request):
         return {"nav_items": []}
     return {
         "nav_items": [
-            {"url": reverse(name), "label": label, "active": request.resolver_match
-             and request.resolver_match.url_name == name}
+            {
+                "url": reverse(name),
+                "label": label,
+                "active": request.resolver_match and request.resolver_match.url_name == name,
+            }
             for name, label, roles in NAVIGATION
             if user.role in roles
         ]

@@ -57,19 +57,34 @@ def _enterprise_dashboard(user) -> dict:
     today = timezone.localdate()
     # Each entry on a published list, with its list, province, audit and disclosure:
     # one query, whatever the number of lists.
-    entries = (ListEntry.objects.for_user(user).active()
-               .filter(enterprise_id=user.enterprise_id)
-               .select_related("key_list__province", "audit", "disclosure")
-               .order_by("-key_list__year", "key_list__province_id", "id"))
+    entries = (
+        ListEntry.objects.for_user(user)
+        .active()
+        .filter(enterprise_id=user.enterprise_id)
+        .select_related("key_list__province", "audit", "disclosure")
+        .order_by("-key_list__year", "key_list__province_id", "id")
+    )
     listings = []
     for entry in entries:
         audit = getattr(entry, "audit", None)
         disclosure = getattr(entry, "disclosure", None)
-        listings.append({
-            "entry": entry, "audit": audit, "disclosure": disclosure,
-            "timeline": enterprise_timeline(audit, disclosed=disclosure is not None,
-                                            today=today) if audit else [],
-        })
-    return {"enterprise": Enterprise.objects.select_related("region", "industry")
-            .get(pk=user.enterprise_id), "listings": listings, "today": today,
-            "reviews": latest_reviews(user)}
+        listings.append(
+            {
+                "entry": entry,
+                "audit": audit,
+                "disclosure": disclosure,
+                "timeline": enterprise_timeline(
+                    audit, disclosed=disclosure is not None, today=today
+                )
+                if audit
+                else [],
+            }
+        )
+    return {
+        "enterprise": Enterprise.objects.select_related("region", "industry").get(
+            pk=user.enterprise_id
+        ),
+        "listings": listings,
+        "today": today,
+        "reviews": latest_reviews(user),
+    }

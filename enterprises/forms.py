@@ -34,7 +34,8 @@ class EnterpriseFilterForm(forms.Form):
     search = forms.CharField(label=_("Name or credit code"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     industry = forms.ModelChoiceField(
-        label=_("Industry"), required=False,
+        label=_("Industry"),
+        required=False,
         queryset=Industry.objects.filter(level="division"),
     )
 
@@ -61,14 +62,15 @@ def enterprise_choices(user, key_list):
     """The enterprises the user may put on this list: in their scope and the list's
     province (the service checks both again)."""
     return Enterprise.objects.for_user(user).filter(
-        region__code__startswith=key_list.province_id[:2])
+        region__code__startswith=key_list.province_id[:2]
+    )
 
 
 class KeyListFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2003, max_value=2100)
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
-        choices=[("", _("Any status")), *ListStatus.choices])
+        label=_("Status"), required=False, choices=[("", _("Any status")), *ListStatus.choices]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,11 +82,15 @@ class KeyListCreateForm(forms.Form):
 
     year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
     title = forms.CharField(
-        label=_("Title"), max_length=200, required=False,
-        help_text=_("Leave empty for the standard title."))
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for the standard title."),
+    )
     province = forms.ModelChoiceField(
         label=pgettext_lazy("a province, not its level", "Province"),
-        queryset=Region.objects.filter(level="province"))
+        queryset=Region.objects.filter(level="province"),
+    )
 
     def __init__(self, *args, ask_province: bool, **kwargs):
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
@@ -100,10 +106,14 @@ class EntryForm(forms.Form):
     enterprise = EnterpriseChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
     # Required-ness is the service's rule ("Give at least one category.").
     categories = forms.MultipleChoiceField(
-        label=_("Categories"), required=False, choices=Category.choices,
-        widget=forms.CheckboxSelectMultiple)
-    reason = forms.CharField(label=_("Reason"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("Categories"),
+        required=False,
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, user, key_list, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,16 +142,21 @@ class AmendmentRemoveForm(forms.Form):
 
     action = forms.CharField(widget=forms.HiddenInput, initial=AmendmentAction.REMOVE)
     entry = EntryChoiceField(label=_("Entry"), queryset=ListEntry.objects.none())
-    reason = forms.CharField(label=_("Reason"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, user, key_list, **kwargs):
         kwargs.setdefault("auto_id", "amend-remove-%s")
         super().__init__(*args, **kwargs)
         # the enterprise names of the choices come in the same query.
         self.fields["entry"].queryset = (
-            ListEntry.objects.for_user(user).active().filter(key_list=key_list)
-            .select_related("enterprise").order_by("enterprise__name", "pk"))
+            ListEntry.objects.for_user(user)
+            .active()
+            .filter(key_list=key_list)
+            .select_related("enterprise")
+            .order_by("enterprise__name", "pk")
+        )
         style(self)
 
 
@@ -149,7 +164,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
         validators=[FileExtensionValidator(["xlsx", "csv"])],
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +176,8 @@ class PublishForm(forms.Form):
     published_on = forms.DateField(
         label=_("Publication date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("The deadlines count from this date."))
+        help_text=_("The deadlines count from this date."),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"published_on": timezone.localdate()})
@@ -182,13 +199,16 @@ class PolicyForm(forms.Form):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         model_fields = forms.fields_for_model(
-            ProvincePolicy, fields=[f for f in ProvincePolicy.FIGURES if f not in INDUSTRY_LISTS])
+            ProvincePolicy, fields=[f for f in ProvincePolicy.FIGURES if f not in INDUSTRY_LISTS]
+        )
         for name in ProvincePolicy.FIGURES:
             if name in INDUSTRY_LISTS:
                 label = ProvincePolicy._meta.get_field(name).verbose_name
                 self.fields[name] = forms.CharField(
-                    label=capfirst(label), required=False,
-                    help_text=_("Two-digit division codes separated by commas, e.g. 32, 33."))
+                    label=capfirst(label),
+                    required=False,
+                    help_text=_("Two-digit division codes separated by commas, e.g. 32, 33."),
+                )
             else:
                 self.fields[name] = model_fields[name]
         style(self)
@@ -198,13 +218,16 @@ class PolicyForm(forms.Form):
         codes = [code.strip() for code in text.split(",") if code.strip()]
         # a spreadsheet habit: 6 for 06 (the divisions 01–09)
         codes = list(dict.fromkeys("0" + c if c.isdigit() and len(c) == 1 else c for c in codes))
-        known = set(Industry.objects.filter(level="division", code__in=codes)
-                    .values_list("code", flat=True))
+        known = set(
+            Industry.objects.filter(level="division", code__in=codes).values_list("code", flat=True)
+        )
         unknown = [code for code in codes if code not in known]
         if unknown:
             raise ValidationError(
                 _("Not a GB/T 4754 division code: %(codes)s."),
-                params={"codes": ", ".join(unknown)}, code="unknown_division")
+                params={"codes": ", ".join(unknown)},
+                code="unknown_division",
+            )
         return codes
 
     def clean_heavy_metal_industries(self):
@@ -220,8 +243,7 @@ class PolicyForm(forms.Form):
 class PublicSearchForm(forms.Form):
     """The search box of every public page."""
 
-    q = forms.CharField(label=_("Enterprise name or credit code"), required=False,
-                        max_length=200)
+    q = forms.CharField(label=_("Enterprise name or credit code"), required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,20 +257,18 @@ class PublicListFilterForm(PublicSearchForm):
     """Filters of the published lists: the provinces and years that have one."""
 
     province = forms.ChoiceField(label=pgettext_lazy("province name", "Province"), required=False)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int,
-                                  empty_value=None)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         published = KeyEnterpriseList.objects.published()
         # One query each, whatever the number of lists.
-        provinces = Region.objects.filter(
-            pk__in=published.values("province_id")).order_by("code")
+        provinces = Region.objects.filter(pk__in=published.values("province_id")).order_by("code")
         years = published.order_by("-year").values_list("year", flat=True).distinct()
         self.fields["province"].choices = [("", _("All provinces"))] + [
-            (region.code, region.name) for region in provinces]
-        self.fields["year"].choices = [("", _("All years"))] + [
-            (year, year) for year in years]
+            (region.code, region.name) for region in provinces
+        ]
+        self.fields["year"].choices = [("", _("All years"))] + [(year, year) for year in years]
 
     def filters(self) -> dict:
         """The valid filters; an invalid one is left out rather than failing the page."""
@@ -263,7 +283,8 @@ class DisclosureForm(forms.Form):
     document = forms.FileField(
         label=_("Supporting document"),
         help_text=_("PDF, PNG, JPEG, XLSX or DOCX, e.g. the monitoring report."),
-        widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}))
+        widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,15 +296,26 @@ class PollutantForm(forms.ModelForm):
 
     class Meta:
         model = DisclosedPollutant
-        fields = ["pollutant", "discharge_mode", "concentration", "concentration_unit",
-                  "total_emitted_t", "standard", "standard_limit", "quota_t"]
+        fields = [
+            "pollutant",
+            "discharge_mode",
+            "concentration",
+            "concentration_unit",
+            "total_emitted_t",
+            "standard",
+            "standard_limit",
+            "quota_t",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
         for field in self.fields.values():
-            field.widget.attrs["class"] += " form-control-sm" if not isinstance(
-                field.widget, forms.Select) else " form-select-sm"
+            field.widget.attrs["class"] += (
+                " form-control-sm"
+                if not isinstance(field.widget, forms.Select)
+                else " form-select-sm"
+            )
             # The column header is the visible label.
             field.widget.attrs["aria-label"] = field.label
 
@@ -298,9 +330,11 @@ class BasePollutantFormSet(forms.BaseFormSet):
 
     def rows(self) -> list[dict]:
         """The filled-in rows, as `disclosure_submit` takes them."""
-        return [form.cleaned_data for form in self.forms
-                if form.has_changed() and form.cleaned_data]
+        return [
+            form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data
+        ]
 
 
 PollutantFormSet = forms.formset_factory(
-    PollutantForm, formset=BasePollutantFormSet, extra=3, max_num=50, validate_max=True)
+    PollutantForm, formset=BasePollutantFormSet, extra=3, max_num=50, validate_max=True
+)

@@ -27,7 +27,8 @@ HEADINGS_ZH = ["统一社会信用代码", "企业名称", "行政区划代码",
 ALIASES = dict(zip(HEADINGS_ZH, COLUMNS, strict=True)) | {c: c for c in COLUMNS}
 # The Chinese short names of the categories are accepted as well as the codes.
 CATEGORY_ALIASES = {c.value: c.value for c in Category} | {
-    "双超": Category.EXCEEDS_STANDARDS, "双有": Category.TOXIC_HAZARDOUS,
+    "双超": Category.EXCEEDS_STANDARDS,
+    "双有": Category.TOXIC_HAZARDOUS,
     "高耗能": Category.ENERGY_INTENSIVE,
 }
 MAX_ROWS = 20000
@@ -41,8 +42,10 @@ def read_rows(upload) -> list[dict]:
     try:
         if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            table = [["" if v is None else str(v).strip() for v in row]
-                     for row in book.worksheets[0].iter_rows(values_only=True)]
+            table = [
+                ["" if v is None else str(v).strip() for v in row]
+                for row in book.worksheets[0].iter_rows(values_only=True)
+            ]
         else:
             for encoding in ("utf-8-sig", "gb18030"):
                 try:
@@ -54,20 +57,37 @@ def read_rows(upload) -> list[dict]:
                 raise ValueError(_("The file is neither UTF-8 nor GB18030 text."))
             table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
     except Exception as exc:  # openpyxl and csv raise many kinds; all mean "unreadable"
-        raise RowErrors([{"row": 0, "field": "file", "message": _(
-            "The file could not be read as .xlsx or .csv: %(error)s") % {"error": exc}}]) from exc
+        raise RowErrors(
+            [
+                {
+                    "row": 0,
+                    "field": "file",
+                    "message": _("The file could not be read as .xlsx or .csv: %(error)s")
+                    % {"error": exc},
+                }
+            ]
+        ) from exc
     table = [row for row in table if any(row)]
     if not table:
         raise RowErrors([{"row": 0, "field": "file", "message": _("The file is empty.")}])
-    header = [ALIASES.get(cell.strip().lower() if cell.isascii() else cell.strip())
-              for cell in table[0]]
+    header = [
+        ALIASES.get(cell.strip().lower() if cell.isascii() else cell.strip()) for cell in table[0]
+    ]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        raise RowErrors([{"row": 1, "field": column, "message": _("Missing column.")}
-                         for column in missing])
+        raise RowErrors(
+            [{"row": 1, "field": column, "message": _("Missing column.")} for column in missing]
+        )
     if len(table) - 1 > MAX_ROWS:
-        raise RowErrors([{"row": 0, "field": "file", "message": _(
-            "At most %(n)d rows per file.") % {"n": MAX_ROWS}}])
+        raise RowErrors(
+            [
+                {
+                    "row": 0,
+                    "field": "file",
+                    "message": _("At most %(n)d rows per file.") % {"n": MAX_ROWS},
+                }
+            ]
+        )
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         row = {"row": number}
@@ -85,7 +105,8 @@ def _check_rows(actor, key_list, rows):
     regions = set(Region.objects.filter(code__startswith=province).values_list("code", flat=True))
     known_regions = regions | set(
         Region.objects.exclude(code__startswith=province)
-        .filter(code__in={row.get("region", "") for row in rows}).values_list("code", flat=True)
+        .filter(code__in={row.get("region", "") for row in rows})
+        .values_list("code", flat=True)
     )
     industries = set(Industry.objects.filter(level="division").values_list("code", flat=True))
     errors, clean, seen = [], [], {}
@@ -115,26 +136,36 @@ def _check_rows(actor, key_list, rows):
         elif region not in regions:
             error(row, "region", _("Region %(code)s is in another province.") % {"code": region})
         elif not region.startswith(prefix):
-            error(row, "region", _("Region %(code)s is outside your jurisdiction.")
-                  % {"code": region})
+            error(
+                row, "region", _("Region %(code)s is outside your jurisdiction.") % {"code": region}
+            )
         industry = row.get("industry", "").strip()
         if industry.isdigit() and len(industry) == 1:
             industry = "0" + industry  # a spreadsheet drops the leading zero of 01–09
         if industry not in industries:
-            error(row, "industry", _("Unknown industry division “%(code)s”.")
-                  % {"code": industry})
+            error(row, "industry", _("Unknown industry division “%(code)s”.") % {"code": industry})
         raw = [part.strip() for part in row.get("categories", "").replace("；", ";").split(";")]
         raw = [part for part in raw if part]
         unknown = [part for part in raw if part not in CATEGORY_ALIASES]
         if unknown:
-            error(row, "categories", _("Unknown category: %(values)s.")
-                  % {"values": ", ".join(unknown)})
+            error(
+                row,
+                "categories",
+                _("Unknown category: %(values)s.") % {"values": ", ".join(unknown)},
+            )
         elif not raw:
             error(row, "categories", _("Give at least one category."))
         if len(errors) == before:
-            clean.append({"credit_code": code, "name": name, "region": region,
-                          "industry": industry, "reason": row.get("reason", "").strip(),
-                          "categories": {CATEGORY_ALIASES[part] for part in raw}})
+            clean.append(
+                {
+                    "credit_code": code,
+                    "name": name,
+                    "region": region,
+                    "industry": industry,
+                    "reason": row.get("reason", "").strip(),
+                    "categories": {CATEGORY_ALIASES[part] for part in raw},
+                }
+            )
     return errors, clean
 
 
@@ -146,20 +177,41 @@ def key_list_import(*, actor, key_list: KeyEnterpriseList, upload) -> dict:
     key_list = KeyEnterpriseList.objects.select_for_update().get(pk=key_list.pk)
     require_draft(key_list)
     errors, clean = _check_rows(actor, key_list, read_rows(upload))
-    known = Enterprise.objects.in_bulk([row["credit_code"] for row in clean],
-                                       field_name="credit_code")
+    known = Enterprise.objects.in_bulk(
+        [row["credit_code"] for row in clean], field_name="credit_code"
+    )
     for row in clean:
         enterprise = known.get(row["credit_code"])
         if enterprise and not enterprise.region_id.startswith(key_list.province_id[:2]):
-            errors.append({"row": None, "field": "credit_code", "message": _(
-                "%(code)s is registered in another province.") % {"code": row["credit_code"]}})
+            errors.append(
+                {
+                    "row": None,
+                    "field": "credit_code",
+                    "message": _("%(code)s is registered in another province.")
+                    % {"code": row["credit_code"]},
+                }
+            )
     if errors:
-        raise RowErrors(sorted(errors, key=lambda e: (e["row"] or 0, COLUMNS.index(e["field"])
-                                                      if e["field"] in COLUMNS else 99)))
+        raise RowErrors(
+            sorted(
+                errors,
+                key=lambda e: (
+                    e["row"] or 0,
+                    COLUMNS.index(e["field"]) if e["field"] in COLUMNS else 99,
+                ),
+            )
+        )
 
-    new = [Enterprise(credit_code=row["credit_code"], name=row["name"], region_id=row["region"],
-                      industry_id=row["industry"]) for row in clean
-           if row["credit_code"] not in known]
+    new = [
+        Enterprise(
+            credit_code=row["credit_code"],
+            name=row["name"],
+            region_id=row["region"],
+            industry_id=row["industry"],
+        )
+        for row in clean
+        if row["credit_code"] not in known
+    ]
     Enterprise.objects.bulk_create(new, batch_size=1000)
     renamed = []
     for row in clean:
@@ -170,9 +222,12 @@ def key_list_import(*, actor, key_list: KeyEnterpriseList, upload) -> dict:
     Enterprise.objects.bulk_update(renamed, ["name"], batch_size=1000)
     enterprises = {e.credit_code: e for e in new} | known
 
-    entries = {entry.enterprise_id: entry for entry in
-               key_list.entries.active().filter(
-                   enterprise_id__in=[e.pk for e in enterprises.values()])}
+    entries = {
+        entry.enterprise_id: entry
+        for entry in key_list.entries.active().filter(
+            enterprise_id__in=[e.pk for e in enterprises.values()]
+        )
+    }
     created, updated = [], []
     for row in clean:
         enterprise = enterprises[row["credit_code"]]
@@ -186,8 +241,10 @@ def key_list_import(*, actor, key_list: KeyEnterpriseList, upload) -> dict:
         entry.reason = row["reason"]
     ListEntry.objects.bulk_create(created, batch_size=1000)
     ListEntry.objects.bulk_update(
-        updated, ["exceeds_standards", "toxic_hazardous", "energy_intensive", "reason"],
-        batch_size=1000)
+        updated,
+        ["exceeds_standards", "toxic_hazardous", "energy_intensive", "reason"],
+        batch_size=1000,
+    )
     return {"created": len(created), "updated": len(updated)}
 
 
@@ -198,8 +255,16 @@ def template_workbook() -> bytes:
     sheet.title = "key-enterprises"
     sheet.append(COLUMNS)
     example_code = make_credit_code(division="320100", serial=12345678)
-    sheet.append([example_code, "示例纸业有限公司", "320115", "22",
-                  "exceeds_standards;toxic_hazardous", "COD 排放超过总量控制指标"])
+    sheet.append(
+        [
+            example_code,
+            "示例纸业有限公司",
+            "320115",
+            "22",
+            "exceeds_standards;toxic_hazardous",
+            "COD 排放超过总量控制指标",
+        ]
+    )
     for column, width in zip("ABCDEF", (22, 30, 10, 10, 36, 40), strict=True):
         sheet.column_dimensions[column].width = width
     notes = book.create_sheet("notes")

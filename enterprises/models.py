@@ -33,7 +33,11 @@ class Region(models.Model):
     name_en = models.CharField(_("English name"), max_length=128, blank=True)
     level = models.CharField(_("level"), max_length=8, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     retired = models.BooleanField(_("retired"), default=False)
@@ -67,7 +71,11 @@ class Industry(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=8, choices=IndustryLevel.choices)
     section = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="divisions",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="divisions",
         verbose_name=_("section"),
     )
 
@@ -101,11 +109,15 @@ class EnterpriseQuerySet(models.QuerySet):
         # The audits (and their review rounds) of the apps above, reached by their
         # reverse relations.
         if role == Role.CONSULTANT and user.organization_id:
-            return self.filter(pk__in=Enterprise.objects.filter(
-                audits__consultancy_id=user.organization_id).values("pk"))
+            return self.filter(
+                pk__in=Enterprise.objects.filter(
+                    audits__consultancy_id=user.organization_id
+                ).values("pk")
+            )
         if role == Role.EXPERT:
-            return self.filter(pk__in=Enterprise.objects.filter(
-                audits__reviews__panel__expert=user).values("pk"))
+            return self.filter(
+                pk__in=Enterprise.objects.filter(audits__reviews__panel__expert=user).values("pk")
+            )
         return self.none()
 
     def smes(self):
@@ -126,14 +138,18 @@ SME_MAX_TOTAL_ASSETS = Decimal("400000000")
 class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=200)
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True,
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
         validators=[validate_credit_code],
     )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("region")
     )
     industry = models.ForeignKey(
-        Industry, on_delete=models.PROTECT, related_name="enterprises",
+        Industry,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
         verbose_name=_("industry"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -156,7 +172,8 @@ class Enterprise(models.Model):
         indexes = [
             # Serves the authority scope and the `region` filter: region_id LIKE '32%'.
             models.Index(
-                fields=["region"], name="enterprise_region_prefix",
+                fields=["region"],
+                name="enterprise_region_prefix",
                 opclasses=["varchar_pattern_ops"],
             ),
         ]
@@ -193,35 +210,55 @@ class ProvincePolicy(models.Model):
     """
 
     province = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"level": "province"}, verbose_name=_("province"),
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "province"},
+        verbose_name=_("province"),
         help_text=_("Empty for the national default."),
     )
-    start_months = models.PositiveSmallIntegerField(
-        _("start the audit within (months)"), default=2)
+    start_months = models.PositiveSmallIntegerField(_("start the audit within (months)"), default=2)
     report_months = models.PositiveSmallIntegerField(
-        _("submit the audit report within (months)"), default=12)
+        _("submit the audit report within (months)"), default=12
+    )
     disclosure_months = models.PositiveSmallIntegerField(
-        _("disclose emissions within (months)"), default=1)
+        _("disclose emissions within (months)"), default=1
+    )
     acceptance_months = models.PositiveSmallIntegerField(
-        _("apply for acceptance within (months after a passed assessment)"), default=12)
+        _("apply for acceptance within (months after a passed assessment)"), default=12
+    )
     cycle_heavy_metal_years = models.PositiveSmallIntegerField(
-        _("audit cycle in heavy-metal industries (years)"), default=2)
+        _("audit cycle in heavy-metal industries (years)"), default=2
+    )
     cycle_overcapacity_years = models.PositiveSmallIntegerField(
-        _("audit cycle in over-capacity industries (years)"), default=3)
+        _("audit cycle in over-capacity industries (years)"), default=3
+    )
     cycle_default_years = models.PositiveSmallIntegerField(
-        _("audit cycle otherwise (years)"), default=5)
+        _("audit cycle otherwise (years)"), default=5
+    )
     heavy_metal_industries = models.JSONField(
-        _("heavy-metal industries (GB/T 4754 divisions)"), default=list, blank=True)
+        _("heavy-metal industries (GB/T 4754 divisions)"), default=list, blank=True
+    )
     overcapacity_industries = models.JSONField(
-        _("over-capacity industries (GB/T 4754 divisions)"), default=list, blank=True)
+        _("over-capacity industries (GB/T 4754 divisions)"), default=list, blank=True
+    )
     no_low_cost_max_investment = models.DecimalField(
-        _("largest investment of a no/low-cost option (yuan)"), max_digits=14,
-        decimal_places=2, default=Decimal("100000"))
+        _("largest investment of a no/low-cost option (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("100000"),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("updated by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
 
     class Meta:
         verbose_name = _("province policy")
@@ -229,7 +266,8 @@ class ProvincePolicy(models.Model):
         constraints = [
             # One row per province and one national default (province NULL).
             models.UniqueConstraint(
-                Coalesce("province", Value("000000")), name="policy_one_per_province"),
+                Coalesce("province", Value("000000")), name="policy_one_per_province"
+            ),
         ]
 
     def __str__(self):
@@ -242,23 +280,33 @@ class ProvincePolicy(models.Model):
         return sorted(policies, key=lambda p: p.province_id is None)[0]
 
     FIGURES = (
-        "start_months", "report_months", "disclosure_months", "acceptance_months",
-        "cycle_heavy_metal_years", "cycle_overcapacity_years", "cycle_default_years",
-        "heavy_metal_industries", "overcapacity_industries", "no_low_cost_max_investment",
+        "start_months",
+        "report_months",
+        "disclosure_months",
+        "acceptance_months",
+        "cycle_heavy_metal_years",
+        "cycle_overcapacity_years",
+        "cycle_default_years",
+        "heavy_metal_industries",
+        "overcapacity_industries",
+        "no_low_cost_max_investment",
     )
 
     def figures(self) -> dict:
         """The figures as plain JSON, as a published list keeps them."""
-        return {name: (str(value) if isinstance(value := getattr(self, name), Decimal)
-                       else value) for name in self.FIGURES}
+        return {
+            name: (str(value) if isinstance(value := getattr(self, name), Decimal) else value)
+            for name in self.FIGURES
+        }
 
     def deadlines(self, published_on: datetime.date, *, exceeds_standards: bool) -> dict:
         """Deadlines counted from publication (domain.md §1)."""
         return {
             "start_due": _months(published_on, self.start_months),
             "report_due": _months(published_on, self.report_months),
-            "disclosure_due": (_months(published_on, self.disclosure_months)
-                               if exceeds_standards else None),
+            "disclosure_due": (
+                _months(published_on, self.disclosure_months) if exceeds_standards else None
+            ),
         }
 
     def acceptance_due(self, assessed_on: datetime.date) -> datetime.date:
@@ -296,20 +344,36 @@ class KeyEnterpriseList(models.Model):
 
     # The compulsory audits began with the 2003 law (domain.md "Why it exists").
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2003), MaxValueValidator(2100)])
+        _("year"), validators=[MinValueValidator(2003), MaxValueValidator(2100)]
+    )
     province = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="key_lists",
-        limit_choices_to={"level": "province"}, verbose_name=_("province"))
+        Region,
+        on_delete=models.PROTECT,
+        related_name="key_lists",
+        limit_choices_to={"level": "province"},
+        verbose_name=_("province"),
+    )
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(
-        _("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.DRAFT)
+        _("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.DRAFT
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("published by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     policy = models.JSONField(_("policy figures at publication"), default=dict, blank=True)
 
@@ -324,7 +388,8 @@ class KeyEnterpriseList(models.Model):
             models.CheckConstraint(
                 condition=Q(status=ListStatus.DRAFT, published_on__isnull=True)
                 | Q(status=ListStatus.PUBLISHED, published_on__isnull=False),
-                name="list_published_has_date"),
+                name="list_published_has_date",
+            ),
         ]
 
     def __str__(self):
@@ -355,20 +420,29 @@ class ListEntryQuerySet(models.QuerySet):
 
 class ListEntry(models.Model):
     key_list = models.ForeignKey(
-        KeyEnterpriseList, on_delete=models.CASCADE, related_name="entries",
-        verbose_name=_("list"))
+        KeyEnterpriseList, on_delete=models.CASCADE, related_name="entries", verbose_name=_("list")
+    )
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="list_entries",
-        verbose_name=_("enterprise"))
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="list_entries",
+        verbose_name=_("enterprise"),
+    )
     exceeds_standards = models.BooleanField(Category.EXCEEDS_STANDARDS.label, default=False)
     toxic_hazardous = models.BooleanField(Category.TOXIC_HAZARDOUS.label, default=False)
     energy_intensive = models.BooleanField(Category.ENERGY_INTENSIVE.label, default=False)
     reason = models.TextField(_("reason"), blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE)
+        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE
+    )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("proposed by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ListEntryQuerySet.as_manager()
@@ -379,12 +453,16 @@ class ListEntry(models.Model):
         verbose_name_plural = _("list entries")
         constraints = [
             models.UniqueConstraint(
-                fields=["key_list", "enterprise"], condition=Q(status=EntryStatus.ACTIVE),
-                name="entry_once_per_list"),
+                fields=["key_list", "enterprise"],
+                condition=Q(status=EntryStatus.ACTIVE),
+                name="entry_once_per_list",
+            ),
             models.CheckConstraint(
-                condition=Q(exceeds_standards=True) | Q(toxic_hazardous=True)
+                condition=Q(exceeds_standards=True)
+                | Q(toxic_hazardous=True)
                 | Q(energy_intensive=True),
-                name="entry_has_a_category"),
+                name="entry_has_a_category",
+            ),
         ]
 
     def __str__(self):
@@ -407,15 +485,19 @@ class ListAmendment(models.Model):
     """A change to a published list, kept as its history (domain.md §1)."""
 
     key_list = models.ForeignKey(
-        KeyEnterpriseList, on_delete=models.CASCADE, related_name="amendments",
-        verbose_name=_("list"))
+        KeyEnterpriseList,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        verbose_name=_("list"),
+    )
     entry = models.ForeignKey(
-        ListEntry, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("entry"))
+        ListEntry, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("entry")
+    )
     action = models.CharField(_("action"), max_length=10, choices=AmendmentAction.choices)
     reason = models.TextField(_("reason"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("by"))
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -437,15 +519,19 @@ class EmissionDisclosure(models.Model):
     """The public disclosure of an `exceeds_standards` enterprise (domain.md §1)."""
 
     entry = models.OneToOneField(
-        ListEntry, on_delete=models.PROTECT, related_name="disclosure", verbose_name=_("entry"))
+        ListEntry, on_delete=models.PROTECT, related_name="disclosure", verbose_name=_("entry")
+    )
     legal_representative = models.CharField(_("legal representative"), max_length=100)
     address = models.CharField(_("address"), max_length=300)
     document = models.FileField(_("supporting document"), upload_to="disclosures/%Y/")
     document_sha256 = models.CharField(_("SHA-256"), max_length=64)
     document_content_type = models.CharField(_("content type"), max_length=100)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("submitted by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     objects = EmissionDisclosureQuerySet.as_manager()
@@ -467,21 +553,23 @@ def _ratio_over(value, limit):
 
 class DisclosedPollutant(models.Model):
     disclosure = models.ForeignKey(
-        EmissionDisclosure, on_delete=models.CASCADE, related_name="pollutants",
-        verbose_name=_("disclosure"))
+        EmissionDisclosure,
+        on_delete=models.CASCADE,
+        related_name="pollutants",
+        verbose_name=_("disclosure"),
+    )
     pollutant = models.CharField(_("pollutant"), max_length=60)
     discharge_mode = models.CharField(
-        _("discharge mode"), max_length=12, choices=DischargeMode.choices)
-    concentration = models.DecimalField(
-        _("concentration"), max_digits=14, decimal_places=4)
+        _("discharge mode"), max_length=12, choices=DischargeMode.choices
+    )
+    concentration = models.DecimalField(_("concentration"), max_digits=14, decimal_places=4)
     concentration_unit = models.CharField(_("unit"), max_length=20, default="mg/L")
-    total_emitted_t = models.DecimalField(
-        _("total emitted (t/a)"), max_digits=14, decimal_places=4)
+    total_emitted_t = models.DecimalField(_("total emitted (t/a)"), max_digits=14, decimal_places=4)
     standard = models.CharField(_("applicable standard"), max_length=120)
-    standard_limit = models.DecimalField(
-        _("standard limit"), max_digits=14, decimal_places=4)
+    standard_limit = models.DecimalField(_("standard limit"), max_digits=14, decimal_places=4)
     quota_t = models.DecimalField(
-        _("total-load quota (t/a)"), max_digits=14, decimal_places=4, null=True, blank=True)
+        _("total-load quota (t/a)"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["id"]

@@ -21,21 +21,37 @@ def _rows(name: str) -> list[dict]:
 
 def load_reference_data(Region, Industry) -> None:
     regions = [
-        Region(code=r["code"], name_zh=r["name_zh"], name_en=r["name_en"], level=r["level"],
-               parent_id=r["parent"] or None)
+        Region(
+            code=r["code"],
+            name_zh=r["name_zh"],
+            name_en=r["name_en"],
+            level=r["level"],
+            parent_id=r["parent"] or None,
+        )
         for r in _rows("regions.csv")
     ]
     Region.objects.bulk_create(
-        regions, batch_size=1000, update_conflicts=True, unique_fields=["code"],
+        regions,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["code"],
         update_fields=["name_zh", "name_en", "level", "parent"],
     )
     industries = [
-        Industry(code=r["code"], name_zh=r["name_zh"], name_en=r["name_en"], level=r["level"],
-                 section_id=r["section"] or None)
+        Industry(
+            code=r["code"],
+            name_zh=r["name_zh"],
+            name_en=r["name_en"],
+            level=r["level"],
+            section_id=r["section"] or None,
+        )
         for r in _rows("industries.csv")
     ]
     Industry.objects.bulk_create(
-        industries, batch_size=1000, update_conflicts=True, unique_fields=["code"],
+        industries,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["code"],
         update_fields=["name_zh", "name_en", "level", "section"],
     )
 
@@ -51,6 +67,7 @@ OVERCAPACITY_INDUSTRIES = ["06", "30", "31"]
 def ensure_national_policy(ProvincePolicy) -> None:
     if not ProvincePolicy.objects.filter(province__isnull=True).exists():
         ProvincePolicy.objects.create(
-            province=None, heavy_metal_industries=HEAVY_METAL_INDUSTRIES,
+            province=None,
+            heavy_metal_industries=HEAVY_METAL_INDUSTRIES,
             overcapacity_industries=OVERCAPACITY_INDUSTRIES,
         )

@@ -9,5 +9,6 @@ def enterprise_search_q(value: str, path: str = "") -> Q:
     searched to the enterprise (`"enterprise"`, `"entry__enterprise"`)."""
     prefix = f"{path}__" if path else ""
     value = value.strip()
-    return (Q(**{f"{prefix}name__icontains": value})
-            | Q(**{f"{prefix}credit_code__contains": value.replace(" ", "").upper()}))
+    return Q(**{f"{prefix}name__icontains": value}) | Q(
+        **{f"{prefix}credit_code__contains": value.replace(" ", "").upper()}
+    )

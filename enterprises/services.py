@@ -27,7 +27,13 @@ from .models import (
 # --- enterprises ----------------------------------------------------------------------
 
 ENTERPRISE_FIELDS = (
-    "name", "credit_code", "region", "industry", "address", "employees", "annual_sales",
+    "name",
+    "credit_code",
+    "region",
+    "industry",
+    "address",
+    "employees",
+    "annual_sales",
     "total_assets",
 )
 
@@ -80,7 +86,8 @@ def is_province_officer(actor, province_code: str) -> bool:
     """Creating, publishing and amending a list, and its policy, are the province's
     business (domain.md §1: a city proposes, the province publishes)."""
     return has_role(actor, Role.ADMIN) or (
-        has_role(actor, Role.AUTHORITY) and actor.scope_prefix == province_code[:2])
+        has_role(actor, Role.AUTHORITY) and actor.scope_prefix == province_code[:2]
+    )
 
 
 def require_province_officer(actor, province_code: str) -> None:
@@ -93,8 +100,9 @@ def clean_categories(values) -> list[str]:
     values = [value.strip() for value in values if value and value.strip()]
     unknown = [value for value in values if value not in Category.values]
     if unknown:
-        raise ValidationError({"categories": _("Unknown category: %(values)s.")
-                               % {"values": ", ".join(unknown)}})
+        raise ValidationError(
+            {"categories": _("Unknown category: %(values)s.") % {"values": ", ".join(unknown)}}
+        )
     if not values:
         raise ValidationError({"categories": _("Give at least one category.")})
     return values
@@ -104,8 +112,10 @@ def draft_conflict(key_list: KeyEnterpriseList) -> StateConflict | None:
     """What a write to the list's entries meets when it is not a draft any more."""
     if key_list.is_draft:
         return None
-    return StateConflict(_("The list is published; change it by an amendment."),
-                         unmet=[_("The list must be a draft.")])
+    return StateConflict(
+        _("The list is published; change it by an amendment."),
+        unmet=[_("The list must be a draft.")],
+    )
 
 
 def require_draft(key_list: KeyEnterpriseList) -> None:
@@ -115,8 +125,9 @@ def require_draft(key_list: KeyEnterpriseList) -> None:
 
 def check_enterprise(actor, key_list, enterprise: Enterprise) -> None:
     if enterprise.region_id[:2] != key_list.province_id[:2]:
-        raise ValidationError({"enterprise": _(
-            "This enterprise is registered in another province.")})
+        raise ValidationError(
+            {"enterprise": _("This enterprise is registered in another province.")}
+        )
     if not actor.in_scope(enterprise.region_id):
         raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
 
@@ -137,7 +148,9 @@ def key_list_create(*, actor, province, year: int, title: str = "") -> KeyEnterp
     if province.level != "province":
         raise ValidationError({"region": _("A key-enterprise list belongs to a province.")})
     key_list = KeyEnterpriseList(
-        province=province, year=year, created_by=actor,
+        province=province,
+        year=year,
+        created_by=actor,
         # Lists are official documents: the default title is the usual Chinese one,
         # whatever the language of the officer's screen.
         title=title or f"{province.name_zh}{year}年清洁生产审核重点企业名单",
@@ -167,8 +180,15 @@ def key_list_delete(*, actor, key_list: KeyEnterpriseList) -> None:
 
 
 @transaction.atomic
-def entry_save(*, actor, key_list: KeyEnterpriseList, enterprise: Enterprise, categories,
-               reason: str = "", entry: ListEntry | None = None) -> ListEntry:
+def entry_save(
+    *,
+    actor,
+    key_list: KeyEnterpriseList,
+    enterprise: Enterprise,
+    categories,
+    reason: str = "",
+    entry: ListEntry | None = None,
+) -> ListEntry:
     """Add an enterprise to a draft list, or change its entry. A city authority
     proposes entries for its own city only."""
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
@@ -201,9 +221,9 @@ def entry_delete(*, actor, entry: ListEntry) -> None:
     entry.delete()
 
 
-
-def entry_amend_add(*, actor, key_list: KeyEnterpriseList, enterprise: Enterprise, categories,
-                    reason: str) -> ListAmendment:
+def entry_amend_add(
+    *, actor, key_list: KeyEnterpriseList, enterprise: Enterprise, categories, reason: str
+) -> ListAmendment:
     """Put an enterprise on a published list, as an amendment with its reason (the list
     is locked by the caller, `audits.publishing.amendment_add`, which opens its audit)."""
     require_published(key_list)
@@ -217,21 +237,31 @@ def entry_amend_add(*, actor, key_list: KeyEnterpriseList, enterprise: Enterpris
     entry.categories = categories
     entry.save()
     return ListAmendment.objects.create(
-        key_list=key_list, entry=entry, action=AmendmentAction.ADD, reason=reason, actor=actor)
+        key_list=key_list, entry=entry, action=AmendmentAction.ADD, reason=reason, actor=actor
+    )
 
 
 def require_published(key_list) -> None:
     if key_list.is_draft:
-        raise StateConflict(_("A draft list is edited directly, not amended."),
-                            unmet=[_("The list must be published.")])
+        raise StateConflict(
+            _("A draft list is edited directly, not amended."),
+            unmet=[_("The list must be published.")],
+        )
 
 
 # --- disclosures and the policy ---------------------------------------------------------
 
 
 @transaction.atomic
-def disclosure_submit(*, actor, entry: ListEntry, legal_representative: str, address: str,
-                      document, pollutants: list[dict]) -> EmissionDisclosure:
+def disclosure_submit(
+    *,
+    actor,
+    entry: ListEntry,
+    legal_representative: str,
+    address: str,
+    document,
+    pollutants: list[dict],
+) -> EmissionDisclosure:
     """An `exceeds_standards` enterprise discloses its major pollutant emissions
     (domain.md §1). Public once submitted; submitted once."""
     require_role(actor, Role.ENTERPRISE, Role.ADMIN)
@@ -256,8 +286,12 @@ def disclosure_submit(*, actor, entry: ListEntry, legal_representative: str, add
     for row in rows:  # before anything (the file) is written
         row.full_clean(exclude=["disclosure"])
     disclosure = EmissionDisclosure(
-        entry=entry, legal_representative=legal_representative, address=address,
-        document=document, document_sha256=sha256, document_content_type=content_type,
+        entry=entry,
+        legal_representative=legal_representative,
+        address=address,
+        document=document,
+        document_sha256=sha256,
+        document_content_type=content_type,
         submitted_by=actor,
     )
     disclosure.full_clean()
@@ -279,8 +313,10 @@ def policy_save(*, actor, province_code: str | None, **figures) -> ProvincePolic
     policy = ProvincePolicy.objects.select_for_update().filter(province_id=province_code).first()
     if policy is None:
         base = ProvincePolicy.for_province("000000")
-        policy = ProvincePolicy(province_id=province_code,
-                                **{name: getattr(base, name) for name in ProvincePolicy.FIGURES})
+        policy = ProvincePolicy(
+            province_id=province_code,
+            **{name: getattr(base, name) for name in ProvincePolicy.FIGURES},
+        )
     for name, value in figures.items():
         if name not in ProvincePolicy.FIGURES:
             raise ValueError(name)

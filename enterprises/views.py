@@ -87,8 +87,7 @@ def policy_edit(request):
     if user.role == Role.ADMIN:
         province = None
         if request.GET.get("province"):
-            province = get_object_or_404(Region, code=request.GET["province"],
-                                         level="province")
+            province = get_object_or_404(Region, code=request.GET["province"], level="province")
     else:
         province = own_province(user)
     province_code = province.code if province else None
@@ -100,21 +99,31 @@ def policy_edit(request):
     policy = ProvincePolicy.for_province(province_code or "000000")
     if request.method == "POST":
         form = PolicyForm(request.POST, policy=policy)
-        outcome = submit(request, form, lambda data: services.policy_save(
-            actor=user, province_code=province_code, **data),
-            success=_("The policy was saved. Lists published from now on use the new "
-                      "figures."))
+        outcome = submit(
+            request,
+            form,
+            lambda data: services.policy_save(actor=user, province_code=province_code, **data),
+            success=_("The policy was saved. Lists published from now on use the new figures."),
+        )
         if outcome.ok:
             return redirect(request.get_full_path())
         status = outcome.status
     else:
         form, status = PolicyForm(policy=policy), 200
-    return render(request, "enterprises/policy_form.html", {
-        "form": form, "policy": policy, "province": province,
-        "uses_default": province is not None and policy.province_id is None,
-        "provinces": (Region.objects.filter(level="province")
-                      if user.role == Role.ADMIN else None),
-    }, status=status)
+    return render(
+        request,
+        "enterprises/policy_form.html",
+        {
+            "form": form,
+            "policy": policy,
+            "province": province,
+            "uses_default": province is not None and policy.province_id is None,
+            "provinces": (
+                Region.objects.filter(level="province") if user.role == Role.ADMIN else None
+            ),
+        },
+        status=status,
+    )
 
 
 # --- public pages ----------------------------------------------------------------------
@@ -128,50 +137,60 @@ def public_keylist_list(request):
     search = form.search()
     if search:
         entries = ListEntry.objects.active().filter(
-            enterprise_search_q(search, "enterprise"), key_list__status=ListStatus.PUBLISHED)
+            enterprise_search_q(search, "enterprise"), key_list__status=ListStatus.PUBLISHED
+        )
         if "province" in filters:
             entries = entries.filter(key_list__province_id=filters["province"])
         if "year" in filters:
             entries = entries.filter(key_list__year=filters["year"])
         # The enterprise and its list (with the province) are on every row.
-        entries = entries.select_related(
-            "enterprise__region", "key_list__province").order_by(
-            "-key_list__year", "key_list__province_id", "enterprise__name", "id")
+        entries = entries.select_related("enterprise__region", "key_list__province").order_by(
+            "-key_list__year", "key_list__province_id", "enterprise__name", "id"
+        )
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
         key_lists = KeyEnterpriseList.objects.published().filter(**filters)
         # The province name and the entry count are on every row, in the same query.
-        key_lists = key_lists.select_related("province").annotate(
-            entry_count=Count("entries", filter=Q(entries__status=EntryStatus.ACTIVE))
-        ).order_by("-year", "province_id", "id")  # Meta.ordering is dropped with GROUP BY
+        key_lists = (
+            key_lists.select_related("province")
+            .annotate(entry_count=Count("entries", filter=Q(entries__status=EntryStatus.ACTIVE)))
+            .order_by("-year", "province_id", "id")
+        )  # Meta.ordering is dropped with GROUP BY
         page = Paginator(key_lists, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/keylist_list.html",
-                  {"form": form, "page": page, "search": search, "public_tab": "lists"})
+    return render(
+        request,
+        "public/keylist_list.html",
+        {"form": form, "page": page, "search": search, "public_tab": "lists"},
+    )
 
 
 def public_keylist_detail(request, pk):
     """A published list's active entries; a draft list does not exist for the public."""
     key_list = get_object_or_404(
-        KeyEnterpriseList.objects.published().select_related("province"), pk=pk)
+        KeyEnterpriseList.objects.published().select_related("province"), pk=pk
+    )
     form = PublicSearchForm(request.GET or None)
     search = form.search()
     entries = key_list.entries.active()
     if search:
         entries = entries.filter(enterprise_search_q(search, "enterprise"))
     # Region, industry and the disclosure link are on every row.
-    entries = entries.select_related(
-        "enterprise__region", "enterprise__industry", "disclosure")
+    entries = entries.select_related("enterprise__region", "enterprise__industry", "disclosure")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/keylist_detail.html", {
-        "key_list": key_list, "form": form, "page": page, "search": search,
-        "public_tab": "lists"})
+    return render(
+        request,
+        "public/keylist_detail.html",
+        {"key_list": key_list, "form": form, "page": page, "search": search, "public_tab": "lists"},
+    )
 
 
 def _disclosures(user):
     # Enterprise, list and province on every row; the pollutants in one more query.
-    return (EmissionDisclosure.objects.for_user(user)
-            .select_related("entry__enterprise__region", "entry__key_list__province")
-            .prefetch_related("pollutants"))
+    return (
+        EmissionDisclosure.objects.for_user(user)
+        .select_related("entry__enterprise__region", "entry__key_list__province")
+        .prefetch_related("pollutants")
+    )
 
 
 def public_disclosure_list(request):
@@ -181,8 +200,11 @@ def public_disclosure_list(request):
     if search:
         disclosures = disclosures.filter(enterprise_search_q(search, "entry__enterprise"))
     page = Paginator(disclosures, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/disclosure_list.html", {
-        "form": form, "page": page, "search": search, "public_tab": "disclosures"})
+    return render(
+        request,
+        "public/disclosure_list.html",
+        {"form": form, "page": page, "search": search, "public_tab": "disclosures"},
+    )
 
 
 def _plain(value: Decimal | None) -> str | None:
@@ -193,10 +215,15 @@ def _plain(value: Decimal | None) -> str | None:
 def public_disclosure_detail(request, pk):
     disclosure = get_object_or_404(_disclosures(request.user), pk=pk)
     for pollutant in disclosure.pollutants.all():
-        pollutant.figures = {name: _plain(getattr(pollutant, name)) for name in (
-            "concentration", "standard_limit", "total_emitted_t", "quota_t")}
-    return render(request, "public/disclosure_detail.html",
-                  {"disclosure": disclosure, "public_tab": "disclosures"})
+        pollutant.figures = {
+            name: _plain(getattr(pollutant, name))
+            for name in ("concentration", "standard_limit", "total_emitted_t", "quota_t")
+        }
+    return render(
+        request,
+        "public/disclosure_detail.html",
+        {"disclosure": disclosure, "public_tab": "disclosures"},
+    )
 
 
 def public_disclosure_document(request, pk):
@@ -205,9 +232,12 @@ def public_disclosure_document(request, pk):
         handle = disclosure.document.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True,
-                        content_type=disclosure.document_content_type,
-                        filename=disclosure.document.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        content_type=disclosure.document_content_type,
+        filename=disclosure.document.name.rsplit("/", 1)[-1],
+    )
 
 
 @role_required(Role.ENTERPRISE, Role.ADMIN)
@@ -219,7 +249,8 @@ def disclosure_create(request, entry_pk):
         entries = entries.filter(enterprise_id=request.user.enterprise_id)
     entry = get_object_or_404(
         entries.select_related("enterprise", "key_list__province", "disclosure", "audit"),
-        pk=entry_pk)
+        pk=entry_pk,
+    )
     outcome = Outcome(ok=True)
     if request.method == "POST":
         form = DisclosureForm(request.POST, request.FILES)
@@ -227,17 +258,37 @@ def disclosure_create(request, entry_pk):
         # The service names the pollutant rows' fields: their errors go above the table.
         pollutant_errors = formset.non_form_errors().extend
         outcome = submit(
-            request, form, lambda data: services.disclosure_submit(
-                actor=request.user, entry=entry, pollutants=formset.rows(), **data),
-            formsets=[formset], success=_("The disclosure was submitted and is public now."),
-            add_errors=lambda form, error: add_service_errors(form, error, fields={
-                field: pollutant_errors for field in ["pollutants", *PollutantForm.Meta.fields]
-                if field not in form.fields}))
+            request,
+            form,
+            lambda data: services.disclosure_submit(
+                actor=request.user, entry=entry, pollutants=formset.rows(), **data
+            ),
+            formsets=[formset],
+            success=_("The disclosure was submitted and is public now."),
+            add_errors=lambda form, error: add_service_errors(
+                form,
+                error,
+                fields={
+                    field: pollutant_errors
+                    for field in ["pollutants", *PollutantForm.Meta.fields]
+                    if field not in form.fields
+                },
+            ),
+        )
         if outcome.ok:
             return redirect("public-disclosure-detail", pk=outcome.result.pk)
     else:
         form = DisclosureForm(initial={"address": entry.enterprise.address})
         formset = PollutantFormSet(prefix="pollutants")
-    return render(request, "public/disclosure_form.html", {
-        "entry": entry, "existing": getattr(entry, "disclosure", None), "form": form,
-        "formset": formset, "conflict": outcome.conflict}, status=outcome.status)
+    return render(
+        request,
+        "public/disclosure_form.html",
+        {
+            "entry": entry,
+            "existing": getattr(entry, "disclosure", None),
+            "form": form,
+            "formset": formset,
+            "conflict": outcome.conflict,
+        },
+        status=outcome.status,
+    )

@@ -19,8 +19,9 @@ LIST_MOVES = {ListStatus.DRAFT: {ListStatus.PUBLISHED}}
 ENTRY_MOVES = {EntryStatus.ACTIVE: {EntryStatus.REMOVED}}
 
 
-def list_publish(*, actor, key_list: KeyEnterpriseList, published_on: datetime.date,
-                 entries: list[ListEntry]) -> ProvincePolicy:
+def list_publish(
+    *, actor, key_list: KeyEnterpriseList, published_on: datetime.date, entries: list[ListEntry]
+) -> ProvincePolicy:
     """Freeze a locked draft list: stamp `published_on` and who published it, keep the
     province policy's figures with it (domain.md §1). Returns the policy the audits'
     deadlines come from."""
@@ -41,20 +42,22 @@ def list_publish(*, actor, key_list: KeyEnterpriseList, published_on: datetime.d
     return policy
 
 
-def entry_remove(*, actor, key_list: KeyEnterpriseList, entry: ListEntry,
-                 reason: str) -> ListAmendment:
+def entry_remove(
+    *, actor, key_list: KeyEnterpriseList, entry: ListEntry, reason: str
+) -> ListAmendment:
     """Take a locked entry off a locked published list; the amendment is its history."""
     require_province_officer(actor, key_list.province_id)
     require_published(key_list)
     if not reason.strip():
         raise ValidationError({"reason": _("An amendment needs a reason.")})
     if EntryStatus.REMOVED not in ENTRY_MOVES.get(entry.status, ()):
-        raise StateConflict(_("This entry was already removed."),
-                            unmet=[_("The entry must be on the list.")])
+        raise StateConflict(
+            _("This entry was already removed."), unmet=[_("The entry must be on the list.")]
+        )
     if not actor.in_scope(entry.enterprise.region_id):
         raise PermissionDenied(_("This entry is outside your jurisdiction."))
     entry.status = EntryStatus.REMOVED
     entry.save(update_fields=["status"])
     return ListAmendment.objects.create(
-        key_list=key_list, entry=entry, action=AmendmentAction.REMOVE, reason=reason,
-        actor=actor)
+        key_list=key_list, entry=entry, action=AmendmentAction.REMOVE, reason=reason, actor=actor
+    )

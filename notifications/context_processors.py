@@ -9,5 +9,8 @@ def notifications(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {}
-    return {"unread_notifications": functools.cache(
-        lambda: Notification.objects.for_user(user).unread().count())}
+    return {
+        "unread_notifications": functools.cache(
+            lambda: Notification.objects.for_user(user).unread().count()
+        )
+    }

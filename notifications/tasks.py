@@ -13,7 +13,8 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     sent, so a retried task sends nothing twice."""
     pending = list(
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
-        .exclude(recipient__email="").select_related("recipient")
+        .exclude(recipient__email="")
+        .select_related("recipient")
     )
     messages = []
     for notification in pending:
@@ -26,6 +27,5 @@ def send_notification_emails(notification_ids: list[int]) -> int:
         body = f"{parts[0][1]}\n\n{parts[1][1]}{link}"
         messages.append((subject, body, None, [notification.recipient.email]))
     sent = send_mass_mail(messages, fail_silently=False) if messages else 0
-    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-        emailed_at=timezone.now())
+    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
     return sent

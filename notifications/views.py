@@ -24,7 +24,8 @@ def _back(request) -> str:
     """Where the form came from: `next`, else the referring page, when it is ours."""
     for target in (request.POST.get("next"), request.headers.get("referer")):
         if target and url_has_allowed_host_and_scheme(
-                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return target
     return "notification-list"
 

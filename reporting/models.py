@@ -44,8 +44,9 @@ class ReportJobQuerySet(models.QuerySet):
             return self.none()
         condition = Q(audit__in=Audit.objects.for_user(user))
         if role == Role.AUTHORITY and user.scope_prefix:
-            condition |= Q(kind=ReportKind.PROVINCE_SUMMARY,
-                           region__code__startswith=user.scope_prefix)
+            condition |= Q(
+                kind=ReportKind.PROVINCE_SUMMARY, region__code__startswith=user.scope_prefix
+            )
         return self.filter(condition)
 
 
@@ -55,19 +56,41 @@ class ReportJob(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
     format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
-    state = models.CharField(_("state"), max_length=8, choices=JobState.choices,
-                             default=JobState.PENDING)
-    audit = models.ForeignKey("audits.Audit", on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="report_jobs", verbose_name=_("audit"))
-    review = models.ForeignKey("assessments.Review", on_delete=models.CASCADE, null=True,
-                               blank=True, related_name="report_jobs",
-                               verbose_name=_("review round"))
-    region = models.ForeignKey("enterprises.Region", on_delete=models.PROTECT, null=True,
-                               blank=True, related_name="+", verbose_name=_("region"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=JobState.choices, default=JobState.PENDING
+    )
+    audit = models.ForeignKey(
+        "audits.Audit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+        verbose_name=_("audit"),
+    )
+    review = models.ForeignKey(
+        "assessments.Review",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+        verbose_name=_("review round"),
+    )
+    region = models.ForeignKey(
+        "enterprises.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("requested by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -94,8 +117,9 @@ class ReminderLog(models.Model):
     many days before it (0: the day it passed). Unique, so a reminder is never sent
     twice, whatever the number of runs."""
 
-    audit = models.ForeignKey("audits.Audit", on_delete=models.CASCADE,
-                              related_name="reminders", verbose_name=_("audit"))
+    audit = models.ForeignKey(
+        "audits.Audit", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("audit")
+    )
     deadline = models.CharField(_("deadline"), max_length=20)
     due_on = models.DateField(_("due on"))
     days_before = models.SmallIntegerField(_("days before"))
@@ -105,8 +129,11 @@ class ReminderLog(models.Model):
         ordering = ["-sent_at", "-id"]
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
-        constraints = [models.UniqueConstraint(
-            fields=["audit", "deadline", "due_on", "days_before"], name="reminder_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "deadline", "due_on", "days_before"], name="reminder_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.audit_id} {self.deadline} {self.due_on} −{self.days_before}"

@@ -87,8 +87,13 @@ def deadline_rules() -> list[tuple[str, str, Q]]:
     """(deadline, the audit's field, the condition under which the audit still owes it)."""
     rules = [(kind, field, Q(state__in=states)) for kind, field, states in OVERDUE_RULES]
     disclosed = EmissionDisclosure.objects.filter(entry_id=OuterRef("list_entry_id"))
-    rules.append(("disclosure", "disclosure_due",
-                  Q(list_entry__status=EntryStatus.ACTIVE) & ~Q(Exists(disclosed))))
+    rules.append(
+        (
+            "disclosure",
+            "disclosure_due",
+            Q(list_entry__status=EntryStatus.ACTIVE) & ~Q(Exists(disclosed)),
+        )
+    )
     return rules
 
 
@@ -102,13 +107,20 @@ def send_deadline_reminders(*, today: datetime.date | None = None) -> int:
         if not reminders:
             return 0
         sent = set(
-            ReminderLog.objects.filter(audit_id__in={r.audit.pk for r in reminders})
-            .values_list("audit_id", "deadline", "due_on", "days_before"))
+            ReminderLog.objects.filter(audit_id__in={r.audit.pk for r in reminders}).values_list(
+                "audit_id", "deadline", "due_on", "days_before"
+            )
+        )
         new = [r for r in reminders if r.key not in sent]
         ReminderLog.objects.bulk_create(
-            [ReminderLog(audit=r.audit, deadline=r.deadline, due_on=r.due_on,
-                         days_before=r.days_before) for r in new],
-            ignore_conflicts=True)
+            [
+                ReminderLog(
+                    audit=r.audit, deadline=r.deadline, due_on=r.due_on, days_before=r.days_before
+                )
+                for r in new
+            ],
+            ignore_conflicts=True,
+        )
         _notify_parties(new)
         _notify_supervisors([r for r in new if r.days_before == PASSED])
     return len(new)
@@ -129,11 +141,12 @@ def _due(today: datetime.date) -> list[Reminder]:
     annotations = {}
     for kind, field, owed in rules:
         passed_sent = ReminderLog.objects.filter(
-            audit_id=OuterRef("pk"), deadline=kind, due_on=OuterRef(field),
-            days_before=PASSED)
+            audit_id=OuterRef("pk"), deadline=kind, due_on=OuterRef(field), days_before=PASSED
+        )
         annotations[f"remind_{kind}"] = ExpressionWrapper(
             owed & Q(**{f"{field}__lte": horizon}) & ~Q(Exists(passed_sent)),
-            output_field=BooleanField())
+            output_field=BooleanField(),
+        )
     audits = (
         Audit.objects.exclude(state__in=CLOSED)
         .annotate(**annotations)
@@ -163,7 +176,8 @@ def _notify_parties(reminders: list[Reminder]) -> None:
     firms = {audit.consultancy_id for audit in audits if audit.consultancy_id}
     by_enterprise, by_firm = defaultdict(list), defaultdict(list)
     for user in User.objects.filter(
-            Q(enterprise_id__in=enterprises) | Q(organization_id__in=firms), is_active=True):
+        Q(enterprise_id__in=enterprises) | Q(organization_id__in=firms), is_active=True
+    ):
         if user.enterprise_id:
             by_enterprise[user.enterprise_id].append(user)
         if user.organization_id in firms:
@@ -173,12 +187,17 @@ def _notify_parties(reminders: list[Reminder]) -> None:
     for reminder in reminders:
         audit = reminder.audit
         recipients = by_enterprise[audit.enterprise_id] + (
-            by_firm[audit.consultancy_id] if audit.consultancy_id else [])
+            by_firm[audit.consultancy_id] if audit.consultancy_id else []
+        )
         if not recipients:
             continue
-        params = {"enterprise": audit.enterprise.name, "round": audit.round,
-                  "deadline": labels[reminder.deadline], "due": reminder.due_on.isoformat(),
-                  "days_before": reminder.days_before}
+        params = {
+            "enterprise": audit.enterprise.name,
+            "round": audit.round,
+            "deadline": labels[reminder.deadline],
+            "due": reminder.due_on.isoformat(),
+            "days_before": reminder.days_before,
+        }
         (passed if reminder.days_before == PASSED else ahead).append((recipients, params))
     url = reverse("dashboard")
     notify_each(kind="deadline_ahead", url=url, messages=ahead)
@@ -201,24 +220,46 @@ def _notify_supervisors(passed: list[Reminder]) -> None:
         for code in supervising_regions(reminder.audit.enterprise.region_id):
             by_region[code].append(reminder)
     officers = User.objects.filter(
-        role=Role.AUTHORITY, is_active=True, organization__region_id__in=by_region,
+        role=Role.AUTHORITY,
+        is_active=True,
+        organization__region_id__in=by_region,
     ).annotate(region_code=F("organization__region_id"))
     messages = []
     for officer in officers:
-        overdue = sorted(by_region[officer.region_code],
-                         key=lambda r: (r.audit.enterprise.name, r.audit.round,
-                                        ORDER.index(r.deadline), r.audit.pk))
-        messages.append(([officer], {"count": len(overdue),
-                                     "audits": translated(lambda o=overdue: _listing(o))}))
-    notify_each(kind="deadlines_overdue", url=reverse("audit-list") + "?overdue=true",
-                messages=messages)
+        overdue = sorted(
+            by_region[officer.region_code],
+            key=lambda r: (
+                r.audit.enterprise.name,
+                r.audit.round,
+                ORDER.index(r.deadline),
+                r.audit.pk,
+            ),
+        )
+        messages.append(
+            (
+                [officer],
+                {"count": len(overdue), "audits": translated(lambda o=overdue: _listing(o))},
+            )
+        )
+    notify_each(
+        kind="deadlines_overdue", url=reverse("audit-list") + "?overdue=true", messages=messages
+    )
 
 
 def _listing(overdue: list[Reminder]) -> str:
     """The overdue deadlines, in the active language."""
-    items = [str(_("%(enterprise)s (round %(round)s): %(deadline)s, due %(due)s") % {
-        "enterprise": r.audit.enterprise.name, "round": r.audit.round,
-        "deadline": LABELS[r.deadline], "due": r.due_on.isoformat()}) for r in overdue[:LISTED]]
+    items = [
+        str(
+            _("%(enterprise)s (round %(round)s): %(deadline)s, due %(due)s")
+            % {
+                "enterprise": r.audit.enterprise.name,
+                "round": r.audit.round,
+                "deadline": LABELS[r.deadline],
+                "due": r.due_on.isoformat(),
+            }
+        )
+        for r in overdue[:LISTED]
+    ]
     if len(overdue) > LISTED:
         items.append(str(_("and %(count)s more") % {"count": len(overdue) - LISTED}))
     return "; ".join(items)

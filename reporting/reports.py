@@ -81,17 +81,26 @@ def _excel(value):
 
 # -- the audit's report -----------------------------------------------------------------
 
+
 def _audit(job: ReportJob) -> Audit:
-    audit = (Audit.objects.filter(pk=job.audit_id)
-             .select_related("enterprise__region", "enterprise__industry", "consultancy",
-                             "list_entry__key_list")
-             .prefetch_related(
-                 "team", "targets",
-                 Prefetch("balances", queryset=Balance.objects.prefetch_related("flows")),
-                 Prefetch("options", queryset=Option.objects.order_by("code").prefetch_related(
-                     Prefetch("benefits", queryset=OptionBenefit.objects.order_by(
-                         "indicator")))))
-             .first())
+    audit = (
+        Audit.objects.filter(pk=job.audit_id)
+        .select_related(
+            "enterprise__region", "enterprise__industry", "consultancy", "list_entry__key_list"
+        )
+        .prefetch_related(
+            "team",
+            "targets",
+            Prefetch("balances", queryset=Balance.objects.prefetch_related("flows")),
+            Prefetch(
+                "options",
+                queryset=Option.objects.order_by("code").prefetch_related(
+                    Prefetch("benefits", queryset=OptionBenefit.objects.order_by("indicator"))
+                ),
+            ),
+        )
+        .first()
+    )
     if audit is None:
         raise ReportError(_("The audit of this report no longer exists."))
     return audit
@@ -110,76 +119,182 @@ def _audit_summary(job: ReportJob):
             row = totals.setdefault(benefit.indicator, [Decimal(0), Decimal(0)])
             row[0] += benefit.expected or 0
             row[1] += benefit.actual or 0
-    benefit_totals = [{"indicator": Indicator(code).label, "expected": values[0],
-                       "actual": values[1]} for code, values in sorted(totals.items())]
+    benefit_totals = [
+        {"indicator": Indicator(code).label, "expected": values[0], "actual": values[1]}
+        for code, values in sorted(totals.items())
+    ]
     context = {
-        "audit": audit, "enterprise": audit.enterprise, "options": options,
-        "mid_high": mid_high, "implemented": implemented, "benefit_totals": benefit_totals,
+        "audit": audit,
+        "enterprise": audit.enterprise,
+        "options": options,
+        "mid_high": mid_high,
+        "implemented": implemented,
+        "benefit_totals": benefit_totals,
         "investment": sum((o.investment for o in options), Decimal(0)),
-        "reviews": list(audit.reviews.filter(state=ReviewState.CONCLUDED).order_by(
-            "kind", "round")),
+        "reviews": list(
+            audit.reviews.filter(state=ReviewState.CONCLUDED).order_by("kind", "round")
+        ),
         "states": AuditState,
     }
-    option_header = [_("Code"), _("Title"), _("Aspect"), _("Cost class"), _("Status"),
-                     _("Investment (yuan)"), _("Annual net benefit (yuan)"),
-                     _("Payback (years)"), _("NPV (yuan)"), _("IRR")]
+    option_header = [
+        _("Code"),
+        _("Title"),
+        _("Aspect"),
+        _("Cost class"),
+        _("Status"),
+        _("Investment (yuan)"),
+        _("Annual net benefit (yuan)"),
+        _("Payback (years)"),
+        _("NPV (yuan)"),
+        _("IRR"),
+    ]
     sheets = [
-        (_("Options"), option_header, [
-            [o.code, o.title, o.get_aspect_display(), o.get_cost_class_display(),
-             o.get_status_display(), o.investment, o.annual_net_benefit, o.payback_years,
-             o.npv, o.irr] for o in options]),
-        (_("Benefits"), [_("Option"), _("Indicator"), _("Expected"), _("Actual")], [
-            [o.code, b.get_indicator_display(), b.expected, b.actual]
-            for o in options for b in o.benefits.all()]),
-        (_("CP targets"), [_("Indicator"), _("Unit"), _("Baseline"), _("Near-term target"),
-                           _("Long-term target"), _("Achieved")], [
-            [t.indicator, t.unit, t.baseline, t.near_term, t.long_term, t.achieved]
-            for t in audit.targets.all()]),
+        (
+            _("Options"),
+            option_header,
+            [
+                [
+                    o.code,
+                    o.title,
+                    o.get_aspect_display(),
+                    o.get_cost_class_display(),
+                    o.get_status_display(),
+                    o.investment,
+                    o.annual_net_benefit,
+                    o.payback_years,
+                    o.npv,
+                    o.irr,
+                ]
+                for o in options
+            ],
+        ),
+        (
+            _("Benefits"),
+            [_("Option"), _("Indicator"), _("Expected"), _("Actual")],
+            [
+                [o.code, b.get_indicator_display(), b.expected, b.actual]
+                for o in options
+                for b in o.benefits.all()
+            ],
+        ),
+        (
+            _("CP targets"),
+            [
+                _("Indicator"),
+                _("Unit"),
+                _("Baseline"),
+                _("Near-term target"),
+                _("Long-term target"),
+                _("Achieved"),
+            ],
+            [
+                [t.indicator, t.unit, t.baseline, t.near_term, t.long_term, t.achieved]
+                for t in audit.targets.all()
+            ],
+        ),
     ]
     return "reporting/pdf/audit_summary.html", context, sheets
 
 
 # -- the review opinions ----------------------------------------------------------------
 
+
 def _opinion(job: ReportJob):
     """The panel, the scores and vetoes, the conclusion and the opinion of a concluded
     round, as its snapshot keeps them (what was judged, by whom)."""
-    review = (Review.objects.filter(pk=job.review_id).select_related(
-        "audit__enterprise__region", "audit__consultancy", "sheet", "concluded_by").first())
+    review = (
+        Review.objects.filter(pk=job.review_id)
+        .select_related("audit__enterprise__region", "audit__consultancy", "sheet", "concluded_by")
+        .first()
+    )
     if review is None or not review.is_concluded:
         raise ReportError(_("The review of this report is not concluded."))
     snapshot = review.snapshot or {}
     sheet = snapshot.get("sheet", {})
-    items = [{"code": i["code"], "title": localized(i), "max_points": i["max_points"]}
-             for i in sheet.get("items", [])]
+    items = [
+        {"code": i["code"], "title": localized(i), "max_points": i["max_points"]}
+        for i in sheet.get("items", [])
+    ]
     vetoes = {v["code"]: localized(v) for v in sheet.get("vetoes", [])}
-    scores = [s | {"points": [s["items"].get(i["code"]) for i in items],
-                   "veto_titles": [vetoes.get(code, code) for code in s["vetoes"]]}
-              for s in snapshot.get("scores", [])]
-    verifications = [v | {"benefits": [b | {"indicator": Indicator(b["indicator"]).label}
-                                       for b in v["benefits"]]}
-                     for v in snapshot.get("verifications", [])]
-    context = {"review": review, "audit": review.audit, "enterprise": review.audit.enterprise,
-               "items": items, "scores": scores, "panel": snapshot.get("panel", []),
-               "pass_mark": sheet.get("pass_mark"), "verifications": verifications,
-               "is_acceptance": review.kind == ReviewKind.ACCEPTANCE}
+    scores = [
+        s
+        | {
+            "points": [s["items"].get(i["code"]) for i in items],
+            "veto_titles": [vetoes.get(code, code) for code in s["vetoes"]],
+        }
+        for s in snapshot.get("scores", [])
+    ]
+    verifications = [
+        v
+        | {"benefits": [b | {"indicator": Indicator(b["indicator"]).label} for b in v["benefits"]]}
+        for v in snapshot.get("verifications", [])
+    ]
+    context = {
+        "review": review,
+        "audit": review.audit,
+        "enterprise": review.audit.enterprise,
+        "items": items,
+        "scores": scores,
+        "panel": snapshot.get("panel", []),
+        "pass_mark": sheet.get("pass_mark"),
+        "verifications": verifications,
+        "is_acceptance": review.kind == ReviewKind.ACCEPTANCE,
+    }
     sheets = [
-        (_("Scores"), [_("Expert"), *[i["title"] for i in items], _("Total"), _("Vetoes"),
-                       _("Comment")],
-         [[s["name"], *[_number(p) for p in s["points"]], _number(s["total"]),
-           "; ".join(s["veto_titles"]), s["comment"]] for s in scores]),
-        (_("Conclusion"), [_("Result"), _("Mean score"), _("Pass mark"), _("Vetoed"),
-                           _("Opinion")],
-         [[review.get_result_display(), review.score, _number(sheet.get("pass_mark")),
-           _("yes") if review.vetoed else _("no"), review.opinion]]),
+        (
+            _("Scores"),
+            [_("Expert"), *[i["title"] for i in items], _("Total"), _("Vetoes"), _("Comment")],
+            [
+                [
+                    s["name"],
+                    *[_number(p) for p in s["points"]],
+                    _number(s["total"]),
+                    "; ".join(s["veto_titles"]),
+                    s["comment"],
+                ]
+                for s in scores
+            ],
+        ),
+        (
+            _("Conclusion"),
+            [_("Result"), _("Mean score"), _("Pass mark"), _("Vetoed"), _("Opinion")],
+            [
+                [
+                    review.get_result_display(),
+                    review.score,
+                    _number(sheet.get("pass_mark")),
+                    _("yes") if review.vetoed else _("no"),
+                    review.opinion,
+                ]
+            ],
+        ),
     ]
     if context["is_acceptance"]:
-        sheets.append((_("Verifications"), [_("Option"), _("Implemented"), _("Indicator"),
-                                            _("Claimed"), _("Verified"), _("Difference")],
-                       [[v["option"], _("yes") if v["implemented"] else _("no"),
-                         b["indicator"], _number(b["claimed"]), _number(b["verified"]),
-                         _number(b["difference"])]
-                        for v in verifications for b in v["benefits"]]))
+        sheets.append(
+            (
+                _("Verifications"),
+                [
+                    _("Option"),
+                    _("Implemented"),
+                    _("Indicator"),
+                    _("Claimed"),
+                    _("Verified"),
+                    _("Difference"),
+                ],
+                [
+                    [
+                        v["option"],
+                        _("yes") if v["implemented"] else _("no"),
+                        b["indicator"],
+                        _number(b["claimed"]),
+                        _number(b["verified"]),
+                        _number(b["difference"]),
+                    ]
+                    for v in verifications
+                    for b in v["benefits"]
+                ],
+            )
+        )
     return "reporting/pdf/review_opinion.html", context, sheets
 
 
@@ -192,32 +307,46 @@ def _number(value):
 
 # -- the province's performance table ---------------------------------------------------
 
+
 def _province_summary(job: ReportJob):
     """The performance table authorities send upward (domain.md §5): the summary of the
     region and year, by city and by industry."""
     data = summary(user=job.requested_by, region=job.region_id, year=job.year)
-    columns = [key for key in (data["by_city"] or data["by_industry"] or [{}])[0]
-               if key not in {"code", "name"}]
+    columns = [
+        key
+        for key in (data["by_city"] or data["by_industry"] or [{}])[0]
+        if key not in {"code", "name"}
+    ]
     labels = [_column_label(key) for key in columns]
 
     def rows(breakdown):
-        return [[row["code"], row["name"], *[_cell(row[c]) for c in columns]]
-                for row in breakdown]
+        return [[row["code"], row["name"], *[_cell(row[c]) for c in columns]] for row in breakdown]
 
     context = {
-        "data": data, "region": job.region, "year": job.year, "columns": labels,
+        "data": data,
+        "region": job.region,
+        "year": job.year,
+        "columns": labels,
         "states": [(AuditState(state).label, n) for state, n in data["by_state"].items()],
-        "by_city": rows(data["by_city"]), "by_industry": rows(data["by_industry"]),
-        "benefits": [(Indicator(code).label, v["expected"], v["actual"])
-                     for code, v in data["benefits"].items()],
+        "by_city": rows(data["by_city"]),
+        "by_industry": rows(data["by_industry"]),
+        "benefits": [
+            (Indicator(code).label, v["expected"], v["actual"])
+            for code, v in data["benefits"].items()
+        ],
     }
     sheets = [
         (_("Summary"), [_("Figure"), _("Value")], _summary_rows(data)),
         (_("By city"), [_("Code"), _("Name"), *labels], context["by_city"]),
         (_("By industry"), [_("Code"), _("Name"), *labels], context["by_industry"]),
-        (_("Benefits"), [_("Indicator"), _("Expected"), _("Actual")],
-         [[label, _cell(expected), _cell(actual)]
-          for label, expected, actual in context["benefits"]]),
+        (
+            _("Benefits"),
+            [_("Indicator"), _("Expected"), _("Actual")],
+            [
+                [label, _cell(expected), _cell(actual)]
+                for label, expected, actual in context["benefits"]
+            ],
+        ),
     ]
     return "reporting/pdf/province_summary.html", context, sheets
 
@@ -238,9 +367,14 @@ def _cell(value):
 
 def _summary_rows(data) -> list[list]:
     labels = {
-        "start": _("audit start overdue"), "report": _("audit report overdue"),
-        "acceptance": _("acceptance overdue"), "passed": _("passed"), "failed": _("failed"),
-        "pending": _("pending"), "count": _("options"), "implemented": _("implemented"),
+        "start": _("audit start overdue"),
+        "report": _("audit report overdue"),
+        "acceptance": _("acceptance overdue"),
+        "passed": _("passed"),
+        "failed": _("failed"),
+        "pending": _("pending"),
+        "count": _("options"),
+        "implemented": _("implemented"),
         "investment": _("investment (yuan)"),
     }
     rows = [[_("Enterprises listed"), data["listed"]]]
@@ -249,6 +383,8 @@ def _summary_rows(data) -> list[list]:
     for review, title in (("assessments", _("Assessments")), ("acceptances", _("Acceptances"))):
         rows += [[f"{title}: {labels.get(key, key)}", n] for key, n in data[review].items()]
     for cost_class, figures in data["options"].items():
-        rows += [[f"{CostClass(cost_class).label}: {labels.get(key, key)}", _cell(n)]
-                 for key, n in figures.items()]
+        rows += [
+            [f"{CostClass(cost_class).label}: {labels.get(key, key)}", _cell(n)]
+            for key, n in figures.items()
+        ]
     return rows

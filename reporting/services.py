@@ -30,8 +30,9 @@ report_run = workflow.report_run
 
 
 @transaction.atomic
-def report_request(*, actor, kind: str, format: str, audit=None, region=None,
-                   year: int | None = None) -> ReportJob:
+def report_request(
+    *, actor, kind: str, format: str, audit=None, region=None, year: int | None = None
+) -> ReportJob:
     """Record a report job for a subject the actor may see, and enqueue its rendering
     once the transaction commits. Audit summaries and opinions name an audit (an opinion
     is of its latest concluded round of that kind); a province summary names a region in
@@ -48,16 +49,29 @@ def report_request(*, actor, kind: str, format: str, audit=None, region=None,
             raise ValidationError({"audit": [_("Choose an audit you may see.")]})
         if kind != ReportKind.AUDIT_SUMMARY:
             review_kind = "assessment" if kind == ReportKind.ASSESSMENT_OPINION else "acceptance"
-            review = (Review.objects.filter(audit=audit, kind=review_kind, state="concluded")
-                      .order_by("-round").first())
+            review = (
+                Review.objects.filter(audit=audit, kind=review_kind, state="concluded")
+                .order_by("-round")
+                .first()
+            )
             if review is None:
-                raise StateConflict(_("There is no opinion to report yet."), unmet=[
-                    _("The audit has no concluded %(review)s.")
-                    % {"review": Review(kind=review_kind).get_kind_display().lower()}])
+                raise StateConflict(
+                    _("There is no opinion to report yet."),
+                    unmet=[
+                        _("The audit has no concluded %(review)s.")
+                        % {"review": Review(kind=review_kind).get_kind_display().lower()}
+                    ],
+                )
     job = ReportJob.objects.create(
-        kind=kind, format=format, audit=audit if kind != ReportKind.PROVINCE_SUMMARY else None,
-        review=review, region=region, year=year, requested_by=actor,
-        language=translation.get_language() or settings.LANGUAGE_CODE)
+        kind=kind,
+        format=format,
+        audit=audit if kind != ReportKind.PROVINCE_SUMMARY else None,
+        review=review,
+        region=region,
+        year=year,
+        requested_by=actor,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
     # robust: an in-process render that fails leaves the job to the sweep, not a 500.
     transaction.on_commit(lambda: report_enqueue(job_id=job.pk), robust=True)
     return job
@@ -77,14 +91,16 @@ def report_enqueue(*, job_id: int) -> bool:
             with render_report.app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1)
                 render_report.apply_async(
-                    args=[job_id], retry=False, connection=connection,
+                    args=[job_id],
+                    retry=False,
+                    connection=connection,
                     soft_time_limit=settings.REPORT_TIME_LIMIT,
-                    time_limit=settings.REPORT_TIME_LIMIT + 30)
+                    time_limit=settings.REPORT_TIME_LIMIT + 30,
+                )
     except (KombuOperationalError, OSError) as error:
         log.warning("report job %s not enqueued, the sweep will retry: %s", job_id, error)
         return False
-    ReportJob.objects.filter(pk=job_id, state=JobState.PENDING).update(
-        enqueued_at=timezone.now())
+    ReportJob.objects.filter(pk=job_id, state=JobState.PENDING).update(enqueued_at=timezone.now())
     return True
 
 
@@ -96,8 +112,13 @@ def reports_sweep(*, now=None) -> int:
 
 def report_file_response(job: ReportJob) -> FileResponse:
     """The rendered file as an attachment (the API and the pages both serve it so)."""
-    content_type = {ReportFormat.PDF: "application/pdf",
-                    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument."
-                                       "spreadsheetml.sheet"}[job.format]
-    return FileResponse(job.file.open("rb"), as_attachment=True,
-                        filename=job.file.name.rsplit("/", 1)[-1], content_type=content_type)
+    content_type = {
+        ReportFormat.PDF: "application/pdf",
+        ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[job.format]
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+    )

@@ -77,8 +77,13 @@ STATISTICS_ROLES = (Role.ADMIN, Role.AUTHORITY)
 
 OVERDUE_KINDS = [kind for kind, _field, _states in OVERDUE_RULES]
 # States whose audit has reached assessment (domain.md §3): its report is submitted.
-SUBMITTED_STATES = [AuditState.UNDER_ASSESSMENT, AuditState.IMPLEMENTATION,
-                    AuditState.SUSTAINING, AuditState.UNDER_ACCEPTANCE, AuditState.COMPLETED]
+SUBMITTED_STATES = [
+    AuditState.UNDER_ASSESSMENT,
+    AuditState.IMPLEMENTATION,
+    AuditState.SUSTAINING,
+    AuditState.UNDER_ACCEPTANCE,
+    AuditState.COMPLETED,
+]
 NOT_STARTED_STATES = [AuditState.NOT_STARTED, AuditState.CANCELLED]
 OPEN_REVIEW_STATES = [ReviewState.APPLIED, ReviewState.PANEL_FORMED]
 REVIEW_KEYS = {ReviewKind.ASSESSMENT: "assessments", ReviewKind.ACCEPTANCE: "acceptances"}
@@ -146,8 +151,10 @@ def _where(enterprise: str, prefix: str | None, year_path: str, year: int | None
 
 def _groups(enterprise: str) -> dict:
     """The group-by columns: the enterprise's city (code prefix) and industry."""
-    return {"city": Substr(f"{enterprise}__region_id", 1, 4),
-            "industry": F(f"{enterprise}__industry_id")}
+    return {
+        "city": Substr(f"{enterprise}__region_id", 1, 4),
+        "industry": F(f"{enterprise}__industry_id"),
+    }
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -158,14 +165,22 @@ def _reviews_zero() -> dict:
 
 
 def _options_zero() -> dict:
-    return {cost_class: {"count": 0, "implemented": 0, "investment": Decimal("0.00")}
-            for cost_class in COST_CLASSES}
+    return {
+        cost_class: {"count": 0, "implemented": 0, "investment": Decimal("0.00")}
+        for cost_class in COST_CLASSES
+    }
 
 
 def _row_zero() -> dict:
-    return {"listed": 0, "started": 0, "overdue": 0, "submitted": 0,
-            "assessments": _reviews_zero(), "acceptances": _reviews_zero(),
-            "options": _options_zero()}
+    return {
+        "listed": 0,
+        "started": 0,
+        "overdue": 0,
+        "submitted": 0,
+        "assessments": _reviews_zero(),
+        "acceptances": _reviews_zero(),
+        "options": _options_zero(),
+    }
 
 
 def _add(target: dict, source: dict) -> None:
@@ -177,8 +192,9 @@ def _add(target: dict, source: dict) -> None:
             target[key] += value
 
 
-def summary(*, user, region: str | None = None, year: int | None = None,
-            today: datetime.date | None = None) -> dict:
+def summary(
+    *, user, region: str | None = None, year: int | None = None, today: datetime.date | None = None
+) -> dict:
     """The statistics of `user`'s jurisdiction (or of `region` within it), for `year`'s
     key list or every year, in api.md's shape. See the module docstring for what each
     figure counts; 7 queries (8 with `region`), whatever the number of audits."""
@@ -196,8 +212,12 @@ def summary(*, user, region: str | None = None, year: int | None = None,
     listed = (
         ListEntry.objects.filter(
             _where("enterprise", prefix, "key_list__year", year),
-            status=EntryStatus.ACTIVE, key_list__status=ListStatus.PUBLISHED)
-        .values(**_groups("enterprise")).annotate(n=Count("pk")).order_by()
+            status=EntryStatus.ACTIVE,
+            key_list__status=ListStatus.PUBLISHED,
+        )
+        .values(**_groups("enterprise"))
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     for group in listed:
         cell(group)["listed"] += group["n"]
@@ -210,9 +230,12 @@ def summary(*, user, region: str | None = None, year: int | None = None,
         .annotate(
             **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in by_state},
             overdue_any=Count("pk", filter=overdue_q(today)),
-            **{f"overdue_{kind}": Count("pk", filter=overdue_q(today, [kind]))
-               for kind in OVERDUE_KINDS},
-        ).order_by()
+            **{
+                f"overdue_{kind}": Count("pk", filter=overdue_q(today, [kind]))
+                for kind in OVERDUE_KINDS
+            },
+        )
+        .order_by()
     )
     for group in audits:
         row = cell(group)
@@ -229,21 +252,27 @@ def summary(*, user, region: str | None = None, year: int | None = None,
 
     # Audits sent back by their assessment (in feasibility again) submitted their report
     # too. Counted by their assessment round 1: one per audit (review_round_unique).
-    returned = (Q(kind=ReviewKind.ASSESSMENT, round=1)
-                & ~Q(audit__state__in=SUBMITTED_STATES))
+    returned = Q(kind=ReviewKind.ASSESSMENT, round=1) & ~Q(audit__state__in=SUBMITTED_STATES)
     concluded = Q(state=ReviewState.CONCLUDED)
-    results = {"passed": concluded & Q(result=ReviewResult.PASSED),
-               "failed": concluded & Q(result=ReviewResult.FAILED),
-               "pending": Q(state__in=OPEN_REVIEW_STATES)}
+    results = {
+        "passed": concluded & Q(result=ReviewResult.PASSED),
+        "failed": concluded & Q(result=ReviewResult.FAILED),
+        "pending": Q(state__in=OPEN_REVIEW_STATES),
+    }
     reviews = (
         Review.objects.filter(
-            _where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year))
+            _where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year)
+        )
         .values(**_groups("audit__enterprise"))
         .annotate(
             returned=Count("pk", filter=returned),
-            **{f"{key}_{result}": Count("pk", filter=Q(kind=kind) & condition)
-               for kind, key in REVIEW_KEYS.items() for result, condition in results.items()},
-        ).order_by()
+            **{
+                f"{key}_{result}": Count("pk", filter=Q(kind=kind) & condition)
+                for kind, key in REVIEW_KEYS.items()
+                for result, condition in results.items()
+            },
+        )
+        .order_by()
     )
     for group in reviews:
         row = cell(group)
@@ -255,16 +284,26 @@ def summary(*, user, region: str | None = None, year: int | None = None,
     # The per-audit totals (audits/totals.py): 30,000 rows, not 300,000 options.
     options = (
         OptionTotals.objects.filter(
-            _where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year))
+            _where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year)
+        )
         .values(**_groups("audit__enterprise"))
-        .annotate(**{
-            name: aggregate for cost_class in COST_CLASSES for name, aggregate in (
-                (f"{cost_class}_count", Sum("count", filter=Q(cost_class=cost_class))),
-                (f"{cost_class}_implemented",
-                 Sum("implemented", filter=Q(cost_class=cost_class))),
-                (f"{cost_class}_investment",
-                 Sum("investment", filter=Q(cost_class=cost_class))),
-            )})
+        .annotate(
+            **{
+                name: aggregate
+                for cost_class in COST_CLASSES
+                for name, aggregate in (
+                    (f"{cost_class}_count", Sum("count", filter=Q(cost_class=cost_class))),
+                    (
+                        f"{cost_class}_implemented",
+                        Sum("implemented", filter=Q(cost_class=cost_class)),
+                    ),
+                    (
+                        f"{cost_class}_investment",
+                        Sum("investment", filter=Q(cost_class=cost_class)),
+                    ),
+                )
+            }
+        )
         .order_by()
     )
     for group in options:
@@ -275,21 +314,27 @@ def summary(*, user, region: str | None = None, year: int | None = None,
             figures["implemented"] += group[f"{cost_class}_implemented"] or 0
             figures["investment"] += group[f"{cost_class}_investment"] or 0
 
-    benefits = {indicator: {"expected": Decimal("0.0000"), "actual": Decimal("0.0000")}
-                for indicator in Indicator.values}
+    benefits = {
+        indicator: {"expected": Decimal("0.0000"), "actual": Decimal("0.0000")}
+        for indicator in Indicator.values
+    }
     benefit_rows = BenefitTotals.objects.all()
     if prefix != "" or year is not None:
         # A semi-join on the audits in scope: one hash of audit ids.
-        benefit_rows = benefit_rows.filter(audit__in=Audit.objects.filter(
-            _where("enterprise", prefix, "list_entry__key_list__year", year)))
+        benefit_rows = benefit_rows.filter(
+            audit__in=Audit.objects.filter(
+                _where("enterprise", prefix, "list_entry__key_list__year", year)
+            )
+        )
     sums = (
-        benefit_rows
-        .values("indicator").annotate(expected=Sum("expected"), actual=Sum("actual"))
+        benefit_rows.values("indicator")
+        .annotate(expected=Sum("expected"), actual=Sum("actual"))
         .order_by()
     )
     for group in sums:
-        figures = benefits.setdefault(group["indicator"], {"expected": Decimal("0.0000"),
-                                                           "actual": Decimal("0.0000")})
+        figures = benefits.setdefault(
+            group["indicator"], {"expected": Decimal("0.0000"), "actual": Decimal("0.0000")}
+        )
         figures["expected"] += group["expected"] or 0
         figures["actual"] += group["actual"] or 0
 
@@ -307,16 +352,20 @@ def summary(*, user, region: str | None = None, year: int | None = None,
         "assessments": total["assessments"],
         "acceptances": total["acceptances"],
         "options": _money(total["options"]),
-        "benefits": {indicator: {key: value.quantize(BENEFIT) for key, value in figures.items()}
-                     for indicator, figures in benefits.items()},
+        "benefits": {
+            indicator: {key: value.quantize(BENEFIT) for key, value in figures.items()}
+            for indicator, figures in benefits.items()
+        },
         "by_city": _rows(by_city, Region),
         "by_industry": _rows(by_industry, Industry),
     }
 
 
 def _money(options: dict) -> dict:
-    return {cost_class: figures | {"investment": figures["investment"].quantize(YUAN)}
-            for cost_class, figures in options.items()}
+    return {
+        cost_class: figures | {"investment": figures["investment"].quantize(YUAN)}
+        for cost_class, figures in options.items()
+    }
 
 
 def _flat(row: dict) -> dict:
@@ -331,10 +380,16 @@ def _flat(row: dict) -> dict:
 
 def _rows(rows: dict[str, dict], model) -> list[dict]:
     """Breakdown rows by code, each with its name in the reader's language (one query)."""
-    names = {code: localized(zh, en) for code, zh, en in
-             model.objects.filter(code__in=list(rows)).values_list("code", "name_zh", "name_en")}
-    return [{"code": code, "name": names.get(code, code), **_flat(row)}
-            for code, row in sorted(rows.items())]
+    names = {
+        code: localized(zh, en)
+        for code, zh, en in model.objects.filter(code__in=list(rows)).values_list(
+            "code", "name_zh", "name_en"
+        )
+    }
+    return [
+        {"code": code, "name": names.get(code, code), **_flat(row)}
+        for code, row in sorted(rows.items())
+    ]
 
 
 # --- consulting firms (domain.md §6) -------------------------------------------------------
@@ -365,23 +420,25 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
             first_passed=Count("reviews", filter=first & Q(reviews__result=ReviewResult.PASSED)),
             assessment_score=Avg("reviews__score", filter=assessment & concluded),
             acceptance_score=Avg("reviews__score", filter=acceptance & concluded),
-        ).order_by()
+        )
+        .order_by()
     )
     records = []
     for firm in firms:
         rate = None
         if firm["first_concluded"]:
-            rate = (Decimal(100 * firm["first_passed"]) / firm["first_concluded"]).quantize(
-                PERCENT)
-        records.append({
-            "id": firm["consultancy_id"],
-            "name": firm["consultancy__name"] or _("No consulting firm (self-audit)"),
-            "audits": firm["audits"],
-            "first_round_concluded": firm["first_concluded"],
-            "first_round_passed": firm["first_passed"],
-            "first_time_pass_pct": rate,
-            "assessment_mean_score": _mean(firm["assessment_score"]),
-            "acceptance_mean_score": _mean(firm["acceptance_score"]),
-        })
+            rate = (Decimal(100 * firm["first_passed"]) / firm["first_concluded"]).quantize(PERCENT)
+        records.append(
+            {
+                "id": firm["consultancy_id"],
+                "name": firm["consultancy__name"] or _("No consulting firm (self-audit)"),
+                "audits": firm["audits"],
+                "first_round_concluded": firm["first_concluded"],
+                "first_round_passed": firm["first_passed"],
+                "first_time_pass_pct": rate,
+                "assessment_mean_score": _mean(firm["assessment_score"]),
+                "acceptance_mean_score": _mean(firm["acceptance_score"]),
+            }
+        )
     records.sort(key=lambda record: (record["id"] is None, record["name"], record["id"] or 0))
     return records

@@ -22,8 +22,14 @@ def send_deadline_reminders() -> int:
     return reminders.send_deadline_reminders()
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError, DatabaseError),
-             retry_backoff=True, retry_backoff_max=300, max_retries=5)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError, DatabaseError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
 def render_report(self, job_id: int) -> str | None:
     """Render one report job (reporting.workflow.report_run, which makes a re-run
     harmless). A render that runs past its soft time limit (settings.REPORT_TIME_LIMIT,

@@ -50,14 +50,18 @@ class ReportForm(forms.Form):
     format = forms.ChoiceField(label=gettext_lazy("Format"), choices=ReportFormat.choices)
     audit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     region = forms.CharField(required=False, widget=forms.HiddenInput)
-    year = forms.IntegerField(required=False, min_value=2003, max_value=2100,
-                              widget=forms.HiddenInput)
+    year = forms.IntegerField(
+        required=False, min_value=2003, max_value=2100, widget=forms.HiddenInput
+    )
 
 
 def _jobs(request):
     # The user's own requests, newest first; the subject's names on every row.
-    return (ReportJob.objects.for_user(request.user).filter(requested_by=request.user)
-            .select_related("audit__enterprise", "region"))
+    return (
+        ReportJob.objects.for_user(request.user)
+        .filter(requested_by=request.user)
+        .select_related("audit__enterprise", "region")
+    )
 
 
 @role_required(*ROLES)
@@ -74,17 +78,32 @@ def report_create(request):
     """Ask for a report (from the buttons on an audit, a review or the statistics)."""
     form = ReportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("That report cannot be made: %(errors)s")
-                       % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("That report cannot be made: %(errors)s")
+            % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
         return redirect("report-list")
     data = form.cleaned_data
-    audit = Audit.objects.for_user(request.user).filter(pk=data["audit"]).first() \
-        if data["audit"] else None
+    audit = (
+        Audit.objects.for_user(request.user).filter(pk=data["audit"]).first()
+        if data["audit"]
+        else None
+    )
     region = Region.objects.filter(pk=data["region"]).first() if data["region"] else None
-    outcome = submit(request, None, lambda: report_request(
-        actor=request.user, kind=data["kind"], format=data["format"], audit=audit,
-        region=region, year=data["year"]),
-        success=_("The report was requested; it appears below when ready."))
+    outcome = submit(
+        request,
+        None,
+        lambda: report_request(
+            actor=request.user,
+            kind=data["kind"],
+            format=data["format"],
+            audit=audit,
+            region=region,
+            year=data["year"],
+        ),
+        success=_("The report was requested; it appears below when ready."),
+    )
     if outcome.errors:
         messages.error(request, " ".join(outcome.errors))
     elif outcome.conflict:
@@ -94,8 +113,7 @@ def report_create(request):
 
 @role_required(*ROLES)
 def report_download(request, pk):
-    job = get_object_or_404(ReportJob.objects.for_user(request.user), pk=pk,
-                            state=JobState.DONE)
+    job = get_object_or_404(ReportJob.objects.for_user(request.user), pk=pk, state=JobState.DONE)
     return report_file_response(job)
 
 
@@ -108,23 +126,30 @@ class StatisticsFilterForm(forms.Form):
     """The page's filters. Scope is not checked here: `summary` answers 404 for a region
     outside the caller's jurisdiction, as the API does."""
 
-    region = forms.RegexField(r"^\d{6}$", required=False, label=gettext_lazy("Region"),
-                              widget=forms.Select)
-    year = forms.IntegerField(required=False, min_value=2003, max_value=2100,
-                              label=gettext_lazy("Year of the key list"), widget=forms.Select)
+    region = forms.RegexField(
+        r"^\d{6}$", required=False, label=gettext_lazy("Region"), widget=forms.Select
+    )
+    year = forms.IntegerField(
+        required=False,
+        min_value=2003,
+        max_value=2100,
+        label=gettext_lazy("Year of the key list"),
+        widget=forms.Select,
+    )
 
     def __init__(self, *args, regions, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].widget.choices = [("", _("Whole jurisdiction")), *regions]
-        self.fields["year"].widget.choices = [("", _("All years")),
-                                              *[(year, year) for year in years]]
+        self.fields["year"].widget.choices = [
+            ("", _("All years")),
+            *[(year, year) for year in years],
+        ]
         style(self)
 
     def filters(self) -> dict:
         """The valid filters, by name; an invalid one is left out (and shown as an error)."""
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items()
-                if value not in (None, "")}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 def region_choices(prefix: str) -> list[tuple[str, str]]:
@@ -134,8 +159,10 @@ def region_choices(prefix: str) -> list[tuple[str, str]]:
     if len(prefix) <= 2:
         regions = regions.exclude(level=RegionLevel.COUNTY)
     top = max(len(prefix), 2)
-    return [(region.code, ("· " if len(region.prefix) > top else "")
-             + f"{region.name} ({region.code})") for region in regions.order_by("code")]
+    return [
+        (region.code, ("· " if len(region.prefix) > top else "") + f"{region.name} ({region.code})")
+        for region in regions.order_by("code")
+    ]
 
 
 def _pct(part, whole) -> Decimal | None:
@@ -144,48 +171,86 @@ def _pct(part, whole) -> Decimal | None:
 
 def _chart(chart_id: str, labels, datasets, **options) -> dict:
     """What static/js/statistics.js draws: labels and datasets, already translated."""
-    return {"id": chart_id, "labels": [str(label) for label in labels],
-            "datasets": [{"label": str(label), "data": [float(value or 0) for value in data]}
-                         for label, data in datasets], **options}
+    return {
+        "id": chart_id,
+        "labels": [str(label) for label in labels],
+        "datasets": [
+            {"label": str(label), "data": [float(value or 0) for value in data]}
+            for label, data in datasets
+        ],
+        **options,
+    }
 
 
 def _context(data: dict, records: list) -> dict:
     states = [(value, label, data["by_state"].get(value, 0)) for value, label in AuditState.choices]
     audits = sum(n for _value, _label, n in states)
     totals = {
-        "listed": data["listed"], "audits": audits,
+        "listed": data["listed"],
+        "audits": audits,
         "started": sum(n for value, _label, n in states if value not in NOT_STARTED_STATES),
         "submitted": sum(row["submitted"] for row in data["by_city"]),
         "overdue": sum(row["overdue"] for row in data["by_city"]),
     }
-    reviews = [(ReviewKind.ASSESSMENT.label, data["assessments"]),
-               (ReviewKind.ACCEPTANCE.label, data["acceptances"])]
+    reviews = [
+        (ReviewKind.ASSESSMENT.label, data["assessments"]),
+        (ReviewKind.ACCEPTANCE.label, data["acceptances"]),
+    ]
     options = [(CostClass(value).label, data["options"][value]) for value in CostClass.values]
     benefits = [
-        {"code": value, "indicator": label, **data["benefits"][value],
-         "pct": _pct(data["benefits"][value]["actual"], data["benefits"][value]["expected"])}
-        for value, label in Indicator.choices]
+        {
+            "code": value,
+            "indicator": label,
+            **data["benefits"][value],
+            "pct": _pct(data["benefits"][value]["actual"], data["benefits"][value]["expected"]),
+        }
+        for value, label in Indicator.choices
+    ]
     charted = [row for row in benefits if row["pct"] is not None]
     rated = [record for record in records if record["first_time_pass_pct"] is not None]
     result_labels = [_("Passed"), _("Failed"), pgettext("review result", "Pending")]
     charts = [
-        _chart("chart-pipeline", [label for _value, label, _n in states],
-               [(_("Audits"), [n for _value, _label, n in states])], horizontal=True),
-        _chart("chart-overdue", [row["name"] for row in data["by_city"]],
-               [(_("Overdue audits"), [row["overdue"] for row in data["by_city"]])]),
-        _chart("chart-reviews", [label for label, _counts in reviews],
-               [(result_label, [counts[key] for _label, counts in reviews])
-                for result_label, key in zip(result_labels, ("passed", "failed", "pending"),
-                                             strict=True)]),
-        _chart("chart-options", [label for label, _figures in options],
-               [(_("Proposed"), [figures["count"] for _label, figures in options]),
-                (_("Implemented"), [figures["implemented"] for _label, figures in options])]),
-        _chart("chart-benefits", [row["indicator"] for row in charted],
-               [(_("Actual share of expected (%)"), [row["pct"] for row in charted])],
-               horizontal=True),
-        _chart("chart-consultancies", [record["name"] for record in rated],
-               [(_("First-time pass rate (%)"),
-                 [record["first_time_pass_pct"] for record in rated])], horizontal=True),
+        _chart(
+            "chart-pipeline",
+            [label for _value, label, _n in states],
+            [(_("Audits"), [n for _value, _label, n in states])],
+            horizontal=True,
+        ),
+        _chart(
+            "chart-overdue",
+            [row["name"] for row in data["by_city"]],
+            [(_("Overdue audits"), [row["overdue"] for row in data["by_city"]])],
+        ),
+        _chart(
+            "chart-reviews",
+            [label for label, _counts in reviews],
+            [
+                (result_label, [counts[key] for _label, counts in reviews])
+                for result_label, key in zip(
+                    result_labels, ("passed", "failed", "pending"), strict=True
+                )
+            ],
+        ),
+        _chart(
+            "chart-options",
+            [label for label, _figures in options],
+            [
+                (_("Proposed"), [figures["count"] for _label, figures in options]),
+                (_("Implemented"), [figures["implemented"] for _label, figures in options]),
+            ],
+        ),
+        _chart(
+            "chart-benefits",
+            [row["indicator"] for row in charted],
+            [(_("Actual share of expected (%)"), [row["pct"] for row in charted])],
+            horizontal=True,
+        ),
+        _chart(
+            "chart-consultancies",
+            [record["name"] for record in rated],
+            [(_("First-time pass rate (%)"), [record["first_time_pass_pct"] for record in rated])],
+            horizontal=True,
+        ),
     ]
     total_cards = [
         ("listed", _("Enterprises listed"), totals["listed"]),
@@ -195,19 +260,36 @@ def _context(data: dict, records: list) -> dict:
         ("overdue", _("Overdue audits"), totals["overdue"]),
     ]
     overdue = [(kind, Deadline(kind).label, data["overdue"][kind]) for kind in OVERDUE_KINDS]
-    breakdowns = [(_("Performance table by city"), "table-by-city", data["by_city"]),
-                  (_("Performance table by industry"), "table-by-industry", data["by_industry"])]
-    return {"data": data, "states": states, "totals": totals, "total_cards": total_cards,
-            "overdue": overdue, "reviews": reviews, "options": options, "benefits": benefits,
-            "records": records, "breakdowns": breakdowns, "charts": charts}
+    breakdowns = [
+        (_("Performance table by city"), "table-by-city", data["by_city"]),
+        (_("Performance table by industry"), "table-by-industry", data["by_industry"]),
+    ]
+    return {
+        "data": data,
+        "states": states,
+        "totals": totals,
+        "total_cards": total_cards,
+        "overdue": overdue,
+        "reviews": reviews,
+        "options": options,
+        "benefits": benefits,
+        "records": records,
+        "breakdowns": breakdowns,
+        "charts": charts,
+    }
 
 
 @role_required(Role.ADMIN, Role.AUTHORITY)
 def statistics(request):
     user = request.user
     prefix = scope_prefix(user=user)
-    years = (KeyEnterpriseList.objects.for_user(user).filter(status=ListStatus.PUBLISHED)
-             .values_list("year", flat=True).distinct().order_by("-year"))
+    years = (
+        KeyEnterpriseList.objects.for_user(user)
+        .filter(status=ListStatus.PUBLISHED)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
     regions = region_choices(prefix) if prefix is not None else []
     form = StatisticsFilterForm(request.GET or None, regions=regions, years=list(years))
     filters = form.filters() if form.is_bound else {}
@@ -218,12 +300,15 @@ def statistics(request):
     if chosen and region not in dict(regions):
         # A county asked for by its code: offered too, so that the form shows it chosen.
         form.fields["region"].widget.choices.append(
-            (chosen.code, f"· {chosen.name} ({chosen.code})"))
+            (chosen.code, f"· {chosen.name} ({chosen.code})")
+        )
     context = _context(data, records) | {
-        "form": form, "region": chosen, "year": year,
+        "form": form,
+        "region": chosen,
+        "year": year,
         # The spreadsheet covers what the page shows: the region chosen, else the
         # authority's own.
-        "export_region": region or (user.organization.region_id
-                                    if user.role == Role.AUTHORITY else ""),
+        "export_region": region
+        or (user.organization.region_id if user.role == Role.AUTHORITY else ""),
     }
     return render(request, "reporting/statistics.html", context)

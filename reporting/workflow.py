@@ -26,12 +26,18 @@ def report_run(*, job_id: int) -> ReportJob | None:
     back to pending and propagate, so that the task retries."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
-        busy = (job is not None and job.state == JobState.RUNNING
-                and job.started_at > timezone.now() - STALE_RUNNING)
+        busy = (
+            job is not None
+            and job.state == JobState.RUNNING
+            and job.started_at > timezone.now() - STALE_RUNNING
+        )
         if job is None or busy or job.state in (JobState.DONE, JobState.FAILED):
             return job
-        job.state, job.started_at, job.attempts = (JobState.RUNNING, timezone.now(),
-                                                   job.attempts + 1)
+        job.state, job.started_at, job.attempts = (
+            JobState.RUNNING,
+            timezone.now(),
+            job.attempts + 1,
+        )
         job.save(update_fields=["state", "started_at", "attempts"])
     try:
         with translation.override(job.language):
@@ -40,8 +46,7 @@ def report_run(*, job_id: int) -> ReportJob | None:
     except reports.ReportError as error:
         return _fail(job, str(error))
     except BaseException:
-        ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
-            state=JobState.PENDING)
+        ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(state=JobState.PENDING)
         raise
 
 
@@ -63,7 +68,8 @@ def _store(job: ReportJob, content: bytes, name: str) -> ReportJob:
 def report_fail(*, job_id: int, reason: str) -> None:
     """A job the task gave up on (retries spent, timed out): failed, with the reason."""
     ReportJob.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
-        state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
+        state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
 
 
 def _fail(job: ReportJob, reason: str) -> ReportJob:
@@ -77,10 +83,10 @@ def jobs_to_resend(*, now=None) -> list[int]:
     lost), put back to pending: the sweep enqueues them again."""
     now = now or timezone.now()
     stale = ReportJob.objects.filter(
-        Q(state=JobState.PENDING, created_at__lt=now - STALE_PENDING,
-          enqueued_at__isnull=True)
+        Q(state=JobState.PENDING, created_at__lt=now - STALE_PENDING, enqueued_at__isnull=True)
         | Q(state=JobState.PENDING, enqueued_at__lt=now - STALE_PENDING)
-        | Q(state=JobState.RUNNING, started_at__lt=now - STALE_RUNNING))
+        | Q(state=JobState.RUNNING, started_at__lt=now - STALE_RUNNING)
+    )
     ids = list(stale.values_list("pk", flat=True))
     ReportJob.objects.filter(pk__in=ids, state=JobState.RUNNING).update(state=JobState.PENDING)
     return ids

@@ -58,8 +58,7 @@ def _reference_data_after_flush(request):
     worker) empty every table when they end, the rows the migrations loaded included.
     Put the reference data, the national policy and sheets back before each such test."""
     marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (
-            marker and marker.kwargs.get("transaction")):
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
         if not Region.objects.exists():
             load_reference_data(Region, Industry)

@@ -12,15 +12,24 @@ from core.api.fields import CreditCodeField, ScopedPrimaryKeyRelatedField
 
 class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(
-        write_only=True, required=False, style={"input_type": "password"},
+        write_only=True,
+        required=False,
+        style={"input_type": "password"},
         help_text="Write-only. Without it the account cannot log in until one is set.",
     )
 
     class Meta:
         model = User
         fields = [
-            "id", "username", "password", "full_name", "email", "role", "organization",
-            "enterprise", "is_active",
+            "id",
+            "username",
+            "password",
+            "full_name",
+            "email",
+            "role",
+            "organization",
+            "enterprise",
+            "is_active",
         ]
 
     def validate(self, attrs):
@@ -47,24 +56,46 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "role", "organization",
-                  "enterprise", "region"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "role",
+            "organization",
+            "enterprise",
+            "region",
+        ]
 
-    @extend_schema_field({"type": "object", "nullable": True,
-                          "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
-                                         "kind": {"type": "string"}}})
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "kind": {"type": "string"},
+            },
+        }
+    )
     def get_organization(self, user):
         org = user.organization
         return org and {"id": org.id, "name": org.name, "kind": org.kind}
 
-    @extend_schema_field({"type": "object", "nullable": True,
-                          "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        }
+    )
     def get_enterprise(self, user):
         ent = user.enterprise
         return ent and {"id": ent.id, "name": ent.name}
 
-    @extend_schema_field({"type": "string", "nullable": True,
-                          "description": "GB/T 2260 code of the user's region"})
+    @extend_schema_field(
+        {"type": "string", "nullable": True, "description": "GB/T 2260 code of the user's region"}
+    )
     def get_region(self, user):
         holder = user.organization or user.enterprise
         return holder.region_id if holder else None
@@ -72,7 +103,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     credit_code = CreditCodeField(
-        required=False, allow_blank=True,
+        required=False,
+        allow_blank=True,
         validators=[UniqueValidator(queryset=Organization.objects.filter(~Q(credit_code="")))],
     )
 
@@ -89,8 +121,15 @@ class AuditorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Auditor
-        fields = ["id", "name", "certificate_no", "level", "valid_until", "organization",
-                  "is_valid"]
+        fields = [
+            "id",
+            "name",
+            "certificate_no",
+            "level",
+            "valid_until",
+            "organization",
+            "is_valid",
+        ]
 
     def get_is_valid(self, auditor) -> bool:
         return auditor.is_valid_on()

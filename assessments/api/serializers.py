@@ -17,15 +17,31 @@ class ReviewSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="audit.enterprise.name", read_only=True)
     panel = serializers.SerializerMethodField()
     sheet_version = serializers.IntegerField(source="sheet.version", read_only=True)
-    pass_mark = serializers.DecimalField(source="sheet.pass_mark", max_digits=5,
-                                         decimal_places=2, read_only=True)
+    pass_mark = serializers.DecimalField(
+        source="sheet.pass_mark", max_digits=5, decimal_places=2, read_only=True
+    )
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Review
-        fields = ["id", "audit", "enterprise_name", "round", "state", "panel", "score",
-                  "vetoed", "result", "opinion", "applied_on", "due_on", "concluded_on",
-                  "is_overdue", "sheet_version", "pass_mark"]
+        fields = [
+            "id",
+            "audit",
+            "enterprise_name",
+            "round",
+            "state",
+            "panel",
+            "score",
+            "vetoed",
+            "result",
+            "opinion",
+            "applied_on",
+            "due_on",
+            "concluded_on",
+            "is_overdue",
+            "sheet_version",
+            "pass_mark",
+        ]
         read_only_fields = fields
 
     def get_panel(self, review) -> list[int]:
@@ -70,8 +86,9 @@ class PanelRequestSerializer(serializers.Serializer):
 
 class DrawRequestSerializer(serializers.Serializer):
     size = serializers.IntegerField(required=False, default=services.MIN_PANEL)
-    seed = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                    min_value=0, max_value=2**63 - 1)
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=2**63 - 1
+    )
 
 
 class PanelChangeSerializer(serializers.ModelSerializer):
@@ -92,16 +109,17 @@ class CandidateSerializer(serializers.Serializer):
 
 
 class ScoreRequestSerializer(serializers.Serializer):
-    items = serializers.DictField(child=serializers.CharField(allow_blank=True,
-                                                              allow_null=True))
+    items = serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True))
     vetoes = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
     def to_internal_value(self, data):
         # Points arrive as JSON numbers or strings; the service checks them.
         if isinstance(data, dict) and isinstance(data.get("items"), dict):
-            data = {**data, "items": {k: (None if v is None else str(v))
-                                      for k, v in data["items"].items()}}
+            data = {
+                **data,
+                "items": {k: (None if v is None else str(v)) for k, v in data["items"].items()},
+            }
         return super().to_internal_value(data)
 
 
@@ -110,8 +128,16 @@ class ScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Score
-        fields = ["id", "expert", "expert_name", "items", "vetoes", "total", "comment",
-                  "submitted_at"]
+        fields = [
+            "id",
+            "expert",
+            "expert_name",
+            "items",
+            "vetoes",
+            "total",
+            "comment",
+            "submitted_at",
+        ]
 
 
 class ConcludeRequestSerializer(serializers.Serializer):
@@ -128,8 +154,9 @@ class VerificationRequestSerializer(serializers.Serializer):
     implemented = serializers.BooleanField()
     verified_benefits = VerifiedBenefitInput(many=True, required=False, default=list)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence = ScopedPrimaryKeyRelatedField(queryset=Document.objects.all(), required=False,
-                                            allow_null=True, default=None)
+    evidence = ScopedPrimaryKeyRelatedField(
+        queryset=Document.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class ComparisonSerializer(serializers.Serializer):
@@ -168,17 +195,30 @@ class ScoringSheetSerializer(serializers.ModelSerializer):
     """`/api/v1/sheets/`: published versions; POST publishes the next version."""
 
     province = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.filter(level="province"), allow_null=True, required=False,
-        default=None)
+        queryset=Region.objects.filter(level="province"),
+        allow_null=True,
+        required=False,
+        default=None,
+    )
     items = SheetItemEntrySerializer(many=True)
     vetoes = SheetEntrySerializer(many=True, required=False, default=list)
-    published_by = serializers.CharField(source="published_by.username", read_only=True,
-                                         default=None)
+    published_by = serializers.CharField(
+        source="published_by.username", read_only=True, default=None
+    )
 
     class Meta:
         model = ScoringSheet
-        fields = ["id", "kind", "province", "version", "items", "vetoes", "pass_mark",
-                  "published_at", "published_by"]
+        fields = [
+            "id",
+            "kind",
+            "province",
+            "version",
+            "items",
+            "vetoes",
+            "pass_mark",
+            "published_at",
+            "published_by",
+        ]
         read_only_fields = ["version", "published_at"]
 
     def create(self, validated_data):
@@ -190,9 +230,11 @@ class ExpertProfileSerializer(serializers.ModelSerializer):
 
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role="expert"),
-        validators=[UniqueValidator(ExpertProfile.objects.all())])
+        validators=[UniqueValidator(ExpertProfile.objects.all())],
+    )
     industries = serializers.PrimaryKeyRelatedField(
-        queryset=Industry.objects.all(), many=True, required=False)
+        queryset=Industry.objects.all(), many=True, required=False
+    )
 
     class Meta:
         model = ExpertProfile
@@ -215,5 +257,15 @@ class PublicAcceptanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "enterprise", "credit_code", "region", "industry", "audit_round",
-                  "round", "result", "score", "concluded_on"]
+        fields = [
+            "id",
+            "enterprise",
+            "credit_code",
+            "region",
+            "industry",
+            "audit_round",
+            "round",
+            "result",
+            "score",
+            "concluded_on",
+        ]

@@ -44,15 +44,24 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ReviewFilter
     permission_classes = [RolePermission]
     read_roles = None
-    action_roles = {"panel": SUPERVISORS, "draw": SUPERVISORS, "candidates": SUPERVISORS,
-                    "conclude": SUPERVISORS, "scores": None, "verifications": None}
+    action_roles = {
+        "panel": SUPERVISORS,
+        "draw": SUPERVISORS,
+        "candidates": SUPERVISORS,
+        "conclude": SUPERVISORS,
+        "scores": None,
+        "verifications": None,
+    }
 
     def get_queryset(self):
         # The enterprise name, the sheet's pass mark and the panel are on every row.
-        return (Review.objects.for_user(self.request.user).filter(kind=self.kind)
-                .select_related("audit__enterprise", "sheet")
-                .prefetch_related(Prefetch("panel", queryset=PanelMember.objects.order_by("pk")))
-                .order_by("-applied_on", "-id"))
+        return (
+            Review.objects.for_user(self.request.user)
+            .filter(kind=self.kind)
+            .select_related("audit__enterprise", "sheet")
+            .prefetch_related(Prefetch("panel", queryset=PanelMember.objects.order_by("pk")))
+            .order_by("-applied_on", "-id")
+        )
 
     def get_serializer_class(self):
         return ReviewDetailSerializer if self.action == "retrieve" else ReviewSerializer
@@ -71,8 +80,9 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         review = self.get_object()
         params = PanelRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        services.panel_set(actor=request.user, review=review,
-                           expert_ids=params.validated_data["experts"])
+        services.panel_set(
+            actor=request.user, review=review, expert_ids=params.validated_data["experts"]
+        )
         return self._detail(review)
 
     @extend_schema(request=DrawRequestSerializer, responses=ReviewDetailSerializer)
@@ -111,12 +121,12 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     def scores(self, request, pk=None):
         review = self.get_object()
         if request.method == "GET":
-            return Response(ScoreSerializer(services.visible_scores(request.user, review),
-                                            many=True).data)
+            return Response(
+                ScoreSerializer(services.visible_scores(request.user, review), many=True).data
+            )
         params = ScoreRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        score = services.score_submit(actor=request.user, review=review,
-                                      **params.validated_data)
+        score = services.score_submit(actor=request.user, review=review, **params.validated_data)
         return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ConcludeRequestSerializer, responses=ReviewDetailSerializer)
@@ -137,25 +147,33 @@ class AcceptanceViewSet(ReviewViewSet):
     kind = ReviewKind.ACCEPTANCE
 
     @extend_schema(methods=["get"], responses=VerificationSerializer(many=True))
-    @extend_schema(methods=["post"], request=VerificationRequestSerializer,
-                   responses=VerificationSerializer)
+    @extend_schema(
+        methods=["post"], request=VerificationRequestSerializer, responses=VerificationSerializer
+    )
     @action(detail=True, methods=["get", "post"])
     def verifications(self, request, pk=None):
         review = self.get_object()
         if request.method == "POST":
-            params = VerificationRequestSerializer(data=request.data,
-                                                   context=self.get_serializer_context())
+            params = VerificationRequestSerializer(
+                data=request.data, context=self.get_serializer_context()
+            )
             params.is_valid(raise_exception=True)
-            saved = services.verification_save(actor=request.user, review=review,
-                                               **params.validated_data)
+            saved = services.verification_save(
+                actor=request.user, review=review, **params.validated_data
+            )
         # The option's claimed benefits and the verified ones are on every row.
-        verifications = (Verification.objects.filter(review=review)
-                         .select_related("option", "verified_by")
-                         .prefetch_related("benefits", Prefetch(
-                             "option__benefits", queryset=OptionBenefit.objects.all())))
+        verifications = (
+            Verification.objects.filter(review=review)
+            .select_related("option", "verified_by")
+            .prefetch_related(
+                "benefits", Prefetch("option__benefits", queryset=OptionBenefit.objects.all())
+            )
+        )
         if request.method == "POST":
-            return Response(VerificationSerializer(verifications.get(pk=saved.pk)).data,
-                            status=status.HTTP_201_CREATED)
+            return Response(
+                VerificationSerializer(verifications.get(pk=saved.pk)).data,
+                status=status.HTTP_201_CREATED,
+            )
         return Response(VerificationSerializer(verifications, many=True).data)
 
 
@@ -192,5 +210,8 @@ class PublicAcceptanceViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["result"]
 
     def get_queryset(self):
-        return (Review.objects.public().select_related("audit__enterprise")
-                .order_by("-concluded_on", "-id"))
+        return (
+            Review.objects.public()
+            .select_related("audit__enterprise")
+            .order_by("-concluded_on", "-id")
+        )

@@ -27,23 +27,51 @@ def actor(serializer):
 class AuditSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     consultancy = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.filter(kind="consultancy"), allow_null=True,
-        required=False)
-    team = serializers.PrimaryKeyRelatedField(queryset=Auditor.objects.all(), many=True,
-                                              required=False)
-    year = serializers.IntegerField(source="list_entry.key_list.year", read_only=True,
-                                    allow_null=True)
+        queryset=Organization.objects.filter(kind="consultancy"), allow_null=True, required=False
+    )
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Auditor.objects.all(), many=True, required=False
+    )
+    year = serializers.IntegerField(
+        source="list_entry.key_list.year", read_only=True, allow_null=True
+    )
     is_overdue = serializers.BooleanField(read_only=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Audit
-        fields = ["id", "enterprise", "enterprise_name", "list_entry", "year", "round", "state",
-                  "consultancy", "team", "focus", "started_on", "start_due", "report_due",
-                  "disclosure_due", "acceptance_due", "next_round_due", "is_overdue", "overdue"]
-        read_only_fields = ["enterprise", "list_entry", "round", "state", "started_on",
-                            "start_due", "report_due", "disclosure_due", "acceptance_due",
-                            "next_round_due"]
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "list_entry",
+            "year",
+            "round",
+            "state",
+            "consultancy",
+            "team",
+            "focus",
+            "started_on",
+            "start_due",
+            "report_due",
+            "disclosure_due",
+            "acceptance_due",
+            "next_round_due",
+            "is_overdue",
+            "overdue",
+        ]
+        read_only_fields = [
+            "enterprise",
+            "list_entry",
+            "round",
+            "state",
+            "started_on",
+            "start_due",
+            "report_due",
+            "disclosure_due",
+            "acceptance_due",
+            "next_round_due",
+        ]
 
     def get_overdue(self, audit) -> list[str]:
         return audit.overdue_kinds()
@@ -86,15 +114,24 @@ class AuditChildSerializer(serializers.ModelSerializer):
 class TargetSerializer(AuditChildSerializer):
     class Meta:
         model = Target
-        fields = ["id", "audit", "indicator", "unit", "baseline", "near_term", "long_term",
-                  "achieved"]
+        fields = [
+            "id",
+            "audit",
+            "indicator",
+            "unit",
+            "baseline",
+            "near_term",
+            "long_term",
+            "achieved",
+        ]
 
     def create(self, data):
         return services.target_save(actor=actor(self), **data)
 
     def update(self, instance, data):
-        return services.target_save(actor=actor(self), target=instance,
-                                    **{"audit": instance.audit} | data)
+        return services.target_save(
+            actor=actor(self), target=instance, **{"audit": instance.audit} | data
+        )
 
 
 class FlowSerializer(serializers.ModelSerializer):
@@ -109,14 +146,26 @@ class BalanceSerializer(AuditChildSerializer):
     flows = FlowSerializer(many=True, required=False)
     inputs = serializers.SerializerMethodField()
     outputs = serializers.SerializerMethodField()
-    closure_pct = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True,
-                                           allow_null=True)
+    closure_pct = serializers.DecimalField(
+        max_digits=10, decimal_places=2, read_only=True, allow_null=True
+    )
     closes = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
         model = Balance
-        fields = ["id", "audit", "kind", "title", "unit", "tolerance_pct", "flows", "inputs",
-                  "outputs", "closure_pct", "closes"]
+        fields = [
+            "id",
+            "audit",
+            "kind",
+            "title",
+            "unit",
+            "tolerance_pct",
+            "flows",
+            "inputs",
+            "outputs",
+            "closure_pct",
+            "closes",
+        ]
 
     def get_inputs(self, balance) -> str:
         return str(balance.totals()[0])
@@ -128,8 +177,9 @@ class BalanceSerializer(AuditChildSerializer):
         return services.balance_save(actor=actor(self), **data)
 
     def update(self, instance, data):
-        return services.balance_save(actor=actor(self), balance=instance,
-                                     **{"audit": instance.audit} | data)
+        return services.balance_save(
+            actor=actor(self), balance=instance, **{"audit": instance.audit} | data
+        )
 
 
 class BenefitSerializer(serializers.ModelSerializer):
@@ -147,10 +197,28 @@ class OptionSerializer(AuditChildSerializer):
 
     class Meta:
         model = Option
-        fields = ["id", "audit", "code", "title", "description", "aspect", "cost_class",
-                  "investment", "status", "reason", "implemented_on", "annual_net_benefit",
-                  "lifetime_years", "discount_rate", "payback_years", "npv", "irr",
-                  "benefits", "warnings", "next_statuses"]
+        fields = [
+            "id",
+            "audit",
+            "code",
+            "title",
+            "description",
+            "aspect",
+            "cost_class",
+            "investment",
+            "status",
+            "reason",
+            "implemented_on",
+            "annual_net_benefit",
+            "lifetime_years",
+            "discount_rate",
+            "payback_years",
+            "npv",
+            "irr",
+            "benefits",
+            "warnings",
+            "next_statuses",
+        ]
         read_only_fields = ["payback_years", "npv", "irr"]
         validators = []  # code uniqueness per audit is checked by the model's full_clean
 
@@ -168,16 +236,21 @@ class OptionSerializer(AuditChildSerializer):
         return services.option_save(actor=actor(self), **data)
 
     def update(self, instance, data):
-        return services.option_save(actor=actor(self), option=instance,
-                                    **{"audit": instance.audit} | data)
+        return services.option_save(
+            actor=actor(self), option=instance, **{"audit": instance.audit} | data
+        )
 
 
 class OptionBulkSerializer(serializers.Serializer):
     audit = ScopedPrimaryKeyRelatedField(queryset=Audit.objects.all())
     options = serializers.ListField(child=serializers.DictField(), required=False)
-    text = serializers.CharField(required=False, help_text=(
-        "Rows pasted from a spreadsheet: code, title, aspect, cost_class, investment, "
-        "description (tab- or comma-separated)"))
+    text = serializers.CharField(
+        required=False,
+        help_text=(
+            "Rows pasted from a spreadsheet: code, title, aspect, cost_class, investment, "
+            "description (tab- or comma-separated)"
+        ),
+    )
 
     def validate(self, attrs):
         if not attrs.get("options") and not attrs.get("text"):
@@ -186,16 +259,30 @@ class OptionBulkSerializer(serializers.Serializer):
 
 
 class DocumentSerializer(AuditChildSerializer):
-    option = ScopedPrimaryKeyRelatedField(queryset=Option.objects.all(), required=False,
-                                          allow_null=True)
+    option = ScopedPrimaryKeyRelatedField(
+        queryset=Option.objects.all(), required=False, allow_null=True
+    )
     file = serializers.FileField(write_only=True)
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Document
-        fields = ["id", "audit", "kind", "option", "title", "file", "original_name", "sha256",
-                  "size", "content_type", "uploaded_by", "uploaded_at", "download_url"]
+        fields = [
+            "id",
+            "audit",
+            "kind",
+            "option",
+            "title",
+            "file",
+            "original_name",
+            "sha256",
+            "size",
+            "content_type",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
         read_only_fields = ["original_name", "sha256", "size", "content_type", "uploaded_at"]
         extra_kwargs = {"title": {"required": False}}
 
@@ -211,18 +298,29 @@ class DocumentSerializer(AuditChildSerializer):
 
 class AmendmentSerializer(serializers.ModelSerializer):
     action = serializers.ChoiceField(choices=AmendmentAction.choices)
-    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False,
-                                              write_only=True)
+    enterprise = ScopedPrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False, write_only=True
+    )
     entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.all(), required=False)
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=Category.choices),
-                                       required=False, write_only=True)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices), required=False, write_only=True
+    )
     enterprise_name = serializers.CharField(source="entry.enterprise.name", read_only=True)
     actor = serializers.CharField(source="actor.username", read_only=True)
 
     class Meta:
         model = ListAmendment
-        fields = ["id", "action", "enterprise", "entry", "enterprise_name", "categories",
-                  "reason", "actor", "created_at"]
+        fields = [
+            "id",
+            "action",
+            "enterprise",
+            "entry",
+            "enterprise_name",
+            "categories",
+            "reason",
+            "actor",
+            "created_at",
+        ]
 
     def validate(self, attrs):
         key_list = self.context["key_list"]
@@ -240,20 +338,20 @@ class AmendmentSerializer(serializers.ModelSerializer):
         actor = self.context["request"].user
         if validated_data["action"] == AmendmentAction.ADD:
             return publishing.amendment_add(
-                actor=actor, key_list=self.context["key_list"],
+                actor=actor,
+                key_list=self.context["key_list"],
                 enterprise=validated_data["enterprise"],
-                categories=validated_data["categories"], reason=validated_data["reason"])
-        return publishing.amendment_remove(actor=actor, entry=validated_data["entry"],
-                                      reason=validated_data["reason"])
-
-
+                categories=validated_data["categories"],
+                reason=validated_data["reason"],
+            )
+        return publishing.amendment_remove(
+            actor=actor, entry=validated_data["entry"], reason=validated_data["reason"]
+        )
 
 
 class SuggestionSerializer(serializers.Serializer):
     enterprise = EnterpriseBriefSerializer()
     reasons = serializers.ListField(child=serializers.CharField())
-
-
 
 
 class PublishSerializer(serializers.Serializer):

@@ -38,8 +38,12 @@ READERS = {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EX
 WORKERS = {Role.ADMIN, Role.CONSULTANT, Role.ENTERPRISE}
 
 
-class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                   viewsets.GenericViewSet):
+class AuditViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = AuditSerializer
     filterset_class = AuditFilter
     permission_classes = [RolePermission]
@@ -49,9 +53,12 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
 
     def get_queryset(self):
         # The enterprise name, the list year and the team ids are on every row.
-        return (Audit.objects.for_user(self.request.user)
-                .select_related("enterprise", "list_entry__key_list")
-                .prefetch_related("team").order_by("start_due", "id"))
+        return (
+            Audit.objects.for_user(self.request.user)
+            .select_related("enterprise", "list_entry__key_list")
+            .prefetch_related("team")
+            .order_by("start_due", "id")
+        )
 
     @extend_schema(responses=TransitionOptionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -79,12 +86,14 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
     def comments(self, request, pk=None):
         audit = self.get_object()
         if request.method == "GET":
-            return Response(CommentSerializer(audit.comments.select_related("author"),
-                                              many=True).data)
+            return Response(
+                CommentSerializer(audit.comments.select_related("author"), many=True).data
+            )
         params = CommentSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        comment = services.comment_add(actor=request.user, audit=audit,
-                                       text=params.validated_data["text"])
+        comment = services.comment_add(
+            actor=request.user, audit=audit, text=params.validated_data["text"]
+        )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -125,9 +134,13 @@ class OptionViewSet(AuditChildViewSet):
 
     def get_queryset(self):
         # The province (for the cost-class warning) and the benefits are on every row.
-        return (super().get_queryset().select_related("audit__enterprise")
-                .prefetch_related(Prefetch("benefits", queryset=OptionBenefit.objects.all()))
-                .order_by("audit_id", "code"))
+        return (
+            super()
+            .get_queryset()
+            .select_related("audit__enterprise")
+            .prefetch_related(Prefetch("benefits", queryset=OptionBenefit.objects.all()))
+            .order_by("audit_id", "code")
+        )
 
     def perform_destroy(self, instance):
         services.option_delete(actor=self.request.user, option=instance)
@@ -146,15 +159,16 @@ class OptionViewSet(AuditChildViewSet):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         rows = data.get("options") or services.parse_option_text(data["text"])
-        options = services.options_bulk_create(actor=request.user, audit=data["audit"],
-                                               rows=rows)
+        options = services.options_bulk_create(actor=request.user, audit=data["audit"], rows=rows)
         queryset = self.get_queryset().filter(pk__in=[o.pk for o in options])
-        return Response(self.get_serializer(queryset, many=True).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(queryset, many=True).data, status=status.HTTP_201_CREATED
+        )
 
 
-class DocumentViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin,
-                      viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(
+    mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [RolePermission]
@@ -173,9 +187,12 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin,
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
-        return FileResponse(document.file.open("rb"), as_attachment=True,
-                            filename=document.original_name,
-                            content_type=document.content_type)
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
 
 
 # --- key lists: publishing and amending (audits.publishing) -----------------------------
@@ -194,17 +211,20 @@ class KeyListViewSet(DraftKeyListViewSet):
         publishing.key_list_publish(actor=request.user, key_list=key_list, **params.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
 
-
     @extend_schema(responses=SuggestionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def suggestions(self, request, pk=None):
         key_list = self.get_object()
-        return Response(SuggestionSerializer(
-            publishing.carry_over_suggestions(key_list=key_list, actor=request.user), many=True).data)
+        return Response(
+            SuggestionSerializer(
+                publishing.carry_over_suggestions(key_list=key_list, actor=request.user), many=True
+            ).data
+        )
 
 
-class AmendmentViewSet(KeyListChildMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
-                       viewsets.GenericViewSet):
+class AmendmentViewSet(
+    KeyListChildMixin, mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     serializer_class = AmendmentSerializer
     permission_classes = [RolePermission]
     read_roles = None

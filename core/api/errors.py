@@ -30,9 +30,7 @@ def validation_error_detail(exc: DjangoValidationError):
 def exception_handler(exc, context):
     if isinstance(exc, StateConflict):
         set_rollback()
-        return Response(
-            {"detail": exc.detail, "unmet": exc.unmet}, status=status.HTTP_409_CONFLICT
-        )
+        return Response({"detail": exc.detail, "unmet": exc.unmet}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, RowErrors):
         set_rollback()
         return Response({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)

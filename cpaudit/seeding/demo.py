@@ -66,9 +66,12 @@ class Demo:
         orgs = {
             "province": self.org("江苏省生态环境厅", OrganizationKind.AUTHORITY, "320000"),
             "nanjing": self.org("南京市生态环境局", OrganizationKind.AUTHORITY, "320100"),
-            "firm": self.org("江苏绿源清洁生产咨询有限公司", OrganizationKind.CONSULTANCY,
-                             "320100", credit_code=make_credit_code(division="320100",
-                                                                    serial=90000001)),
+            "firm": self.org(
+                "江苏绿源清洁生产咨询有限公司",
+                OrganizationKind.CONSULTANCY,
+                "320100",
+                credit_code=make_credit_code(division="320100", serial=90000001),
+            ),
             "experts": self.org("江苏省清洁生产专家库", OrganizationKind.EXPERT_BODY, "320000"),
         }
         enterprises = []
@@ -77,23 +80,34 @@ class Demo:
             enterprise, _ = Enterprise.objects.update_or_create(
                 credit_code=code,
                 defaults={
-                    "name": name, "region_id": district, "industry_id": industry,
-                    "address": f"{name[:2]}市", "employees": staff,
-                    "annual_sales": Decimal(sales) * 10000, "total_assets": Decimal(assets) * 10000,
+                    "name": name,
+                    "region_id": district,
+                    "industry_id": industry,
+                    "address": f"{name[:2]}市",
+                    "employees": staff,
+                    "annual_sales": Decimal(sales) * 10000,
+                    "total_assets": Decimal(assets) * 10000,
                 },
             )
             enterprises.append(enterprise)
 
         today = timezone.localdate()
-        for number, (name, level, valid_until) in enumerate([
-            ("张明", AuditorLevel.PRINCIPAL, today + datetime.timedelta(days=900)),
-            ("赵丽", AuditorLevel.AUDITOR, today + datetime.timedelta(days=400)),
-            ("孙强", AuditorLevel.ASSOCIATE, today - datetime.timedelta(days=30)),
-        ], 1):
+        for number, (name, level, valid_until) in enumerate(
+            [
+                ("张明", AuditorLevel.PRINCIPAL, today + datetime.timedelta(days=900)),
+                ("赵丽", AuditorLevel.AUDITOR, today + datetime.timedelta(days=400)),
+                ("孙强", AuditorLevel.ASSOCIATE, today - datetime.timedelta(days=30)),
+            ],
+            1,
+        ):
             Auditor.objects.update_or_create(
                 certificate_no=f"JSCP-{2024 + number % 2}-{number:04d}",
-                defaults={"name": name, "level": level, "valid_until": valid_until,
-                          "organization": orgs["firm"]},
+                defaults={
+                    "name": name,
+                    "level": level,
+                    "valid_until": valid_until,
+                    "organization": orgs["firm"],
+                },
             )
 
         for username, role, full_name, org_key in USERS:
@@ -110,8 +124,11 @@ class Demo:
                 profile, _ = ExpertProfile.objects.get_or_create(user=user)
                 profile.industries.set(EXPERTISE[username])
         self.key_list(enterprises)
-        return (f"Demo data ready: {len(ENTERPRISES)} enterprises; logins "
-                + ", ".join(u[0] for u in USERS) + f" with password {DEMO_PASSWORD!r}.")
+        return (
+            f"Demo data ready: {len(ENTERPRISES)} enterprises; logins "
+            + ", ".join(u[0] for u in USERS)
+            + f" with password {DEMO_PASSWORD!r}."
+        )
 
     def key_list(self, enterprises):
         """Jiangsu's published 2026 list with eight of the enterprises; the first one's
@@ -120,21 +137,37 @@ class Demo:
             return
         officer = User.objects.get(username="authority")
         key_list = lists.key_list_create(
-            actor=officer, province=Region.objects.get(code="320000"), year=2026)
-        categories = [["exceeds_standards"], ["toxic_hazardous"], ["energy_intensive"],
-                      ["exceeds_standards", "toxic_hazardous"]]
+            actor=officer, province=Region.objects.get(code="320000"), year=2026
+        )
+        categories = [
+            ["exceeds_standards"],
+            ["toxic_hazardous"],
+            ["energy_intensive"],
+            ["exceeds_standards", "toxic_hazardous"],
+        ]
         for number, enterprise in enumerate(enterprises[:8]):
-            lists.entry_save(actor=officer, key_list=key_list, enterprise=enterprise,
-                             categories=categories[number % 4],
-                             reason="2025 年监督性监测超标或使用有毒有害原料")
-        publishing.key_list_publish(actor=officer, key_list=key_list,
-                               published_on=datetime.date(2026, 3, 1))
+            lists.entry_save(
+                actor=officer,
+                key_list=key_list,
+                enterprise=enterprise,
+                categories=categories[number % 4],
+                reason="2025 年监督性监测超标或使用有毒有害原料",
+            )
+        publishing.key_list_publish(
+            actor=officer, key_list=key_list, published_on=datetime.date(2026, 3, 1)
+        )
         audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprises[0])
-        audit = audit_update(actor=User.objects.get(username="enterprise"), audit=audit,
-                     consultancy=Organization.objects.get(kind=OrganizationKind.CONSULTANCY))
-        audit_transition(audit=audit, to=AuditState.PLANNING,
-                         actor=User.objects.get(username="consultant"),
-                         comment="签订咨询合同，启动审核")
+        audit = audit_update(
+            actor=User.objects.get(username="enterprise"),
+            audit=audit,
+            consultancy=Organization.objects.get(kind=OrganizationKind.CONSULTANCY),
+        )
+        audit_transition(
+            audit=audit,
+            to=AuditState.PLANNING,
+            actor=User.objects.get(username="consultant"),
+            comment="签订咨询合同，启动审核",
+        )
         self.under_assessment(key_list, enterprises[1], officer)
 
     def under_assessment(self, key_list, enterprise, officer):
@@ -144,16 +177,32 @@ class Demo:
         consultant = User.objects.get(username="consultant")
         audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprise)
         # The enterprise has no demo login: the operator records the engagement.
-        audit = audit_update(actor=User.objects.get(username="admin"), audit=audit,
-                             consultancy=consultant.organization)
-        audit = audit_update(actor=consultant, audit=audit, team=list(Auditor.objects.filter(
-                                 organization=consultant.organization,
-                                 valid_until__gte=timezone.localdate())),
-                             focus="精馏工段溶剂损耗与废水")
+        audit = audit_update(
+            actor=User.objects.get(username="admin"),
+            audit=audit,
+            consultancy=consultant.organization,
+        )
+        audit = audit_update(
+            actor=consultant,
+            audit=audit,
+            team=list(
+                Auditor.objects.filter(
+                    organization=consultant.organization, valid_until__gte=timezone.localdate()
+                )
+            ),
+            focus="精馏工段溶剂损耗与废水",
+        )
         audit_transition(audit=audit, to=AuditState.PLANNING, actor=consultant)
         audit_transition(audit=audit, to=AuditState.PRE_ASSESSMENT, actor=consultant)
-        audit_services.target_save(actor=consultant, audit=audit, indicator="吨产品新鲜水耗",
-                                   unit="t/t", baseline=12, near_term=10, long_term=8)
+        audit_services.target_save(
+            actor=consultant,
+            audit=audit,
+            indicator="吨产品新鲜水耗",
+            unit="t/t",
+            baseline=12,
+            near_term=10,
+            long_term=8,
+        )
         audit_transition(audit=audit, to=AuditState.FOCUSED_ASSESSMENT, actor=consultant)
         options = [
             ("F1", "精馏塔回流比优化", CostClass.NO_LOW, 30000),
@@ -161,31 +210,55 @@ class Demo:
             ("F3", "溶剂回收装置改造", CostClass.MID_HIGH, 2600000),
         ]
         for code, title, cost_class, investment in options:
-            audit_services.option_save(actor=consultant, audit=audit, code=code, title=title,
-                                       aspect="technology", cost_class=cost_class,
-                                       investment=investment)
+            audit_services.option_save(
+                actor=consultant,
+                audit=audit,
+                code=code,
+                title=title,
+                aspect="technology",
+                cost_class=cost_class,
+                investment=investment,
+            )
         audit_transition(audit=audit, to=AuditState.OPTION_GENERATION, actor=consultant)
         for option in audit.options.all():
-            audit_services.option_save(actor=consultant, audit=audit, option=option,
-                                       status=OptionStatus.RETAINED)
+            audit_services.option_save(
+                actor=consultant, audit=audit, option=option, status=OptionStatus.RETAINED
+            )
         audit_transition(audit=audit, to=AuditState.FEASIBILITY, actor=consultant)
         for option in audit.options.filter(cost_class=CostClass.NO_LOW):
             for status in (OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED):
                 audit_services.option_save(
-                    actor=consultant, audit=audit, option=option, status=status,
-                    benefits=[{"indicator": "water_t", "expected": 12000, "actual": 10500}])
-        audit_services.option_save(actor=consultant, audit=audit,
-                                   option=audit.options.get(code="F3"),
-                                   status=OptionStatus.FEASIBLE, annual_net_benefit=900000,
-                                   lifetime_years=10, discount_rate="0.08")
+                    actor=consultant,
+                    audit=audit,
+                    option=option,
+                    status=status,
+                    benefits=[{"indicator": "water_t", "expected": 12000, "actual": 10500}],
+                )
+        audit_services.option_save(
+            actor=consultant,
+            audit=audit,
+            option=audit.options.get(code="F3"),
+            status=OptionStatus.FEASIBLE,
+            annual_net_benefit=900000,
+            lifetime_years=10,
+            discount_rate="0.08",
+        )
         audit_services.document_upload(
-            actor=consultant, audit=audit, kind=DocumentKind.AUDIT_REPORT, title="清洁生产审核报告",
-            file=SimpleUploadedFile("report.pdf", PDF))
-        audit_transition(audit=audit, to=AuditState.UNDER_ASSESSMENT, actor=consultant,
-                         comment="提交评估申请")
+            actor=consultant,
+            audit=audit,
+            kind=DocumentKind.AUDIT_REPORT,
+            title="清洁生产审核报告",
+            file=SimpleUploadedFile("report.pdf", PDF),
+        )
+        audit_transition(
+            audit=audit, to=AuditState.UNDER_ASSESSMENT, actor=consultant, comment="提交评估申请"
+        )
         review = Review.objects.get(audit=audit, kind="assessment", round=1)
-        review_services.panel_set(actor=officer, review=review, expert_ids=list(
-            User.objects.filter(role=Role.EXPERT).values_list("pk", flat=True)))
+        review_services.panel_set(
+            actor=officer,
+            review=review,
+            expert_ids=list(User.objects.filter(role=Role.EXPERT).values_list("pk", flat=True)),
+        )
 
     def org(self, name, kind, region, credit_code=""):
         org, _ = Organization.objects.update_or_create(

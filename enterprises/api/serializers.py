@@ -37,9 +37,7 @@ class IndustrySerializer(serializers.ModelSerializer):
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
-    credit_code = CreditCodeField(
-        validators=[UniqueValidator(queryset=Enterprise.objects.all())]
-    )
+    credit_code = CreditCodeField(validators=[UniqueValidator(queryset=Enterprise.objects.all())])
     region_name = serializers.CharField(source="region.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
     is_sme = serializers.BooleanField(read_only=True, allow_null=True)
@@ -47,8 +45,18 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = [
-            "id", "name", "credit_code", "region", "region_name", "industry", "industry_name",
-            "address", "employees", "annual_sales", "total_assets", "is_sme",
+            "id",
+            "name",
+            "credit_code",
+            "region",
+            "region_name",
+            "industry",
+            "industry_name",
+            "address",
+            "employees",
+            "annual_sales",
+            "total_assets",
+            "is_sme",
         ]
 
     def create(self, validated_data):
@@ -62,7 +70,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 class KeyListSerializer(serializers.ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(
-        source="province", queryset=Region.objects.filter(level="province"))
+        source="province", queryset=Region.objects.filter(level="province")
+    )
     entry_count = serializers.IntegerField(read_only=True)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -74,7 +83,8 @@ class KeyListSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if self.instance is not None and set(attrs) - {"title"}:
             raise serializers.ValidationError(
-                {"region": _("The province and year of a list do not change.")})
+                {"region": _("The province and year of a list do not change.")}
+            )
         return attrs
 
     def create(self, validated_data):
@@ -83,8 +93,11 @@ class KeyListSerializer(serializers.ModelSerializer):
         return key_list
 
     def update(self, instance, validated_data):
-        key_list = services.key_list_update(actor=self.context["request"].user, key_list=instance,
-                                         title=validated_data.get("title", instance.title))
+        key_list = services.key_list_update(
+            actor=self.context["request"].user,
+            key_list=instance,
+            title=validated_data.get("title", instance.title),
+        )
         key_list.entry_count = instance.entry_count
         return key_list
 
@@ -95,21 +108,28 @@ class EnterpriseBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = ["id", "name", "credit_code", "region", "region_name", "industry",
-                  "industry_name"]
+        fields = ["id", "name", "credit_code", "region", "region_name", "industry", "industry_name"]
 
 
 class EntrySerializer(serializers.ModelSerializer):
     enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_detail = EnterpriseBriefSerializer(source="enterprise", read_only=True)
     categories = serializers.ListField(
-        child=serializers.ChoiceField(choices=Category.choices), allow_empty=False)
+        child=serializers.ChoiceField(choices=Category.choices), allow_empty=False
+    )
     audit = serializers.SerializerMethodField()
 
     class Meta:
         model = ListEntry
-        fields = ["id", "enterprise", "enterprise_detail", "categories", "reason", "status",
-                  "audit"]
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_detail",
+            "categories",
+            "reason",
+            "status",
+            "audit",
+        ]
         read_only_fields = ["status"]
 
     def get_audit(self, entry) -> int | None:
@@ -117,15 +137,19 @@ class EntrySerializer(serializers.ModelSerializer):
         return audit.pk if audit else None
 
     def save_entry(self, **kwargs):
-        return services.entry_save(actor=self.context["request"].user,
-                                key_list=self.context["key_list"], **kwargs)
+        return services.entry_save(
+            actor=self.context["request"].user, key_list=self.context["key_list"], **kwargs
+        )
 
     def create(self, validated_data):
         return self.save_entry(**validated_data)
 
     def update(self, instance, validated_data):
-        data = {"enterprise": instance.enterprise, "categories": instance.categories,
-                "reason": instance.reason} | validated_data
+        data = {
+            "enterprise": instance.enterprise,
+            "categories": instance.categories,
+            "reason": instance.reason,
+        } | validated_data
         return self.save_entry(entry=instance, **data)
 
 
@@ -160,15 +184,26 @@ class PublicKeyListSerializer(serializers.ModelSerializer):
 class PollutantSerializer(serializers.ModelSerializer):
     discharge_mode = serializers.ChoiceField(choices=DischargeMode.choices)
     concentration_exceedance_pct = serializers.DecimalField(
-        max_digits=10, decimal_places=1, read_only=True, allow_null=True)
+        max_digits=10, decimal_places=1, read_only=True, allow_null=True
+    )
     quota_exceedance_pct = serializers.DecimalField(
-        max_digits=10, decimal_places=1, read_only=True, allow_null=True)
+        max_digits=10, decimal_places=1, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = DisclosedPollutant
-        fields = ["pollutant", "discharge_mode", "concentration", "concentration_unit",
-                  "total_emitted_t", "standard", "standard_limit", "quota_t",
-                  "concentration_exceedance_pct", "quota_exceedance_pct"]
+        fields = [
+            "pollutant",
+            "discharge_mode",
+            "concentration",
+            "concentration_unit",
+            "total_emitted_t",
+            "standard",
+            "standard_limit",
+            "quota_t",
+            "concentration_exceedance_pct",
+            "quota_exceedance_pct",
+        ]
 
 
 class DisclosureSerializer(serializers.ModelSerializer):
@@ -181,9 +216,19 @@ class DisclosureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EmissionDisclosure
-        fields = ["id", "entry", "enterprise", "legal_representative", "address", "pollutants",
-                  "document", "document_url", "document_sha256", "submitted_at",
-                  "disclosure_due"]
+        fields = [
+            "id",
+            "entry",
+            "enterprise",
+            "legal_representative",
+            "address",
+            "pollutants",
+            "document",
+            "document_url",
+            "document_sha256",
+            "submitted_at",
+            "disclosure_due",
+        ]
         read_only_fields = ["document_sha256", "submitted_at"]
 
     def get_document_url(self, disclosure) -> str:
@@ -196,7 +241,8 @@ class DisclosureSerializer(serializers.ModelSerializer):
                 pollutants = json.loads(data["pollutants"])
             except ValueError as exc:
                 raise serializers.ValidationError(
-                    {"pollutants": [_("Give the pollutants as a JSON list.")]}) from exc
+                    {"pollutants": [_("Give the pollutants as a JSON list.")]}
+                ) from exc
             data = {key: data.get(key) for key in data} | {"pollutants": pollutants}
         return super().to_internal_value(data)
 

@@ -70,9 +70,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         # region and industry names are in every row.
-        return Enterprise.objects.for_user(self.request.user).select_related(
-            "region", "industry"
-        )
+        return Enterprise.objects.for_user(self.request.user).select_related("region", "industry")
 
     def perform_destroy(self, instance):
         services.enterprise_delete(actor=self.request.user, enterprise=instance)
@@ -91,36 +89,49 @@ class KeyListViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         # entry_count on every row, in the same query.
         # Meta.ordering does not apply to GROUP BY queries: order explicitly.
-        return KeyEnterpriseList.objects.for_user(self.request.user).annotate(
-            entry_count=Count("entries", filter=Q(entries__status=EntryStatus.ACTIVE))
-        ).order_by("-year", "province_id")
+        return (
+            KeyEnterpriseList.objects.for_user(self.request.user)
+            .annotate(entry_count=Count("entries", filter=Q(entries__status=EntryStatus.ACTIVE)))
+            .order_by("-year", "province_id")
+        )
 
     def perform_destroy(self, instance):
         services.key_list_delete(actor=self.request.user, key_list=instance)
 
-    @extend_schema(request={"multipart/form-data": ImportSerializer},
-                   responses={200: ImportResultSerializer, 400: OpenApiResponse(
-                       description='{"errors": [{"row", "field", "message"}]}; nothing saved')})
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser],
-            url_path="import")
+    @extend_schema(
+        request={"multipart/form-data": ImportSerializer},
+        responses={
+            200: ImportResultSerializer,
+            400: OpenApiResponse(
+                description='{"errors": [{"row", "field", "message"}]}; nothing saved'
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        url_path="import",
+    )
     def import_file(self, request, pk=None):
         key_list = self.get_object()
         params = ImportSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        result = key_list_import(actor=request.user, key_list=key_list,
-                                 upload=params.validated_data["file"])
+        result = key_list_import(
+            actor=request.user, key_list=key_list, upload=params.validated_data["file"]
+        )
         return Response(result)
 
-    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument."
-                                    "spreadsheetml.sheet"): bytes})
+    @extend_schema(
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes
+        }
+    )
     @action(detail=False, methods=["get"], url_path="import-template")
     def import_template(self, request):
-        response = HttpResponse(
-            template_workbook(),
-            content_type=XLSX)
+        response = HttpResponse(template_workbook(), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="key-list-template.xlsx"'
         return response
-
 
 
 class KeyListChildMixin:
@@ -129,8 +140,9 @@ class KeyListChildMixin:
     def key_list(self):
         if not hasattr(self, "_key_list"):
             self._key_list = get_object_or_404(
-                KeyEnterpriseList.objects.for_user(self.request.user)
-                .select_related("province"), pk=self.kwargs["list_pk"])
+                KeyEnterpriseList.objects.for_user(self.request.user).select_related("province"),
+                pk=self.kwargs["list_pk"],
+            )
         return self._key_list
 
     def get_serializer_context(self):
@@ -151,9 +163,11 @@ class EntryViewSet(KeyListChildMixin, viewsets.ModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return ListEntry.objects.none()
         # enterprise, its region and industry, and the audit are on every row.
-        return (ListEntry.objects.for_user(self.request.user)
-                .filter(key_list=self.key_list())
-                .select_related("enterprise__region", "enterprise__industry", "audit"))
+        return (
+            ListEntry.objects.for_user(self.request.user)
+            .filter(key_list=self.key_list())
+            .select_related("enterprise__region", "enterprise__industry", "audit")
+        )
 
     def perform_destroy(self, instance):
         services.entry_delete(actor=self.request.user, entry=instance)
@@ -168,12 +182,14 @@ class PublicKeyListViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["year", "province"]
 
     def get_queryset(self):
-        entries = (ListEntry.objects.active()
-                   .select_related("enterprise__region", "enterprise__industry"))
-        return (KeyEnterpriseList.objects.filter(status=ListStatus.PUBLISHED)
-                .select_related("province")
-                .prefetch_related(Prefetch("entries", queryset=entries,
-                                           to_attr="active_entries")))
+        entries = ListEntry.objects.active().select_related(
+            "enterprise__region", "enterprise__industry"
+        )
+        return (
+            KeyEnterpriseList.objects.filter(status=ListStatus.PUBLISHED)
+            .select_related("province")
+            .prefetch_related(Prefetch("entries", queryset=entries, to_attr="active_entries"))
+        )
 
 
 class DisclosureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -184,10 +200,13 @@ class DisclosureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     write_roles = {Role.ADMIN, Role.ENTERPRISE}
 
     def get_queryset(self):
-        return (EmissionDisclosure.objects.for_user(self.request.user)
-                .select_related("entry__enterprise__region", "entry__enterprise__industry",
-                                "entry__audit")
-                .prefetch_related("pollutants"))
+        return (
+            EmissionDisclosure.objects.for_user(self.request.user)
+            .select_related(
+                "entry__enterprise__region", "entry__enterprise__industry", "entry__audit"
+            )
+            .prefetch_related("pollutants")
+        )
 
 
 class PublicDisclosureViewSet(DisclosureViewSet):
@@ -201,13 +220,20 @@ class PublicDisclosureViewSet(DisclosureViewSet):
     @action(detail=True, methods=["get"])
     def document(self, request, pk=None):
         disclosure = self.get_object()
-        return FileResponse(disclosure.document.open("rb"), as_attachment=True,
-                            content_type=disclosure.document_content_type,
-                            filename=disclosure.document.name.rsplit("/", 1)[-1])
+        return FileResponse(
+            disclosure.document.open("rb"),
+            as_attachment=True,
+            content_type=disclosure.document_content_type,
+            filename=disclosure.document.name.rsplit("/", 1)[-1],
+        )
 
 
-class PolicyViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.ListModelMixin,
-                    viewsets.GenericViewSet):
+class PolicyViewSet(
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """The figures every rule uses, by province code; `national` is the default.
     Reading a province without its own policy gives the national default."""
 
@@ -231,5 +257,7 @@ class PolicyViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.L
     def perform_update(self, serializer):
         code = self.kwargs["province"]
         serializer.instance = services.policy_save(
-            actor=self.request.user, province_code=None if code == "national" else code,
-            **serializer.validated_data)
+            actor=self.request.user,
+            province_code=None if code == "national" else code,
+            **serializer.validated_data,
+        )

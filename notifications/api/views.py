@@ -20,8 +20,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             queryset = queryset.unread()
         return queryset
 
-    @extend_schema(request=MarkReadSerializer, responses={200: {"type": "object", "properties": {
-        "marked": {"type": "integer"}}}})
+    @extend_schema(
+        request=MarkReadSerializer,
+        responses={200: {"type": "object", "properties": {"marked": {"type": "integer"}}}},
+    )
     @action(detail=False, methods=["post"])
     def read(self, request):
         params = MarkReadSerializer(data=request.data)

@@ -12,12 +12,15 @@ class ReportRequestSerializer(serializers.Serializer):
 
     kind = serializers.ChoiceField(choices=ReportKind.choices)
     format = serializers.ChoiceField(choices=ReportFormat.choices)
-    audit = ScopedPrimaryKeyRelatedField(queryset=Audit.objects.all(), required=False,
-                                         allow_null=True, default=None)
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False,
-                                                allow_null=True, default=None)
-    year = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                    min_value=2003, max_value=2100)
+    audit = ScopedPrimaryKeyRelatedField(
+        queryset=Audit.objects.all(), required=False, allow_null=True, default=None
+    )
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True, default=None
+    )
+    year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=2003, max_value=2100
+    )
 
 
 class ReportJobSerializer(serializers.ModelSerializer):
@@ -25,9 +28,23 @@ class ReportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportJob
-        fields = ["id", "kind", "format", "state", "error", "download_url", "audit", "review",
-                  "region", "year", "created_at", "started_at", "finished_at", "attempts",
-                  "size"]
+        fields = [
+            "id",
+            "kind",
+            "format",
+            "state",
+            "error",
+            "download_url",
+            "audit",
+            "review",
+            "region",
+            "year",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "attempts",
+            "size",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, job) -> str | None:

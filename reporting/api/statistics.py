@@ -18,17 +18,24 @@ from reporting.statistics import summary
 
 class SummaryParamsSerializer(serializers.Serializer):
     region = serializers.RegexField(
-        r"^\d{6}$", required=False, allow_blank=True,
+        r"^\d{6}$",
+        required=False,
+        allow_blank=True,
         help_text=_("A six-digit GB/T 2260 region code within your jurisdiction."),
-        error_messages={"invalid": _("A region is given by its six-digit code.")})
+        error_messages={"invalid": _("A region is given by its six-digit code.")},
+    )
     # The compulsory audits began with the 2003 law (domain.md "Why it exists").
-    year = serializers.IntegerField(required=False, allow_null=True, min_value=2003,
-                                    max_value=2100, help_text=_("The key list's year."))
+    year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=2003,
+        max_value=2100,
+        help_text=_("The key list's year."),
+    )
 
 
 def _decimal(places: int):
-    return serializers.DecimalField(max_digits=None, decimal_places=places,
-                                    coerce_to_string=True)
+    return serializers.DecimalField(max_digits=None, decimal_places=places, coerce_to_string=True)
 
 
 class ReviewCountsSerializer(serializers.Serializer):
@@ -109,6 +116,9 @@ class StatisticsSummaryView(APIView):
     def get(self, request):
         params = SummaryParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        data = summary(user=request.user, region=params.validated_data.get("region") or None,
-                       year=params.validated_data.get("year"))
+        data = summary(
+            user=request.user,
+            region=params.validated_data.get("region") or None,
+            year=params.validated_data.get("year"),
+        )
         return Response(SummarySerializer(data).data)

@@ -23,8 +23,7 @@ class ReportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReportRequestSerializer, responses={202: ReportJobSerializer})
     def create(self, request, *args, **kwargs):
-        params = ReportRequestSerializer(data=request.data,
-                                         context=self.get_serializer_context())
+        params = ReportRequestSerializer(data=request.data, context=self.get_serializer_context())
         params.is_valid(raise_exception=True)
         job = report_request(actor=request.user, **params.validated_data)
         job.refresh_from_db()  # in-process tasks have already rendered it
@@ -35,7 +34,8 @@ class ReportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def download(self, request, pk=None):
         job = self.get_object()
         if job.state != JobState.DONE:
-            raise StateConflict(_("The report is not ready."),
-                                unmet=[_("The report is “%(state)s”.")
-                                       % {"state": job.get_state_display()}])
+            raise StateConflict(
+                _("The report is not ready."),
+                unmet=[_("The report is “%(state)s”.") % {"state": job.get_state_display()}],
+            )
         return report_file_response(job)

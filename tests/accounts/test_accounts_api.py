@@ -24,10 +24,16 @@ class TestUserApiRoles(RoleMatrix):
         return {
             "list": lambda: client.get("/api/v1/users/"),
             "retrieve": lambda: client.get(detail),
-            "create": lambda: client.post("/api/v1/users/", {
-                "username": "new_expert", "password": "a-Long-pass-91", "role": "expert",
-                "organization": cast.experts.pk,
-            }, format="json"),
+            "create": lambda: client.post(
+                "/api/v1/users/",
+                {
+                    "username": "new_expert",
+                    "password": "a-Long-pass-91",
+                    "role": "expert",
+                    "organization": cast.experts.pk,
+                },
+                format="json",
+            ),
             "update": lambda: client.patch(detail, {"full_name": "Zhang Gong"}, format="json"),
             "delete": lambda: client.delete(detail),
         }[action]()
@@ -40,12 +46,15 @@ class TestMeRoles(RoleMatrix):
         return client.get("/api/v1/me/")
 
 
-@pytest.mark.parametrize("role,expected", [
-    ("admin", {"role": "admin", "organization": None, "enterprise": None, "region": None}),
-    ("province_officer", {"role": "authority", "region": "320000"}),
-    ("consultant", {"role": "consultant", "region": "320100"}),
-    ("enterprise_user", {"role": "enterprise", "organization": None, "region": "320115"}),
-])
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("admin", {"role": "admin", "organization": None, "enterprise": None, "region": None}),
+        ("province_officer", {"role": "authority", "region": "320000"}),
+        ("consultant", {"role": "consultant", "region": "320100"}),
+        ("enterprise_user", {"role": "enterprise", "organization": None, "region": "320115"}),
+    ],
+)
 def test_me_describes_the_caller(cast, role, expected):
     data = api_client(cast.user(role)).get("/api/v1/me/").data
     assert data["username"] == role
@@ -62,8 +71,8 @@ class TestOrganizationApiRoles(RoleMatrix):
     everyone = {role: 200 for role in ROLES} | {"anonymous": 401}
     matrix = {
         "list": everyone,
-        "retrieve": {role: 404 for role in ROLES} | {"admin": 200, "anonymous": 401,
-                                                      "other_province_officer": 200},
+        "retrieve": {role: 404 for role in ROLES}
+        | {"admin": 200, "anonymous": 401, "other_province_officer": 200},
         "retrieve_firm": everyone,
         "create": {role: 403 for role in ROLES} | {"admin": 201, "anonymous": 401},
         "update": {role: 403 for role in ROLES} | {"admin": 200, "anonymous": 401},
@@ -77,19 +86,29 @@ class TestOrganizationApiRoles(RoleMatrix):
             "list": lambda: client.get(url),
             "retrieve": lambda: client.get(detail),
             "retrieve_firm": lambda: client.get(f"{url}{cast.firm.pk}/"),
-            "create": lambda: client.post(url, {"name": "Huai River Consulting",
-                                                "kind": "consultancy", "region": "320800"},
-                                          format="json"),
+            "create": lambda: client.post(
+                url,
+                {"name": "Huai River Consulting", "kind": "consultancy", "region": "320800"},
+                format="json",
+            ),
             "update": lambda: client.patch(detail, {"name": "Zhejiang DEE"}, format="json"),
             # In use: its officer belongs to it.
             "delete": lambda: client.delete(detail),
         }[action]()
 
 
-AUDITOR_READ = {"admin": 200, "province_officer": 200, "other_province_officer": 404,
-                "city_officer": 200, "consultant": 200, "other_consultant": 404,
-                "enterprise_user": 403, "other_enterprise_user": 403, "expert": 403,
-                "anonymous": 401}
+AUDITOR_READ = {
+    "admin": 200,
+    "province_officer": 200,
+    "other_province_officer": 404,
+    "city_officer": 200,
+    "consultant": 200,
+    "other_consultant": 404,
+    "enterprise_user": 403,
+    "other_enterprise_user": 403,
+    "expert": 403,
+    "anonymous": 401,
+}
 AUDITOR_WRITE = AUDITOR_READ | {"consultant": 403, "other_consultant": 403}
 
 
@@ -99,8 +118,13 @@ class TestAuditorApiRoles(RoleMatrix):
         "list": AUDITOR_READ | {"other_province_officer": 200, "other_consultant": 200},
         "retrieve": AUDITOR_READ,
         # Registering an auditor of the Nanjing firm: outside Zhejiang's jurisdiction.
-        "create": AUDITOR_WRITE | {"admin": 201, "province_officer": 201, "city_officer": 201,
-                                   "other_province_officer": 400},
+        "create": AUDITOR_WRITE
+        | {
+            "admin": 201,
+            "province_officer": 201,
+            "city_officer": 201,
+            "other_province_officer": 400,
+        },
         "update": AUDITOR_WRITE,
         "delete": AUDITOR_WRITE | {"admin": 204, "province_officer": 204, "city_officer": 204},
     }
@@ -111,9 +135,17 @@ class TestAuditorApiRoles(RoleMatrix):
         return {
             "list": lambda: client.get(url),
             "retrieve": lambda: client.get(detail),
-            "create": lambda: client.post(url, {
-                "name": "Li Na", "certificate_no": "JS-0099", "level": "auditor",
-                "valid_until": "2030-12-31", "organization": cast.firm.pk}, format="json"),
+            "create": lambda: client.post(
+                url,
+                {
+                    "name": "Li Na",
+                    "certificate_no": "JS-0099",
+                    "level": "auditor",
+                    "valid_until": "2030-12-31",
+                    "organization": cast.firm.pk,
+                },
+                format="json",
+            ),
             "update": lambda: client.patch(detail, {"valid_until": "2031-01-31"}, format="json"),
             "delete": lambda: client.delete(detail),
         }[action]()
@@ -123,14 +155,30 @@ def test_user_create_validates_role_and_membership(cast):
     client = api_client(cast.user("admin"))
     cases = [
         ({"username": "a1", "role": "authority"}, "organization"),
-        ({"username": "a2", "role": "consultant", "organization": cast.province.pk},
-         "organization"),
+        (
+            {"username": "a2", "role": "consultant", "organization": cast.province.pk},
+            "organization",
+        ),
         ({"username": "a3", "role": "enterprise"}, "enterprise"),
-        ({"username": "a4", "role": "expert", "organization": cast.experts.pk,
-          "enterprise": cast.enterprise.pk}, "enterprise"),
+        (
+            {
+                "username": "a4",
+                "role": "expert",
+                "organization": cast.experts.pk,
+                "enterprise": cast.enterprise.pk,
+            },
+            "enterprise",
+        ),
         ({"username": "a5", "role": "chief"}, "role"),
-        ({"username": "a6", "role": "expert", "organization": cast.experts.pk,
-          "password": "123"}, "password"),
+        (
+            {
+                "username": "a6",
+                "role": "expert",
+                "organization": cast.experts.pk,
+                "password": "123",
+            },
+            "password",
+        ),
         ({"username": "admin", "role": "expert", "organization": cast.experts.pk}, "username"),
     ]
     for payload, field in cases:
@@ -147,13 +195,22 @@ def test_database_refuses_an_enterprise_user_without_enterprise(cast):
         User.objects.create(username="orphan", role="enterprise")
 
 
-def test_created_user_can_log_in_gets_mail_and_password_is_not_echoed(cast, client,
-                                                                       django_capture_on_commit_callbacks):
+def test_created_user_can_log_in_gets_mail_and_password_is_not_echoed(
+    cast, client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = api_client(cast.user("admin")).post("/api/v1/users/", {
-            "username": "new_officer", "password": "a-Long-pass-91", "role": "authority",
-            "organization": cast.city.pk, "email": "new@example.test",
-            "full_name": "New Officer"}, format="json")
+        response = api_client(cast.user("admin")).post(
+            "/api/v1/users/",
+            {
+                "username": "new_officer",
+                "password": "a-Long-pass-91",
+                "role": "authority",
+                "organization": cast.city.pk,
+                "email": "new@example.test",
+                "full_name": "New Officer",
+            },
+            format="json",
+        )
     assert response.status_code == 201, response.data
     assert "password" not in response.data
     assert client.login(username="new_officer", password="a-Long-pass-91")
@@ -164,17 +221,27 @@ def test_created_user_can_log_in_gets_mail_and_password_is_not_echoed(cast, clie
 
 
 def test_admin_role_is_a_superuser(cast):
-    response = api_client(cast.user("admin")).post("/api/v1/users/", {
-        "username": "second_admin", "password": "a-Long-pass-91", "role": "admin"},
-        format="json")
+    response = api_client(cast.user("admin")).post(
+        "/api/v1/users/",
+        {"username": "second_admin", "password": "a-Long-pass-91", "role": "admin"},
+        format="json",
+    )
     assert response.status_code == 201
     assert User.objects.get(username="second_admin").is_superuser
 
 
 def test_auditor_of_a_non_consultancy_is_refused(cast):
-    response = api_client(cast.user("admin")).post("/api/v1/auditors/", {
-        "name": "X", "certificate_no": "X-1", "level": "auditor", "valid_until": "2030-01-01",
-        "organization": cast.experts.pk}, format="json")
+    response = api_client(cast.user("admin")).post(
+        "/api/v1/auditors/",
+        {
+            "name": "X",
+            "certificate_no": "X-1",
+            "level": "auditor",
+            "valid_until": "2030-01-01",
+            "organization": cast.experts.pk,
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "organization" in response.data
     assert not Auditor.objects.filter(certificate_no="X-1").exists()
@@ -189,16 +256,18 @@ def test_auditor_validity_is_reported(cast):
 
 def test_token_login_then_token_auth(cast):
     client = api_client(None)
-    response = client.post("/api/v1/auth/token/", {"username": "expert",
-                                                   "password": PASSWORD}, format="json")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "expert", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.data['token']}")
     assert client.get("/api/v1/me/").data["role"] == "expert"
 
 
 def test_token_login_with_a_wrong_password_is_a_400(cast):
-    response = api_client(None).post("/api/v1/auth/token/", {"username": "expert",
-                                                             "password": "nope"}, format="json")
+    response = api_client(None).post(
+        "/api/v1/auth/token/", {"username": "expert", "password": "nope"}, format="json"
+    )
     assert response.status_code == 400
     assert "token" not in response.data
 
@@ -210,8 +279,9 @@ def test_repeated_failed_logins_lock_the_account_out(cast, settings, client):
     response = client.post("/accounts/login/", {"username": "expert", "password": PASSWORD})
     assert response.status_code == 429
     api = api_client(None)
-    response = api.post("/api/v1/auth/token/", {"username": "expert", "password": PASSWORD},
-                        format="json")
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "expert", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 429
     assert "locked" in response.json()["detail"]
     # The lock is per account and address: a colleague at the same address logs in.
@@ -225,8 +295,9 @@ def test_user_list_query_count_is_constant(cast):
 
     def grow(n):
         for _ in range(n):
-            User.objects.create(username=f"u{next(counter)}", role="expert",
-                                organization=cast.experts)
+            User.objects.create(
+                username=f"u{next(counter)}", role="expert", organization=cast.experts
+            )
 
     assert_constant_queries(lambda: client.get("/api/v1/users/"), grow)
 
@@ -237,7 +308,12 @@ def test_auditor_list_query_count_is_constant(cast):
 
     def grow(n):
         for _ in range(n):
-            Auditor.objects.create(name="A", certificate_no=f"C{next(counter)}", level="auditor",
-                                   valid_until="2030-01-01", organization=cast.firm)
+            Auditor.objects.create(
+                name="A",
+                certificate_no=f"C{next(counter)}",
+                level="auditor",
+                valid_until="2030-01-01",
+                organization=cast.firm,
+            )
 
     assert_constant_queries(lambda: client.get("/api/v1/auditors/"), grow)

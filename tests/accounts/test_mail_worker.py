@@ -12,9 +12,14 @@ pytestmark = pytest.mark.broker
 def test_account_mail_is_sent_by_a_worker_after_commit(celery_worker_process):  # noqa: F811
     worker = celery_worker_process
     cast = make_cast()
-    user_create(actor=cast.user("admin"), username="via_worker", role="expert",
-                organization=cast.experts, email="via.worker@example.test",
-                password="a-Long-pass-91")
+    user_create(
+        actor=cast.user("admin"),
+        username="via_worker",
+        role="expert",
+        organization=cast.experts,
+        email="via.worker@example.test",
+        password="a-Long-pass-91",
+    )
 
     def mail_written():
         return worker.mail_dir.exists() and any(

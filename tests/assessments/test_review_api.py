@@ -62,6 +62,7 @@ def unmet_of(response) -> str:
 
 # -- rounds shared by the cells of a role matrix ----------------------------------------
 
+
 @pytest.fixture(scope="class")
 def class_db(django_db_setup, django_db_blocker, tmp_path_factory):
     """One transaction around a whole test class, rolled back after its last test, for
@@ -70,11 +71,15 @@ def class_db(django_db_setup, django_db_blocker, tmp_path_factory):
     of its own (pytest-django's `db`), so whatever a cell changes is undone before the
     next one. The settings are those tests/conftest.py gives every test."""
     with ExitStack() as stack:
-        stack.enter_context(override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"), AXES_ENABLED=False,
-            SECURE_SSL_REDIRECT=False,
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"))
+        stack.enter_context(
+            override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+                AXES_ENABLED=False,
+                SECURE_SSL_REDIRECT=False,
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            )
+        )
         stack.enter_context(translation.override(settings.LANGUAGE_CODE))
         stack.enter_context(django_db_blocker.unblock())
         celery_app.conf.task_always_eager = True
@@ -122,33 +127,54 @@ def acceptance_rounds(cast) -> dict:
     experts = seat_panel(cast, review)
     score_all(cast, review, [80, 80, 80])
     verify_all(cast, review)
-    return {"review": review, "concluded": Review.objects.get(pk=first.pk), "experts": experts,
-            "option": first.audit.options.get(code="M1")}
+    return {
+        "review": review,
+        "concluded": Review.objects.get(pk=first.pk),
+        "experts": experts,
+        "option": first.audit.options.get(code="M1"),
+    }
 
 
 # -- role matrices ----------------------------------------------------------------------
 # Reading a round: whoever sees its audit, and the experts on its panel (the cast's
 # expert sits on it). Out of scope reads as missing.
 def round_reads(ok=200) -> dict:
-    return {"admin": ok, "province_officer": ok, "other_province_officer": 404,
-            "city_officer": ok, "consultant": ok, "other_consultant": 404,
-            "enterprise_user": ok, "other_enterprise_user": 404, "expert": ok,
-            "anonymous": 401}
+    return {
+        "admin": ok,
+        "province_officer": ok,
+        "other_province_officer": 404,
+        "city_officer": ok,
+        "consultant": ok,
+        "other_consultant": 404,
+        "enterprise_user": ok,
+        "other_enterprise_user": 404,
+        "expert": ok,
+        "anonymous": 401,
+    }
 
 
 # Panels, draws, candidates and conclusions are the authority's in charge (and admin's);
 # other roles are refused by role before their scope is looked at.
 def supervises(ok=200) -> dict:
-    return round_reads(ok) | {"consultant": 403, "other_consultant": 403,
-                              "enterprise_user": 403, "other_enterprise_user": 403,
-                              "expert": 403}
+    return round_reads(ok) | {
+        "consultant": 403,
+        "other_consultant": 403,
+        "enterprise_user": 403,
+        "other_enterprise_user": 403,
+        "expert": 403,
+    }
 
 
 # Lists are scoped, not refused.
 LISTED = {role: 200 for role in ROLES} | {"anonymous": 401}
 # Only the panel's experts score; those who see the round without sitting on it: 403.
-SCORES = round_reads(201) | {"admin": 403, "province_officer": 403, "city_officer": 403,
-                             "consultant": 403, "enterprise_user": 403}
+SCORES = round_reads(201) | {
+    "admin": 403,
+    "province_officer": 403,
+    "city_officer": 403,
+    "consultant": 403,
+    "enterprise_user": 403,
+}
 # Verifications: the panel's experts or the authority in charge.
 VERIFIES = round_reads(201) | {"consultant": 403, "enterprise_user": 403}
 ROUND_MATRIX = {
@@ -176,17 +202,28 @@ def round_request(action, client, world):
         "scores": lambda: client.get(url(review, "scores")),
         "candidates": lambda: client.get(url(review, "candidates")),
         "verifications": lambda: client.get(url(review, "verifications")),
-        "panel": lambda: post(client, url(review, "panel"),
-                              {"experts": [expert.pk for expert in world.experts]}),
+        "panel": lambda: post(
+            client, url(review, "panel"), {"experts": [expert.pk for expert in world.experts]}
+        ),
         "draw": lambda: post(client, url(review, "draw"), {"size": 3, "seed": 7}),
-        "score": lambda: post(client, url(review, "scores"), {
-            "items": items_for(review, 85), "vetoes": [], "comment": "Sound balance"}),
-        "conclude": lambda: post(client, url(review, "conclude"),
-                                 {"opinion": "Passed; calibrate the water meters."}),
-        "verify": lambda: post(client, url(review, "verifications"), {
-            "option": world.option.pk, "implemented": True,
-            "verified_benefits": [{"indicator": "water_t", "value": "4700"}],
-            "note": "Meter readings seen on site"}),
+        "score": lambda: post(
+            client,
+            url(review, "scores"),
+            {"items": items_for(review, 85), "vetoes": [], "comment": "Sound balance"},
+        ),
+        "conclude": lambda: post(
+            client, url(review, "conclude"), {"opinion": "Passed; calibrate the water meters."}
+        ),
+        "verify": lambda: post(
+            client,
+            url(review, "verifications"),
+            {
+                "option": world.option.pk,
+                "implemented": True,
+                "verified_benefits": [{"indicator": "water_t", "value": "4700"}],
+                "note": "Meter readings seen on site",
+            },
+        ),
     }
     return calls[action]()
 
@@ -214,35 +251,54 @@ class TestAcceptanceApiRoles(SharedWorldMatrix):
 class TestPublicAcceptanceApiRoles(SharedWorldMatrix):
     """No login needed; only concluded acceptances exist there."""
 
-    matrix = {"list": {role: 200 for role in ROLES},
-              "retrieve": {role: 200 for role in ROLES},
-              "retrieve_open": {role: 404 for role in ROLES}}
+    matrix = {
+        "list": {role: 200 for role in ROLES},
+        "retrieve": {role: 200 for role in ROLES},
+        "retrieve_open": {role: 404 for role in ROLES},
+    }
     build = staticmethod(acceptance_rounds)
 
     def request(self, action, client, cast):
-        review = {"list": None, "retrieve": self.world.concluded,
-                  "retrieve_open": self.world.review}[action]
+        review = {
+            "list": None,
+            "retrieve": self.world.concluded,
+            "retrieve_open": self.world.review,
+        }[action]
         return client.get(PUBLIC if review is None else f"{PUBLIC}{review.pk}/")
 
 
 def sheet_row(admin, province, other_province, city, others=403) -> dict:
-    return {"admin": admin, "province_officer": province,
-            "other_province_officer": other_province, "city_officer": city,
-            "consultant": others, "other_consultant": others, "enterprise_user": others,
-            "other_enterprise_user": others, "expert": others, "anonymous": 401}
+    return {
+        "admin": admin,
+        "province_officer": province,
+        "other_province_officer": other_province,
+        "city_officer": city,
+        "consultant": others,
+        "other_consultant": others,
+        "enterprise_user": others,
+        "other_enterprise_user": others,
+        "expert": others,
+        "anonymous": 401,
+    }
 
 
 SHEET_ITEMS = [
     {"code": "report", "title_zh": "审核报告", "title_en": "Audit report", "max_points": 40},
     {"code": "options", "title_zh": "方案", "title_en": "Options", "max_points": 60},
 ]
-SHEET_VETOES = [{"code": "falsified_data", "title_zh": "数据弄虚作假",
-                 "title_en": "Falsified data"}]
+SHEET_VETOES = [
+    {"code": "falsified_data", "title_zh": "数据弄虚作假", "title_en": "Falsified data"}
+]
 
 
 def sheet_body(province="320000", **changes) -> dict:
-    return {"kind": "assessment", "province": province, "items": SHEET_ITEMS,
-            "vetoes": SHEET_VETOES, "pass_mark": "80"} | changes
+    return {
+        "kind": "assessment",
+        "province": province,
+        "items": SHEET_ITEMS,
+        "vetoes": SHEET_VETOES,
+        "pass_mark": "80",
+    } | changes
 
 
 class TestScoringSheetApiRoles(RoleMatrix):
@@ -259,8 +315,13 @@ class TestScoringSheetApiRoles(RoleMatrix):
 
     def request(self, action, client, cast):
         jiangsu = services.sheet_publish(
-            actor=officer(cast), kind="assessment", province=cast.province.region,
-            items=SHEET_ITEMS, vetoes=SHEET_VETOES, pass_mark=80)
+            actor=officer(cast),
+            kind="assessment",
+            province=cast.province.region,
+            items=SHEET_ITEMS,
+            vetoes=SHEET_VETOES,
+            pass_mark=80,
+        )
         national = ScoringSheet.objects.get(kind="acceptance", province=None, version=1)
         return {
             "list": lambda: client.get(SHEETS),
@@ -274,9 +335,16 @@ class TestScoringSheetApiRoles(RoleMatrix):
 class TestExpertProfileApiRoles(RoleMatrix):
     """Profiles are reference data the admin keeps."""
 
-    matrix = {action: {role: 403 for role in ROLES} | {"admin": status, "anonymous": 401}
-              for action, status in [("list", 200), ("retrieve", 200), ("create", 201),
-                                 ("update", 200), ("delete", 204)]}
+    matrix = {
+        action: {role: 403 for role in ROLES} | {"admin": status, "anonymous": 401}
+        for action, status in [
+            ("list", 200),
+            ("retrieve", 200),
+            ("create", 201),
+            ("update", 200),
+            ("delete", 204),
+        ]
+    }
 
     def request(self, action, client, cast):
         profile = ExpertProfile.objects.create(user=cast.user("expert"))
@@ -285,29 +353,41 @@ class TestExpertProfileApiRoles(RoleMatrix):
         return {
             "list": lambda: client.get(PROFILES),
             "retrieve": lambda: client.get(detail),
-            "create": lambda: post(client, PROFILES, {"user": newcomer.pk,
-                                                      "industries": ["22", "26"]}),
-            "update": lambda: client.patch(detail, {"consultancy": cast.other_firm.pk},
-                                           format="json"),
+            "create": lambda: post(
+                client, PROFILES, {"user": newcomer.pk, "industries": ["22", "26"]}
+            ),
+            "update": lambda: client.patch(
+                detail, {"consultancy": cast.other_firm.pk}, format="json"
+            ),
             "delete": lambda: client.delete(detail),
         }[action]()
 
 
 # -- who sees which round ---------------------------------------------------------------
 
+
 def every_call(review, option=None) -> list[tuple[str, str, dict | None]]:
     """Every call on one round (method, path, body)."""
-    calls = [("get", url(review), None), ("get", url(review, "sheet"), None),
-             ("get", url(review, "panel-history"), None), ("get", url(review, "scores"), None),
-             ("post", url(review, "scores"), {"items": items_for(review, 80)}),
-             ("post", url(review, "panel"), {"experts": []}),
-             ("post", url(review, "draw"), {"seed": 1}),
-             ("get", url(review, "candidates"), None),
-             ("post", url(review, "conclude"), {"opinion": "Fine"})]
+    calls = [
+        ("get", url(review), None),
+        ("get", url(review, "sheet"), None),
+        ("get", url(review, "panel-history"), None),
+        ("get", url(review, "scores"), None),
+        ("post", url(review, "scores"), {"items": items_for(review, 80)}),
+        ("post", url(review, "panel"), {"experts": []}),
+        ("post", url(review, "draw"), {"seed": 1}),
+        ("get", url(review, "candidates"), None),
+        ("post", url(review, "conclude"), {"opinion": "Fine"}),
+    ]
     if review.kind == "acceptance":
-        calls += [("get", url(review, "verifications"), None),
-                  ("post", url(review, "verifications"),
-                   {"option": option.pk if option else 0, "implemented": True})]
+        calls += [
+            ("get", url(review, "verifications"), None),
+            (
+                "post",
+                url(review, "verifications"),
+                {"option": option.pk if option else 0, "implemented": True},
+            ),
+        ]
     return calls
 
 
@@ -342,7 +422,8 @@ def test_an_expert_sees_only_the_rounds_they_sit_on(cast):
 
     seat_panel(cast, review, [expert, *others[:2]])
     assert sorted(ok(client.get(url(review)))["panel"]) == sorted(
-        [expert.pk, others[0].pk, others[1].pk])
+        [expert.pk, others[0].pk, others[1].pk]
+    )
     assert [row["id"] for row in ok(client.get(ASSESSMENTS))["results"]] == [review.pk]
     # The expert who left no longer sees it.
     assert api_client(others[2]).get(url(review)).status_code == 404
@@ -351,8 +432,14 @@ def test_an_expert_sees_only_the_rounds_they_sit_on(cast):
 def test_lists_show_each_role_the_rounds_in_its_scope(cast):
     review = submitted(cast)
     seat_panel(cast, review)
-    for role in ("admin", "province_officer", "city_officer", "consultant", "enterprise_user",
-                 "expert"):
+    for role in (
+        "admin",
+        "province_officer",
+        "city_officer",
+        "consultant",
+        "enterprise_user",
+        "expert",
+    ):
         rows = ok(api_client(cast.user(role)).get(ASSESSMENTS))["results"]
         assert [row["id"] for row in rows] == [review.pk], role
         assert ok(api_client(cast.user(role)).get(ACCEPTANCES))["count"] == 0, role
@@ -362,17 +449,32 @@ def test_lists_show_each_role_the_rounds_in_its_scope(cast):
 
 # -- results and where they send the audit ----------------------------------------------
 
+
 def form_panel(cast, review, experts=None) -> list:
     experts = experts or expert_pool(cast)
-    ok(post(api_client(officer(cast)), url(review, "panel"),
-            {"experts": [expert.pk for expert in experts]}))
+    ok(
+        post(
+            api_client(officer(cast)),
+            url(review, "panel"),
+            {"experts": [expert.pk for expert in experts]},
+        )
+    )
     return experts
 
 
 def score(review, expert, total, vetoes=(), status=201):
-    return ok(post(api_client(expert), url(review, "scores"), {
-        "items": items_for(review, total), "vetoes": list(vetoes),
-        "comment": f"{total} points"}), status)
+    return ok(
+        post(
+            api_client(expert),
+            url(review, "scores"),
+            {
+                "items": items_for(review, total),
+                "vetoes": list(vetoes),
+                "comment": f"{total} points",
+            },
+        ),
+        status,
+    )
 
 
 def score_through_api(review, experts, totals, vetoes=None) -> None:
@@ -381,18 +483,24 @@ def score_through_api(review, experts, totals, vetoes=None) -> None:
 
 
 def conclude(cast, review, opinion="Opinion of the panel", status=200):
-    return ok(post(api_client(officer(cast)), url(review, "conclude"), {"opinion": opinion}),
-              status)
+    return ok(
+        post(api_client(officer(cast)), url(review, "conclude"), {"opinion": opinion}), status
+    )
 
 
-@pytest.mark.parametrize("totals,vetoes,result,mean", [
-    ([75, 80, 85], {}, "passed", "80.00"),
-    ([69, 70, 71], {}, "passed", "70.00"),  # the national pass mark, 70, passes
-    ([90, 90, 90], {1: ["falsified_data"]}, "failed", "90.00"),
-    ([60, 65, 70], {}, "failed", "65.00"),
-], ids=["mean-80", "mean-70", "90-with-a-veto", "mean-65"])
+@pytest.mark.parametrize(
+    "totals,vetoes,result,mean",
+    [
+        ([75, 80, 85], {}, "passed", "80.00"),
+        ([69, 70, 71], {}, "passed", "70.00"),  # the national pass mark, 70, passes
+        ([90, 90, 90], {1: ["falsified_data"]}, "failed", "90.00"),
+        ([60, 65, 70], {}, "failed", "65.00"),
+    ],
+    ids=["mean-80", "mean-70", "90-with-a-veto", "mean-65"],
+)
 def test_assessment_passes_at_the_pass_mark_without_veto_and_moves_the_audit(
-        cast, totals, vetoes, result, mean):
+    cast, totals, vetoes, result, mean
+):
     """A pass sends the audit to implementation with the acceptance due within 12 months
     (national policy); a fail sends it back to feasibility (domain.md §3)."""
     review = submitted(cast)
@@ -400,11 +508,16 @@ def test_assessment_passes_at_the_pass_mark_without_veto_and_moves_the_audit(
     score_through_api(review, experts, totals, vetoes)
     data = conclude(cast, review, "Revise the water balance.")
     assert (data["state"], data["result"], data["score"], data["vetoed"]) == (
-        "concluded", result, mean, bool(vetoes))
+        "concluded",
+        result,
+        mean,
+        bool(vetoes),
+    )
     assert data["opinion"] == "Revise the water balance."
     assert data["concluded_on"] == timezone.localdate().isoformat()
     assert [row["total"] for row in data["snapshot"]["scores"]] == [
-        f"{total}.00" for total in totals]
+        f"{total}.00" for total in totals
+    ]
     audit = Audit.objects.get(pk=review.audit_id)
     if result == "passed":
         assert audit.state == AuditState.IMPLEMENTATION
@@ -414,13 +527,16 @@ def test_assessment_passes_at_the_pass_mark_without_veto_and_moves_the_audit(
         assert audit.acceptance_due is None
 
 
-@pytest.mark.parametrize("totals,vetoes,result", [
-    ([80, 80, 80], {}, "passed"),
-    ([60, 65, 70], {}, "failed"),
-    ([90, 90, 90], {0: ["end_of_pipe"]}, "failed"),
-], ids=["mean-80", "mean-65", "90-with-a-veto"])
-def test_acceptance_pass_completes_the_audit_and_a_fail_sends_it_back(cast, totals, vetoes,
-                                                                      result):
+@pytest.mark.parametrize(
+    "totals,vetoes,result",
+    [
+        ([80, 80, 80], {}, "passed"),
+        ([60, 65, 70], {}, "failed"),
+        ([90, 90, 90], {0: ["end_of_pipe"]}, "failed"),
+    ],
+    ids=["mean-80", "mean-65", "90-with-a-veto"],
+)
+def test_acceptance_pass_completes_the_audit_and_a_fail_sends_it_back(cast, totals, vetoes, result):
     """A pass completes the audit and sets the next compulsory round (5 years for a paper
     mill not on the toxic list); a fail sends it back to implementation (domain.md §4)."""
     review = submitted(cast, "acceptance")
@@ -447,21 +563,37 @@ def test_reapplying_opens_round_2_and_keeps_round_1_as_it_was(cast):
     scores_before = ok(company.get(url(review, "scores")))
     assert (before["result"], before["score"], len(scores_before)) == ("failed", "62.00", 3)
 
-    ok(post(api_client(cast.user("consultant")), f"/api/v1/audits/{review.audit_id}/transition/",
-            {"to": "under_assessment", "comment": "Revised report"}))
+    ok(
+        post(
+            api_client(cast.user("consultant")),
+            f"/api/v1/audits/{review.audit_id}/transition/",
+            {"to": "under_assessment", "comment": "Revised report"},
+        )
+    )
 
     rows = ok(company.get(f"{ASSESSMENTS}?audit={review.audit_id}"))["results"]
     assert [(row["round"], row["state"], row["result"]) for row in rows] == [
-        (2, "applied", None), (1, "concluded", "failed")]
+        (2, "applied", None),
+        (1, "concluded", "failed"),
+    ]
     assert ok(company.get(url(review))) == before
     assert ok(company.get(url(review, "scores"))) == scores_before
     # The concluded round takes no more scores, panels or conclusions.
-    assert "concluded" in unmet_of(post(api_client(experts[0]), url(review, "scores"),
-                                        {"items": items_for(review, 90)}))
-    assert post(api_client(officer(cast)), url(review, "panel"),
-                {"experts": [e.pk for e in experts]}).status_code == 409
-    assert post(api_client(officer(cast)), url(review, "conclude"),
-                {"opinion": "Passed after all"}).status_code == 409
+    assert "concluded" in unmet_of(
+        post(api_client(experts[0]), url(review, "scores"), {"items": items_for(review, 90)})
+    )
+    assert (
+        post(
+            api_client(officer(cast)), url(review, "panel"), {"experts": [e.pk for e in experts]}
+        ).status_code
+        == 409
+    )
+    assert (
+        post(
+            api_client(officer(cast)), url(review, "conclude"), {"opinion": "Passed after all"}
+        ).status_code
+        == 409
+    )
     assert ok(company.get(url(review))) == before
     # Filters: state, result, audit.
     officer_client = api_client(officer(cast))
@@ -474,18 +606,21 @@ def test_reapplying_opens_round_2_and_keeps_round_1_as_it_was(cast):
     assert rounds("state=applied&state=concluded") == [2, 1]
     assert rounds("overdue=true") == []
     Review.objects.filter(audit=review.audit, round=2).update(
-        due_on=timezone.localdate() - datetime.timedelta(days=1))
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     assert rounds("overdue=true") == [2]
     assert rounds("overdue=false") == [1]
 
 
 # -- panels ------------------------------------------------------------------------------
 
+
 def test_a_panel_of_fewer_than_three_is_refused(cast):
     review = submitted(cast)
     experts = expert_pool(cast, 3)
-    response = post(api_client(officer(cast)), url(review, "panel"),
-                    {"experts": [experts[0].pk, experts[1].pk]})
+    response = post(
+        api_client(officer(cast)), url(review, "panel"), {"experts": [experts[0].pk, experts[1].pk]}
+    )
     assert response.status_code == 400
     assert "at least 3" in response.data["experts"][0]
     assert Review.objects.get(pk=review.pk).state == "applied"
@@ -523,13 +658,19 @@ def test_a_panel_refuses_experts_who_are_not_independent_naming_each_and_why(cas
     assert not any(f"({expert.username})" in " ".join(errors) for expert in independent)
     assert not PanelMember.objects.filter(review=review).exists()
     # The candidates the panel form shows carry the same reasons.
-    rows = {row["username"]: row for row in ok(api_client(officer(cast)).get(
-        url(review, "candidates")))}
+    rows = {
+        row["username"]: row for row in ok(api_client(officer(cast)).get(url(review, "candidates")))
+    }
     assert rows["mill_engineer"]["conflicts"] == ["works for the enterprise under review"]
     assert rows["firm_expert"]["conflicts"] == ["works for the enterprise's consulting firm"]
-    assert rows["expert"] | {"id": 0} == {"id": 0, "username": "expert", "name": "expert",
-                                          "conflicts": [], "on_panel": False,
-                                          "matches_industry": True}
+    assert rows["expert"] | {"id": 0} == {
+        "id": 0,
+        "username": "expert",
+        "name": "expert",
+        "conflicts": [],
+        "on_panel": False,
+        "matches_industry": True,
+    }
 
 
 def test_a_draw_with_a_seed_is_reproducible_and_recorded_with_its_pool(cast):
@@ -573,22 +714,30 @@ def test_a_draw_skips_experts_who_are_not_independent(cast):
 
 # -- scores --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("change,field,message", [
-    (lambda items, vetoes: items.pop("balance"), "items", "“balance”: give a score."),
-    (lambda items, vetoes: items.update(report="15.5"), "items", "give 0 to 15 points"),
-    (lambda items, vetoes: items.update(report=-1), "items", "give 0 to 15 points"),
-    (lambda items, vetoes: items.update(report="many"), "items", "a number of points"),
-    (lambda items, vetoes: items.update(bonus=5), "items", "“bonus” is not an item"),
-    (lambda items, vetoes: vetoes.append("too_expensive"), "vetoes", "too_expensive"),
-], ids=["incomplete", "over-max", "negative", "not-a-number", "unknown-item", "unknown-veto"])
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        (lambda items, vetoes: items.pop("balance"), "items", "“balance”: give a score."),
+        (lambda items, vetoes: items.update(report="15.5"), "items", "give 0 to 15 points"),
+        (lambda items, vetoes: items.update(report=-1), "items", "give 0 to 15 points"),
+        (lambda items, vetoes: items.update(report="many"), "items", "a number of points"),
+        (lambda items, vetoes: items.update(bonus=5), "items", "“bonus” is not an item"),
+        (lambda items, vetoes: vetoes.append("too_expensive"), "vetoes", "too_expensive"),
+    ],
+    ids=["incomplete", "over-max", "negative", "not-a-number", "unknown-item", "unknown-veto"],
+)
 def test_bad_scores_are_refused_and_nothing_is_saved(cast, change, field, message):
     review = submitted(cast)
     expert = form_panel(cast, review)[0]
     score(review, expert, 75)
     items, vetoes = items_for(review, 80), []
     change(items, vetoes)
-    response = post(api_client(expert), url(review, "scores"),
-                    {"items": items, "vetoes": vetoes, "comment": "Second thoughts"})
+    response = post(
+        api_client(expert),
+        url(review, "scores"),
+        {"items": items, "vetoes": vetoes, "comment": "Second thoughts"},
+    )
     assert response.status_code == 400
     assert any(message in str(error) for error in response.data[field]), response.data
     (kept,) = ok(api_client(expert).get(url(review, "scores")))
@@ -629,14 +778,17 @@ def test_scores_stay_private_until_the_round_is_concluded(cast):
 
 # -- conclusions ---------------------------------------------------------------------------
 
+
 def test_conclude_before_every_expert_scored_conflicts_naming_who(cast):
     review = submitted(cast)
-    assert "Form the panel" in unmet_of(post(api_client(officer(cast)),
-                                             url(review, "conclude"), {"opinion": "Too early"}))
+    assert "Form the panel" in unmet_of(
+        post(api_client(officer(cast)), url(review, "conclude"), {"opinion": "Too early"})
+    )
     experts = form_panel(cast, review)
     score_through_api(review, experts[:2], [80, 80])
-    unmet = unmet_of(post(api_client(officer(cast)), url(review, "conclude"),
-                          {"opinion": "Too early"}))
+    unmet = unmet_of(
+        post(api_client(officer(cast)), url(review, "conclude"), {"opinion": "Too early"})
+    )
     assert "expert3" in unmet and "expert2" not in unmet
     assert Review.objects.get(pk=review.pk).state == "panel_formed"
     score(review, experts[2], 80)
@@ -656,12 +808,26 @@ def test_acceptance_conclude_waits_for_every_feasible_mid_high_option_to_be_veri
     review = submitted(cast, "acceptance")
     experts = form_panel(cast, review)
     score_through_api(review, experts, [80, 80, 80])
-    assert "M1" in unmet_of(post(api_client(officer(cast)), url(review, "conclude"),
-                                 {"opinion": "Implemented as planned"}))
+    assert "M1" in unmet_of(
+        post(
+            api_client(officer(cast)),
+            url(review, "conclude"),
+            {"opinion": "Implemented as planned"},
+        )
+    )
     option = review.audit.options.get(code="M1")
-    ok(post(api_client(experts[1]), url(review, "verifications"),
-            {"option": option.pk, "implemented": True,
-             "verified_benefits": [{"indicator": "water_t", "value": "4800"}]}), 201)
+    ok(
+        post(
+            api_client(experts[1]),
+            url(review, "verifications"),
+            {
+                "option": option.pk,
+                "implemented": True,
+                "verified_benefits": [{"indicator": "water_t", "value": "4800"}],
+            },
+        ),
+        201,
+    )
     assert conclude(cast, review)["result"] == "passed"
 
 
@@ -670,35 +836,50 @@ def test_a_verification_shows_claimed_against_verified_benefits(cast):
     expert = form_panel(cast, review)[0]
     option = review.audit.options.get(code="M1")  # claims 4,800 t of water a year
     client = api_client(expert)
-    data = ok(post(client, url(review, "verifications"), {
-        "option": option.pk, "implemented": True, "note": "Meter readings for 12 months",
-        "verified_benefits": [{"indicator": "water_t", "value": "4500"},
-                              {"indicator": "energy_tce", "value": "12.5"}]}), 201)
-    assert (data["option_code"], data["implemented"], data["verified_by"]) == (
-        "M1", True, "expert")
+    data = ok(
+        post(
+            client,
+            url(review, "verifications"),
+            {
+                "option": option.pk,
+                "implemented": True,
+                "note": "Meter readings for 12 months",
+                "verified_benefits": [
+                    {"indicator": "water_t", "value": "4500"},
+                    {"indicator": "energy_tce", "value": "12.5"},
+                ],
+            },
+        ),
+        201,
+    )
+    assert (data["option_code"], data["implemented"], data["verified_by"]) == ("M1", True, "expert")
     assert data["benefits"] == [
-        {"indicator": "energy_tce", "claimed": None, "verified": "12.5000",
-         "difference": None},
-        {"indicator": "water_t", "claimed": "4800.0000", "verified": "4500.0000",
-         "difference": "-300.0000"},
+        {"indicator": "energy_tce", "claimed": None, "verified": "12.5000", "difference": None},
+        {
+            "indicator": "water_t",
+            "claimed": "4800.0000",
+            "verified": "4500.0000",
+            "difference": "-300.0000",
+        },
     ]
     assert ok(client.get(url(review, "verifications"))) == [data]
     # Only mid/high options of this audit are verified.
     no_low = review.audit.options.get(code="N1")
-    response = post(client, url(review, "verifications"),
-                    {"option": no_low.pk, "implemented": True})
+    response = post(
+        client, url(review, "verifications"), {"option": no_low.pk, "implemented": True}
+    )
     assert response.status_code == 400 and "option" in response.data
 
 
 # -- sheets ----------------------------------------------------------------------------------
+
 
 def test_a_round_keeps_the_sheet_it_started_with(cast):
     """A province's new sheet applies to rounds opened after it (domain.md §7)."""
     review = submitted(cast)
     firm = api_client(cast.user("consultant"))
     national = ok(firm.get(url(review, "sheet")))
-    assert (national["version"], national["pass_mark"], len(national["items"])) == (
-        1, "70.00", 6)
+    assert (national["version"], national["pass_mark"], len(national["items"])) == (1, "70.00", 6)
     assert sum(item["max_points"] for item in national["items"]) == 100
 
     province = api_client(officer(cast))
@@ -719,16 +900,27 @@ def test_a_round_keeps_the_sheet_it_started_with(cast):
     assert ok(firm.get(url(review, "sheet"))) == national
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"items": [SHEET_ITEMS[0] | {"max_points": 30}, SHEET_ITEMS[1]]}, "items"),
-    ({"items": [SHEET_ITEMS[0], SHEET_ITEMS[1] | {"code": "report"}]}, "items"),
-    ({"items": []}, "items"),
-    ({"vetoes": [*SHEET_VETOES, SHEET_VETOES[0]]}, "vetoes"),
-    ({"vetoes": [{"code": "report", "title_zh": "重复"}]}, "vetoes"),
-    ({"pass_mark": "120"}, "pass_mark"),
-    ({"kind": "inspection"}, "kind"),
-], ids=["sum-90", "duplicate-item", "no-items", "duplicate-veto", "veto-is-an-item",
-        "pass-mark-120", "unknown-kind"])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"items": [SHEET_ITEMS[0] | {"max_points": 30}, SHEET_ITEMS[1]]}, "items"),
+        ({"items": [SHEET_ITEMS[0], SHEET_ITEMS[1] | {"code": "report"}]}, "items"),
+        ({"items": []}, "items"),
+        ({"vetoes": [*SHEET_VETOES, SHEET_VETOES[0]]}, "vetoes"),
+        ({"vetoes": [{"code": "report", "title_zh": "重复"}]}, "vetoes"),
+        ({"pass_mark": "120"}, "pass_mark"),
+        ({"kind": "inspection"}, "kind"),
+    ],
+    ids=[
+        "sum-90",
+        "duplicate-item",
+        "no-items",
+        "duplicate-veto",
+        "veto-is-an-item",
+        "pass-mark-120",
+        "unknown-kind",
+    ],
+)
 def test_bad_sheets_are_refused(cast, changes, field):
     before = ScoringSheet.objects.count()
     response = post(api_client(officer(cast)), SHEETS, sheet_body(**changes))
@@ -741,8 +933,9 @@ def test_sheets_list_shows_an_authority_the_national_and_its_provinces(cast):
     ok(post(api_client(officer(cast)), SHEETS, sheet_body()), 201)
 
     def provinces(role):
-        return sorted(str(row["province"]) for row in ok(api_client(cast.user(role)).get(
-            SHEETS))["results"])
+        return sorted(
+            str(row["province"]) for row in ok(api_client(cast.user(role)).get(SHEETS))["results"]
+        )
 
     assert provinces("city_officer") == ["320000", "None", "None"]
     assert provinces("other_province_officer") == ["None", "None"]
@@ -757,18 +950,30 @@ def test_a_sheet_published_without_a_province_is_the_national_one(cast):
 
 # -- expert profiles ---------------------------------------------------------------------
 
+
 def test_an_expert_profile_names_industries_and_employers(cast):
     admin = api_client(cast.user("admin"))
     expert = cast.user("expert")
-    data = ok(post(admin, PROFILES, {"user": expert.pk, "industries": ["22"],
-                                     "employer": cast.suzhou_enterprise.pk}), 201)
+    data = ok(
+        post(
+            admin,
+            PROFILES,
+            {"user": expert.pk, "industries": ["22"], "employer": cast.suzhou_enterprise.pk},
+        ),
+        201,
+    )
     assert (data["user"], data["industries"], data["employer"], data["consultancy"]) == (
-        expert.pk, ["22"], cast.suzhou_enterprise.pk, None)
+        expert.pk,
+        ["22"],
+        cast.suzhou_enterprise.pk,
+        None,
+    )
     # Only experts have profiles; the consultancy must be a consulting firm.
     response = post(admin, PROFILES, {"user": cast.user("consultant").pk})
     assert response.status_code == 400 and "user" in response.data
-    response = admin.patch(f"{PROFILES}{data['id']}/", {"consultancy": cast.province.pk},
-                           format="json")
+    response = admin.patch(
+        f"{PROFILES}{data['id']}/", {"consultancy": cast.province.pk}, format="json"
+    )
     assert response.status_code == 400 and "consultancy" in response.data
 
 
@@ -781,11 +986,13 @@ def test_an_expert_has_one_profile(cast):
 
 # -- public acceptances ------------------------------------------------------------------
 
+
 def test_public_acceptances_list_only_concluded_acceptances(cast):
     world = SimpleNamespace(**acceptance_rounds(cast))  # also a concluded assessment
     rows = ok(api_client(None).get(PUBLIC))["results"]
     assert [(row["id"], row["round"], row["result"]) for row in rows] == [
-        (world.concluded.pk, 1, "failed")]
+        (world.concluded.pk, 1, "failed")
+    ]
     assert rows[0]["enterprise"] == "Jinling Paper Co."
     assert rows[0]["credit_code"] == cast.enterprise.credit_code
     assert "opinion" not in rows[0] and "panel" not in rows[0]
@@ -796,12 +1003,16 @@ def test_public_acceptances_list_only_concluded_acceptances(cast):
 
 # -- query counts ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind,path,role", [
-    ("assessment", ASSESSMENTS, "province_officer"),
-    ("assessment", ASSESSMENTS, "expert"),
-    ("acceptance", ACCEPTANCES, "enterprise_user"),
-    ("acceptance", PUBLIC, "anonymous"),
-])
+
+@pytest.mark.parametrize(
+    "kind,path,role",
+    [
+        ("assessment", ASSESSMENTS, "province_officer"),
+        ("assessment", ASSESSMENTS, "expert"),
+        ("acceptance", ACCEPTANCES, "enterprise_user"),
+        ("acceptance", PUBLIC, "anonymous"),
+    ],
+)
 def test_round_list_query_counts_are_constant(cast, kind, path, role):
     """Rows are added directly (concluded, failed, with a panel): walking twenty rounds
     through the services would take seconds and add nothing here."""
@@ -815,13 +1026,20 @@ def test_round_list_query_counts_are_constant(cast, kind, path, role):
     def grow(n):
         for _ in range(n):
             review = Review.objects.create(
-                audit=audit, kind=kind, round=next(numbers), sheet=sheet, state="concluded",
-                result="failed", score=60, applied_on=today, due_on=today,
-                concluded_on=today, opinion="Revise")
-            PanelMember.objects.bulk_create(PanelMember(review=review, expert=e)
-                                            for e in experts)
+                audit=audit,
+                kind=kind,
+                round=next(numbers),
+                sheet=sheet,
+                state="concluded",
+                result="failed",
+                score=60,
+                applied_on=today,
+                due_on=today,
+                concluded_on=today,
+                opinion="Revise",
+            )
+            PanelMember.objects.bulk_create(PanelMember(review=review, expert=e) for e in experts)
 
     client = api_client(cast.user(role))
     assert_constant_queries(lambda: client.get(f"{path}?page_size=200"), grow)
     assert ok(client.get(path))["count"] == 20 + (kind == "assessment")
-

@@ -88,18 +88,30 @@ def mid_high(review):
 def reads(ok=200) -> dict:
     """The Nanjing enterprise's round, its panel with the cast's expert: the enterprise,
     its firm, the Jiangsu and Nanjing officers, the admin and the panel see it."""
-    return {"admin": ok, "province_officer": ok, "other_province_officer": 404,
-            "city_officer": ok, "consultant": ok, "other_consultant": 404,
-            "enterprise_user": ok, "other_enterprise_user": 404, "expert": ok,
-            "anonymous": LOGIN}
+    return {
+        "admin": ok,
+        "province_officer": ok,
+        "other_province_officer": 404,
+        "city_officer": ok,
+        "consultant": ok,
+        "other_consultant": 404,
+        "enterprise_user": ok,
+        "other_enterprise_user": 404,
+        "expert": ok,
+        "anonymous": LOGIN,
+    }
 
 
 def supervises(ok=302) -> dict:
     """Panels, conclusions: the authority in charge (and the admin). Other roles get 403
     before scope is looked at; an authority of another province, 404."""
     return {role: 403 for role in ROLES} | {
-        "admin": ok, "province_officer": ok, "city_officer": ok,
-        "other_province_officer": 404, "anonymous": LOGIN}
+        "admin": ok,
+        "province_officer": ok,
+        "city_officer": ok,
+        "other_province_officer": 404,
+        "anonymous": LOGIN,
+    }
 
 
 def panel_expert(ok) -> dict:
@@ -125,16 +137,29 @@ class TestReviewPageRoles(RoleMatrix):
         "conclude": supervises(),
         "audit_workspace": reads(),
         "audit_workspace_not_on_panel": reads() | {"expert": 404},
-        "sheets": {role: 403 for role in ROLES} | {
-            "admin": 200, "province_officer": 200, "other_province_officer": 200,
-            "city_officer": 200, "anonymous": LOGIN},
+        "sheets": {role: 403 for role in ROLES}
+        | {
+            "admin": 200,
+            "province_officer": 200,
+            "other_province_officer": 200,
+            "city_officer": 200,
+            "anonymous": LOGIN,
+        },
         # A provincial authority publishes its own province's sheets; a city one may not.
-        "sheet_publish_form": {role: 403 for role in ROLES} | {
-            "admin": 200, "province_officer": 200, "other_province_officer": 200,
-            "anonymous": LOGIN},
-        "sheet_publish": {role: 403 for role in ROLES} | {
-            "admin": 302, "province_officer": 302, "other_province_officer": 302,
-            "anonymous": LOGIN},
+        "sheet_publish_form": {role: 403 for role in ROLES}
+        | {
+            "admin": 200,
+            "province_officer": 200,
+            "other_province_officer": 200,
+            "anonymous": LOGIN,
+        },
+        "sheet_publish": {role: 403 for role in ROLES}
+        | {
+            "admin": 302,
+            "province_officer": 302,
+            "other_province_officer": 302,
+            "anonymous": LOGIN,
+        },
         "public_acceptances": {role: 200 for role in ROLES},
     }
 
@@ -155,16 +180,19 @@ class TestReviewPageRoles(RoleMatrix):
                 review = submitted(cast, "acceptance")
                 seat_panel(cast, review)
                 option = mid_high(review)
-                return client.post(f"/reviews/{review.pk}/verify/{option.pk}/", {
-                    f"verify-{option.pk}-implemented": "yes",
-                    f"verify-{option.pk}-benefit_water_t": "4700"})
+                return client.post(
+                    f"/reviews/{review.pk}/verify/{option.pk}/",
+                    {
+                        f"verify-{option.pk}-implemented": "yes",
+                        f"verify-{option.pk}-benefit_water_t": "4700",
+                    },
+                )
             case "conclude":
                 review = scored_round(cast)
                 return client.post(f"/reviews/{review.pk}/conclude/", {"opinion": "Sound."})
         review = submitted(cast)
         url = f"/reviews/{review.pk}/"
-        if action in ("detail_not_on_panel", "score_not_on_panel",
-                      "audit_workspace_not_on_panel"):
+        if action in ("detail_not_on_panel", "score_not_on_panel", "audit_workspace_not_on_panel"):
             panel_without_cast_expert(cast, review)
         elif action in ("panel", "draw"):
             expert_pool(cast)
@@ -193,18 +221,27 @@ class TestReviewPageRoles(RoleMatrix):
 
 def sheet_data(kind="assessment", pass_mark="70", items=None, vetoes=None) -> dict:
     """The publish form as the browser posts it."""
-    items = items if items is not None else [
-        ("report", "报告", "Report", "40"), ("process", "过程", "Process", "60")]
+    items = (
+        items
+        if items is not None
+        else [("report", "报告", "Report", "40"), ("process", "过程", "Process", "60")]
+    )
     vetoes = vetoes if vetoes is not None else [("falsified_data", "数据造假", "Falsified")]
     data = {"kind": kind, "pass_mark": pass_mark}
     for prefix, rows, fields in (
-            ("items", items, ("code", "title_zh", "title_en", "max_points")),
-            ("vetoes", vetoes, ("code", "title_zh", "title_en"))):
-        data |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 0,
-                 f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 60}
+        ("items", items, ("code", "title_zh", "title_en", "max_points")),
+        ("vetoes", vetoes, ("code", "title_zh", "title_en")),
+    ):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": len(rows),
+            f"{prefix}-INITIAL_FORMS": 0,
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 60,
+        }
         for index, row in enumerate(rows):
-            data |= {f"{prefix}-{index}-{name}": value for name, value in zip(fields, row,
-                                                                               strict=True)}
+            data |= {
+                f"{prefix}-{index}-{name}": value for name, value in zip(fields, row, strict=True)
+            }
     return data
 
 
@@ -214,7 +251,8 @@ def sheet_data(kind="assessment", pass_mark="70", items=None, vetoes=None) -> di
 def form_panel(client, cast, review):
     experts = expert_pool(cast)
     response = login(client, cast, "province_officer").post(
-        f"/reviews/{review.pk}/panel/", {"experts": [e.pk for e in experts]})
+        f"/reviews/{review.pk}/panel/", {"experts": [e.pk for e in experts]}
+    )
     assert response.status_code == 302
     assert response["Location"] == f"/reviews/{review.pk}/#panel"
     return experts
@@ -225,25 +263,31 @@ def score_as_panel(client, review, experts, totals, vetoes=None):
     for index, (expert, total) in enumerate(zip(experts, totals, strict=True)):
         response = as_user(client, expert).post(
             f"/reviews/{review.pk}/score/",
-            score_data(review, total, vetoes.get(index, ()), comment=f"Scored {total}"))
+            score_data(review, total, vetoes.get(index, ()), comment=f"Scored {total}"),
+        )
         assert response.status_code == 302, response.content.decode()[:500]
 
 
 def conclude(client, cast, review, opinion):
     response = login(client, cast, "province_officer").post(
-        f"/reviews/{review.pk}/conclude/", {"opinion": opinion})
+        f"/reviews/{review.pk}/conclude/", {"opinion": opinion}
+    )
     assert response.status_code == 302, response.content.decode()[:800]
     assert response["Location"] == f"/reviews/{review.pk}/#conclusion"
     return Review.objects.get(pk=review.pk)
 
 
-@pytest.mark.parametrize("totals,vetoes,result,mean", [
-    ([80, 80, 80], {}, "passed", "80.00"),
-    ([90, 90, 90], {1: ["falsified_data"]}, "failed", "90.00"),
-    ([65, 65, 65], {}, "failed", "65.00"),
-])
-def test_officer_and_experts_conclude_a_round_through_the_pages(cast, client, totals, vetoes,
-                                                                 result, mean):
+@pytest.mark.parametrize(
+    "totals,vetoes,result,mean",
+    [
+        ([80, 80, 80], {}, "passed", "80.00"),
+        ([90, 90, 90], {1: ["falsified_data"]}, "failed", "90.00"),
+        ([65, 65, 65], {}, "failed", "65.00"),
+    ],
+)
+def test_officer_and_experts_conclude_a_round_through_the_pages(
+    cast, client, totals, vetoes, result, mean
+):
     """Pass at 80; fail at 90 with one veto; fail at 65 (pass mark 70, domain.md §3)."""
     review = submitted(cast)
     experts = form_panel(client, cast, review)
@@ -283,7 +327,8 @@ def test_reapplying_after_a_failure_opens_round_2_and_keeps_round_1(cast, client
 
     # The consultant re-applies from the audit's page.
     response = login(client, cast, "consultant").post(
-        f"/audits/{audit.pk}/transition/", {"to": AuditState.UNDER_ASSESSMENT})
+        f"/audits/{audit.pk}/transition/", {"to": AuditState.UNDER_ASSESSMENT}
+    )
     assert response.status_code == 302, response.content.decode()[:800]
     second = Review.objects.get(audit=audit, round=2)
     assert second.kind == "assessment" and not second.is_concluded
@@ -316,11 +361,13 @@ def test_panel_form_shows_conflicts_before_saving(cast, client):
         assert 'data-testid="industry-match"' in row  # paper, as the enterprise
 
     # A crafted post with the insider: 400, each refusal named, nothing saved.
-    response = client.post(f"/reviews/{review.pk}/panel/",
-                           {"experts": [experts[0].pk, experts[1].pk, insider.pk]})
+    response = client.post(
+        f"/reviews/{review.pk}/panel/", {"experts": [experts[0].pk, experts[1].pk, insider.pk]}
+    )
     assert response.status_code == 400
-    errors = re.search(r'data-testid="panel-errors">(.*?)</div>', response.content.decode(),
-                       re.S).group(1)
+    errors = re.search(
+        r'data-testid="panel-errors">(.*?)</div>', response.content.decode(), re.S
+    ).group(1)
     assert "insider (insider): works for the enterprise under review." in errors
     assert not PanelMember.objects.filter(review=review).exists()
     # Too few: the rule is named.
@@ -381,14 +428,17 @@ def test_scoring_form_prefills_and_replaces_the_earlier_score(cast, client):
     assert content.count("data-points") == len(review.sheet.items)
     assert 'max="15"' in content and 'step="0.01"' in content
     assert "js/scoring.js" in content and "<script>" not in content
-    assert client.post(f"/reviews/{review.pk}/score/",
-                       score_data(review, 70, ["wrong_focus"], "First look")).status_code == 302
+    assert (
+        client.post(
+            f"/reviews/{review.pk}/score/", score_data(review, 70, ["wrong_focus"], "First look")
+        ).status_code
+        == 302
+    )
     content = client.get(f"/reviews/{review.pk}/score/").content.decode()
     assert 'value="15"' in content and 'data-testid="live-total"' in content
     assert ">70.00<" in content and "First look" in content
     assert re.search(r'value="wrong_focus"[^>]*checked', content)
-    assert client.post(f"/reviews/{review.pk}/score/",
-                       score_data(review, 72.5)).status_code == 302
+    assert client.post(f"/reviews/{review.pk}/score/", score_data(review, 72.5)).status_code == 302
     score = Score.objects.get(review=review, expert=cast.user("expert"))
     assert str(score.total) == "72.50" and score.vetoes == []
 
@@ -397,8 +447,12 @@ def test_bad_scores_are_a_400_next_to_their_items_and_save_nothing(cast, client)
     review = submitted(cast)
     seat_panel(cast, review)
     login(client, cast, "expert")
-    data = score_data(review, 80) | {"item_report": "16", "item_process": "",
-                                     "item_balance": "3.333", "item_no_low": "21"}
+    data = score_data(review, 80) | {
+        "item_report": "16",
+        "item_process": "",
+        "item_balance": "3.333",
+        "item_no_low": "21",
+    }
     response = client.post(f"/reviews/{review.pk}/score/", data)
     assert response.status_code == 400
     content = response.content.decode()
@@ -438,7 +492,8 @@ def test_conclusion_waits_for_the_scores(cast, client):
     # With every score in, an empty opinion is a 400 on the field.
     score_as_panel(client, review, experts[1:], [80, 80])
     response = login(client, cast, "province_officer").post(
-        f"/reviews/{review.pk}/conclude/", {"opinion": " "})
+        f"/reviews/{review.pk}/conclude/", {"opinion": " "}
+    )
     assert response.status_code == 400
     assert "Write the opinion" in response.content.decode()
     assert not Review.objects.get(pk=review.pk).is_concluded
@@ -453,14 +508,21 @@ def test_acceptance_verification_compares_claimed_and_verified(cast, client):
     assert "Verify the mid/high-cost options" not in content  # the authority's checklist
 
     prefix = f"verify-{option.pk}"
-    response = client.post(f"/reviews/{review.pk}/verify/{option.pk}/", {
-        f"{prefix}-implemented": "yes", f"{prefix}-benefit_water_t": "lots"})
+    response = client.post(
+        f"/reviews/{review.pk}/verify/{option.pk}/",
+        {f"{prefix}-implemented": "yes", f"{prefix}-benefit_water_t": "lots"},
+    )
     assert response.status_code == 400
     assert "“water_t”: give a number." in response.content.decode()
     assert not review.verifications.exists()
-    response = client.post(f"/reviews/{review.pk}/verify/{option.pk}/", {
-        f"{prefix}-implemented": "yes", f"{prefix}-benefit_water_t": "2000",
-        f"{prefix}-note": "Meter read on site"})
+    response = client.post(
+        f"/reviews/{review.pk}/verify/{option.pk}/",
+        {
+            f"{prefix}-implemented": "yes",
+            f"{prefix}-benefit_water_t": "2000",
+            f"{prefix}-note": "Meter read on site",
+        },
+    )
     assert response.status_code == 302
     content = page(client, review)
     row = re.search(r'data-indicator="water_t">(.*?)</tr>', content, re.S).group(1)
@@ -470,8 +532,9 @@ def test_acceptance_verification_compares_claimed_and_verified(cast, client):
     assert 'data-signal="verified_below_claimed"' in content
     # An assessment round has nothing to verify.
     assessment = Review.objects.get(audit=review.audit, kind="assessment")
-    response = client.post(f"/reviews/{assessment.pk}/verify/{option.pk}/",
-                           {f"{prefix}-implemented": "yes"})
+    response = client.post(
+        f"/reviews/{assessment.pk}/verify/{option.pk}/", {f"{prefix}-implemented": "yes"}
+    )
     assert response.status_code == 409
     assert "Options are verified at acceptance." in response.content.decode()
 
@@ -498,8 +561,10 @@ def test_public_page_lists_only_concluded_acceptances(cast, client):
     assert 'data-result="passed"' in row and "80.00" in row
     assert content.count("data-review=") == 1
     assert 'aria-current="page" href="/public/acceptances/"' in content
-    assert "No acceptance result" in client.get(
-        "/public/acceptances/", {"q": "Qiantang"}).content.decode()
+    assert (
+        "No acceptance result"
+        in client.get("/public/acceptances/", {"q": "Qiantang"}).content.decode()
+    )
 
 
 # --- the queue ------------------------------------------------------------------------
@@ -509,9 +574,12 @@ def test_queue_groups_by_stage_and_filters_overdue(cast, client):
     waiting = submitted(cast)  # Nanjing, assessment, no panel
     other = Audit.objects.get(enterprise=cast.suzhou_enterprise)
     scoring = Review.objects.create(
-        audit=other, kind="assessment", applied_on=datetime.date(2026, 1, 5),
+        audit=other,
+        kind="assessment",
+        applied_on=datetime.date(2026, 1, 5),
         due_on=datetime.date(2026, 2, 5),
-        sheet=ScoringSheet.objects.current("assessment", "320000"))
+        sheet=ScoringSheet.objects.current("assessment", "320000"),
+    )
     seat_panel(cast, scoring)
     login(client, cast, "province_officer")
 
@@ -527,8 +595,13 @@ def test_queue_groups_by_stage_and_filters_overdue(cast, client):
     assert shown(overdue="true") == {scoring.pk}  # due 2026-02-05
     response = client.get("/reviews/")
     counts = response.context["counts"]
-    assert (counts["waiting_for_panel"], counts["scoring"], counts["ready"],
-            counts["concluded"], counts["overdue"]) == (1, 1, 0, 0, 1)
+    assert (
+        counts["waiting_for_panel"],
+        counts["scoring"],
+        counts["ready"],
+        counts["concluded"],
+        counts["overdue"],
+    ) == (1, 1, 0, 0, 1)
     assert 'data-testid="overdue"' in response.content.decode()
     score_all(cast, scoring, [80, 80, 80])
     assert shown(stage="ready") == {scoring.pk}
@@ -546,8 +619,12 @@ def test_expert_sees_my_reviews_and_what_awaits_their_score(cast, client):
     seat_panel(cast, mine)
     other = Audit.objects.get(enterprise=cast.suzhou_enterprise)
     not_mine = Review.objects.create(
-        audit=other, kind="assessment", applied_on=timezone.localdate(),
-        due_on=timezone.localdate(), sheet=ScoringSheet.objects.current("assessment", "320000"))
+        audit=other,
+        kind="assessment",
+        applied_on=timezone.localdate(),
+        due_on=timezone.localdate(),
+        sheet=ScoringSheet.objects.current("assessment", "320000"),
+    )
     panel_without_cast_expert(cast, not_mine)
     login(client, cast, "expert")
     response = client.get("/reviews/")
@@ -563,12 +640,16 @@ def test_expert_sees_my_reviews_and_what_awaits_their_score(cast, client):
     dashboard = client.get("/dashboard/").content.decode()
     assert "No round is waiting for your score." in dashboard
     # The nav says "My reviews" to an expert, "Reviews" to the others.
-    nav = re.findall(r'nav-link active"\s+aria-current="page" href="([^"]+)">([^<]+)<',
-                     client.get("/reviews/").content.decode())
+    nav = re.findall(
+        r'nav-link active"\s+aria-current="page" href="([^"]+)">([^<]+)<',
+        client.get("/reviews/").content.decode(),
+    )
     assert nav == [("/reviews/", "My reviews")]
     login(client, cast, "consultant")
-    nav = re.findall(r'nav-link active"\s+aria-current="page" href="([^"]+)">([^<]+)<',
-                     client.get("/reviews/").content.decode())
+    nav = re.findall(
+        r'nav-link active"\s+aria-current="page" href="([^"]+)">([^<]+)<',
+        client.get("/reviews/").content.decode(),
+    )
     assert nav == [("/reviews/", "Reviews")]
 
 
@@ -581,13 +662,18 @@ def test_queue_query_count_is_constant(cast, client):
         for _ in range(n):
             audit = Audit.objects.create(
                 enterprise=enterprise("Grown Co.", "320102", "26", next(serials)),
-                start_due=datetime.date(2020, 1, 1), report_due=datetime.date(2027, 1, 1))
-            review = Review.objects.create(audit=audit, kind="assessment",
-                                           applied_on=datetime.date(2026, 1, 1),
-                                           due_on=datetime.date(2026, 2, 1), sheet=sheet,
-                                           state="panel_formed")
-            PanelMember.objects.bulk_create(PanelMember(review=review, expert=e)
-                                            for e in experts)
+                start_due=datetime.date(2020, 1, 1),
+                report_due=datetime.date(2027, 1, 1),
+            )
+            review = Review.objects.create(
+                audit=audit,
+                kind="assessment",
+                applied_on=datetime.date(2026, 1, 1),
+                due_on=datetime.date(2026, 2, 1),
+                sheet=sheet,
+                state="panel_formed",
+            )
+            PanelMember.objects.bulk_create(PanelMember(review=review, expert=e) for e in experts)
             Score.objects.create(review=review, expert=experts[0], items={}, total=50)
 
     login(client, cast, "province_officer")
@@ -634,12 +720,15 @@ def test_provincial_officer_publishes_a_sheet_version(cast, client):
     assert 'value="mid_high_plan"' in form.content.decode()  # prefilled with the current
 
     # Items summing to 90: a 400 with the service's message, nothing published.
-    data = sheet_data(items=[("report", "报告", "Report", "40"),
-                             ("process", "过程", "Process", "50")], pass_mark="75")
+    data = sheet_data(
+        items=[("report", "报告", "Report", "40"), ("process", "过程", "Process", "50")],
+        pass_mark="75",
+    )
     response = client.post("/reviews/sheets/publish/", data)
     assert response.status_code == 400
-    errors = re.search(r'data-testid="items-errors">(.*?)</div>\s*</div>',
-                       response.content.decode(), re.S).group(1)
+    errors = re.search(
+        r'data-testid="items-errors">(.*?)</div>\s*</div>', response.content.decode(), re.S
+    ).group(1)
     assert "The items sum to 90 points; they must sum to 100." in errors
     # What was typed stays in the form.
     assert 'value="50"' in response.content.decode()
@@ -672,8 +761,7 @@ def test_pages_render_in_chinese(cast, client):
     review = scored_round(cast)
     login(client, cast, "province_officer")
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/reviews/"})
-    for url in ("/reviews/", f"/reviews/{review.pk}/", "/reviews/sheets/",
-                "/public/acceptances/"):
+    for url in ("/reviews/", f"/reviews/{review.pk}/", "/reviews/sheets/", "/public/acceptances/"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert '<html lang="zh-hans">' in response.content.decode()

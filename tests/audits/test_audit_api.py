@@ -49,53 +49,80 @@ class TestAuditApiRoles(RoleMatrix):
             "retrieve": lambda: client.get(detail),
             "update": lambda: client.patch(detail, {"focus": "Pulping line"}, format="json"),
             "transitions": lambda: client.get(f"{detail}transitions/"),
-            "transition": lambda: client.post(f"{detail}transition/", {"to": "planning"},
-                                              format="json"),
+            "transition": lambda: client.post(
+                f"{detail}transition/", {"to": "planning"}, format="json"
+            ),
             "history": lambda: client.get(f"{detail}history/"),
             "comments": lambda: client.get(f"{detail}comments/"),
-            "comment": lambda: client.post(f"{detail}comments/",
-                                           {"text": "Please start on time."}, format="json"),
+            "comment": lambda: client.post(
+                f"{detail}comments/", {"text": "Please start on time."}, format="json"
+            ),
         }[action]()
 
 
 class TestTargetApiRoles(RoleMatrix):
-    matrix = {"list": LISTS, "retrieve": reads(), "create": creates(), "update": writes(),
-              "delete": writes(204)}
+    matrix = {
+        "list": LISTS,
+        "retrieve": reads(),
+        "create": creates(),
+        "update": writes(),
+        "delete": writes(204),
+    }
 
     def request(self, action, client, cast):
         audit = engaged_audit(cast)
-        target = services.target_save(actor=cast.user("consultant"), audit=audit,
-                                      indicator="COD per tonne", unit="kg/t", baseline=8)
+        target = services.target_save(
+            actor=cast.user("consultant"),
+            audit=audit,
+            indicator="COD per tonne",
+            unit="kg/t",
+            baseline=8,
+        )
         url = "/api/v1/targets/"
         return {
             "list": lambda: client.get(url),
             "retrieve": lambda: client.get(f"{url}{target.pk}/"),
-            "create": lambda: client.post(url, {"audit": audit.pk, "indicator": "Water",
-                                                "unit": "t/t", "baseline": "60"}, format="json"),
-            "update": lambda: client.patch(f"{url}{target.pk}/", {"near_term": "6"},
-                                           format="json"),
+            "create": lambda: client.post(
+                url,
+                {"audit": audit.pk, "indicator": "Water", "unit": "t/t", "baseline": "60"},
+                format="json",
+            ),
+            "update": lambda: client.patch(f"{url}{target.pk}/", {"near_term": "6"}, format="json"),
             "delete": lambda: client.delete(f"{url}{target.pk}/"),
         }[action]()
 
 
 class TestBalanceApiRoles(RoleMatrix):
-    matrix = {"list": LISTS, "retrieve": reads(), "create": creates(), "update": writes(),
-              "delete": writes(204)}
+    matrix = {
+        "list": LISTS,
+        "retrieve": reads(),
+        "create": creates(),
+        "update": writes(),
+        "delete": writes(204),
+    }
 
     def request(self, action, client, cast):
         audit = engaged_audit(cast)
         balance = services.balance_save(
-            actor=cast.user("consultant"), audit=audit, kind="water", title="Water",
-            unit="t/d", flows=[{"direction": "in", "name": "Fresh water", "quantity": 10}])
+            actor=cast.user("consultant"),
+            audit=audit,
+            kind="water",
+            title="Water",
+            unit="t/d",
+            flows=[{"direction": "in", "name": "Fresh water", "quantity": 10}],
+        )
         url = "/api/v1/balances/"
         return {
             "list": lambda: client.get(url),
             "retrieve": lambda: client.get(f"{url}{balance.pk}/"),
-            "create": lambda: client.post(url, {"audit": audit.pk, "kind": "energy",
-                                                "title": "Steam", "unit": "GJ/d"},
-                                          format="json"),
-            "update": lambda: client.patch(f"{url}{balance.pk}/", {"title": "Water (t/d)"},
-                                           format="json"),
+            "create": lambda: client.post(
+                url,
+                {"audit": audit.pk, "kind": "energy", "title": "Steam", "unit": "GJ/d"},
+                format="json",
+            ),
+            "update": lambda: client.patch(
+                f"{url}{balance.pk}/", {"title": "Water (t/d)"}, format="json"
+            ),
             "delete": lambda: client.delete(f"{url}{balance.pk}/"),
         }[action]()
 
@@ -121,10 +148,10 @@ def test_lists_show_each_role_the_audits_in_its_scope(cast):
 
 @pytest.mark.parametrize("path", ["/api/v1/targets/", "/api/v1/balances/"])
 def test_child_lists_show_nothing_outside_the_callers_scope(cast, audit, path):
-    services.target_save(actor=cast.user("consultant"), audit=audit, indicator="COD",
-                         unit="kg/t")
-    services.balance_save(actor=cast.user("consultant"), audit=audit, kind="water",
-                          title="Water", unit="t/d")
+    services.target_save(actor=cast.user("consultant"), audit=audit, indicator="COD", unit="kg/t")
+    services.balance_save(
+        actor=cast.user("consultant"), audit=audit, kind="water", title="Water", unit="t/d"
+    )
     for role in ("other_province_officer", "other_consultant", "other_enterprise_user"):
         assert api_client(cast.user(role)).get(path).data["count"] == 0, role
     for role in ("province_officer", "city_officer", "consultant", "enterprise_user"):
@@ -145,14 +172,17 @@ def test_walk_from_not_started_to_under_assessment_through_the_api(cast):
         return response.data
 
     def move(client, to, comment=""):
-        data = ok(client.post(f"{detail}transition/", {"to": to, "comment": comment},
-                              format="json"))
+        data = ok(
+            client.post(f"{detail}transition/", {"to": to, "comment": comment}, format="json")
+        )
         assert data["state"] == to
         return data
 
     assert firm.get(detail).status_code == 404  # not engaged yet
-    assert ok(company.patch(detail, {"consultancy": cast.firm.pk}, format="json")
-              )["consultancy"] == cast.firm.pk
+    assert (
+        ok(company.patch(detail, {"consultancy": cast.firm.pk}, format="json"))["consultancy"]
+        == cast.firm.pk
+    )
 
     data = move(company, "planning", "Kick-off meeting held")
     assert data["started_on"] == timezone.localdate().isoformat()
@@ -163,16 +193,38 @@ def test_walk_from_not_started_to_under_assessment_through_the_api(cast):
     move(firm, "pre_assessment")
 
     ok(firm.patch(detail, {"focus": "Pulping and bleaching line"}, format="json"))
-    ok(firm.post("/api/v1/targets/", {
-        "audit": audit.pk, "indicator": "Fresh water per tonne of paper", "unit": "t/t",
-        "baseline": "60", "near_term": "50", "long_term": "40"}, format="json"), 201)
+    ok(
+        firm.post(
+            "/api/v1/targets/",
+            {
+                "audit": audit.pk,
+                "indicator": "Fresh water per tonne of paper",
+                "unit": "t/t",
+                "baseline": "60",
+                "near_term": "50",
+                "long_term": "40",
+            },
+            format="json",
+        ),
+        201,
+    )
     move(firm, "focused_assessment")
 
-    options = ok(firm.post("/api/v1/options/bulk/", {"audit": audit.pk, "text": (
-        "code\ttitle\taspect\tcost_class\tinvestment\tdescription\n"
-        "N1\tFix steam leaks\tmanagement\tno_low\t5000\tWalk the lines weekly\n"
-        "M1\tWhite-water recovery\ttechnology\tmid_high\t3000000\tDisc filter\n")},
-        format="json"), 201)
+    options = ok(
+        firm.post(
+            "/api/v1/options/bulk/",
+            {
+                "audit": audit.pk,
+                "text": (
+                    "code\ttitle\taspect\tcost_class\tinvestment\tdescription\n"
+                    "N1\tFix steam leaks\tmanagement\tno_low\t5000\tWalk the lines weekly\n"
+                    "M1\tWhite-water recovery\ttechnology\tmid_high\t3000000\tDisc filter\n"
+                ),
+            },
+            format="json",
+        ),
+        201,
+    )
     ids = {option["code"]: option["id"] for option in options}
     move(firm, "option_generation")
 
@@ -183,22 +235,45 @@ def test_walk_from_not_started_to_under_assessment_through_the_api(cast):
     option("M1", status="retained")
     move(firm, "feasibility")
 
-    assert option("M1", status="feasible", annual_net_benefit="900000", lifetime_years=10,
-                  discount_rate="0.08")["payback_years"] == "3.33"
+    assert (
+        option(
+            "M1",
+            status="feasible",
+            annual_net_benefit="900000",
+            lifetime_years=10,
+            discount_rate="0.08",
+        )["payback_years"]
+        == "3.33"
+    )
     option("N1", status="implementing")
-    option("N1", status="implemented", benefits=[
-        {"indicator": "energy_tce", "expected": "120", "actual": "135"}])
-    ok(firm.post("/api/v1/documents/", {
-        "audit": audit.pk, "kind": "audit_report", "title": "Audit report",
-        "file": SimpleUploadedFile("audit-report.pdf", PDF_BYTES)}, format="multipart"), 201)
+    option(
+        "N1",
+        status="implemented",
+        benefits=[{"indicator": "energy_tce", "expected": "120", "actual": "135"}],
+    )
+    ok(
+        firm.post(
+            "/api/v1/documents/",
+            {
+                "audit": audit.pk,
+                "kind": "audit_report",
+                "title": "Audit report",
+                "file": SimpleUploadedFile("audit-report.pdf", PDF_BYTES),
+            },
+            format="multipart",
+        ),
+        201,
+    )
     move(firm, "under_assessment", "Report submitted for assessment")
 
     history = ok(company.get(f"{detail}history/"))
-    assert [(row["from"], row["to"]) for row in history] == list(zip(PATH[:6], PATH[1:7],
-                                                                      strict=True))
+    assert [(row["from"], row["to"]) for row in history] == list(
+        zip(PATH[:6], PATH[1:7], strict=True)
+    )
     assert [row["actor"] for row in history] == ["enterprise_user"] + ["consultant"] * 5
     assert [row["comment"] for row in history] == (
-        ["Kick-off meeting held"] + [""] * 4 + ["Report submitted for assessment"])
+        ["Kick-off meeting held"] + [""] * 4 + ["Report submitted for assessment"]
+    )
     moments = [datetime.datetime.fromisoformat(row["at"]) for row in history]
     assert moments == sorted(moments)
     assert before <= moments[0] and moments[-1] <= timezone.now()
@@ -209,7 +284,8 @@ def test_walk_from_not_started_to_under_assessment_through_the_api(cast):
 
 def test_state_is_not_set_by_patch(cast, audit):
     response = api_client(cast.user("enterprise_user")).patch(
-        f"{URL}{audit.pk}/", {"state": "completed", "started_on": "2020-01-01"}, format="json")
+        f"{URL}{audit.pk}/", {"state": "completed", "started_on": "2020-01-01"}, format="json"
+    )
     assert response.status_code == 200
     assert response.data["state"] == "not_started"
     assert response.data["started_on"] is None
@@ -218,19 +294,22 @@ def test_state_is_not_set_by_patch(cast, audit):
 def test_only_the_enterprise_engages_its_consulting_firm(cast, audit):
     detail = f"{URL}{audit.pk}/"
     response = api_client(cast.user("consultant")).patch(
-        detail, {"consultancy": cast.other_firm.pk}, format="json")
+        detail, {"consultancy": cast.other_firm.pk}, format="json"
+    )
     assert response.status_code == 403
     audit.refresh_from_db()
     assert audit.consultancy == cast.firm
     response = api_client(cast.user("enterprise_user")).patch(
-        detail, {"consultancy": cast.province.pk}, format="json")
+        detail, {"consultancy": cast.province.pk}, format="json"
+    )
     assert response.status_code == 400
     assert "consultancy" in response.data
 
 
 def test_team_is_made_of_the_engaged_firms_auditors(cast, audit):
     response = api_client(cast.user("consultant")).patch(
-        f"{URL}{audit.pk}/", {"team": [cast.auditor.pk, cast.other_auditor.pk]}, format="json")
+        f"{URL}{audit.pk}/", {"team": [cast.auditor.pk, cast.other_auditor.pk]}, format="json"
+    )
     assert response.status_code == 400
     assert "Wang Hua" in str(response.data["team"])
     assert not audit.team.exists()
@@ -238,10 +317,12 @@ def test_team_is_made_of_the_engaged_firms_auditors(cast, audit):
 
 def test_switching_firms_does_not_keep_the_previous_firms_team(cast, audit):
     bring_to(cast, audit, "planning")
-    services.audit_update(actor=cast.user("consultant"), audit=audit,
-                          team=[cast.auditor, second_auditor(cast)])
+    services.audit_update(
+        actor=cast.user("consultant"), audit=audit, team=[cast.auditor, second_auditor(cast)]
+    )
     response = api_client(cast.user("enterprise_user")).patch(
-        f"{URL}{audit.pk}/", {"consultancy": cast.other_firm.pk}, format="json")
+        f"{URL}{audit.pk}/", {"consultancy": cast.other_firm.pk}, format="json"
+    )
     # Accepted, and the old firm's auditors left with it: the team guard is unmet again.
     assert response.status_code == 200, response.data
     assert response.data["team"] == []
@@ -252,10 +333,15 @@ def test_switching_firms_does_not_keep_the_previous_firms_team(cast, audit):
 def test_authority_comments_and_the_parties_reply(cast, audit):
     url = f"{URL}{audit.pk}/comments/"
     officer = api_client(cast.user("city_officer"))
-    assert officer.post(url, {"text": "  The start is due soon.  "},
-                        format="json").status_code == 201
-    assert api_client(cast.user("enterprise_user")).post(
-        url, {"text": "Kick-off next week."}, format="json").status_code == 201
+    assert (
+        officer.post(url, {"text": "  The start is due soon.  "}, format="json").status_code == 201
+    )
+    assert (
+        api_client(cast.user("enterprise_user"))
+        .post(url, {"text": "Kick-off next week."}, format="json")
+        .status_code
+        == 201
+    )
     rows = api_client(cast.user("province_officer")).get(url).data
     assert [(row["author"], row["author_role"], row["text"]) for row in rows] == [
         ("city_officer", "authority", "The start is due soon."),
@@ -269,9 +355,18 @@ def test_authority_comments_and_the_parties_reply(cast, audit):
 
 def test_target_set_changed_and_removed(cast, audit):
     client = api_client(cast.user("enterprise_user"))
-    response = client.post("/api/v1/targets/", {
-        "audit": audit.pk, "indicator": "Comprehensive energy per tonne", "unit": "kgce/t",
-        "baseline": "420", "near_term": "400", "long_term": "380"}, format="json")
+    response = client.post(
+        "/api/v1/targets/",
+        {
+            "audit": audit.pk,
+            "indicator": "Comprehensive energy per tonne",
+            "unit": "kgce/t",
+            "baseline": "420",
+            "near_term": "400",
+            "long_term": "380",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.data
     assert response.data["near_term"] == "400.0000"
     url = f"/api/v1/targets/{response.data['id']}/"
@@ -282,36 +377,50 @@ def test_target_set_changed_and_removed(cast, audit):
 
 def test_a_target_names_an_indicator_and_a_unit(cast, audit):
     response = api_client(cast.user("consultant")).post(
-        "/api/v1/targets/", {"audit": audit.pk, "baseline": "1"}, format="json")
+        "/api/v1/targets/", {"audit": audit.pk, "baseline": "1"}, format="json"
+    )
     assert response.status_code == 400
     assert {"indicator", "unit"} <= set(response.data)
 
 
 def test_a_child_does_not_move_to_another_audit(cast, audit):
     other = Audit.objects.get(enterprise=cast.suzhou_enterprise)
-    target = services.target_save(actor=cast.user("consultant"), audit=audit, indicator="COD",
-                                  unit="kg/t")
-    response = api_client(cast.user("admin")).patch(f"/api/v1/targets/{target.pk}/",
-                                                    {"audit": other.pk}, format="json")
+    target = services.target_save(
+        actor=cast.user("consultant"), audit=audit, indicator="COD", unit="kg/t"
+    )
+    response = api_client(cast.user("admin")).patch(
+        f"/api/v1/targets/{target.pk}/", {"audit": other.pk}, format="json"
+    )
     assert response.status_code == 400
     assert "audit" in response.data
 
 
 def flows(*, inputs, outputs):
-    return ([{"direction": "in", "name": f"In {i}", "quantity": q} for i, q in enumerate(inputs)]
-            + [{"direction": "out", "name": f"Out {i}", "quantity": q}
-               for i, q in enumerate(outputs)])
+    return [{"direction": "in", "name": f"In {i}", "quantity": q} for i, q in enumerate(inputs)] + [
+        {"direction": "out", "name": f"Out {i}", "quantity": q} for i, q in enumerate(outputs)
+    ]
 
 
-@pytest.mark.parametrize("outputs, closure_pct, closes", [
-    (["90", "7"], "3.00", True),
-    (["75", "5"], "20.00", False),
-])
+@pytest.mark.parametrize(
+    "outputs, closure_pct, closes",
+    [
+        (["90", "7"], "3.00", True),
+        (["75", "5"], "20.00", False),
+    ],
+)
 def test_balance_closure_is_computed(cast, audit, outputs, closure_pct, closes):
     client = api_client(cast.user("consultant"))
-    response = client.post("/api/v1/balances/", {
-        "audit": audit.pk, "kind": "water", "title": "Water balance of the pulping line",
-        "unit": "t/d", "flows": flows(inputs=["60", "40"], outputs=outputs)}, format="json")
+    response = client.post(
+        "/api/v1/balances/",
+        {
+            "audit": audit.pk,
+            "kind": "water",
+            "title": "Water balance of the pulping line",
+            "unit": "t/d",
+            "flows": flows(inputs=["60", "40"], outputs=outputs),
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.data
     for data in (response.data, client.get(f"/api/v1/balances/{response.data['id']}/").data):
         assert data["inputs"] == "100.0000"
@@ -321,13 +430,17 @@ def test_balance_closure_is_computed(cast, audit, outputs, closure_pct, closes):
 
 
 def test_balance_flows_are_replaced_and_closure_recomputed(cast, audit):
-    balance = services.balance_save(actor=cast.user("consultant"), audit=audit, kind="material",
-                                    title="Fibre", unit="t/d",
-                                    flows=flows(inputs=["100"], outputs=["97"]))
+    balance = services.balance_save(
+        actor=cast.user("consultant"),
+        audit=audit,
+        kind="material",
+        title="Fibre",
+        unit="t/d",
+        flows=flows(inputs=["100"], outputs=["97"]),
+    )
     client = api_client(cast.user("enterprise_user"))
     url = f"/api/v1/balances/{balance.pk}/"
-    data = client.patch(url, {"flows": flows(inputs=["100"], outputs=["80"])},
-                        format="json").data
+    data = client.patch(url, {"flows": flows(inputs=["100"], outputs=["80"])}, format="json").data
     assert (data["outputs"], data["closure_pct"], data["closes"]) == ("80.0000", "20.00", False)
     assert balance.flows.count() == 2
     data = client.patch(url, {"tolerance_pct": "25"}, format="json").data
@@ -335,9 +448,17 @@ def test_balance_flows_are_replaced_and_closure_recomputed(cast, audit):
 
 
 def test_balance_without_inputs_has_no_closure(cast, audit):
-    response = api_client(cast.user("consultant")).post("/api/v1/balances/", {
-        "audit": audit.pk, "kind": "energy", "title": "Steam", "unit": "GJ/d",
-        "flows": flows(inputs=[], outputs=["5"])}, format="json")
+    response = api_client(cast.user("consultant")).post(
+        "/api/v1/balances/",
+        {
+            "audit": audit.pk,
+            "kind": "energy",
+            "title": "Steam",
+            "unit": "GJ/d",
+            "flows": flows(inputs=[], outputs=["5"]),
+        },
+        format="json",
+    )
     assert response.status_code == 201
     assert (response.data["closure_pct"], response.data["closes"]) == (None, None)
 
@@ -348,12 +469,18 @@ def test_audit_content_is_frozen_under_assessment(cast, audit):
     client = api_client(cast.user("consultant"))
     for response in (
         client.patch(f"{URL}{audit.pk}/", {"focus": "Another focus"}, format="json"),
-        client.post("/api/v1/targets/", {"audit": audit.pk, "indicator": "COD",
-                                         "unit": "kg/t"}, format="json"),
+        client.post(
+            "/api/v1/targets/",
+            {"audit": audit.pk, "indicator": "COD", "unit": "kg/t"},
+            format="json",
+        ),
         client.patch(f"/api/v1/targets/{target.pk}/", {"achieved": "45"}, format="json"),
         client.delete(f"/api/v1/targets/{target.pk}/"),
-        client.post("/api/v1/balances/", {"audit": audit.pk, "kind": "water", "title": "W",
-                                          "unit": "t/d"}, format="json"),
+        client.post(
+            "/api/v1/balances/",
+            {"audit": audit.pk, "kind": "water", "title": "W", "unit": "t/d"},
+            format="json",
+        ),
     ):
         assert response.status_code == 409, response.data
         assert response.data["unmet"] == ["The audit is “Under assessment”."]
@@ -415,11 +542,13 @@ def test_audit_list_query_count_is_constant(cast):
         for _ in range(n):
             published_list(cast, year=next(years), published_on=timezone.localdate())
             for audit in Audit.objects.filter(consultancy__isnull=True):
-                services.audit_update(actor=admin, audit=audit, consultancy=cast.firm,
-                                      team=[cast.auditor, second])
+                services.audit_update(
+                    actor=admin, audit=audit, consultancy=cast.firm, team=[cast.auditor, second]
+                )
 
-    assert_constant_queries(lambda: api_client(admin).get(f"{URL}?page_size=200"), grow,
-                            few=1, many=4)
+    assert_constant_queries(
+        lambda: api_client(admin).get(f"{URL}?page_size=200"), grow, few=1, many=4
+    )
     assert Audit.objects.count() == 8
     for role in ("province_officer", "consultant"):
         client = api_client(cast.user(role))
@@ -436,14 +565,18 @@ def test_target_and_balance_list_query_counts_are_constant(cast, audit):
 
     def grow_balances(n):
         for i in range(n):
-            services.balance_save(actor=consultant, audit=audit, kind="water", title=f"B{i}",
-                                  unit="t", flows=flows(inputs=["10", "5"], outputs=["14"]))
+            services.balance_save(
+                actor=consultant,
+                audit=audit,
+                kind="water",
+                title=f"B{i}",
+                unit="t",
+                flows=flows(inputs=["10", "5"], outputs=["14"]),
+            )
 
     assert_constant_queries(lambda: client.get("/api/v1/targets/?page_size=200"), grow_targets)
-    assert_constant_queries(lambda: client.get("/api/v1/balances/?page_size=200"),
-                            grow_balances)
+    assert_constant_queries(lambda: client.get("/api/v1/balances/?page_size=200"), grow_balances)
     assert Balance.objects.count() == 20
-
 
 
 def test_an_authority_comments_only_within_its_region(cast, audit):

@@ -37,29 +37,41 @@ def engaged(cast, published_on=None) -> Audit:
     enterprise; the Suzhou enterprise's audit stays without a firm."""
     published_list(cast, published_on=published_on or timezone.localdate())
     audit = Audit.objects.get(enterprise=cast.enterprise)
-    return services.audit_update(actor=cast.user("enterprise_user"), audit=audit,
-                                 consultancy=cast.firm)
+    return services.audit_update(
+        actor=cast.user("enterprise_user"), audit=audit, consultancy=cast.firm
+    )
 
 
 def auditor(cast, name="Li Na", days=365) -> Auditor:
     """Another auditor of cast.firm; `days` < 0 makes an expired certificate."""
     return Auditor.objects.create(
-        name=name, certificate_no=f"JS-{next(SERIALS)}", level=AuditorLevel.AUDITOR,
+        name=name,
+        certificate_no=f"JS-{next(SERIALS)}",
+        level=AuditorLevel.AUDITOR,
         valid_until=timezone.localdate() + datetime.timedelta(days=days),
-        organization=cast.firm)
+        organization=cast.firm,
+    )
 
 
-def option(cast, audit, code="N1", cost_class=CostClass.NO_LOW, investment=20_000,
-           benefits=None, **fields) -> Option:
+def option(
+    cast, audit, code="N1", cost_class=CostClass.NO_LOW, investment=20_000, benefits=None, **fields
+) -> Option:
     fields = {"title": f"Option {code}", "aspect": "management"} | fields
-    return services.option_save(actor=cast.user("consultant"), audit=audit, code=code,
-                                cost_class=cost_class, investment=investment,
-                                benefits=benefits, **fields)
+    return services.option_save(
+        actor=cast.user("consultant"),
+        audit=audit,
+        code=code,
+        cost_class=cost_class,
+        investment=investment,
+        benefits=benefits,
+        **fields,
+    )
 
 
 def move(cast, audit, to) -> Audit:
-    return audit_transition(audit=Audit.objects.get(pk=audit.pk), to=to,
-                            actor=cast.user("consultant"))
+    return audit_transition(
+        audit=Audit.objects.get(pk=audit.pk), to=to, actor=cast.user("consultant")
+    )
 
 
 def pdf(content=PDF, name="report.pdf") -> SimpleUploadedFile:
@@ -70,15 +82,26 @@ def option_data(opt, **changes) -> dict:
     """The inline edit form of `opt` as the browser posts it: every field, and the
     benefit formset with one row per indicator."""
     prefix = f"option-{opt.pk}"
-    data = {f"{prefix}-{name}": "" if value is None else value for name, value in {
-        "code": opt.code, "title": opt.title, "aspect": opt.aspect,
-        "cost_class": opt.cost_class, "investment": opt.investment, "status": opt.status,
-        "reason": opt.reason, "implemented_on": opt.implemented_on,
-        "annual_net_benefit": opt.annual_net_benefit, "lifetime_years": opt.lifetime_years,
-        "discount_rate": opt.discount_rate, "description": opt.description,
-    }.items()}
-    data.update({f"{prefix}-{name}": value for name, value in changes.items()
-                 if name != "benefits"})
+    data = {
+        f"{prefix}-{name}": "" if value is None else value
+        for name, value in {
+            "code": opt.code,
+            "title": opt.title,
+            "aspect": opt.aspect,
+            "cost_class": opt.cost_class,
+            "investment": opt.investment,
+            "status": opt.status,
+            "reason": opt.reason,
+            "implemented_on": opt.implemented_on,
+            "annual_net_benefit": opt.annual_net_benefit,
+            "lifetime_years": opt.lifetime_years,
+            "discount_rate": opt.discount_rate,
+            "description": opt.description,
+        }.items()
+    }
+    data.update(
+        {f"{prefix}-{name}": value for name, value in changes.items() if name != "benefits"}
+    )
     benefits = {b.indicator: b for b in opt.benefits.all()}
     benefits.update(changes.get("benefits", {}))
     data.update(benefit_data(f"{prefix}-benefits", benefits))
@@ -88,13 +111,19 @@ def option_data(opt, **changes) -> dict:
 def benefit_data(prefix, benefits) -> dict:
     """`benefits`: indicator → an OptionBenefit or an (expected, actual) pair."""
     count = len(Indicator.values)
-    data = {f"{prefix}-TOTAL_FORMS": count, f"{prefix}-INITIAL_FORMS": count,
-            f"{prefix}-MIN_NUM_FORMS": count, f"{prefix}-MAX_NUM_FORMS": count}
+    data = {
+        f"{prefix}-TOTAL_FORMS": count,
+        f"{prefix}-INITIAL_FORMS": count,
+        f"{prefix}-MIN_NUM_FORMS": count,
+        f"{prefix}-MAX_NUM_FORMS": count,
+    }
     for i, indicator in enumerate(Indicator.values):
         value = benefits.get(indicator)
-        expected, actual = (value if isinstance(value, tuple)
-                            else (getattr(value, "expected", None), getattr(value, "actual",
-                                                                            None)))
+        expected, actual = (
+            value
+            if isinstance(value, tuple)
+            else (getattr(value, "expected", None), getattr(value, "actual", None))
+        )
         data[f"{prefix}-{i}-indicator"] = indicator
         data[f"{prefix}-{i}-expected"] = "" if expected is None else expected
         data[f"{prefix}-{i}-actual"] = "" if actual is None else actual
@@ -102,9 +131,17 @@ def benefit_data(prefix, benefits) -> dict:
 
 
 def new_option_data(**fields) -> dict:
-    values = {"code": "N9", "title": "Recover condensate", "aspect": "equipment",
-              "cost_class": "no_low", "investment": "5000", "annual_net_benefit": "",
-              "lifetime_years": "", "discount_rate": "", "description": ""} | fields
+    values = {
+        "code": "N9",
+        "title": "Recover condensate",
+        "aspect": "equipment",
+        "cost_class": "no_low",
+        "investment": "5000",
+        "annual_net_benefit": "",
+        "lifetime_years": "",
+        "discount_rate": "",
+        "description": "",
+    } | fields
     data = {f"new-option-{name}": value for name, value in values.items()}
     return data | benefit_data("new-option-benefits", {})
 
@@ -125,17 +162,29 @@ def reads(ok=200) -> dict:
     """The Nanjing audit engaged with cast.firm: its enterprise, its firm, the Jiangsu
     and Nanjing officers and the admin see it; others of their kind get 404, and so does
     an expert who sits on none of its review panels."""
-    return {"admin": ok, "province_officer": ok, "other_province_officer": 404,
-            "city_officer": ok, "consultant": ok, "other_consultant": 404,
-            "enterprise_user": ok, "other_enterprise_user": 404, "expert": 404,
-            "anonymous": LOGIN}
+    return {
+        "admin": ok,
+        "province_officer": ok,
+        "other_province_officer": 404,
+        "city_officer": ok,
+        "consultant": ok,
+        "other_consultant": 404,
+        "enterprise_user": ok,
+        "other_enterprise_user": 404,
+        "expert": 404,
+        "anonymous": LOGIN,
+    }
 
 
 def writes(ok=302) -> dict:
     """The enterprise and its engaged firm do the work; an authority never does (403
     before its scope is looked at, as in the API)."""
-    return reads(ok) | {"province_officer": 403, "other_province_officer": 403,
-                        "city_officer": 403, "expert": 403}
+    return reads(ok) | {
+        "province_officer": 403,
+        "other_province_officer": 403,
+        "city_officer": 403,
+        "expert": 403,
+    }
 
 
 class TestAuditPageRoles(RoleMatrix):
@@ -182,51 +231,74 @@ class TestAuditPageRoles(RoleMatrix):
             case "transition":
                 return client.post(f"{url}transition/", {"to": "planning"})
             case "update_engagement":
-                return client.post(f"{url}update/", {"section": "engagement",
-                                                     "consultancy": cast.firm.pk})
+                return client.post(
+                    f"{url}update/", {"section": "engagement", "consultancy": cast.firm.pk}
+                )
             case "update_team":
-                return client.post(f"{url}update/", {"section": "team",
-                                                     "team": [cast.auditor.pk]})
+                return client.post(f"{url}update/", {"section": "team", "team": [cast.auditor.pk]})
             case "update_focus":
-                return client.post(f"{url}update/", {"section": "focus",
-                                                     "focus": "Pulping"})
+                return client.post(f"{url}update/", {"section": "focus", "focus": "Pulping"})
             case "target_add":
-                return client.post(f"{url}targets/", {
-                    "new-target-indicator": "Water per tonne", "new-target-unit": "t/t",
-                    "new-target-baseline": "60"})
+                return client.post(
+                    f"{url}targets/",
+                    {
+                        "new-target-indicator": "Water per tonne",
+                        "new-target-unit": "t/t",
+                        "new-target-baseline": "60",
+                    },
+                )
             case "balance_add":
-                return client.post(f"{url}balances/", {
-                    "new-balance-kind": "water", "new-balance-title": "Water",
-                    "new-balance-unit": "t/d", "new-balance-tolerance_pct": "5",
-                    "new-balance-flows": "in; Fresh water; 100\nout; Wastewater; 98"})
+                return client.post(
+                    f"{url}balances/",
+                    {
+                        "new-balance-kind": "water",
+                        "new-balance-title": "Water",
+                        "new-balance-unit": "t/d",
+                        "new-balance-tolerance_pct": "5",
+                        "new-balance-flows": "in; Fresh water; 100\nout; Wastewater; 98",
+                    },
+                )
             case "option_add":
                 return client.post(f"{url}options/", new_option_data())
             case "options_bulk_form":
                 return client.get(f"{url}options/bulk/")
             case "options_bulk":
-                return client.post(f"{url}options/bulk/",
-                                   {"text": "B1\tLED lighting\tequipment\tno_low\t8000\t"})
+                return client.post(
+                    f"{url}options/bulk/", {"text": "B1\tLED lighting\tequipment\tno_low\t8000\t"}
+                )
             case "document_upload":
-                return client.post(f"{url}documents/", {
-                    "kind": "audit_report", "title": "Report", "file": pdf()})
+                return client.post(
+                    f"{url}documents/", {"kind": "audit_report", "title": "Report", "file": pdf()}
+                )
         consultant = cast.user("consultant")
         if action.startswith("target"):
-            target = services.target_save(actor=consultant, audit=audit, indicator="COD",
-                                          unit="mg/L", baseline=120)
+            target = services.target_save(
+                actor=consultant, audit=audit, indicator="COD", unit="mg/L", baseline=120
+            )
             target_url = f"{url}targets/{target.pk}/"
             match action:
                 case "target_edit_form":
                     return client.get(target_url)
                 case "target_edit":
-                    return client.post(target_url, {
-                        f"target-{target.pk}-indicator": "COD", f"target-{target.pk}-unit":
-                        "mg/L", f"target-{target.pk}-baseline": "110"})
+                    return client.post(
+                        target_url,
+                        {
+                            f"target-{target.pk}-indicator": "COD",
+                            f"target-{target.pk}-unit": "mg/L",
+                            f"target-{target.pk}-baseline": "110",
+                        },
+                    )
                 case "target_delete":
                     return client.post(f"{target_url}delete/")
         if action.startswith("balance"):
             balance = services.balance_save(
-                actor=consultant, audit=audit, kind="energy", title="Steam", unit="GJ",
-                flows=[{"direction": "in", "name": "Coal", "quantity": 10}])
+                actor=consultant,
+                audit=audit,
+                kind="energy",
+                title="Steam",
+                unit="GJ",
+                flows=[{"direction": "in", "name": "Coal", "quantity": 10}],
+            )
             if action == "balance_edit_form":
                 return client.get(f"{url}balances/{balance.pk}/")
             return client.post(f"{url}balances/{balance.pk}/delete/")
@@ -243,8 +315,9 @@ class TestAuditPageRoles(RoleMatrix):
                 case "option_delete":
                     return client.post(f"{option_url}delete/")
         if action == "document_delete":
-            document = services.document_upload(actor=consultant, audit=audit,
-                                                kind="evidence", title="Meter", file=pdf())
+            document = services.document_upload(
+                actor=consultant, audit=audit, kind="evidence", title="Meter", file=pdf()
+            )
             return client.post(f"{url}documents/{document.pk}/delete/")
         raise AssertionError(action)
 
@@ -274,7 +347,8 @@ def test_list_filters(cast, client):
     lone = Audit.objects.create(
         enterprise=enterprise("Late Chemicals Co.", "320102", "26", next(SERIALS)),
         start_due=timezone.localdate() + datetime.timedelta(days=30),
-        report_due=timezone.localdate() + datetime.timedelta(days=300))
+        report_due=timezone.localdate() + datetime.timedelta(days=300),
+    )
     login(client, cast, "province_officer")
 
     def names(**params):
@@ -313,8 +387,10 @@ def test_list_query_count_is_constant(cast, client):
         for _ in range(n):
             Audit.objects.create(
                 enterprise=enterprise("Grown Co.", "320102", "26", next(SERIALS)),
-                consultancy=consultancy, start_due=datetime.date(2020, 1, 1),
-                report_due=datetime.date(2027, 1, 1))
+                consultancy=consultancy,
+                start_due=datetime.date(2020, 1, 1),
+                report_due=datetime.date(2027, 1, 1),
+            )
 
     assert_constant_queries(lambda: client.get("/audits/"), grow)
 
@@ -351,24 +427,31 @@ def test_checklist_shows_the_unmet_conditions(cast, client):
     assert "at least 2 team auditors need a certificate valid today" in checklist
     assert 'disabled data-testid="transition-button"' in checklist
     assert 'data-testid="ready"' not in checklist
-    services.audit_update(actor=cast.user("consultant"), audit=audit,
-                          team=[cast.auditor, auditor(cast)])
-    checklist = re.search(r'data-testid="checklist">(.*?)</section>', page(client, audit),
-                          re.S).group(1)
+    services.audit_update(
+        actor=cast.user("consultant"), audit=audit, team=[cast.auditor, auditor(cast)]
+    )
+    checklist = re.search(
+        r'data-testid="checklist">(.*?)</section>', page(client, audit), re.S
+    ).group(1)
     assert 'data-testid="ready"' in checklist and "disabled" not in checklist
 
 
 def test_transition_button_moves_the_audit(cast, client):
     audit = engaged(cast)
-    response = login(client, cast).post(f"/audits/{audit.pk}/transition/",
-                                        {"to": "planning", "comment": "Kick-off held"},
-                                        follow=True)
+    response = login(client, cast).post(
+        f"/audits/{audit.pk}/transition/",
+        {"to": "planning", "comment": "Kick-off held"},
+        follow=True,
+    )
     assert response.redirect_chain == [(f"/audits/{audit.pk}/#checklist", 302)]
     audit.refresh_from_db()
     assert audit.state == AuditState.PLANNING and audit.started_on == timezone.localdate()
     log = TransitionLog.objects.get(audit=audit)
-    assert (log.from_state, log.to_state, log.comment) == ("not_started", "planning",
-                                                           "Kick-off held")
+    assert (log.from_state, log.to_state, log.comment) == (
+        "not_started",
+        "planning",
+        "Kick-off held",
+    )
     content = response.content.decode()
     assert "The audit moved to “1 Planning and organisation”." in content
     assert "Kick-off held" in content
@@ -377,7 +460,8 @@ def test_transition_button_moves_the_audit(cast, client):
 def test_refused_transition_is_a_409_with_the_reasons(cast, client):
     audit = move(cast, engaged(cast), AuditState.PLANNING)
     response = login(client, cast, "enterprise_user").post(
-        f"/audits/{audit.pk}/transition/", {"to": "pre_assessment"})
+        f"/audits/{audit.pk}/transition/", {"to": "pre_assessment"}
+    )
     assert response.status_code == 409
     content = response.content.decode()
     conflict = re.search(r'data-testid="conflict">(.*?)</div>', content, re.S).group(1)
@@ -402,8 +486,9 @@ def test_enterprise_engages_a_firm_and_the_firm_sets_team_and_focus(cast, client
     audit = Audit.objects.get(enterprise=cast.enterprise)
     login(client, cast, "enterprise_user")
     assert 'data-testid="engagement-form"' in page(client, audit)
-    response = client.post(f"/audits/{audit.pk}/update/",
-                           {"section": "engagement", "consultancy": cast.firm.pk})
+    response = client.post(
+        f"/audits/{audit.pk}/update/", {"section": "engagement", "consultancy": cast.firm.pk}
+    )
     assert response.status_code == 302
     audit.refresh_from_db()
     assert audit.consultancy == cast.firm
@@ -412,20 +497,23 @@ def test_enterprise_engages_a_firm_and_the_firm_sets_team_and_focus(cast, client
     content = page(client, audit)
     assert 'data-testid="engagement-form"' not in content  # the enterprise's choice
     assert "Chen Gang" in content and "expired on" in content
-    response = client.post(f"/audits/{audit.pk}/update/",
-                           {"section": "team", "team": [cast.auditor.pk, expired.pk]})
+    response = client.post(
+        f"/audits/{audit.pk}/update/", {"section": "team", "team": [cast.auditor.pk, expired.pk]}
+    )
     assert response.status_code == 302
     assert set(audit.team.all()) == {cast.auditor, expired}
-    response = client.post(f"/audits/{audit.pk}/update/",
-                           {"section": "focus", "focus": "Pulping and bleaching"})
+    response = client.post(
+        f"/audits/{audit.pk}/update/", {"section": "focus", "focus": "Pulping and bleaching"}
+    )
     assert response.status_code == 302
     content = page(client, audit)
     team = re.search(r'data-testid="team">(.*?)</table>', content, re.S).group(1)
     assert 'class="table-danger"' in team and "expired" in team
     assert "Pulping and bleaching" in content
     # An auditor of another firm is not offered, and refused if posted.
-    response = client.post(f"/audits/{audit.pk}/update/",
-                           {"section": "team", "team": [cast.other_auditor.pk]})
+    response = client.post(
+        f"/audits/{audit.pk}/update/", {"section": "team", "team": [cast.other_auditor.pk]}
+    )
     assert response.status_code == 400
     assert response.context["team_form"].errors["team"]
     assert client.post(f"/audits/{audit.pk}/update/", {"section": "x"}).status_code == 400
@@ -441,14 +529,28 @@ def test_targets_are_added_edited_inline_and_deleted(cast, client):
     response = client.post(url, {"new-target-indicator": "", "new-target-unit": "t/t"})
     assert response.status_code == 400
     assert response.context["target_form"].errors["indicator"]
-    client.post(url, {"new-target-indicator": "Water per tonne", "new-target-unit": "t/t",
-                      "new-target-baseline": "60", "new-target-near_term": "50"})
+    client.post(
+        url,
+        {
+            "new-target-indicator": "Water per tonne",
+            "new-target-unit": "t/t",
+            "new-target-baseline": "60",
+            "new-target-near_term": "50",
+        },
+    )
     target = Target.objects.get(audit=audit)
     row = client.get(f"{url}{target.pk}/", **HTMX)
     assert row.content.decode().startswith("<tr") and "hx-post" in row.content.decode()
-    response = client.post(f"{url}{target.pk}/", {
-        f"target-{target.pk}-indicator": "Water per tonne", f"target-{target.pk}-unit": "t/t",
-        f"target-{target.pk}-baseline": "60", f"target-{target.pk}-achieved": "48"}, **HTMX)
+    response = client.post(
+        f"{url}{target.pk}/",
+        {
+            f"target-{target.pk}-indicator": "Water per tonne",
+            f"target-{target.pk}-unit": "t/t",
+            f"target-{target.pk}-baseline": "60",
+            f"target-{target.pk}-achieved": "48",
+        },
+        **HTMX,
+    )
     assert response.status_code == 200 and "48" in response.content.decode()
     target.refresh_from_db()
     assert target.achieved == 48 and target.near_term is None
@@ -460,27 +562,42 @@ def test_balance_with_flows_shows_totals_and_a_closure_warning(cast, client):
     audit = engaged(cast)
     login(client, cast)
     url = f"/audits/{audit.pk}/balances/"
-    fields = {"new-balance-kind": "water", "new-balance-title": "Paper machine water",
-              "new-balance-unit": "t/d", "new-balance-tolerance_pct": "5"}
+    fields = {
+        "new-balance-kind": "water",
+        "new-balance-title": "Paper machine water",
+        "new-balance-unit": "t/d",
+        "new-balance-tolerance_pct": "5",
+    }
     response = client.post(url, fields | {"new-balance-flows": "in; Fresh water\nsideways; x; 1"})
     assert response.status_code == 400
     errors = response.context["balance_form"].errors["flows"]
     assert any("Line 1" in e for e in errors) and any("“sideways”" in e for e in errors)
-    response = client.post(url, fields | {"new-balance-flows":
-                                          "in; Fresh water; 1,000\nin；Steam；200\n"
-                                          "out; Wastewater; 900\nout\tEvaporation\t100"})
+    response = client.post(
+        url,
+        fields
+        | {
+            "new-balance-flows": "in; Fresh water; 1,000\nin；Steam；200\n"
+            "out; Wastewater; 900\nout\tEvaporation\t100"
+        },
+    )
     assert response.status_code == 302
     balance = Balance.objects.get(audit=audit)
     assert balance.flows.count() == 4
     content = page(client, audit)
     assert 'data-testid="inputs">1,200' in content or 'data-testid="inputs">1200' in content
-    assert "data-testid=\"closure-warning\"" in content and "16.67" in content
+    assert 'data-testid="closure-warning"' in content and "16.67" in content
     response = client.get(f"{url}{balance.pk}/")
     assert "in; Fresh water; 1000" in response.content.decode()
-    response = client.post(f"{url}{balance.pk}/", {
-        f"balance-{balance.pk}-kind": "water", f"balance-{balance.pk}-title": "Water",
-        f"balance-{balance.pk}-unit": "t/d", f"balance-{balance.pk}-tolerance_pct": "5",
-        f"balance-{balance.pk}-flows": "in; Fresh water; 1000\nout; Wastewater; 980"})
+    response = client.post(
+        f"{url}{balance.pk}/",
+        {
+            f"balance-{balance.pk}-kind": "water",
+            f"balance-{balance.pk}-title": "Water",
+            f"balance-{balance.pk}-unit": "t/d",
+            f"balance-{balance.pk}-tolerance_pct": "5",
+            f"balance-{balance.pk}-flows": "in; Fresh water; 1000\nout; Wastewater; 980",
+        },
+    )
     assert response.status_code == 302
     content = page(client, audit)
     assert 'data-testid="closure-warning"' not in content and "Closure 2.00 %" in content
@@ -537,8 +654,9 @@ def test_inline_option_edit_moves_along_the_chain(cast, client):
     assert response.status_code == 302
     assert response["Location"] == f"/audits/{audit.pk}/#option-{opt.pk}"
     opt.refresh_from_db()
-    response = client.post(url, option_data(opt, status="implemented",
-                                            benefits={"water_t": ("100", "90")}))
+    response = client.post(
+        url, option_data(opt, status="implemented", benefits={"water_t": ("100", "90")})
+    )
     assert response.status_code == 302
     opt.refresh_from_db()
     assert opt.status == OptionStatus.IMPLEMENTED
@@ -554,15 +672,17 @@ def test_inline_option_edit_refuses_a_wrong_move(cast, client):
     assert response.status_code == 400
     assert response.content.decode().startswith("<tr")
     assert response.context["form"].errors["status"] == [
-        "An option that is “Proposed” cannot become “Implemented”."]
+        "An option that is “Proposed” cannot become “Implemented”."
+    ]
     response = client.post(url, option_data(opt, status="screened_out"))
     assert response.status_code == 400
     assert response.context["form"].errors["reason"] == ["Give the reason."]
     assert "<html" in response.content.decode()  # the option's page, with the errors
     opt.refresh_from_db()
     assert opt.status == OptionStatus.PROPOSED
-    response = client.post(url, option_data(opt, status="screened_out",
-                                            reason="Already done last year"))
+    response = client.post(
+        url, option_data(opt, status="screened_out", reason="Already done last year")
+    )
     assert response.status_code == 302
     opt.refresh_from_db()
     assert opt.status == OptionStatus.SCREENED_OUT
@@ -574,23 +694,45 @@ def test_inline_option_edit_refuses_a_wrong_move(cast, client):
 
 def test_option_table_rows_warnings_and_totals(cast, client):
     audit = engaged(cast)
-    option(cast, audit, "N1", investment=Decimal("1000.00"), benefits=[
-        {"indicator": "water_t", "expected": 10, "actual": 8},
-        {"indicator": "cod_t", "expected": Decimal("1.5")}])
+    option(
+        cast,
+        audit,
+        "N1",
+        investment=Decimal("1000.00"),
+        benefits=[
+            {"indicator": "water_t", "expected": 10, "actual": 8},
+            {"indicator": "cod_t", "expected": Decimal("1.5")},
+        ],
+    )
     # above the national 100,000 yuan limit for a no/low-cost option
-    option(cast, audit, "N2", investment=Decimal("250000.50"), benefits=[
-        {"indicator": "water_t", "expected": 5},
-        {"indicator": "economic_yuan", "expected": 30000, "actual": 25000}])
-    option(cast, audit, "M1", cost_class=CostClass.MID_HIGH, investment=0,
-           annual_net_benefit=Decimal("50000"), lifetime_years=10,
-           discount_rate=Decimal("0.08"))
+    option(
+        cast,
+        audit,
+        "N2",
+        investment=Decimal("250000.50"),
+        benefits=[
+            {"indicator": "water_t", "expected": 5},
+            {"indicator": "economic_yuan", "expected": 30000, "actual": 25000},
+        ],
+    )
+    option(
+        cast,
+        audit,
+        "M1",
+        cost_class=CostClass.MID_HIGH,
+        investment=0,
+        annual_net_benefit=Decimal("50000"),
+        lifetime_years=10,
+        discount_rate=Decimal("0.08"),
+    )
     response = login(client, cast, "province_officer").get(f"/audits/{audit.pk}/")
     totals = response.context["totals"]
     assert totals["investment"] == Decimal("251000.50")
-    assert {row["indicator"]: (row["expected"], row["actual"])
-            for row in totals["benefits"]} == {
-        "water_t": (15, 8), "cod_t": (Decimal("1.5"), None),
-        "economic_yuan": (30000, 25000)}
+    assert {row["indicator"]: (row["expected"], row["actual"]) for row in totals["benefits"]} == {
+        "water_t": (15, 8),
+        "cod_t": (Decimal("1.5"), None),
+        "economic_yuan": (30000, 25000),
+    }
     content = response.content.decode()
     foot = re.search(r'data-testid="option-totals">(.*?)</tfoot>', content, re.S).group(1)
     assert "251,000.50" in foot
@@ -604,23 +746,29 @@ def test_option_table_rows_warnings_and_totals(cast, client):
 def test_bulk_paste_creates_options(cast, client):
     audit = engaged(cast)
     login(client, cast)
-    text = ("code\ttitle\taspect\tcost_class\tinvestment\tdescription\n"
-            "B1\tLED lighting\tequipment\tno_low\t8,000\tWorkshop 2\n"
-            "B2\tWhite water recovery\ttechnology\tmid_high\t1200000\t\n")
+    text = (
+        "code\ttitle\taspect\tcost_class\tinvestment\tdescription\n"
+        "B1\tLED lighting\tequipment\tno_low\t8,000\tWorkshop 2\n"
+        "B2\tWhite water recovery\ttechnology\tmid_high\t1200000\t\n"
+    )
     response = client.post(f"/audits/{audit.pk}/options/bulk/", {"text": text}, follow=True)
     assert response.redirect_chain == [(f"/audits/{audit.pk}/#options", 302)]
     assert "2 options were added." in response.content.decode()
     assert list(audit.options.values_list("code", "investment")) == [
-        ("B1", Decimal("8000.00")), ("B2", Decimal("1200000.00"))]
+        ("B1", Decimal("8000.00")),
+        ("B2", Decimal("1200000.00")),
+    ]
 
 
 def test_bulk_paste_shows_the_row_errors_in_place(cast, client):
     audit = engaged(cast)
     option(cast, audit, "B1")
     login(client, cast)
-    text = ("B1\tLED lighting\tequipment\tno_low\t8000\n"
-            "B3\t\tmagic\tno_low\tlots\n"
-            "B4\tInsulation\tequipment\tno_low\t3000\n")
+    text = (
+        "B1\tLED lighting\tequipment\tno_low\t8000\n"
+        "B3\t\tmagic\tno_low\tlots\n"
+        "B4\tInsulation\tequipment\tno_low\t3000\n"
+    )
     response = client.post(f"/audits/{audit.pk}/options/bulk/", {"text": text})
     assert response.status_code == 400
     content = response.content.decode()
@@ -629,7 +777,7 @@ def test_bulk_paste_shows_the_row_errors_in_place(cast, client):
     assert "The title is missing." in rows and "Unknown aspect “magic”." in rows
     assert "Not an amount: “lots”." in rows
     assert 'data-row="3">' in rows  # the good row is shown too, unmarked
-    assert re.search(r'<textarea[^>]*>\s*B1\tLED lighting', content)  # kept for correcting
+    assert re.search(r"<textarea[^>]*>\s*B1\tLED lighting", content)  # kept for correcting
     assert list(audit.options.values_list("code", flat=True)) == ["B1"]
     # htmx swaps just the paste section.
     response = client.post(f"/audits/{audit.pk}/options/bulk/", {"text": " "}, **HTMX)
@@ -645,18 +793,26 @@ def test_document_upload_checks_the_content(cast, client):
     opt = option(cast, audit)
     login(client, cast)
     url = f"/audits/{audit.pk}/documents/"
-    response = client.post(url, {"kind": "audit_report", "title": "Report",
-                                 "file": pdf(b"MZ\x90\x00 not a pdf at all")})
+    response = client.post(
+        url,
+        {"kind": "audit_report", "title": "Report", "file": pdf(b"MZ\x90\x00 not a pdf at all")},
+    )
     assert response.status_code == 400
     assert response.context["document_form"].errors["file"] == [
-        "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (checked by content)."]
+        "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (checked by content)."
+    ]
     assert not Document.objects.exists()
-    response = client.post(url, {"kind": "evidence", "title": "", "option": opt.pk,
-                                 "file": pdf(name="meter-photo.pdf")})
+    response = client.post(
+        url,
+        {"kind": "evidence", "title": "", "option": opt.pk, "file": pdf(name="meter-photo.pdf")},
+    )
     assert response.status_code == 302
     document = Document.objects.get()
     assert (document.title, document.option, document.uploaded_by) == (
-        "meter-photo.pdf", opt, cast.user("consultant"))
+        "meter-photo.pdf",
+        opt,
+        cast.user("consultant"),
+    )
     content = page(client, audit)
     assert f'href="/api/v1/documents/{document.pk}/download/"' in content
     assert document.sha256[:12] in content
@@ -667,18 +823,29 @@ def test_document_upload_checks_the_content(cast, client):
 def test_authority_reads_without_edit_forms_and_comments(cast, client):
     audit = move(cast, engaged(cast), AuditState.PLANNING)
     opt = option(cast, audit)
-    target = services.target_save(actor=cast.user("consultant"), audit=audit,
-                                  indicator="COD", unit="mg/L")
+    target = services.target_save(
+        actor=cast.user("consultant"), audit=audit, indicator="COD", unit="mg/L"
+    )
     login(client, cast, "city_officer")
     content = page(client, audit)
     assert 'data-testid="read-only"' in content
-    for fragment in ("/transition/", "/update/", "/targets/", "/balances/", "/options/",
-                     "/documents/", "hx-get", "hx-post", 'data-testid="transition-button"'):
+    for fragment in (
+        "/transition/",
+        "/update/",
+        "/targets/",
+        "/balances/",
+        "/options/",
+        "/documents/",
+        "hx-get",
+        "hx-post",
+        'data-testid="transition-button"',
+    ):
         assert fragment not in content, fragment
     assert opt.code in content and target.indicator in content
     assert 'data-testid="comment-form"' in content
-    response = client.post(f"/audits/{audit.pk}/comments/",
-                           {"text": "Please send the work plan."}, follow=True)
+    response = client.post(
+        f"/audits/{audit.pk}/comments/", {"text": "Please send the work plan."}, follow=True
+    )
     assert response.redirect_chain == [(f"/audits/{audit.pk}/#comments", 302)]
     comment = AuditComment.objects.get()
     assert comment.author == cast.user("city_officer")
@@ -686,8 +853,9 @@ def test_authority_reads_without_edit_forms_and_comments(cast, client):
     response = client.post(f"/audits/{audit.pk}/comments/", {"text": "  "})
     assert response.status_code == 400 and response.context["comment_form"].errors["text"]
     # Their download links remain.
-    services.document_upload(actor=cast.user("consultant"), audit=audit, kind="evidence",
-                             title="Meter", file=pdf())
+    services.document_upload(
+        actor=cast.user("consultant"), audit=audit, kind="evidence", title="Meter", file=pdf()
+    )
     assert "/api/v1/documents/" in page(client, audit)
 
 
@@ -699,8 +867,7 @@ def test_frozen_audit_shows_no_edit_forms_to_its_workers(cast, client):
     assert "its content cannot be changed now" in content
     assert 'data-testid="option-form"' not in content
     assert 'data-testid="document-form"' in content  # evidence may still come in
-    response = client.post(f"/audits/{audit.pk}/update/", {"section": "focus",
-                                                           "focus": "x"})
+    response = client.post(f"/audits/{audit.pk}/update/", {"section": "focus", "focus": "x"})
     assert response.status_code == 409
     assert "The audit cannot be changed now." in response.content.decode()
     checklist = re.search(r'data-testid="checklist">(.*?)</section>', content, re.S).group(1)
@@ -721,25 +888,37 @@ def test_out_of_scope_children_are_not_found(cast, client):
 
 def test_detail_page_queries_do_not_grow_with_options(cast, client):
     audit = engaged(cast)
-    services.target_save(actor=cast.user("consultant"), audit=audit, indicator="COD",
-                         unit="mg/L")
-    services.balance_save(actor=cast.user("consultant"), audit=audit, kind="water",
-                          title="Water", unit="t/d",
-                          flows=[{"direction": "in", "name": "Fresh", "quantity": 10}])
-    services.document_upload(actor=cast.user("consultant"), audit=audit, kind="evidence",
-                             title="Meter", file=pdf())
+    services.target_save(actor=cast.user("consultant"), audit=audit, indicator="COD", unit="mg/L")
+    services.balance_save(
+        actor=cast.user("consultant"),
+        audit=audit,
+        kind="water",
+        title="Water",
+        unit="t/d",
+        flows=[{"direction": "in", "name": "Fresh", "quantity": 10}],
+    )
+    services.document_upload(
+        actor=cast.user("consultant"), audit=audit, kind="evidence", title="Meter", file=pdf()
+    )
     services.comment_add(actor=cast.user("province_officer"), audit=audit, text="Go on")
     codes = (f"O{n:03d}" for n in itertools.count(1))
 
     def grow(n):
         for _ in range(n):
-            option(cast, audit, next(codes), benefits=[
-                {"indicator": "water_t", "expected": 10, "actual": 8},
-                {"indicator": "cod_t", "expected": 1}])
+            option(
+                cast,
+                audit,
+                next(codes),
+                benefits=[
+                    {"indicator": "water_t", "expected": 10, "actual": 8},
+                    {"indicator": "cod_t", "expected": 1},
+                ],
+            )
 
     login(client, cast)
-    queries = assert_constant_queries(lambda: client.get(f"/audits/{audit.pk}/"), grow,
-                                      few=5, many=200)
+    queries = assert_constant_queries(
+        lambda: client.get(f"/audits/{audit.pk}/"), grow, few=5, many=200
+    )
     assert audit.options.count() == 200
     response = client.get(f"/audits/{audit.pk}/")
     assert response.content.decode().count('data-option="O') == 200

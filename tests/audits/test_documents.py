@@ -63,8 +63,12 @@ def docx_bytes():
 
 
 def post(cast, audit, content, name="report.pdf", role="consultant", **fields):
-    data = {"audit": audit.pk, "kind": "evidence", "title": "Evidence",
-            "file": SimpleUploadedFile(name, content)} | fields
+    data = {
+        "audit": audit.pk,
+        "kind": "evidence",
+        "title": "Evidence",
+        "file": SimpleUploadedFile(name, content),
+    } | fields
     return api_client(cast.user(role)).post(URL, data, format="multipart")
 
 
@@ -78,8 +82,13 @@ def content(response) -> bytes:
 
 
 class TestDocumentApiRoles(RoleMatrix):
-    matrix = {"list": LISTS, "retrieve": reads(), "create": creates(), "delete": writes(204),
-              "download": reads()}
+    matrix = {
+        "list": LISTS,
+        "retrieve": reads(),
+        "create": creates(),
+        "delete": writes(204),
+        "download": reads(),
+    }
 
     def request(self, action, client, cast):
         audit = engaged_audit(cast)
@@ -87,9 +96,16 @@ class TestDocumentApiRoles(RoleMatrix):
         return {
             "list": lambda: client.get(URL),
             "retrieve": lambda: client.get(f"{URL}{document.pk}/"),
-            "create": lambda: client.post(URL, {
-                "audit": audit.pk, "kind": "evidence", "title": "Photo",
-                "file": SimpleUploadedFile("photo.png", png_bytes())}, format="multipart"),
+            "create": lambda: client.post(
+                URL,
+                {
+                    "audit": audit.pk,
+                    "kind": "evidence",
+                    "title": "Photo",
+                    "file": SimpleUploadedFile("photo.png", png_bytes()),
+                },
+                format="multipart",
+            ),
             "delete": lambda: client.delete(f"{URL}{document.pk}/"),
             "download": lambda: client.get(f"{URL}{document.pk}/download/"),
         }[action]()
@@ -103,18 +119,22 @@ def test_document_list_shows_nothing_outside_the_callers_scope(cast, audit):
         assert api_client(cast.user(role)).get(URL).data["count"] == 1, role
 
 
-@pytest.mark.parametrize("name, make, content_type, extension", [
-    ("audit-report.pdf", lambda: PDF_BYTES, PDF, "pdf"),
-    ("site.png", png_bytes, "image/png", "png"),
-    ("meter.jpg", jpeg_bytes, "image/jpeg", "jpg"),
-    ("monitoring.xlsx", xlsx_bytes, XLSX, "xlsx"),
-    ("plan.docx", docx_bytes, DOCX, "docx"),
-    # By content, not by name: a PNG called .pdf is a PNG, a workbook without a suffix too.
-    ("photo.pdf", png_bytes, "image/png", "png"),
-    ("data", xlsx_bytes, XLSX, "xlsx"),
-])
-def test_accepted_types_are_recognised_by_content(cast, audit, settings, name, make,
-                                                  content_type, extension):
+@pytest.mark.parametrize(
+    "name, make, content_type, extension",
+    [
+        ("audit-report.pdf", lambda: PDF_BYTES, PDF, "pdf"),
+        ("site.png", png_bytes, "image/png", "png"),
+        ("meter.jpg", jpeg_bytes, "image/jpeg", "jpg"),
+        ("monitoring.xlsx", xlsx_bytes, XLSX, "xlsx"),
+        ("plan.docx", docx_bytes, DOCX, "docx"),
+        # By content, not by name: a PNG called .pdf is a PNG, a workbook without a suffix too.
+        ("photo.pdf", png_bytes, "image/png", "png"),
+        ("data", xlsx_bytes, XLSX, "xlsx"),
+    ],
+)
+def test_accepted_types_are_recognised_by_content(
+    cast, audit, settings, name, make, content_type, extension
+):
     data = make()
     response = post(cast, audit, data, name=name)
     assert response.status_code == 201, response.data
@@ -133,15 +153,18 @@ def test_accepted_types_are_recognised_by_content(cast, audit, settings, name, m
     assert [path.read_bytes() for path in stored_files(settings)] == [data]
 
 
-@pytest.mark.parametrize("data", [
-    b"Just some text pretending to be a PDF",
-    b"<html><body>%PDF-1.4</body></html>",
-    b"PK\x03\x04 not really a zip at all",
-    zip_bytes("content.xml"),  # a ZIP, but neither a workbook nor a document
-    b"",
-], ids=["text", "html", "broken-zip", "other-zip", "empty"])
-def test_a_file_named_pdf_that_is_not_one_is_refused_and_nothing_saved(cast, audit, settings,
-                                                                      data):
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Just some text pretending to be a PDF",
+        b"<html><body>%PDF-1.4</body></html>",
+        b"PK\x03\x04 not really a zip at all",
+        zip_bytes("content.xml"),  # a ZIP, but neither a workbook nor a document
+        b"",
+    ],
+    ids=["text", "html", "broken-zip", "other-zip", "empty"],
+)
+def test_a_file_named_pdf_that_is_not_one_is_refused_and_nothing_saved(cast, audit, settings, data):
     response = post(cast, audit, data, name="report.pdf", kind="audit_report")
     assert response.status_code == 400
     assert "file" in response.data
@@ -190,16 +213,21 @@ def test_a_document_may_belong_to_an_option_of_its_audit(cast, audit):
 
 def test_an_option_outside_the_callers_scope_does_not_exist(cast, audit):
     suzhou = Audit.objects.get(enterprise=cast.suzhou_enterprise)
-    theirs = services.option_save(actor=cast.user("admin"), audit=suzhou, code="S1",
-                                  title="Dye recovery", aspect="waste", cost_class="no_low")
+    theirs = services.option_save(
+        actor=cast.user("admin"),
+        audit=suzhou,
+        code="S1",
+        title="Dye recovery",
+        aspect="waste",
+        cost_class="no_low",
+    )
     response = post(cast, audit, png_bytes(), option=theirs.pk)
     assert response.status_code == 400
     assert "option" in response.data
     assert not Document.objects.exists()
 
 
-@pytest.mark.parametrize("field, value", [("kind", "invoice"), ("kind", ""),
-                                          ("option", "999999")])
+@pytest.mark.parametrize("field, value", [("kind", "invoice"), ("kind", ""), ("option", "999999")])
 def test_kind_and_option_are_checked(cast, audit, field, value):
     response = post(cast, audit, PDF_BYTES, **{field: value})
     assert response.status_code == 400
@@ -207,15 +235,22 @@ def test_kind_and_option_are_checked(cast, audit, field, value):
 
 
 def test_title_defaults_to_the_file_name(cast, audit):
-    response = api_client(cast.user("consultant")).post(URL, {
-        "audit": audit.pk, "kind": "evidence",
-        "file": SimpleUploadedFile("meter.jpg", jpeg_bytes())}, format="multipart")
+    response = api_client(cast.user("consultant")).post(
+        URL,
+        {
+            "audit": audit.pk,
+            "kind": "evidence",
+            "file": SimpleUploadedFile("meter.jpg", jpeg_bytes()),
+        },
+        format="multipart",
+    )
     assert response.status_code == 201
     assert response.data["title"] == "meter.jpg"
 
 
-def test_deleting_a_document_removes_its_file(cast, audit, settings,
-                                             django_capture_on_commit_callbacks):
+def test_deleting_a_document_removes_its_file(
+    cast, audit, settings, django_capture_on_commit_callbacks
+):
     document = upload(cast, audit)
     assert len(stored_files(settings)) == 1
     with django_capture_on_commit_callbacks(execute=True):  # the file goes after the row

@@ -25,13 +25,25 @@ S = OptionStatus
 
 
 def body(audit, **fields):
-    return {"audit": audit.pk, "code": "M1", "title": "White-water recovery",
-            "aspect": "technology", "cost_class": "mid_high", "investment": "3000000"} | fields
+    return {
+        "audit": audit.pk,
+        "code": "M1",
+        "title": "White-water recovery",
+        "aspect": "technology",
+        "cost_class": "mid_high",
+        "investment": "3000000",
+    } | fields
 
 
 class TestOptionApiRoles(RoleMatrix):
-    matrix = {"list": LISTS, "retrieve": reads(), "create": creates(), "update": writes(),
-              "delete": writes(204), "bulk": creates()}
+    matrix = {
+        "list": LISTS,
+        "retrieve": reads(),
+        "create": creates(),
+        "update": writes(),
+        "delete": writes(204),
+        "bulk": creates(),
+    }
 
     def request(self, action, client, cast):
         audit = engaged_audit(cast)
@@ -40,12 +52,26 @@ class TestOptionApiRoles(RoleMatrix):
             "list": lambda: client.get(URL),
             "retrieve": lambda: client.get(f"{URL}{option.pk}/"),
             "create": lambda: client.post(URL, body(audit), format="json"),
-            "update": lambda: client.patch(f"{URL}{option.pk}/", {"title": "Fix leaks"},
-                                           format="json"),
+            "update": lambda: client.patch(
+                f"{URL}{option.pk}/", {"title": "Fix leaks"}, format="json"
+            ),
             "delete": lambda: client.delete(f"{URL}{option.pk}/"),
-            "bulk": lambda: client.post(f"{URL}bulk/", {"audit": audit.pk, "options": [
-                {"code": "N2", "title": "Timers on lights", "aspect": "management",
-                 "cost_class": "no_low", "investment": "800"}]}, format="json"),
+            "bulk": lambda: client.post(
+                f"{URL}bulk/",
+                {
+                    "audit": audit.pk,
+                    "options": [
+                        {
+                            "code": "N2",
+                            "title": "Timers on lights",
+                            "aspect": "management",
+                            "cost_class": "no_low",
+                            "investment": "800",
+                        }
+                    ],
+                },
+                format="json",
+            ),
         }[action]()
 
 
@@ -68,8 +94,7 @@ def test_code_is_unique_per_audit(cast, audit):
     assert client.patch(f"{URL}{n1.pk}/", {"code": "M1"}, format="json").status_code == 400
     # Another audit may use the same code.
     other = Audit.objects.get(enterprise=cast.suzhou_enterprise)
-    assert api_client(cast.user("admin")).post(URL, body(other),
-                                               format="json").status_code == 201
+    assert api_client(cast.user("admin")).post(URL, body(other), format="json").status_code == 201
 
 
 def test_a_new_option_starts_as_proposed(cast, audit):
@@ -121,8 +146,13 @@ FORBIDDEN = [
 
 
 def option_at(cast, audit, cost_class, path):
-    option = add_option(cast, audit, code="X1", cost_class=cost_class,
-                        investment=5_000 if cost_class == CostClass.NO_LOW else 500_000)
+    option = add_option(
+        cast,
+        audit,
+        code="X1",
+        cost_class=cost_class,
+        investment=5_000 if cost_class == CostClass.NO_LOW else 500_000,
+    )
     return move_option(cast, option, *path)
 
 
@@ -135,8 +165,9 @@ def test_status_moves_along_the_chain(cast, audit, cost_class, path, to):
     option = option_at(cast, audit, cost_class, path)
     client = api_client(cast.user("consultant"))
     assert to in client.get(f"{URL}{option.pk}/").data["next_statuses"]
-    response = client.patch(f"{URL}{option.pk}/", {"status": to, "reason": "Decided"},
-                            format="json")
+    response = client.patch(
+        f"{URL}{option.pk}/", {"status": to, "reason": "Decided"}, format="json"
+    )
     assert response.status_code == 200, response.data
     assert response.data["status"] == to
 
@@ -146,8 +177,9 @@ def test_status_may_not_leave_the_chain(cast, audit, cost_class, path, to):
     option = option_at(cast, audit, cost_class, path)
     client = api_client(cast.user("consultant"))
     assert to not in client.get(f"{URL}{option.pk}/").data["next_statuses"]
-    response = client.patch(f"{URL}{option.pk}/", {"status": to, "reason": "Because"},
-                            format="json")
+    response = client.patch(
+        f"{URL}{option.pk}/", {"status": to, "reason": "Because"}, format="json"
+    )
     assert response.status_code == 400
     assert list(response.data) == ["status"]
     option.refresh_from_db()
@@ -162,24 +194,27 @@ def test_closed_options_offer_no_next_status(cast, audit):
         ("C", "no_low", [S.RETAINED, S.IMPLEMENTING, S.IMPLEMENTED]),
         ("D", "mid_high", [S.ABANDONED]),
     ]:
-        option = move_option(cast, add_option(cast, audit, code=code, cost_class=cost_class),
-                             *path)
+        option = move_option(cast, add_option(cast, audit, code=code, cost_class=cost_class), *path)
         assert client.get(f"{URL}{option.pk}/").data["next_statuses"] == [], code
 
 
 def test_an_unknown_status_is_refused(cast, audit):
     option = add_option(cast, audit)
-    response = api_client(cast.user("consultant")).patch(f"{URL}{option.pk}/",
-                                                         {"status": "done"}, format="json")
+    response = api_client(cast.user("consultant")).patch(
+        f"{URL}{option.pk}/", {"status": "done"}, format="json"
+    )
     assert response.status_code == 400
     assert "status" in response.data
 
 
-@pytest.mark.parametrize("cost_class, path, to", [
-    ("no_low", [], S.SCREENED_OUT),
-    ("mid_high", [S.RETAINED], S.INFEASIBLE),
-    ("no_low", [S.RETAINED], S.ABANDONED),
-])
+@pytest.mark.parametrize(
+    "cost_class, path, to",
+    [
+        ("no_low", [], S.SCREENED_OUT),
+        ("mid_high", [S.RETAINED], S.INFEASIBLE),
+        ("no_low", [S.RETAINED], S.ABANDONED),
+    ],
+)
 def test_a_reason_is_required_to_close_an_option_unfinished(cast, audit, cost_class, path, to):
     option = option_at(cast, audit, cost_class, path)
     client = api_client(cast.user("consultant"))
@@ -187,16 +222,25 @@ def test_a_reason_is_required_to_close_an_option_unfinished(cast, audit, cost_cl
         response = client.patch(f"{URL}{option.pk}/", {"status": to, **reason}, format="json")
         assert response.status_code == 400
         assert list(response.data) == ["reason"]
-    response = client.patch(f"{URL}{option.pk}/",
-                            {"status": to, "reason": "The supplier closed down"}, format="json")
+    response = client.patch(
+        f"{URL}{option.pk}/", {"status": to, "reason": "The supplier closed down"}, format="json"
+    )
     assert response.status_code == 200
     assert (response.data["status"], response.data["reason"]) == (to, "The supplier closed down")
 
 
 def test_economics_of_a_mid_high_option(cast, audit):
-    response = api_client(cast.user("consultant")).post(URL, body(
-        audit, investment="3000000", annual_net_benefit="900000", lifetime_years=10,
-        discount_rate="0.08"), format="json")
+    response = api_client(cast.user("consultant")).post(
+        URL,
+        body(
+            audit,
+            investment="3000000",
+            annual_net_benefit="900000",
+            lifetime_years=10,
+            discount_rate="0.08",
+        ),
+        format="json",
+    )
     assert response.status_code == 201, response.data
     data = response.data
     assert data["payback_years"] == "3.33"
@@ -206,12 +250,22 @@ def test_economics_of_a_mid_high_option(cast, audit):
 
 def test_economics_are_recomputed_on_change_and_not_writable(cast, audit):
     client = api_client(cast.user("consultant"))
-    data = client.post(URL, body(audit, annual_net_benefit="900000", lifetime_years=10,
-                                 discount_rate="0.08", payback_years="1", irr="0.9"),
-                       format="json").data
+    data = client.post(
+        URL,
+        body(
+            audit,
+            annual_net_benefit="900000",
+            lifetime_years=10,
+            discount_rate="0.08",
+            payback_years="1",
+            irr="0.9",
+        ),
+        format="json",
+    ).data
     assert (data["payback_years"], data["irr"]) == ("3.33", "0.2732")
-    data = client.patch(f"{URL}{data['id']}/", {"annual_net_benefit": "1500000"},
-                        format="json").data
+    data = client.patch(
+        f"{URL}{data['id']}/", {"annual_net_benefit": "1500000"}, format="json"
+    ).data
     assert data["payback_years"] == "2.00"
     assert float(data["irr"]) > 0.2732
     data = client.patch(f"{URL}{data['id']}/", {"discount_rate": None}, format="json").data
@@ -221,9 +275,15 @@ def test_economics_are_recomputed_on_change_and_not_writable(cast, audit):
 
 @pytest.mark.parametrize("benefit", [None, "0", "-10000"])
 def test_no_irr_without_a_benefit(cast, audit, benefit):
-    data = api_client(cast.user("consultant")).post(URL, body(
-        audit, annual_net_benefit=benefit, lifetime_years=10, discount_rate="0.08"),
-        format="json").data
+    data = (
+        api_client(cast.user("consultant"))
+        .post(
+            URL,
+            body(audit, annual_net_benefit=benefit, lifetime_years=10, discount_rate="0.08"),
+            format="json",
+        )
+        .data
+    )
     assert data["irr"] is None
     assert data["payback_years"] is None
     if benefit == "0":
@@ -231,27 +291,34 @@ def test_no_irr_without_a_benefit(cast, audit, benefit):
 
 
 def test_a_long_lifetime_is_refused_on_its_field_not_a_server_error(cast, audit):
-    response = api_client(cast.user("consultant")).post(URL, body(
-        audit, annual_net_benefit="1000", lifetime_years=200, discount_rate="0.08"),
-        format="json")
+    response = api_client(cast.user("consultant")).post(
+        URL,
+        body(audit, annual_net_benefit="1000", lifetime_years=200, discount_rate="0.08"),
+        format="json",
+    )
     assert response.status_code == 400
     assert list(response.data) == ["lifetime_years"]
 
 
 # The national default: a no/low-cost option invests at most 100,000 yuan.
-@pytest.mark.parametrize("cost_class, investment, warned", [
-    ("no_low", "100001", True),
-    ("no_low", "100000", False),
-    ("no_low", "0", False),
-    ("mid_high", "100000", True),
-    ("mid_high", "5000", True),
-    ("mid_high", "100000.01", False),
-])
-def test_cost_class_warning_against_the_national_threshold(cast, audit, cost_class,
-                                                           investment, warned):
+@pytest.mark.parametrize(
+    "cost_class, investment, warned",
+    [
+        ("no_low", "100001", True),
+        ("no_low", "100000", False),
+        ("no_low", "0", False),
+        ("mid_high", "100000", True),
+        ("mid_high", "5000", True),
+        ("mid_high", "100000.01", False),
+    ],
+)
+def test_cost_class_warning_against_the_national_threshold(
+    cast, audit, cost_class, investment, warned
+):
     client = api_client(cast.user("consultant"))
-    response = client.post(URL, body(audit, cost_class=cost_class, investment=investment),
-                           format="json")
+    response = client.post(
+        URL, body(audit, cost_class=cost_class, investment=investment), format="json"
+    )
     assert response.status_code == 201
     warnings = response.data["warnings"]
     assert len(warnings) == int(warned)
@@ -261,13 +328,22 @@ def test_cost_class_warning_against_the_national_threshold(cast, audit, cost_cla
 
 
 def test_cost_class_warning_follows_the_provinces_own_threshold(cast, audit):
-    ProvincePolicy.objects.create(province=Region.objects.get(code="320000"),
-                                  no_low_cost_max_investment=200_000)
-    data = api_client(cast.user("consultant")).post(URL, body(
-        audit, cost_class="no_low", investment="150000"), format="json").data
+    ProvincePolicy.objects.create(
+        province=Region.objects.get(code="320000"), no_low_cost_max_investment=200_000
+    )
+    data = (
+        api_client(cast.user("consultant"))
+        .post(URL, body(audit, cost_class="no_low", investment="150000"), format="json")
+        .data
+    )
     assert data["warnings"] == []
-    data = api_client(cast.user("consultant")).post(URL, body(
-        audit, code="M2", cost_class="mid_high", investment="150000"), format="json").data
+    data = (
+        api_client(cast.user("consultant"))
+        .post(
+            URL, body(audit, code="M2", cost_class="mid_high", investment="150000"), format="json"
+        )
+        .data
+    )
     assert len(data["warnings"]) == 1 and "200,000" in data["warnings"][0]
 
 
@@ -277,10 +353,17 @@ def benefits(option):
 
 def test_benefits_are_written_nested_and_replaced_as_a_set(cast, audit):
     client = api_client(cast.user("consultant"))
-    response = client.post(URL, body(audit, benefits=[
-        {"indicator": "water_t", "expected": "120000"},
-        {"indicator": "cod_t", "expected": "35.5", "actual": None},
-    ]), format="json")
+    response = client.post(
+        URL,
+        body(
+            audit,
+            benefits=[
+                {"indicator": "water_t", "expected": "120000"},
+                {"indicator": "cod_t", "expected": "35.5", "actual": None},
+            ],
+        ),
+        format="json",
+    )
     assert response.status_code == 201, response.data
     assert sorted(b["indicator"] for b in response.data["benefits"]) == ["cod_t", "water_t"]
     url = f"{URL}{response.data['id']}/"
@@ -288,12 +371,20 @@ def test_benefits_are_written_nested_and_replaced_as_a_set(cast, audit):
     # Without `benefits` a change leaves them alone.
     client.patch(url, {"title": "Disc filter"}, format="json")
     assert set(benefits(option)) == {"water_t", "cod_t"}
-    data = client.patch(url, {"benefits": [
-        {"indicator": "water_t", "expected": "120000", "actual": "110000"},
-        {"indicator": "economic_yuan", "expected": "900000"},
-    ]}, format="json").data
+    data = client.patch(
+        url,
+        {
+            "benefits": [
+                {"indicator": "water_t", "expected": "120000", "actual": "110000"},
+                {"indicator": "economic_yuan", "expected": "900000"},
+            ]
+        },
+        format="json",
+    ).data
     assert {b["indicator"]: b["actual"] for b in data["benefits"]} == {
-        "economic_yuan": None, "water_t": "110000.0000"}
+        "economic_yuan": None,
+        "water_t": "110000.0000",
+    }
     assert set(benefits(option)) == {"water_t", "economic_yuan"}
     client.patch(url, {"benefits": []}, format="json")
     assert benefits(option) == {}
@@ -307,8 +398,9 @@ def test_a_benefit_indicator_appears_once_per_option(cast, audit):
     assert "benefits" in response.data
     assert not Option.objects.exists()
     option = add_option(cast, audit, benefits=[{"indicator": "cod_t", "expected": 3}])
-    response = client.patch(f"{URL}{option.pk}/", {"title": "Changed", "benefits": twice},
-                            format="json")
+    response = client.patch(
+        f"{URL}{option.pk}/", {"title": "Changed", "benefits": twice}, format="json"
+    )
     assert response.status_code == 400
     option.refresh_from_db()
     assert option.title == "Option N1"
@@ -316,73 +408,122 @@ def test_a_benefit_indicator_appears_once_per_option(cast, audit):
 
 
 def test_an_unknown_benefit_indicator_is_refused(cast, audit):
-    response = api_client(cast.user("consultant")).post(URL, body(audit, benefits=[
-        {"indicator": "happiness", "expected": "1"}]), format="json")
+    response = api_client(cast.user("consultant")).post(
+        URL, body(audit, benefits=[{"indicator": "happiness", "expected": "1"}]), format="json"
+    )
     assert response.status_code == 400
     assert "benefits" in response.data
 
 
 HEADING = "code\ttitle\taspect\tcost_class\tinvestment\tdescription"
-ROWS = ("N1\tFix steam leaks\tmanagement\tno_low\t5,000\tWeekly walk\n"
-        "M1\tWhite-water recovery\ttechnology\tmid_high\t3000000\tDisc filter\n")
+ROWS = (
+    "N1\tFix steam leaks\tmanagement\tno_low\t5,000\tWeekly walk\n"
+    "M1\tWhite-water recovery\ttechnology\tmid_high\t3000000\tDisc filter\n"
+)
 
 
 def bulk(cast, audit, role="consultant", **payload):
-    return api_client(cast.user(role)).post(f"{URL}bulk/", {"audit": audit.pk, **payload},
-                                            format="json")
+    return api_client(cast.user(role)).post(
+        f"{URL}bulk/", {"audit": audit.pk, **payload}, format="json"
+    )
 
 
 def test_bulk_creates_options_from_rows(cast, audit):
-    response = bulk(cast, audit, options=[
-        {"code": "N1", "title": "Fix steam leaks", "aspect": "management",
-         "cost_class": "no_low", "investment": "5000"},
-        {"code": "M1", "title": "White-water recovery", "aspect": "technology",
-         "cost_class": "mid_high", "investment": "3000000", "description": "Disc filter"},
-    ])
+    response = bulk(
+        cast,
+        audit,
+        options=[
+            {
+                "code": "N1",
+                "title": "Fix steam leaks",
+                "aspect": "management",
+                "cost_class": "no_low",
+                "investment": "5000",
+            },
+            {
+                "code": "M1",
+                "title": "White-water recovery",
+                "aspect": "technology",
+                "cost_class": "mid_high",
+                "investment": "3000000",
+                "description": "Disc filter",
+            },
+        ],
+    )
     assert response.status_code == 201, response.data
     assert [(o["code"], o["status"], o["investment"]) for o in response.data] == [
-        ("M1", "proposed", "3000000.00"), ("N1", "proposed", "5000.00")]
+        ("M1", "proposed", "3000000.00"),
+        ("N1", "proposed", "5000.00"),
+    ]
 
 
-@pytest.mark.parametrize("text", [f"{HEADING}\n{ROWS}", ROWS, ROWS.replace("\t", ",").replace(
-    "5,000", '"5,000"')], ids=["tabs-with-heading", "tabs-without-heading", "csv"])
+@pytest.mark.parametrize(
+    "text",
+    [f"{HEADING}\n{ROWS}", ROWS, ROWS.replace("\t", ",").replace("5,000", '"5,000"')],
+    ids=["tabs-with-heading", "tabs-without-heading", "csv"],
+)
 def test_bulk_creates_options_from_pasted_text(cast, audit, text):
     response = bulk(cast, audit, text=text)
     assert response.status_code == 201, response.data
     options = {o.code: o for o in Option.objects.filter(audit=audit)}
     assert set(options) == {"N1", "M1"}
-    assert (options["N1"].title, options["N1"].aspect, options["N1"].cost_class,
-            options["N1"].investment, options["N1"].description) == (
-        "Fix steam leaks", "management", "no_low", 5000, "Weekly walk")
+    assert (
+        options["N1"].title,
+        options["N1"].aspect,
+        options["N1"].cost_class,
+        options["N1"].investment,
+        options["N1"].description,
+    ) == ("Fix steam leaks", "management", "no_low", 5000, "Weekly walk")
     assert options["M1"].investment == 3_000_000
 
 
 def test_bulk_is_all_or_nothing_and_names_each_bad_row(cast, audit):
     add_option(cast, audit, code="N1")
-    response = bulk(cast, audit, options=[
-        {"code": "N2", "title": "Good row", "aspect": "management", "cost_class": "no_low"},
-        {"code": "N1", "title": "Used code", "aspect": "management", "cost_class": "no_low"},
-        {"code": "", "title": "", "aspect": "weather", "cost_class": "cheap",
-         "investment": "a lot"},
-        {"code": "N2", "title": "Twice in the paste", "aspect": "waste",
-         "cost_class": "mid_high", "investment": "-5"},
-    ])
+    response = bulk(
+        cast,
+        audit,
+        options=[
+            {"code": "N2", "title": "Good row", "aspect": "management", "cost_class": "no_low"},
+            {"code": "N1", "title": "Used code", "aspect": "management", "cost_class": "no_low"},
+            {
+                "code": "",
+                "title": "",
+                "aspect": "weather",
+                "cost_class": "cheap",
+                "investment": "a lot",
+            },
+            {
+                "code": "N2",
+                "title": "Twice in the paste",
+                "aspect": "waste",
+                "cost_class": "mid_high",
+                "investment": "-5",
+            },
+        ],
+    )
     assert response.status_code == 400
     assert sorted((e["row"], e["field"]) for e in response.data["errors"]) == [
         (2, "code"),
-        (3, "aspect"), (3, "code"), (3, "cost_class"), (3, "investment"), (3, "title"),
-        (4, "code"), (4, "investment"),
+        (3, "aspect"),
+        (3, "code"),
+        (3, "cost_class"),
+        (3, "investment"),
+        (3, "title"),
+        (4, "code"),
+        (4, "investment"),
     ]
     assert all(e["message"] for e in response.data["errors"])
     assert list(Option.objects.values_list("code", flat=True)) == ["N1"]
 
 
 def test_bulk_text_errors_count_the_pasted_rows(cast, audit):
-    response = bulk(cast, audit, text="N1\tFine\tmanagement\tno_low\t0\n"
-                                      "N2\tBad aspect\tluck\tno_low\t0\n")
+    response = bulk(
+        cast, audit, text="N1\tFine\tmanagement\tno_low\t0\nN2\tBad aspect\tluck\tno_low\t0\n"
+    )
     assert response.status_code == 400
-    assert response.data == {"errors": [
-        {"row": 2, "field": "aspect", "message": "Unknown aspect “luck”."}]}
+    assert response.data == {
+        "errors": [{"row": 2, "field": "aspect", "message": "Unknown aspect “luck”."}]
+    }
     assert not Option.objects.exists()
 
 
@@ -394,16 +535,28 @@ def test_bulk_needs_at_least_one_row(cast, audit, payload):
 
 
 def test_bulk_takes_a_numeric_code_as_its_text(cast, audit):
-    response = bulk(cast, audit, options=[
-        {"code": 7, "title": "Seven", "aspect": "management", "cost_class": "no_low"}])
+    response = bulk(
+        cast,
+        audit,
+        options=[{"code": 7, "title": "Seven", "aspect": "management", "cost_class": "no_low"}],
+    )
     assert response.status_code == 201
     assert Option.objects.get(audit=audit).code == "7"
 
 
 def test_bulk_checks_field_lengths_as_row_errors(cast, audit):
-    response = bulk(cast, audit, options=[
-        {"code": "N" * 21, "title": "Too long a code", "aspect": "management",
-         "cost_class": "no_low"}])
+    response = bulk(
+        cast,
+        audit,
+        options=[
+            {
+                "code": "N" * 21,
+                "title": "Too long a code",
+                "aspect": "management",
+                "cost_class": "no_low",
+            }
+        ],
+    )
     assert response.status_code == 400
     assert response.data["errors"][0]["field"] == "code"
 
@@ -419,8 +572,11 @@ def test_options_are_frozen_while_reviewed_and_once_closed(cast, audit, state):
         client.patch(f"{URL}{option.pk}/", {"benefits": []}, format="json"),
         client.post(URL, body(audit), format="json"),
         client.delete(f"{URL}{option.pk}/"),
-        bulk(cast, audit, options=[{"code": "N9", "title": "Late", "aspect": "waste",
-                                    "cost_class": "no_low"}]),
+        bulk(
+            cast,
+            audit,
+            options=[{"code": "N9", "title": "Late", "aspect": "waste", "cost_class": "no_low"}],
+        ),
     ):
         assert response.status_code == 409, response.data
         assert response.data["unmet"] == expected_unmet
@@ -447,9 +603,15 @@ def test_option_list_query_count_is_constant(cast, audit):
 
     def grow(n):
         for _ in range(n):
-            add_option(cast, audit, code=f"O{next(codes)}", benefits=[
-                {"indicator": "water_t", "expected": 10, "actual": 9},
-                {"indicator": "cod_t", "expected": 1}])
+            add_option(
+                cast,
+                audit,
+                code=f"O{next(codes)}",
+                benefits=[
+                    {"indicator": "water_t", "expected": 10, "actual": 9},
+                    {"indicator": "cod_t", "expected": 1},
+                ],
+            )
 
     assert_constant_queries(lambda: client.get(f"{URL}?page_size=200"), grow)
     assert OptionBenefit.objects.count() == 40
@@ -460,4 +622,6 @@ def test_bulk_paste_accepts_the_chinese_and_english_labels(cast, audit):
     response = bulk(cast, audit, text=text)
     assert response.status_code == 201, response.data
     assert [(o["code"], o["aspect"], o["cost_class"]) for o in response.data] == [
-        ("F1", "management", "no_low"), ("F2", "equipment", "mid_high")]
+        ("F1", "management", "no_low"),
+        ("F2", "equipment", "mid_high"),
+    ]

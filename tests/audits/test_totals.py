@@ -30,34 +30,58 @@ def recount(audit) -> tuple[dict, dict]:
 
 
 def stored(audit) -> tuple[dict, dict]:
-    return ({t.cost_class: [t.count, t.implemented, t.investment]
-             for t in OptionTotals.objects.filter(audit=audit)},
-            {t.indicator: [t.expected, t.actual]
-             for t in BenefitTotals.objects.filter(audit=audit)})
+    return (
+        {
+            t.cost_class: [t.count, t.implemented, t.investment]
+            for t in OptionTotals.objects.filter(audit=audit)
+        },
+        {t.indicator: [t.expected, t.actual] for t in BenefitTotals.objects.filter(audit=audit)},
+    )
 
 
 def test_totals_follow_saves_status_moves_bulk_entry_and_deletes(cast):
     audit = engaged_audit(cast)
     bring_to(cast, audit, AuditState.FOCUSED_ASSESSMENT)
     assert stored(audit) == ({}, {})
-    mid = add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH,
-                     investment=1_000_000)
+    mid = add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=1_000_000)
     low = add_option(cast, audit, code="N1", investment=20_000)
-    services.options_bulk_create(actor=cast.user("consultant"), audit=audit, rows=[
-        {"code": "N2", "title": "Lights", "aspect": "equipment", "cost_class": "no_low",
-         "investment": "5000"}])
+    services.options_bulk_create(
+        actor=cast.user("consultant"),
+        audit=audit,
+        rows=[
+            {
+                "code": "N2",
+                "title": "Lights",
+                "aspect": "equipment",
+                "cost_class": "no_low",
+                "investment": "5000",
+            }
+        ],
+    )
     assert stored(audit) == recount(audit)
-    move_option(cast, low, OptionStatus.RETAINED, OptionStatus.IMPLEMENTING,
-                OptionStatus.IMPLEMENTED,
-                benefits=[{"indicator": "water_t", "expected": 100, "actual": 80}])
-    move_option(cast, mid, OptionStatus.RETAINED, OptionStatus.FEASIBLE,
-                benefits=[{"indicator": "water_t", "expected": 900}])
+    move_option(
+        cast,
+        low,
+        OptionStatus.RETAINED,
+        OptionStatus.IMPLEMENTING,
+        OptionStatus.IMPLEMENTED,
+        benefits=[{"indicator": "water_t", "expected": 100, "actual": 80}],
+    )
+    move_option(
+        cast,
+        mid,
+        OptionStatus.RETAINED,
+        OptionStatus.FEASIBLE,
+        benefits=[{"indicator": "water_t", "expected": 900}],
+    )
     assert stored(audit) == recount(audit)
     assert stored(audit)[1]["water_t"] == [Decimal(1000), Decimal(80)]
     move_option(cast, mid, OptionStatus.ABANDONED)  # brings nothing any more
-    services.option_delete(actor=cast.user("consultant"),
-                           option=Option.objects.get(audit=audit, code="N2"))
+    services.option_delete(
+        actor=cast.user("consultant"), option=Option.objects.get(audit=audit, code="N2")
+    )
     assert stored(audit) == recount(audit)
-    assert stored(audit) == ({"mid_high": [1, 0, Decimal(0)],
-                              "no_low": [1, 1, Decimal(20_000)]},
-                             {"water_t": [Decimal(100), Decimal(80)]})
+    assert stored(audit) == (
+        {"mid_high": [1, 0, Decimal(0)], "no_low": [1, 1, Decimal(20_000)]},
+        {"water_t": [Decimal(100), Decimal(80)]},
+    )

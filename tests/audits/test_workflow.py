@@ -43,8 +43,9 @@ def refused(cast, audit, to, role="consultant") -> list[str]:
     state stays and nothing is logged. Returns the reasons."""
     state, logged = Audit.objects.get(pk=audit.pk).state, TransitionLog.objects.count()
     shown = checklist(cast, audit, role).get(to)
-    response = api_client(cast.user(role)).post(f"{URL}{audit.pk}/transition/", {"to": to},
-                                                format="json")
+    response = api_client(cast.user(role)).post(
+        f"{URL}{audit.pk}/transition/", {"to": to}, format="json"
+    )
     assert response.status_code == 409, response.data
     assert response.data["unmet"]
     if shown is not None:
@@ -60,13 +61,15 @@ def allowed(cast, audit, to) -> None:
 
 
 def test_start_sets_started_on_and_is_always_allowed(cast, audit):
-    assert checklist(cast, audit) == {"planning": {"to": "planning", "allowed": True,
-                                                   "unmet": []}}
+    assert checklist(cast, audit) == {"planning": {"to": "planning", "allowed": True, "unmet": []}}
     audit = bring_to(cast, audit, "planning")
     assert audit.started_on == timezone.localdate()
     log = TransitionLog.objects.get(audit=audit)
     assert (log.from_state, log.to_state, log.actor) == (
-        "not_started", "planning", cast.user("consultant"))
+        "not_started",
+        "planning",
+        cast.user("consultant"),
+    )
 
 
 def test_team_of_one_is_refused(cast, audit):
@@ -77,16 +80,16 @@ def test_team_of_one_is_refused(cast, audit):
         "With a consulting firm, at least 2 team auditors need a certificate valid today; "
         "1 have one.",
     ]
-    services.audit_update(actor=cast.user("consultant"), audit=audit,
-                          team=[cast.auditor, second_auditor(cast)])
+    services.audit_update(
+        actor=cast.user("consultant"), audit=audit, team=[cast.auditor, second_auditor(cast)]
+    )
     allowed(cast, audit, "pre_assessment")
 
 
 def test_firm_team_needs_two_valid_certificates_and_names_the_expired_one(cast, audit):
     audit = bring_to(cast, audit, "planning")
     expired = expired_auditor(cast)
-    services.audit_update(actor=cast.user("consultant"), audit=audit,
-                          team=[cast.auditor, expired])
+    services.audit_update(actor=cast.user("consultant"), audit=audit, team=[cast.auditor, expired])
     assert refused(cast, audit, "pre_assessment") == [
         "With a consulting firm, at least 2 team auditors need a certificate valid today; "
         "1 have one.",
@@ -102,7 +105,8 @@ def test_a_self_audit_needs_a_team_of_two_but_no_certificates(cast):
     audit_transition(audit=audit, to="planning", actor=admin)
     services.audit_update(actor=admin, audit=audit, team=[cast.auditor])
     assert refused(cast, audit, "pre_assessment", role="admin") == [
-        "The audit team needs at least 2 members; it has 1."]
+        "The audit team needs at least 2 members; it has 1."
+    ]
     services.audit_update(actor=admin, audit=audit, team=[cast.auditor, expired_auditor(cast)])
     assert checklist(cast, audit, "admin")["pre_assessment"]["allowed"] is True
 
@@ -110,10 +114,11 @@ def test_a_self_audit_needs_a_team_of_two_but_no_certificates(cast):
 def test_focus_and_target_are_needed_before_focused_assessment(cast, audit):
     audit = bring_to(cast, audit, "pre_assessment")
     assert refused(cast, audit, "focused_assessment") == [
-        "Choose the audit focus.", "Set at least one CP target."]
+        "Choose the audit focus.",
+        "Set at least one CP target.",
+    ]
     services.audit_update(actor=cast.user("consultant"), audit=audit, focus="   ")
-    services.target_save(actor=cast.user("consultant"), audit=audit, indicator="COD",
-                         unit="kg/t")
+    services.target_save(actor=cast.user("consultant"), audit=audit, indicator="COD", unit="kg/t")
     assert refused(cast, audit, "focused_assessment") == ["Choose the audit focus."]
     services.audit_update(actor=cast.user("consultant"), audit=audit, focus="Bleaching")
     allowed(cast, audit, "focused_assessment")
@@ -136,16 +141,16 @@ def test_every_option_is_screened_before_feasibility(cast, audit):
     audit = bring_to(cast, audit, "option_generation")  # N1 proposed
     add_option(cast, audit, code="N2")
     move_option(cast, add_option(cast, audit, code="N3"), OptionStatus.SCREENED_OUT)
-    assert refused(cast, audit, "feasibility") == [
-        "Screen every option; still proposed: N1, N2."]
+    assert refused(cast, audit, "feasibility") == ["Screen every option; still proposed: N1, N2."]
     prepare(cast, audit)
     allowed(cast, audit, "feasibility")
 
 
 def test_the_audit_report_is_needed_before_assessment(cast, audit):
     audit = bring_to(cast, audit, "feasibility")  # N1 retained (no/low)
-    move_option(cast, audit.options.get(code="N1"), OptionStatus.IMPLEMENTING,
-                OptionStatus.IMPLEMENTED)
+    move_option(
+        cast, audit.options.get(code="N1"), OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED
+    )
     upload(cast, audit, kind=DocumentKind.EVIDENCE, title="Photos")
     assert refused(cast, audit, "under_assessment") == ["Upload the audit report."]
     upload(cast, audit)
@@ -155,13 +160,20 @@ def test_the_audit_report_is_needed_before_assessment(cast, audit):
 def test_retained_mid_high_options_are_decided_before_assessment(cast, audit):
     audit = bring_to(cast, audit, "feasibility")
     move_option(cast, audit.options.get(code="N1"), OptionStatus.ABANDONED)
-    m1 = move_option(cast, add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH,
-                                      investment=2_000_000), OptionStatus.RETAINED)
-    m2 = move_option(cast, add_option(cast, audit, code="M2", cost_class=CostClass.MID_HIGH,
-                                      investment=900_000), OptionStatus.RETAINED)
+    m1 = move_option(
+        cast,
+        add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=2_000_000),
+        OptionStatus.RETAINED,
+    )
+    m2 = move_option(
+        cast,
+        add_option(cast, audit, code="M2", cost_class=CostClass.MID_HIGH, investment=900_000),
+        OptionStatus.RETAINED,
+    )
     upload(cast, audit)
     assert refused(cast, audit, "under_assessment") == [
-        "Analyse the feasibility of the retained mid/high-cost options: M1, M2."]
+        "Analyse the feasibility of the retained mid/high-cost options: M1, M2."
+    ]
     move_option(cast, m1, OptionStatus.FEASIBLE)
     move_option(cast, m2, OptionStatus.INFEASIBLE)
     allowed(cast, audit, "under_assessment")
@@ -175,16 +187,24 @@ def test_retained_no_low_options_are_implemented_before_assessment(cast, audit, 
         n1 = move_option(cast, n1, OptionStatus.IMPLEMENTING)
     upload(cast, audit)
     assert refused(cast, audit, "under_assessment") == [
-        "Implement or abandon the retained no/low-cost options: N1."]
-    move_option(cast, n1, *([OptionStatus.IMPLEMENTING] if status == OptionStatus.RETAINED
-                            else []), OptionStatus.IMPLEMENTED)
+        "Implement or abandon the retained no/low-cost options: N1."
+    ]
+    move_option(
+        cast,
+        n1,
+        *([OptionStatus.IMPLEMENTING] if status == OptionStatus.RETAINED else []),
+        OptionStatus.IMPLEMENTED,
+    )
     allowed(cast, audit, "under_assessment")
 
 
 def test_every_unmet_guard_is_listed_at_once(cast, audit):
     audit = bring_to(cast, audit, "feasibility")
-    move_option(cast, add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH,
-                                 investment=500_000), OptionStatus.RETAINED)
+    move_option(
+        cast,
+        add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=500_000),
+        OptionStatus.RETAINED,
+    )
     assert refused(cast, audit, "under_assessment") == [
         "Upload the audit report.",
         "Analyse the feasibility of the retained mid/high-cost options: M1.",
@@ -192,12 +212,14 @@ def test_every_unmet_guard_is_listed_at_once(cast, audit):
     ]
 
 
-@pytest.mark.parametrize("state, moves, review", [
-    ("under_assessment", ["implementation", "feasibility"], "assessment"),
-    ("under_acceptance", ["completed", "implementation"], "acceptance"),
-])
-def test_review_states_are_left_only_by_the_reviews_conclusion(cast, audit, state, moves,
-                                                               review):
+@pytest.mark.parametrize(
+    "state, moves, review",
+    [
+        ("under_assessment", ["implementation", "feasibility"], "assessment"),
+        ("under_acceptance", ["completed", "implementation"], "acceptance"),
+    ],
+)
+def test_review_states_are_left_only_by_the_reviews_conclusion(cast, audit, state, moves, review):
     audit = bring_to(cast, audit, state)
     reason = f"Only the conclusion of the {review} moves the audit on."
     for to in moves:
@@ -205,16 +227,14 @@ def test_review_states_are_left_only_by_the_reviews_conclusion(cast, audit, stat
         assert refused(cast, audit, to, role="enterprise_user") == [reason]
         assert refused(cast, audit, to, role="admin") == [reason]
     # The review's conclusion moves it (here: a failed one sends it back).
-    audit_transition(audit=audit, to=moves[1], actor=cast.user("province_officer"),
-                     by_review=True)
+    audit_transition(audit=audit, to=moves[1], actor=cast.user("province_officer"), by_review=True)
     assert Audit.objects.get(pk=audit.pk).state == moves[1]
 
 
 def test_a_review_conclusion_does_not_skip_other_guards(cast, audit):
     audit = bring_to(cast, audit, "planning")
     with pytest.raises(StateConflict) as refusal:
-        audit_transition(audit=audit, to="pre_assessment", actor=cast.user("admin"),
-                         by_review=True)
+        audit_transition(audit=audit, to="pre_assessment", actor=cast.user("admin"), by_review=True)
     assert "The audit team needs at least 2 members; it has 0." in refusal.value.unmet
 
 
@@ -222,8 +242,7 @@ def implementation_with_m1(cast, audit, *m1_statuses, **fields):
     """An audit in implementation whose mid/high option M1 was found feasible; N1
     (no/low) is implemented with an actual benefit."""
     audit = bring_to(cast, audit, "feasibility")
-    m1 = add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH,
-                    investment=3_000_000)
+    m1 = add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=3_000_000)
     move_option(cast, m1, OptionStatus.RETAINED)
     audit = bring_to(cast, audit, "implementation")
     move_option(cast, audit.options.get(code="M1"), *m1_statuses, **fields)
@@ -234,21 +253,29 @@ def implementation_with_m1(cast, audit, *m1_statuses, **fields):
 def test_feasible_mid_high_options_are_implemented_before_sustaining(cast, audit, statuses):
     audit = implementation_with_m1(cast, audit, *statuses)
     assert refused(cast, audit, "sustaining") == [
-        "Implement or abandon the feasible mid/high-cost options: M1."]
+        "Implement or abandon the feasible mid/high-cost options: M1."
+    ]
     move_option(cast, audit.options.get(code="M1"), OptionStatus.ABANDONED)
     allowed(cast, audit, "sustaining")
 
 
 def test_implemented_options_need_an_actual_benefit_before_sustaining(cast, audit):
     audit = implementation_with_m1(
-        cast, audit, OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED,
-        benefits=[{"indicator": "water_t", "expected": 50_000, "actual": None}])
+        cast,
+        audit,
+        OptionStatus.IMPLEMENTING,
+        OptionStatus.IMPLEMENTED,
+        benefits=[{"indicator": "water_t", "expected": 50_000, "actual": None}],
+    )
     assert refused(cast, audit, "sustaining") == [
-        "Record an actual benefit for each implemented option: M1."]
-    services.option_save(actor=cast.user("consultant"), audit=audit,
-                         option=audit.options.get(code="M1"),
-                         benefits=[{"indicator": "water_t", "expected": 50_000,
-                                    "actual": 48_000}])
+        "Record an actual benefit for each implemented option: M1."
+    ]
+    services.option_save(
+        actor=cast.user("consultant"),
+        audit=audit,
+        option=audit.options.get(code="M1"),
+        benefits=[{"indicator": "water_t", "expected": 50_000, "actual": 48_000}],
+    )
     allowed(cast, audit, "sustaining")
 
 
@@ -256,17 +283,18 @@ def test_reclassing_a_feasible_option_does_not_escape_the_implementation_guard(c
     audit = implementation_with_m1(cast, audit)
     m1 = audit.options.get(code="M1")
     response = api_client(cast.user("consultant")).patch(
-        f"/api/v1/options/{m1.pk}/", {"cost_class": "no_low"}, format="json")
+        f"/api/v1/options/{m1.pk}/", {"cost_class": "no_low"}, format="json"
+    )
     assert response.status_code == 400, response.data
     assert list(response.data) == ["cost_class"]
     assert refused(cast, audit, "sustaining")
 
 
 def test_an_implemented_option_without_any_benefit_is_named(cast, audit):
-    audit = implementation_with_m1(cast, audit, OptionStatus.IMPLEMENTING,
-                                   OptionStatus.IMPLEMENTED)
+    audit = implementation_with_m1(cast, audit, OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED)
     assert refused(cast, audit, "sustaining") == [
-        "Record an actual benefit for each implemented option: M1."]
+        "Record an actual benefit for each implemented option: M1."
+    ]
 
 
 def test_the_acceptance_report_is_needed_before_acceptance(cast, audit):
@@ -277,15 +305,18 @@ def test_the_acceptance_report_is_needed_before_acceptance(cast, audit):
     allowed(cast, audit, "under_acceptance")
 
 
-@pytest.mark.parametrize("state, to", [
-    ("not_started", "pre_assessment"),
-    ("not_started", "completed"),
-    ("planning", "not_started"),
-    ("planning", "planning"),
-    ("feasibility", "implementation"),
-    ("implementation", "under_acceptance"),
-    ("planning", "no_such_state"),
-])
+@pytest.mark.parametrize(
+    "state, to",
+    [
+        ("not_started", "pre_assessment"),
+        ("not_started", "completed"),
+        ("planning", "not_started"),
+        ("planning", "planning"),
+        ("feasibility", "implementation"),
+        ("implementation", "under_acceptance"),
+        ("planning", "no_such_state"),
+    ],
+)
 def test_a_move_that_is_not_a_step_from_the_current_state_conflicts(cast, audit, state, to):
     audit = bring_to(cast, audit, state)
     assert to not in checklist(cast, audit)
@@ -315,18 +346,24 @@ def test_the_service_refuses_an_authority_too(cast, audit):
 
 
 def test_a_transition_names_its_target(cast, audit):
-    response = api_client(cast.user("consultant")).post(f"{URL}{audit.pk}/transition/", {},
-                                                        format="json")
+    response = api_client(cast.user("consultant")).post(
+        f"{URL}{audit.pk}/transition/", {}, format="json"
+    )
     assert response.status_code == 400
     assert "to" in response.data
 
 
 def test_a_move_notifies_the_other_parties(cast, audit):
     bring_to(cast, audit, "planning")
-    assert Notification.objects.filter(recipient=cast.user("enterprise_user"),
-                                       kind="audit_moved").count() == 1
-    assert not Notification.objects.filter(recipient=cast.user("consultant"),
-                                           kind="audit_moved").exists()
+    assert (
+        Notification.objects.filter(
+            recipient=cast.user("enterprise_user"), kind="audit_moved"
+        ).count()
+        == 1
+    )
+    assert not Notification.objects.filter(
+        recipient=cast.user("consultant"), kind="audit_moved"
+    ).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -355,6 +392,7 @@ def test_concurrent_transitions_give_one_success_one_conflict_one_log_row():
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(map(str, outcomes)) == sorted(
-        ["moved", str(["Not a step from the current state."])])
+        ["moved", str(["Not a step from the current state."])]
+    )
     assert TransitionLog.objects.filter(audit=audit).count() == 1
     assert Audit.objects.get(pk=audit.pk).state == "planning"

@@ -69,11 +69,13 @@ def median_ms(fn, runs: int, warmup: int = 1, first: list | None = None) -> floa
 
 def raw(queries):
     """A function running `queries` [(sql, params)] and fetching every row."""
+
     def run():
         with connection.cursor() as cursor:
             for sql, params in queries:
                 cursor.execute(sql, params)
                 cursor.fetchall()
+
     return run
 
 
@@ -90,9 +92,14 @@ AUDITS_OF_YEAR = """
 def statistics_sql(prefix: str, year: int):
     """The summary's figures by hand: pipeline and overdue (in total, by city, by
     industry), review results, options and investment, summed benefits."""
-    params = {"year": year, "prefix": prefix + "%", "today": timezone.localdate(),
-              "not_started": AuditState.NOT_STARTED, "before_report": list(BEFORE_REPORT),
-              "before_acceptance": list(BEFORE_ACCEPTANCE)}
+    params = {
+        "year": year,
+        "prefix": prefix + "%",
+        "today": timezone.localdate(),
+        "not_started": AuditState.NOT_STARTED,
+        "before_report": list(BEFORE_REPORT),
+        "before_acceptance": list(BEFORE_ACCEPTANCE),
+    }
     overdue = """
         count(*) FILTER (WHERE a.state = %(not_started)s AND a.start_due < %(today)s),
         count(*) FILTER (WHERE a.state = ANY(%(before_report)s) AND a.report_due < %(today)s),
@@ -100,19 +107,36 @@ def statistics_sql(prefix: str, year: int):
                          AND a.acceptance_due < %(today)s)"""
     return [
         (f"SELECT a.state, count(*), {overdue} {AUDITS_OF_YEAR} GROUP BY a.state", params),
-        (f"SELECT substr(e.region_id, 1, 4), a.state, count(*), {overdue} {AUDITS_OF_YEAR} "
-         "GROUP BY 1, 2", params),
-        (f"SELECT e.industry_id, a.state, count(*), {overdue} {AUDITS_OF_YEAR} GROUP BY 1, 2",
-         params),
-        ("SELECT r.kind, r.result, count(*) FROM assessments_review r "
-         "JOIN audits_audit a ON a.id = r.audit_id "
-         + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1] + " GROUP BY 1, 2", params),
-        ("SELECT o.cost_class, count(*), count(*) FILTER (WHERE o.status = 'implemented'), "
-         "sum(o.investment) FROM audits_option o JOIN audits_audit a ON a.id = o.audit_id "
-         + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1] + " GROUP BY 1", params),
-        ("SELECT b.indicator, sum(b.expected), sum(b.actual) FROM audits_optionbenefit b "
-         "JOIN audits_option o ON o.id = b.option_id JOIN audits_audit a ON a.id = o.audit_id "
-         + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1] + " GROUP BY 1", params),
+        (
+            f"SELECT substr(e.region_id, 1, 4), a.state, count(*), {overdue} {AUDITS_OF_YEAR} "
+            "GROUP BY 1, 2",
+            params,
+        ),
+        (
+            f"SELECT e.industry_id, a.state, count(*), {overdue} {AUDITS_OF_YEAR} GROUP BY 1, 2",
+            params,
+        ),
+        (
+            "SELECT r.kind, r.result, count(*) FROM assessments_review r "
+            "JOIN audits_audit a ON a.id = r.audit_id "
+            + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1]
+            + " GROUP BY 1, 2",
+            params,
+        ),
+        (
+            "SELECT o.cost_class, count(*), count(*) FILTER (WHERE o.status = 'implemented'), "
+            "sum(o.investment) FROM audits_option o JOIN audits_audit a ON a.id = o.audit_id "
+            + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1]
+            + " GROUP BY 1",
+            params,
+        ),
+        (
+            "SELECT b.indicator, sum(b.expected), sum(b.actual) FROM audits_optionbenefit b "
+            "JOIN audits_option o ON o.id = b.option_id JOIN audits_audit a ON a.id = o.audit_id "
+            + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1]
+            + " GROUP BY 1",
+            params,
+        ),
     ]
 
 
@@ -121,14 +145,20 @@ def list_sql(prefix: str):
     enterprise, firm and list year."""
     params = {"prefix": prefix + "%"}
     return [
-        ("SELECT count(*) FROM audits_audit a JOIN enterprises_enterprise e "
-         "ON e.id = a.enterprise_id WHERE e.region_id LIKE %(prefix)s", params),
-        ("SELECT a.*, e.name, e.credit_code, e.region_id, o.name, kl.year "
-         "FROM audits_audit a JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
-         "LEFT JOIN accounts_organization o ON o.id = a.consultancy_id "
-         "LEFT JOIN enterprises_listentry le ON le.id = a.list_entry_id "
-         "LEFT JOIN enterprises_keyenterpriselist kl ON kl.id = le.key_list_id "
-         "WHERE e.region_id LIKE %(prefix)s ORDER BY a.start_due, a.id LIMIT 50", params),
+        (
+            "SELECT count(*) FROM audits_audit a JOIN enterprises_enterprise e "
+            "ON e.id = a.enterprise_id WHERE e.region_id LIKE %(prefix)s",
+            params,
+        ),
+        (
+            "SELECT a.*, e.name, e.credit_code, e.region_id, o.name, kl.year "
+            "FROM audits_audit a JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
+            "LEFT JOIN accounts_organization o ON o.id = a.consultancy_id "
+            "LEFT JOIN enterprises_listentry le ON le.id = a.list_entry_id "
+            "LEFT JOIN enterprises_keyenterpriselist kl ON kl.id = le.key_list_id "
+            "WHERE e.region_id LIKE %(prefix)s ORDER BY a.start_due, a.id LIMIT 50",
+            params,
+        ),
     ]
 
 
@@ -137,24 +167,38 @@ def workspace_sql(audit_id: int, with_scores: bool = False):
     documents, transitions and review rounds (and, for a report, panels and scores)."""
     params = {"audit": audit_id}
     queries = [
-        ("SELECT a.*, e.*, o.name FROM audits_audit a "
-         "JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
-         "LEFT JOIN accounts_organization o ON o.id = a.consultancy_id "
-         "WHERE a.id = %(audit)s", params),
+        (
+            "SELECT a.*, e.*, o.name FROM audits_audit a "
+            "JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
+            "LEFT JOIN accounts_organization o ON o.id = a.consultancy_id "
+            "WHERE a.id = %(audit)s",
+            params,
+        ),
         ("SELECT * FROM audits_option WHERE audit_id = %(audit)s ORDER BY code", params),
-        ("SELECT b.* FROM audits_optionbenefit b JOIN audits_option o ON o.id = b.option_id "
-         "WHERE o.audit_id = %(audit)s ORDER BY o.code, b.indicator", params),
+        (
+            "SELECT b.* FROM audits_optionbenefit b JOIN audits_option o ON o.id = b.option_id "
+            "WHERE o.audit_id = %(audit)s ORDER BY o.code, b.indicator",
+            params,
+        ),
         ("SELECT * FROM audits_target WHERE audit_id = %(audit)s", params),
         ("SELECT * FROM audits_document WHERE audit_id = %(audit)s", params),
-        ("SELECT t.*, u.full_name FROM audits_transitionlog t "
-         "JOIN accounts_user u ON u.id = t.actor_id WHERE t.audit_id = %(audit)s", params),
+        (
+            "SELECT t.*, u.full_name FROM audits_transitionlog t "
+            "JOIN accounts_user u ON u.id = t.actor_id WHERE t.audit_id = %(audit)s",
+            params,
+        ),
         ("SELECT * FROM assessments_review WHERE audit_id = %(audit)s", params),
     ]
     if with_scores:
-        queries.append(("SELECT s.*, u.full_name FROM assessments_score s "
-                        "JOIN assessments_review r ON r.id = s.review_id "
-                        "JOIN accounts_user u ON u.id = s.expert_id "
-                        "WHERE r.audit_id = %(audit)s", params))
+        queries.append(
+            (
+                "SELECT s.*, u.full_name FROM assessments_score s "
+                "JOIN assessments_review r ON r.id = s.review_id "
+                "JOIN accounts_user u ON u.id = s.expert_id "
+                "WHERE r.audit_id = %(audit)s",
+                params,
+            )
+        )
     return queries
 
 
@@ -171,6 +215,7 @@ def page_op(client, path):
         response = client.get(path, secure=True)
         if response.status_code != 200:
             raise RuntimeError(f"GET {path}: {response.status_code}")
+
     return get
 
 
@@ -191,18 +236,21 @@ def pdf_op(officer, audit):
         job.delete()
         if state != "done":
             raise RuntimeError(f"the job ended {state}: {error}")
+
     return render
 
 
 def import_op(rows: int, make_file, year: int, publish: list):
     """`bench_import.run`: the import alone is timed (the file is made before, the list
     published after, all rolled back); the publish times go to `publish`."""
+
     def run():
         elapsed, result = bench_import.run(rows, make_file, year)
         if result.get("errors"):
             raise RuntimeError(f"import errors: {result['errors'][:3]}")
         publish.append(result["publish_s"])
         return float(elapsed)
+
     return run
 
 
@@ -219,30 +267,50 @@ def import_sql(rows: int):
                 cursor.execute(
                     "INSERT INTO enterprises_keyenterpriselist (year, province_id, title, status,"
                     " created_at, policy) VALUES (2092, '320000', 'bench', 'draft', %s, '{}') "
-                    "RETURNING id", [now])
+                    "RETURNING id",
+                    [now],
+                )
                 list_id = cursor.fetchone()[0]
-                with cursor.copy("COPY enterprises_enterprise (name, credit_code, region_id, "
-                                 "industry_id, address, created_at, updated_at) "
-                                 "FROM STDIN") as copy:
+                with cursor.copy(
+                    "COPY enterprises_enterprise (name, credit_code, region_id, "
+                    "industry_id, address, created_at, updated_at) "
+                    "FROM STDIN"
+                ) as copy:
                     for code, name, county, industry, _categories, _reason in data:
                         copy.write_row((name, code, county, industry, "", now, now))
-                cursor.execute("SELECT credit_code, id FROM enterprises_enterprise "
-                               "WHERE credit_code = ANY(%s)", [[r[0] for r in data]])
+                cursor.execute(
+                    "SELECT credit_code, id FROM enterprises_enterprise "
+                    "WHERE credit_code = ANY(%s)",
+                    [[r[0] for r in data]],
+                )
                 ids = dict(cursor.fetchall())
-                with cursor.copy("COPY enterprises_listentry (key_list_id, enterprise_id, "
-                                 "exceeds_standards, toxic_hazardous, energy_intensive, reason, "
-                                 "status, created_at) FROM STDIN") as copy:
+                with cursor.copy(
+                    "COPY enterprises_listentry (key_list_id, enterprise_id, "
+                    "exceeds_standards, toxic_hazardous, energy_intensive, reason, "
+                    "status, created_at) FROM STDIN"
+                ) as copy:
                     for code, _name, _county, _industry, categories, reason in data:
-                        copy.write_row((list_id, ids[code], "exceeds_standards" in categories,
-                                        "toxic_hazardous" in categories,
-                                        "energy_intensive" in categories, reason, "active", now))
+                        copy.write_row(
+                            (
+                                list_id,
+                                ids[code],
+                                "exceeds_standards" in categories,
+                                "toxic_hazardous" in categories,
+                                "energy_intensive" in categories,
+                                reason,
+                                "active",
+                                now,
+                            )
+                        )
                 raise Rollback
         except Rollback:
             pass
+
     return run
 
 
 # --- the table -----------------------------------------------------------------------------
+
 
 def measure(label, make, runs, raw_fn=None, raw_runs=None, warmup=1, notes=None):
     """(label, median ms | "not available" | "error", runs, raw median ms | None); why an
@@ -286,12 +354,19 @@ def main():
     prefix = code[:2]
     officer = User.objects.filter(username=f"{scale.user_prefix(code)}province").first()
     if officer is None:
-        sys.exit(f"bench: no scale data for {code}; run `manage.py seed_scale --province {code}`"
-                 " (or `make bench`, which does).")
-    year = KeyEnterpriseList.objects.filter(province_id=code, created_by=officer).latest(
-        "year").year
-    showcase = (Audit.objects.filter(enterprise__in=scale.scale_enterprises(code))
-                .annotate(n=Count("options")).filter(n=scale.SHOWCASE_OPTIONS).order_by("pk"))
+        sys.exit(
+            f"bench: no scale data for {code}; run `manage.py seed_scale --province {code}`"
+            " (or `make bench`, which does)."
+        )
+    year = (
+        KeyEnterpriseList.objects.filter(province_id=code, created_by=officer).latest("year").year
+    )
+    showcase = (
+        Audit.objects.filter(enterprise__in=scale.scale_enterprises(code))
+        .annotate(n=Count("options"))
+        .filter(n=scale.SHOWCASE_OPTIONS)
+        .order_by("pk")
+    )
     audit = showcase.filter(state=AuditState.COMPLETED).first() or showcase.first()
     audits = Audit.objects.filter(enterprise__in=scale.scale_enterprises(code)).count()
     celery_app.conf.task_always_eager = True  # reports render in this process
@@ -300,33 +375,67 @@ def main():
         logging.getLogger(name).setLevel(logging.WARNING)
     client = Client()
     client.force_login(officer)
-    print(f"database: PostgreSQL {connection.pg_version // 10000}; province {code}: "
-          f"{audits:,} audits; year {year}; officer {officer.username}; workspace audit "
-          f"#{audit.pk} ({audit.state}, {scale.SHOWCASE_OPTIONS} options)", flush=True)
+    print(
+        f"database: PostgreSQL {connection.pg_version // 10000}; province {code}: "
+        f"{audits:,} audits; year {year}; officer {officer.username}; workspace audit "
+        f"#{audit.pk} ({audit.state}, {scale.SHOWCASE_OPTIONS} options)",
+        flush=True,
+    )
 
     notes, publish = [], []
     import_raw = import_sql(args.rows)
     results = [
-        measure(f"statistics summary (province, {year})", lambda: summary_op(officer, year),
-                args.runs, raw(statistics_sql(prefix, year)), notes=notes),
-        measure("audit list page (GET /audits/)", lambda: page_op(client, "/audits/"),
-                args.runs, raw(list_sql(prefix)), notes=notes),
-        measure(f"audit workspace (GET /audits/{audit.pk}/)",
-                lambda: page_op(client, f"/audits/{audit.pk}/"), args.runs,
-                raw(workspace_sql(audit.pk)), notes=notes),
-        measure(f"PDF audit_summary ({scale.SHOWCASE_OPTIONS} options)",
-                lambda: pdf_op(officer, audit), args.pdf_runs,
-                raw(workspace_sql(audit.pk, with_scores=True)), args.runs, notes=notes),
-        measure(f"list import CSV ({args.rows:,} rows)",
-                lambda: import_op(args.rows, bench_import.as_csv, 2090, publish),
-                args.import_runs, import_raw, warmup=0, notes=notes),
-        measure(f"list import XLSX ({args.rows:,} rows)",
-                lambda: import_op(args.rows, bench_import.as_xlsx, 2091, publish),
-                args.import_runs, import_raw, warmup=0, notes=notes),
+        measure(
+            f"statistics summary (province, {year})",
+            lambda: summary_op(officer, year),
+            args.runs,
+            raw(statistics_sql(prefix, year)),
+            notes=notes,
+        ),
+        measure(
+            "audit list page (GET /audits/)",
+            lambda: page_op(client, "/audits/"),
+            args.runs,
+            raw(list_sql(prefix)),
+            notes=notes,
+        ),
+        measure(
+            f"audit workspace (GET /audits/{audit.pk}/)",
+            lambda: page_op(client, f"/audits/{audit.pk}/"),
+            args.runs,
+            raw(workspace_sql(audit.pk)),
+            notes=notes,
+        ),
+        measure(
+            f"PDF audit_summary ({scale.SHOWCASE_OPTIONS} options)",
+            lambda: pdf_op(officer, audit),
+            args.pdf_runs,
+            raw(workspace_sql(audit.pk, with_scores=True)),
+            args.runs,
+            notes=notes,
+        ),
+        measure(
+            f"list import CSV ({args.rows:,} rows)",
+            lambda: import_op(args.rows, bench_import.as_csv, 2090, publish),
+            args.import_runs,
+            import_raw,
+            warmup=0,
+            notes=notes,
+        ),
+        measure(
+            f"list import XLSX ({args.rows:,} rows)",
+            lambda: import_op(args.rows, bench_import.as_xlsx, 2091, publish),
+            args.import_runs,
+            import_raw,
+            warmup=0,
+            notes=notes,
+        ),
     ]
     if publish:
-        notes.append(f"publishing the imported list ({args.rows:,} audits opened): median "
-                     f"{statistics.median(publish) * 1000:,.0f} ms")
+        notes.append(
+            f"publishing the imported list ({args.rows:,} audits opened): median "
+            f"{statistics.median(publish) * 1000:,.0f} ms"
+        )
 
     width = max(len(r[0]) for r in results)
     print()
@@ -334,15 +443,19 @@ def main():
     print(f"{'-' * width}-|-{'-' * 10}-|-{'-' * 4}-|-{'-' * 10}")
     for label, value, runs, raw_value in results:
         print(f"{label:<{width}} | {cell(value, 10)} | {runs:>4} | {cell(raw_value, 10)}")
-    print("\nraw SQL: statistics = 6 hand-written aggregates; list = count + first 50 rows; "
-          "workspace = the audit, options, benefits, targets, documents, transitions, rounds "
-          "(PDF: and scores); import = COPY of the same enterprises and entries.")
+    print(
+        "\nraw SQL: statistics = 6 hand-written aggregates; list = count + first 50 rows; "
+        "workspace = the audit, options, benefits, targets, documents, transitions, rounds "
+        "(PDF: and scores); import = COPY of the same enterprises and entries."
+    )
     for note in notes:
         print(f"note: {note}")
 
 
 if __name__ == "__main__":
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-                           STORAGES={**settings.STORAGES, "staticfiles": static}):
+    with override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        STORAGES={**settings.STORAGES, "staticfiles": static},
+    ):
         main()

@@ -33,16 +33,23 @@ class Rollback(Exception):
 
 
 def rows(n: int):
-    counties = list(Region.objects.filter(code__startswith="32", level="county")
-                    .values_list("code", flat=True))
-    industries = list(Industry.objects.filter(level="division", section_id="C")
-                      .values_list("code", flat=True))
+    counties = list(
+        Region.objects.filter(code__startswith="32", level="county").values_list("code", flat=True)
+    )
+    industries = list(
+        Industry.objects.filter(level="division", section_id="C").values_list("code", flat=True)
+    )
     categories = ["exceeds_standards", "toxic_hazardous", "energy_intensive;toxic_hazardous"]
     for i in range(n):
         county = counties[i % len(counties)]
-        yield [make_credit_code(division=county[:4] + "00", serial=80_000_000 + i),
-               f"基准测试企业{i:05d}有限公司", county, industries[i % len(industries)],
-               categories[i % 3], "超过总量控制指标"]
+        yield [
+            make_credit_code(division=county[:4] + "00", serial=80_000_000 + i),
+            f"基准测试企业{i:05d}有限公司",
+            county,
+            industries[i % len(industries)],
+            categories[i % 3],
+            "超过总量控制指标",
+        ]
 
 
 def as_csv(n):
@@ -65,12 +72,15 @@ def run(n: int, make_file, year: int) -> tuple[float, dict]:
     upload = make_file(n)
     try:
         with transaction.atomic():
-            org = Organization.objects.create(name="Bench EPB", kind="authority",
-                                              region_id="320000")
-            officer = User.objects.create(username=f"bench-{year}", role="authority",
-                                          organization=org)
-            key_list = key_list_create(actor=officer, province=Region.objects.get(code="320000"),
-                                       year=year)
+            org = Organization.objects.create(
+                name="Bench EPB", kind="authority", region_id="320000"
+            )
+            officer = User.objects.create(
+                username=f"bench-{year}", role="authority", organization=org
+            )
+            key_list = key_list_create(
+                actor=officer, province=Region.objects.get(code="320000"), year=year
+            )
             started = time.perf_counter()
             result = key_list_import(actor=officer, key_list=key_list, upload=upload)
             elapsed = time.perf_counter() - started

@@ -11,20 +11,29 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_manage(*args, env=None):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def production_env(**extra):
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE",
-                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({
-        "DEBUG": "0",
-        "SECRET_KEY": "p7V#q2kL9w!zR4mX8nT1yB6cF3hJ5dG0sA-eU_iO+lK@vN&rW*tY",
-        "ALLOWED_HOSTS": "cpaudit.example.gov.cn",
-    }, **extra)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "p7V#q2kL9w!zR4mX8nT1yB6cF3hJ5dG0sA-eU_iO+lK@vN&rW*tY",
+            "ALLOWED_HOSTS": "cpaudit.example.gov.cn",
+        },
+        **extra,
+    )
     return env
 
 
@@ -47,9 +56,16 @@ def test_openapi_schema_is_valid_and_has_the_contract_paths(tmp_path):
     result = run_manage("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     paths = yaml.safe_load(out.read_text())["paths"]
-    for path in ["/api/v1/auth/token/", "/api/v1/me/", "/api/v1/users/",
-                 "/api/v1/organizations/", "/api/v1/regions/{code}/",
-                 "/api/v1/industries/{code}/", "/api/v1/enterprises/", "/api/v1/auditors/"]:
+    for path in [
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+        "/api/v1/users/",
+        "/api/v1/organizations/",
+        "/api/v1/regions/{code}/",
+        "/api/v1/industries/{code}/",
+        "/api/v1/enterprises/",
+        "/api/v1/auditors/",
+    ]:
         assert path in paths
 
 

@@ -15,38 +15,55 @@ class TestPageRoles(RoleMatrix):
     api = False
     matrix = {
         "dashboard": {role: 200 for role in ROLES} | {"anonymous": LOGIN},
-        "enterprise_list": {role: 403 for role in ROLES} | {
-            "admin": 200, "province_officer": 200, "other_province_officer": 200,
-            "city_officer": 200, "anonymous": LOGIN},
+        "enterprise_list": {role: 403 for role in ROLES}
+        | {
+            "admin": 200,
+            "province_officer": 200,
+            "other_province_officer": 200,
+            "city_officer": 200,
+            "anonymous": LOGIN,
+        },
         # The Nanjing enterprise.
         "enterprise_detail": {
-            "admin": 200, "province_officer": 200, "other_province_officer": 404,
-            "city_officer": 200, "consultant": 403, "other_consultant": 403,
-            "enterprise_user": 200, "other_enterprise_user": 404, "expert": 403,
-            "anonymous": LOGIN},
+            "admin": 200,
+            "province_officer": 200,
+            "other_province_officer": 404,
+            "city_officer": 200,
+            "consultant": 403,
+            "other_consultant": 403,
+            "enterprise_user": 200,
+            "other_enterprise_user": 404,
+            "expert": 403,
+            "anonymous": LOGIN,
+        },
         "api_docs": {role: 200 for role in ROLES},
         "api_schema": {role: 200 for role in ROLES},
         "login": {role: 302 for role in ROLES} | {"anonymous": 200},
     }
 
     def request(self, action, client, cast):
-        return client.get({
-            "dashboard": "/dashboard/",
-            "enterprise_list": "/enterprises/",
-            "enterprise_detail": f"/enterprises/{cast.enterprise.pk}/",
-            "api_docs": "/api/docs/",
-            "api_schema": "/api/schema/",
-            "login": "/accounts/login/",
-        }[action])
+        return client.get(
+            {
+                "dashboard": "/dashboard/",
+                "enterprise_list": "/enterprises/",
+                "enterprise_detail": f"/enterprises/{cast.enterprise.pk}/",
+                "api_docs": "/api/docs/",
+                "api_schema": "/api/schema/",
+                "login": "/accounts/login/",
+            }[action]
+        )
 
 
-@pytest.mark.parametrize("role,title", [
-    ("admin", "System administration"),
-    ("province_officer", "Supervision dashboard"),
-    ("consultant", "My audits"),
-    ("enterprise_user", "Where we stand"),
-    ("expert", "My reviews"),
-])
+@pytest.mark.parametrize(
+    "role,title",
+    [
+        ("admin", "System administration"),
+        ("province_officer", "Supervision dashboard"),
+        ("consultant", "My audits"),
+        ("enterprise_user", "Where we stand"),
+        ("expert", "My reviews"),
+    ],
+)
 def test_each_role_has_its_dashboard(cast, client, role, title):
     client.force_login(cast.user(role))
     response = client.get("/dashboard/")

@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (User.objects.count(), Enterprise.objects.count(), KeyEnterpriseList.objects.count(),
-            Audit.objects.count())
+    return (
+        User.objects.count(),
+        Enterprise.objects.count(),
+        KeyEnterpriseList.objects.count(),
+        Audit.objects.count(),
+    )
 
 
 def test_seed_demo_is_idempotent_and_every_login_works(client):

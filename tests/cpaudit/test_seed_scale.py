@@ -23,8 +23,9 @@ from enterprises.models import Enterprise, KeyEnterpriseList
 
 S = AuditState
 pytestmark = pytest.mark.django_db
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
-                                     reason="seed_scale needs PostgreSQL")
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="seed_scale needs PostgreSQL"
+)
 SMALL = {"enterprises": 200, "years": 2, "seed": 7}
 AFTER_ASSESSMENT = {S.IMPLEMENTATION, S.SUSTAINING, S.UNDER_ACCEPTANCE, S.COMPLETED}
 AFTER_IMPLEMENTATION = {S.SUSTAINING, S.UNDER_ACCEPTANCE, S.COMPLETED}
@@ -58,25 +59,38 @@ def test_small_province_is_complete_and_consistent():
     assert n_audits == audits.filter(list_entry__isnull=False).count()
     n_options = Option.objects.filter(audit__in=audits).count()
     assert 7 <= n_options / n_audits <= 13  # ≈ 10 per audit
-    assert Option.objects.filter(audit__in=audits).values("audit").annotate(
-        n=Count("pk")).filter(n=scale.SHOWCASE_OPTIONS).exists()
+    assert (
+        Option.objects.filter(audit__in=audits)
+        .values("audit")
+        .annotate(n=Count("pk"))
+        .filter(n=scale.SHOWCASE_OPTIONS)
+        .exists()
+    )
 
     # Every state, and the cancelled audits' entries removed.
     states = Counter(audits.values_list("state", flat=True))
     assert set(states) == set(S.values)
-    assert set(audits.filter(state=S.CANCELLED).values_list(
-        "list_entry__status", flat=True)) == {EntryStatus.REMOVED}
+    assert set(audits.filter(state=S.CANCELLED).values_list("list_entry__status", flat=True)) == {
+        EntryStatus.REMOVED
+    }
 
     # Options: codes unique per audit; statuses consistent with the audit's state.
-    assert not Option.objects.filter(audit__in=audits).values("audit", "code").annotate(
-        n=Count("pk")).filter(n__gt=1).exists()
+    assert (
+        not Option.objects.filter(audit__in=audits)
+        .values("audit", "code")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .exists()
+    )
     by_state = defaultdict(set)
     for state, cost_class, status in Option.objects.filter(audit__in=audits).values_list(
-            "audit__state", "cost_class", "status"):
+        "audit__state", "cost_class", "status"
+    ):
         by_state[state].add((cost_class, status))
     assert not by_state[S.NOT_STARTED] and not by_state[S.PLANNING]
-    assert {status for _c, status in by_state[S.PRE_ASSESSMENT]
-            | by_state[S.FOCUSED_ASSESSMENT]} == {OptionStatus.PROPOSED}
+    assert {
+        status for _c, status in by_state[S.PRE_ASSESSMENT] | by_state[S.FOCUSED_ASSESSMENT]
+    } == {OptionStatus.PROPOSED}
     for state in {S.FEASIBILITY, S.UNDER_ASSESSMENT} | AFTER_ASSESSMENT:
         assert OptionStatus.PROPOSED not in {status for _c, status in by_state[state]}, state
     for state in {S.UNDER_ASSESSMENT} | AFTER_ASSESSMENT:  # the assessment guard
@@ -93,23 +107,37 @@ def test_small_province_is_complete_and_consistent():
 
     # The workflow's other guards and the audit trail.
     for audit in audits.exclude(state__in=[S.NOT_STARTED, S.CANCELLED]).prefetch_related(
-            "targets", "team"):
+        "targets", "team"
+    ):
         if audit.state not in (S.PLANNING, S.PRE_ASSESSMENT):
             assert audit.focus and audit.targets.all(), audit.pk
         if audit.consultancy_id and audit.state != S.PLANNING:
             assert len(audit.team.all()) >= 2, audit.pk
         assert audit.started_on
     last_move = {}
-    for audit_id, to_state in TransitionLog.objects.filter(audit__in=audits).order_by(
-            "at", "pk").values_list("audit", "to_state"):
+    for audit_id, to_state in (
+        TransitionLog.objects.filter(audit__in=audits)
+        .order_by("at", "pk")
+        .values_list("audit", "to_state")
+    ):
         last_move[audit_id] = to_state
     for audit_id, state in audits.values_list("pk", "state"):
         assert last_move.get(audit_id, S.NOT_STARTED) == (
-            S.NOT_STARTED if state == S.CANCELLED else state), audit_id
-    reported = set(Document.objects.filter(audit__in=audits, kind=DocumentKind.AUDIT_REPORT)
-                   .values_list("audit", flat=True))
-    assert set(audits.filter(state__in={S.UNDER_ASSESSMENT} | AFTER_ASSESSMENT)
-               .values_list("pk", flat=True)) <= reported
+            S.NOT_STARTED if state == S.CANCELLED else state
+        ), audit_id
+    reported = set(
+        Document.objects.filter(audit__in=audits, kind=DocumentKind.AUDIT_REPORT).values_list(
+            "audit", flat=True
+        )
+    )
+    assert (
+        set(
+            audits.filter(state__in={S.UNDER_ASSESSMENT} | AFTER_ASSESSMENT).values_list(
+                "pk", flat=True
+            )
+        )
+        <= reported
+    )
 
     # Reviews consistent with the audits' states.
     rounds = defaultdict(list)
@@ -145,14 +173,14 @@ def test_small_province_is_complete_and_consistent():
 
     # Panels and scores: by the sheet, and the result by the sheet's rule.
     panels = defaultdict(set)
-    for review_id, expert_id in PanelMember.objects.filter(
-            review__in=reviews).values_list("review", "expert"):
+    for review_id, expert_id in PanelMember.objects.filter(review__in=reviews).values_list(
+        "review", "expert"
+    ):
         panels[review_id].add(expert_id)
     scores = defaultdict(list)
     for score in Score.objects.filter(review__in=reviews):
         scores[score.review_id].append(score)
-    verified = set(Verification.objects.filter(review__in=reviews)
-                   .values_list("review", "option"))
+    verified = set(Verification.objects.filter(review__in=reviews).values_list("review", "option"))
     for review in reviews.select_related("sheet"):
         if review.state == ReviewState.APPLIED:
             assert not panels[review.pk] and not scores[review.pk]
@@ -176,24 +204,31 @@ def test_small_province_is_complete_and_consistent():
         assert review.result == (ReviewResult.PASSED if passed else ReviewResult.FAILED)
         assert review.concluded_on and review.concluded_by_id and review.opinion
         if review.kind == ReviewKind.ACCEPTANCE:
-            due = Option.objects.filter(audit=review.audit_id, cost_class=CostClass.MID_HIGH,
-                                        status__in=VERIFIABLE_OPTIONS)
+            due = Option.objects.filter(
+                audit=review.audit_id, cost_class=CostClass.MID_HIGH, status__in=VERIFIABLE_OPTIONS
+            )
             assert {(review.pk, pk) for pk in due.values_list("pk", flat=True)} <= verified
 
 
 def others():
     """What the scale data must leave alone."""
-    return (sorted(Enterprise.objects.values_list("credit_code", flat=True)),
-            sorted(User.objects.values_list("username", flat=True)),
-            sorted(Organization.objects.values_list("name", flat=True)),
-            Auditor.objects.count())
+    return (
+        sorted(Enterprise.objects.values_list("credit_code", flat=True)),
+        sorted(User.objects.values_list("username", flat=True)),
+        sorted(Organization.objects.values_list("name", flat=True)),
+        Auditor.objects.count(),
+    )
 
 
 @postgresql_only
 def test_deterministic_refuses_twice_flushes_and_deletes(cast):
     # A real enterprise whose organisation code happens to start with 6, like scale ones.
-    Enterprise.objects.create(name="真实企业", region_id="320102", industry_id="26",
-                              credit_code=make_credit_code(division="320100", serial=61_234_567))
+    Enterprise.objects.create(
+        name="真实企业",
+        region_id="320102",
+        industry_id="26",
+        credit_code=make_credit_code(division="320100", serial=61_234_567),
+    )
     before = others()
     small = {"enterprises": 100}
     seed(**small)

@@ -18,13 +18,19 @@ def entries(text):
             elif line.startswith('"') and current:
                 fields[current] += line[1:-1]
         if "msgid" in fields:
-            yield (fields["msgid"], "#, fuzzy" in block,
-                   [value for key, value in fields.items() if key.startswith("msgstr")])
+            yield (
+                fields["msgid"],
+                "#, fuzzy" in block,
+                [value for key, value in fields.items() if key.startswith("msgstr")],
+            )
 
 
 def test_every_message_is_translated_and_none_is_fuzzy():
-    problems = [msgid for msgid, fuzzy, translations in entries(PO.read_text())
-                if msgid and (fuzzy or not all(translations))]
+    problems = [
+        msgid
+        for msgid, fuzzy, translations in entries(PO.read_text())
+        if msgid and (fuzzy or not all(translations))
+    ]
     assert problems == []
 
 

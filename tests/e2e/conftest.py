@@ -34,8 +34,11 @@ def live_server(request):
     `settings` override: with DEBUG off, SecurityMiddleware would keep
     SECURE_SSL_REDIRECT=True and send Chromium to https://localhost, which fails.
     """
-    addr = (request.config.getvalue("liveserver")
-            or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
     with override_settings(SECURE_SSL_REDIRECT=False):
         server = LiveServer(addr)
     yield server
@@ -61,13 +64,18 @@ def browser():
     these transactional tests together, after the plain database tests.
     """
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} not found: the browser tests need Debian's Chromium; "
-                    "run `make setup-test`.", pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests need Debian's Chromium; "
+            "run `make setup-test`.",
+            pytrace=False,
+        )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
             )
             yield browser
             browser.close()

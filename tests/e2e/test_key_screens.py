@@ -35,8 +35,7 @@ def write_csv(path, rows):
 # --- the officer: import, then publish ---------------------------------------------------
 
 
-def test_officer_imports_a_spreadsheet_and_publishes_the_list(live_server, cast, page,
-                                                              tmp_path):
+def test_officer_imports_a_spreadsheet_and_publishes_the_list(live_server, cast, page, tmp_path):
     key_list = draft_list(cast)
     base, detail = live_server.url, f"{live_server.url}/lists/{key_list.pk}/"
     new_code = make_credit_code(division="320100", serial=4711)
@@ -50,14 +49,18 @@ def test_officer_imports_a_spreadsheet_and_publishes_the_list(live_server, cast,
     page.wait_for_url(f"{detail}import/")
 
     # One good row and one in a region that does not exist: nothing is saved.
-    bad = write_csv(tmp_path / "bad.csv", [
-        [new_code, "Qinhuai Printing Co.", "320104", "23", "exceeds_standards", "COD"],
-        [lost_code, "Nowhere Co.", "329999", "22", "toxic_hazardous", ""],
-    ])
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        [
+            [new_code, "Qinhuai Printing Co.", "320104", "23", "exceeds_standards", "COD"],
+            [lost_code, "Nowhere Co.", "329999", "22", "toxic_hazardous", ""],
+        ],
+    )
     page.set_input_files("#id_file", str(bad))
     page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.locator("main .alert-danger")).to_contain_text("The file has 1 error. "
-                                                              "Nothing was saved")
+    expect(page.locator("main .alert-danger")).to_contain_text(
+        "The file has 1 error. Nothing was saved"
+    )
     errors = page.get_by_test_id("row-errors").locator("tbody tr")
     expect(errors).to_have_count(1)
     expect(errors.locator("td")).to_have_text(["3", "region", "Unknown region code “329999”."])
@@ -66,10 +69,13 @@ def test_officer_imports_a_spreadsheet_and_publishes_the_list(live_server, cast,
     assert key_list.entries.count() == 2
 
     # The corrected file: one new enterprise, one already on the list updated.
-    good = write_csv(tmp_path / "good.csv", [
-        [new_code, "Qinhuai Printing Co.", "320104", "23", "exceeds_standards;高耗能", "COD"],
-        [cast.enterprise.credit_code, cast.enterprise.name, "320115", "22", "双有", "Cr(VI)"],
-    ])
+    good = write_csv(
+        tmp_path / "good.csv",
+        [
+            [new_code, "Qinhuai Printing Co.", "320104", "23", "exceeds_standards;高耗能", "COD"],
+            [cast.enterprise.credit_code, cast.enterprise.name, "320115", "22", "双有", "Cr(VI)"],
+        ],
+    )
     page.set_input_files("#id_file", str(good))
     page.get_by_role("button", name="Import", exact=True).click()
     page.wait_for_url(detail)
@@ -89,17 +95,20 @@ def test_officer_imports_a_spreadsheet_and_publishes_the_list(live_server, cast,
     page.get_by_role("button", name="Publish the list").click()
     page.wait_for_url(detail)
     expect(page.locator("main .alert-success")).to_have_text(
-        "The list was published and its audits opened.")
+        "The list was published and its audits opened."
+    )
     expect(page.locator("main h1 + .badge")).to_have_text("Published")
     expect(page.locator("main")).to_contain_text(
-        f"Published on {published_on:%Y-%m-%d} by {cast.user('province_officer')}")
+        f"Published on {published_on:%Y-%m-%d} by {cast.user('province_officer')}"
+    )
     expect(page.get_by_role("link", name="Import a spreadsheet")).to_have_count(0)
 
     key_list = KeyEnterpriseList.objects.get(pk=key_list.pk)
     assert key_list.status == ListStatus.PUBLISHED and key_list.published_on == published_on
     audits = Audit.objects.filter(list_entry__key_list=key_list).select_related("enterprise")
     assert sorted(audit.enterprise.credit_code for audit in audits) == sorted(
-        [new_code, cast.enterprise.credit_code, cast.suzhou_enterprise.credit_code])
+        [new_code, cast.enterprise.credit_code, cast.suzhou_enterprise.credit_code]
+    )
     assert {audit.state for audit in audits} == {AuditState.NOT_STARTED}
     rows = page.get_by_test_id("entries").locator("tbody tr")
     expect(rows).to_have_count(3)
@@ -108,9 +117,9 @@ def test_officer_imports_a_spreadsheet_and_publishes_the_list(live_server, cast,
         expect(row).to_contain_text(f"#{audit.pk} · Not started")
         expect(row).to_contain_text(f"{audit.start_due:%Y-%m-%d}")
         expect(row).to_contain_text(f"{audit.report_due:%Y-%m-%d}")
-    assert ListEntry.objects.get(key_list=key_list,
-                                 enterprise__credit_code=new_code).categories == [
-        "exceeds_standards", "energy_intensive"]
+    assert ListEntry.objects.get(
+        key_list=key_list, enterprise__credit_code=new_code
+    ).categories == ["exceeds_standards", "energy_intensive"]
 
 
 # --- the consultant: the audit workspace -------------------------------------------------
@@ -127,8 +136,7 @@ def test_consultant_screens_an_option_inline_and_pastes_two_more(live_server, ca
     expect(page.locator("main h1")).to_have_text(cast.enterprise.name)
     page.screenshot(path=SCREENSHOT, full_page=True)
     feasibility = page.get_by_test_id("checklist").locator("[data-move=feasibility]")
-    expect(feasibility.get_by_test_id("unmet")).to_contain_text(
-        f"still proposed: {option.code}")
+    expect(feasibility.get_by_test_id("unmet")).to_contain_text(f"still proposed: {option.code}")
     expect(feasibility.get_by_test_id("transition-button")).to_be_disabled()
     expect(page.get_by_test_id("total-investment")).to_have_text("20,000.00")
 
@@ -162,10 +170,15 @@ def test_consultant_screens_an_option_inline_and_pastes_two_more(live_server, ca
 
     # Two rows pasted from a spreadsheet (tab-separated) on the bulk page.
     page.goto(f"{workspace}options/bulk/")
-    page.fill("#bulk-text", "\n".join([
-        "B1\tRecover white water\twaste\tno_low\t15000\tClosed loop on PM2",
-        "B2\tVariable-frequency pumps\tequipment\tmid_high\t350000\tPulping line",
-    ]))
+    page.fill(
+        "#bulk-text",
+        "\n".join(
+            [
+                "B1\tRecover white water\twaste\tno_low\t15000\tClosed loop on PM2",
+                "B2\tVariable-frequency pumps\tequipment\tmid_high\t350000\tPulping line",
+            ]
+        ),
+    )
     page.get_by_role("button", name="Add the pasted options").click()
     expect(page.locator("main .alert-success")).to_have_text("2 options were added.")
     assert sorted(audit.options.values_list("code", flat=True)) == ["B1", "B2", option.code]
@@ -184,24 +197,26 @@ def test_consultant_screens_an_option_inline_and_pastes_two_more(live_server, ca
 # --- the enterprise: its dashboard, in English and Chinese --------------------------------
 
 
-def test_enterprise_sees_its_list_year_and_deadlines_in_both_languages(live_server, cast,
-                                                                       page):
+def test_enterprise_sees_its_list_year_and_deadlines_in_both_languages(live_server, cast, page):
     published_list(cast)
     audit = Audit.objects.get(enterprise=cast.enterprise)
 
     log_in(page, live_server.url, "enterprise_user")
     listing = page.get_by_test_id("listing")
     expect(listing).to_have_count(1)
-    expect(listing.locator("h2")).to_have_text(
-        "You are on the 2026 key-enterprise list of Jiangsu")
+    expect(listing.locator("h2")).to_have_text("You are on the 2026 key-enterprise list of Jiangsu")
     expect(page.get_by_test_id("audit-state")).to_have_text("Not started")
-    deadlines = {"start": audit.start_due, "disclosure": audit.disclosure_due,
-                 "report": audit.report_due}
+    deadlines = {
+        "start": audit.start_due,
+        "disclosure": audit.disclosure_due,
+        "report": audit.report_due,
+    }
     assert all(deadlines.values())
     timeline = page.get_by_test_id("timeline")
     for kind, due in deadlines.items():
         expect(timeline.locator(f"[data-kind={kind}] time")).to_have_attribute(
-            "datetime", f"{due:%Y-%m-%d}")
+            "datetime", f"{due:%Y-%m-%d}"
+        )
     expect(timeline.locator("[data-kind=start]")).to_contain_text("Start the audit")
     expect(timeline.locator("[data-kind=report]")).to_contain_text("Submit the audit report")
 

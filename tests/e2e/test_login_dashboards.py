@@ -53,8 +53,10 @@ def test_role_logs_in_to_its_dashboard_and_switches_to_chinese(live_server, cast
     expect(page.get_by_test_id("whoami")).to_contain_text(str(user))
 
     if not CATALOGUE.exists():
-        pytest.skip(f"{CATALOGUE.relative_to(settings.BASE_DIR)} is not compiled yet: "
-                    "the Chinese dashboard titles are not checked")
+        pytest.skip(
+            f"{CATALOGUE.relative_to(settings.BASE_DIR)} is not compiled yet: "
+            "the Chinese dashboard titles are not checked"
+        )
     expect(page.get_by_test_id("dashboard-title")).to_have_text(EXPECTED_ZH[role])
 
 

@@ -42,7 +42,8 @@ def pending_then_done(live_server, page, audit):
     log_in(page, base, "consultant")
     page.goto(f"{base}/audits/{audit.pk}/")
     page.locator("[data-testid=report-audit_summary]").get_by_role(
-        "button", name="Audit summary (PDF)").click()
+        "button", name="Audit summary (PDF)"
+    ).click()
     page.wait_for_url(f"{base}/reports/")
     row = page.locator("[data-testid=reports] tbody tr").first
     expect(row).to_have_attribute("data-state", "pending")

@@ -29,8 +29,14 @@ def test_expert_scores_with_a_live_total_and_a_veto(live_server, cast, page):
     verdict = page.locator("[data-verdict]")
     expect(total).to_have_text("—")
 
-    points = {"report": "15", "process": "14.5", "focus_targets": "12", "balance": "10",
-              "no_low": "18", "mid_high_plan": "10"}
+    points = {
+        "report": "15",
+        "process": "14.5",
+        "focus_targets": "12",
+        "balance": "10",
+        "no_low": "18",
+        "mid_high_plan": "10",
+    }
     running = 0.0
     for code, value in points.items():
         page.locator(f"tr[data-item={code}] input").fill(value)
@@ -83,7 +89,8 @@ def test_officer_forms_the_panel_and_concludes(live_server, cast, page):
     # The conflict is shown before anything is saved, and the box cannot be ticked.
     insider_row = candidates.locator("tr[data-candidate=insider]")
     expect(insider_row.get_by_test_id("conflict-reasons")).to_contain_text(
-        "works for the enterprise under review")
+        "works for the enterprise under review"
+    )
     expect(insider_row.locator("input[type=checkbox]")).to_be_disabled()
     for expert in experts:
         candidates.locator(f"tr[data-candidate={expert.username}] input").check()
@@ -99,12 +106,12 @@ def test_officer_forms_the_panel_and_concludes(live_server, cast, page):
     page.get_by_label("Opinion").fill("The audit is sound; implement M1 as planned.")
     page.get_by_role("button", name="Conclude").click()
     page.wait_for_url(f"{detail}#conclusion")
-    expect(page.locator("main .alert-success")).to_have_text(
-        "The review was concluded: Passed.")
+    expect(page.locator("main .alert-success")).to_have_text("The review was concluded: Passed.")
     expect(page.get_by_test_id("result")).to_have_text("Passed")
     expect(page.get_by_test_id("mean-score")).to_have_text("80.00")
     expect(page.get_by_test_id("opinion")).to_have_text(
-        "The audit is sound; implement M1 as planned.")
+        "The audit is sound; implement M1 as planned."
+    )
     expect(page.get_by_test_id("conclusion-form")).to_have_count(0)
     page.screenshot(path="/tmp/e2e-review-concluded.png", full_page=True)
     assert Review.objects.get(pk=review.pk).result == "passed"

@@ -11,19 +11,33 @@ from tests.reporting.test_statistics import seed
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = "/tmp/e2e-statistics.png"
-CHARTS = ["chart-pipeline", "chart-overdue", "chart-reviews", "chart-options",
-          "chart-benefits", "chart-consultancies"]
+CHARTS = [
+    "chart-pipeline",
+    "chart-overdue",
+    "chart-reviews",
+    "chart-options",
+    "chart-benefits",
+    "chart-consultancies",
+]
 
 
 def test_officer_sees_every_chart_drawn(live_server, cast, page):
     seed(cast)
     errors = []
     # Chromium's benign "ResizeObserver loop" notice (Chart.js resizes) is no error.
-    page.on("pageerror", lambda error: "ResizeObserver loop" not in str(error)
-            and errors.append(str(error)))
+    page.on(
+        "pageerror",
+        lambda error: "ResizeObserver loop" not in str(error) and errors.append(str(error)),
+    )
     # Every script and style sheet loads (the browser's own favicon request may 404).
-    page.on("response", lambda response: "/static/" in response.url
-            and response.status != 200 and errors.append(f"{response.status} {response.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            "/static/" in response.url
+            and response.status != 200
+            and errors.append(f"{response.status} {response.url}")
+        ),
+    )
     base = live_server.url
     log_in(page, base, "province_officer")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
@@ -32,12 +46,14 @@ def test_officer_sees_every_chart_drawn(live_server, cast, page):
         drawn = page.evaluate(
             "(id) => { const c = window.Chart.getChart(document.getElementById(id));"
             " return c ? c.data.datasets.reduce((n, d) => n + d.data.length, 0) : -1; }",
-            chart)
+            chart,
+        )
         assert drawn > 0, chart
     # The pipeline chart holds the same figures as its table.
     pipeline = page.evaluate(
         "() => window.Chart.getChart(document.getElementById('chart-pipeline'))"
-        ".data.datasets[0].data")
+        ".data.datasets[0].data"
+    )
     cells = page.locator("[data-testid=table-pipeline] tbody td").all_inner_texts()
     assert pipeline == [float(cell) for cell in cells]
     page.screenshot(path=SCREENSHOT, full_page=True)

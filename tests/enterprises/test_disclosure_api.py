@@ -11,9 +11,18 @@ from tests.support.matrix import RoleMatrix, api_client
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/disclosures/"
-POLLUTANTS = [{"pollutant": "COD", "discharge_mode": "direct", "concentration": "120",
-               "concentration_unit": "mg/L", "total_emitted_t": "55.5",
-               "standard": "GB 3544-2008", "standard_limit": "100", "quota_t": "50"}]
+POLLUTANTS = [
+    {
+        "pollutant": "COD",
+        "discharge_mode": "direct",
+        "concentration": "120",
+        "concentration_unit": "mg/L",
+        "total_emitted_t": "55.5",
+        "standard": "GB 3544-2008",
+        "standard_limit": "100",
+        "quota_t": "50",
+    }
+]
 
 
 def pdf(name="report.pdf", body=b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"):
@@ -21,8 +30,13 @@ def pdf(name="report.pdf", body=b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"):
 
 
 def submit(client, entry, **extra):
-    data = {"entry": entry.pk, "legal_representative": "Chen Jin", "address": "1 Paper Rd",
-            "document": pdf(), "pollutants": json.dumps(POLLUTANTS)} | extra
+    data = {
+        "entry": entry.pk,
+        "legal_representative": "Chen Jin",
+        "address": "1 Paper Rd",
+        "document": pdf(),
+        "pollutants": json.dumps(POLLUTANTS),
+    } | extra
     return client.post(URL, data, format="multipart")
 
 
@@ -30,10 +44,18 @@ class TestDisclosureApiRoles(RoleMatrix):
     matrix = {
         # The Nanjing enterprise's entry: only it (or an admin) discloses; published
         # entries are public, so everyone else is refused (403), not kept in the dark.
-        "create": {"admin": 201, "province_officer": 403, "other_province_officer": 403,
-                   "city_officer": 403, "consultant": 403, "other_consultant": 403,
-                   "enterprise_user": 201, "other_enterprise_user": 403, "expert": 403,
-                   "anonymous": 401},
+        "create": {
+            "admin": 201,
+            "province_officer": 403,
+            "other_province_officer": 403,
+            "city_officer": 403,
+            "consultant": 403,
+            "other_consultant": 403,
+            "enterprise_user": 201,
+            "other_enterprise_user": 403,
+            "expert": 403,
+            "anonymous": 401,
+        },
         "list": {role: 200 for role in ROLES} | {"anonymous": 401},
         "public_list": {role: 200 for role in ROLES},
         "public_document": {role: 200 for role in ROLES},
@@ -67,8 +89,11 @@ def test_disclosure_is_public_with_exceedance(cast):
 
 def test_a_file_named_pdf_that_is_not_a_pdf_is_refused(cast):
     entry = published_list(cast).entries.get(enterprise=cast.enterprise)
-    response = submit(api_client(cast.user("enterprise_user")), entry,
-                      document=pdf(body=b"MZ\x90\x00 this is an executable"))
+    response = submit(
+        api_client(cast.user("enterprise_user")),
+        entry,
+        document=pdf(body=b"MZ\x90\x00 this is an executable"),
+    )
     assert response.status_code == 400
     assert "document" in response.data
     assert not EmissionDisclosure.objects.exists()

@@ -10,17 +10,33 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/enterprises/"
 
 # Detail actions address cast.enterprise (Nanjing, Jiangsu).
-ALLOWED_READ = {"admin": 200, "province_officer": 200, "other_province_officer": 404,
-                "city_officer": 200, "consultant": 403, "other_consultant": 403,
-                "enterprise_user": 200, "other_enterprise_user": 404, "expert": 403,
-                "anonymous": 401}
+ALLOWED_READ = {
+    "admin": 200,
+    "province_officer": 200,
+    "other_province_officer": 404,
+    "city_officer": 200,
+    "consultant": 403,
+    "other_consultant": 403,
+    "enterprise_user": 200,
+    "other_enterprise_user": 404,
+    "expert": 403,
+    "anonymous": 401,
+}
 
 
 def writes(ok):
-    return {"admin": ok, "province_officer": ok, "other_province_officer": 404,
-            "city_officer": ok, "consultant": 403, "other_consultant": 403,
-            "enterprise_user": 403, "other_enterprise_user": 403, "expert": 403,
-            "anonymous": 401}
+    return {
+        "admin": ok,
+        "province_officer": ok,
+        "other_province_officer": 404,
+        "city_officer": ok,
+        "consultant": 403,
+        "other_consultant": 403,
+        "enterprise_user": 403,
+        "other_enterprise_user": 403,
+        "expert": 403,
+        "anonymous": 401,
+    }
 
 
 class TestEnterpriseApiRoles(RoleMatrix):
@@ -41,18 +57,25 @@ class TestEnterpriseApiRoles(RoleMatrix):
             return client.get(detail)
         if action == "create":
             # A Nanjing enterprise: outside the Zhejiang officer's region.
-            return client.post(URL, {
-                "name": "New Co.", "credit_code": make_credit_code(division="320100", serial=77),
-                "region": "320102", "industry": "26",
-            }, format="json")
+            return client.post(
+                URL,
+                {
+                    "name": "New Co.",
+                    "credit_code": make_credit_code(division="320100", serial=77),
+                    "region": "320102",
+                    "industry": "26",
+                },
+                format="json",
+            )
         if action == "update":
             return client.patch(detail, {"address": "1 Riverside Road"}, format="json")
         return client.delete(f"{URL}{cast.suzhou_enterprise.pk}/")
 
 
 def test_list_shows_only_the_callers_region(cast):
-    names = lambda role: {row["name"] for row in  # noqa: E731
-                          api_client(cast.user(role)).get(URL).data["results"]}
+    def names(role):
+        return {row["name"] for row in api_client(cast.user(role)).get(URL).data["results"]}
+
     assert names("province_officer") == {"Jinling Paper Co.", "Wujiang Dyeing Co."}
     assert names("city_officer") == {"Jinling Paper Co."}
     assert names("other_province_officer") == {"Qiantang Chemicals Co."}
@@ -65,49 +88,74 @@ def test_filters_by_region_prefix_industry_and_search(cast):
     assert client.get(URL, {"region": "3205"}).data["count"] == 1
     assert client.get(URL, {"region": "32"}).data["count"] == 2
     assert client.get(URL, {"industry": "26"}).data["results"][0]["name"] == (
-        "Qiantang Chemicals Co.")
+        "Qiantang Chemicals Co."
+    )
     assert client.get(URL, {"search": "jinling"}).data["count"] == 1
     code = cast.other_enterprise.credit_code
     assert client.get(URL, {"search": code[:10].lower()}).data["results"][0]["id"] == (
-        cast.other_enterprise.pk)
+        cast.other_enterprise.pk
+    )
 
 
 def test_lower_case_credit_code_is_stored_upper_case(cast):
     code = "91350100m000100y43"
-    response = api_client(cast.user("admin")).post(URL, {
-        "name": "Fuzhou Co.", "credit_code": code, "region": "350102", "industry": "13",
-    }, format="json")
+    response = api_client(cast.user("admin")).post(
+        URL,
+        {
+            "name": "Fuzhou Co.",
+            "credit_code": code,
+            "region": "350102",
+            "industry": "13",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.data
     assert response.data["credit_code"] == "91350100M000100Y43"
     assert Enterprise.objects.get(pk=response.data["id"]).credit_code == "91350100M000100Y43"
 
 
-@pytest.mark.parametrize("code,why", [
-    ("91350100M000100Y44", "wrong GB 32100 check character"),
-    ("91350100M000101Y43", "wrong GB 11714 organisation check character"),
-    ("91350100M000100Y4", "17 characters"),
-    ("91350100M000100Y433", "19 characters"),
-    ("91350100I000100Y43", "letter I"),
-    ("91350100O000100Y43", "letter O"),
-    ("91350100S000100Y43", "letter S"),
-    ("91350100V000100Y43", "letter V"),
-    ("91350100Z000100Y43", "letter Z"),
-    ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "code,why",
+    [
+        ("91350100M000100Y44", "wrong GB 32100 check character"),
+        ("91350100M000101Y43", "wrong GB 11714 organisation check character"),
+        ("91350100M000100Y4", "17 characters"),
+        ("91350100M000100Y433", "19 characters"),
+        ("91350100I000100Y43", "letter I"),
+        ("91350100O000100Y43", "letter O"),
+        ("91350100S000100Y43", "letter S"),
+        ("91350100V000100Y43", "letter V"),
+        ("91350100Z000100Y43", "letter Z"),
+        ("", "empty"),
+    ],
+)
 def test_invalid_credit_code_is_a_400_on_the_field(cast, code, why):
-    response = api_client(cast.user("admin")).post(URL, {
-        "name": "Bad Co.", "credit_code": code, "region": "320102", "industry": "26",
-    }, format="json")
+    response = api_client(cast.user("admin")).post(
+        URL,
+        {
+            "name": "Bad Co.",
+            "credit_code": code,
+            "region": "320102",
+            "industry": "26",
+        },
+        format="json",
+    )
     assert response.status_code == 400, why
     assert list(response.data) == ["credit_code"], why
     assert not Enterprise.objects.filter(name="Bad Co.").exists()
 
 
 def test_duplicate_credit_code_is_a_400_even_in_lower_case(cast):
-    response = api_client(cast.user("admin")).post(URL, {
-        "name": "Copy", "credit_code": cast.enterprise.credit_code.lower(), "region": "320102",
-        "industry": "22",
-    }, format="json")
+    response = api_client(cast.user("admin")).post(
+        URL,
+        {
+            "name": "Copy",
+            "credit_code": cast.enterprise.credit_code.lower(),
+            "region": "320102",
+            "industry": "22",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "credit_code" in response.data
 
@@ -122,10 +170,17 @@ def test_authority_cannot_move_an_enterprise_out_of_its_region(cast):
 
 
 def test_unknown_region_and_industry_are_field_errors(cast):
-    response = api_client(cast.user("admin")).post(URL, {
-        "name": "X", "credit_code": make_credit_code(division="320100", serial=5),
-        "region": "329999", "industry": "XX", "employees": -1,
-    }, format="json")
+    response = api_client(cast.user("admin")).post(
+        URL,
+        {
+            "name": "X",
+            "credit_code": make_credit_code(division="320100", serial=5),
+            "region": "329999",
+            "industry": "XX",
+            "employees": -1,
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert {"region", "industry", "employees"} <= set(response.data)
 

@@ -20,19 +20,37 @@ URL = "/api/v1/key-lists/"
 
 # Jiangsu's list: province and city officers see it; Zhejiang does not (404); other roles
 # see only published lists, so a draft is a 404 to them too.
-DRAFT_READ = {"admin": 200, "province_officer": 200, "other_province_officer": 404,
-              "city_officer": 200, "consultant": 404, "other_consultant": 404,
-              "enterprise_user": 404, "other_enterprise_user": 404, "expert": 404,
-              "anonymous": 401}
+DRAFT_READ = {
+    "admin": 200,
+    "province_officer": 200,
+    "other_province_officer": 404,
+    "city_officer": 200,
+    "consultant": 404,
+    "other_consultant": 404,
+    "enterprise_user": 404,
+    "other_enterprise_user": 404,
+    "expert": 404,
+    "anonymous": 401,
+}
 EVERYONE = {role: 200 for role in ROLES} | {"anonymous": 401}
-NON_WRITERS = {"consultant": 403, "other_consultant": 403, "enterprise_user": 403,
-               "other_enterprise_user": 403, "expert": 403, "anonymous": 401}
+NON_WRITERS = {
+    "consultant": 403,
+    "other_consultant": 403,
+    "enterprise_user": 403,
+    "other_enterprise_user": 403,
+    "expert": 403,
+    "anonymous": 401,
+}
 
 
 def province_only(ok):
     """Only the province publishes: the city officer sees the list but may not (403)."""
-    return {"admin": ok, "province_officer": ok, "other_province_officer": 404,
-            "city_officer": 403} | NON_WRITERS
+    return {
+        "admin": ok,
+        "province_officer": ok,
+        "other_province_officer": 404,
+        "city_officer": 403,
+    } | NON_WRITERS
 
 
 def csv_upload(rows, header="credit_code,name,region,industry,categories,reason"):
@@ -45,13 +63,23 @@ class TestKeyListApiRoles(RoleMatrix):
         "list": EVERYONE,
         "retrieve": DRAFT_READ,
         "retrieve_published": EVERYONE | {"other_province_officer": 404},
-        "create": {"admin": 201, "province_officer": 201, "other_province_officer": 400,
-                   "city_officer": 403} | NON_WRITERS,
+        "create": {
+            "admin": 201,
+            "province_officer": 201,
+            "other_province_officer": 400,
+            "city_officer": 403,
+        }
+        | NON_WRITERS,
         "update": province_only(200),
         "delete": province_only(204),
         "publish": province_only(200),
-        "import": {"admin": 200, "province_officer": 200, "other_province_officer": 404,
-                   "city_officer": 200} | NON_WRITERS,
+        "import": {
+            "admin": 200,
+            "province_officer": 200,
+            "other_province_officer": 404,
+            "city_officer": 200,
+        }
+        | NON_WRITERS,
         "import_template": EVERYONE,
         "suggestions": DRAFT_READ,
     }
@@ -65,15 +93,23 @@ class TestKeyListApiRoles(RoleMatrix):
         return {
             "list": lambda: client.get(URL),
             "retrieve": lambda: client.get(detail),
-            "create": lambda: client.post(URL, {"year": 2027, "region": "320000"},
-                                          format="json"),
+            "create": lambda: client.post(URL, {"year": 2027, "region": "320000"}, format="json"),
             "update": lambda: client.patch(detail, {"title": "2026 list"}, format="json"),
             "delete": lambda: client.delete(detail),
             "publish": lambda: client.post(f"{detail}publish/", {}, format="json"),
             # A Nanjing enterprise: inside the city officer's jurisdiction too.
-            "import": lambda: client.post(f"{detail}import/", {"file": csv_upload([
-                f"{make_credit_code(division='320100', serial=901)},Import Co.,320102,26,"
-                "toxic_hazardous,heavy metals"])}, format="multipart"),
+            "import": lambda: client.post(
+                f"{detail}import/",
+                {
+                    "file": csv_upload(
+                        [
+                            f"{make_credit_code(division='320100', serial=901)},"
+                            "Import Co.,320102,26,toxic_hazardous,heavy metals"
+                        ]
+                    )
+                },
+                format="multipart",
+            ),
             "import_template": lambda: client.get(f"{URL}import-template/"),
             "suggestions": lambda: client.get(f"{detail}suggestions/"),
         }[action]()
@@ -83,8 +119,13 @@ class TestEntryApiRoles(RoleMatrix):
     # Entry detail actions address the Suzhou enterprise's entry: outside Nanjing (404).
     matrix = {
         "list": DRAFT_READ,
-        "create": {"admin": 201, "province_officer": 201, "other_province_officer": 404,
-                   "city_officer": 201} | NON_WRITERS,
+        "create": {
+            "admin": 201,
+            "province_officer": 201,
+            "other_province_officer": 404,
+            "city_officer": 201,
+        }
+        | NON_WRITERS,
         "retrieve": DRAFT_READ | {"city_officer": 404},
         "update": province_only(200) | {"city_officer": 404},
         "delete": province_only(204) | {"city_officer": 404},
@@ -96,14 +137,17 @@ class TestEntryApiRoles(RoleMatrix):
         entry = key_list.entries.get(enterprise=cast.suzhou_enterprise)
         if action == "create":
             newcomer = enterprise("Gulou Printing Co.", "320106", "23", 321)
-            return client.post(url, {"enterprise": newcomer.pk,
-                                     "categories": ["energy_intensive"], "reason": "energy"},
-                               format="json")
+            return client.post(
+                url,
+                {"enterprise": newcomer.pk, "categories": ["energy_intensive"], "reason": "energy"},
+                format="json",
+            )
         return {
             "list": lambda: client.get(url),
             "retrieve": lambda: client.get(f"{url}{entry.pk}/"),
-            "update": lambda: client.patch(f"{url}{entry.pk}/",
-                                           {"categories": ["toxic_hazardous"]}, format="json"),
+            "update": lambda: client.patch(
+                f"{url}{entry.pk}/", {"categories": ["toxic_hazardous"]}, format="json"
+            ),
             "delete": lambda: client.delete(f"{url}{entry.pk}/"),
         }[action]()
 
@@ -123,33 +167,51 @@ class TestAmendmentApiRoles(RoleMatrix):
             return client.get(url)
         if action == "add":
             newcomer = enterprise("Pukou Steel Co.", "320111", "31", 654)
-            return client.post(url, {"action": "add", "enterprise": newcomer.pk,
-                                     "categories": ["energy_intensive"],
-                                     "reason": "new energy audit"}, format="json")
+            return client.post(
+                url,
+                {
+                    "action": "add",
+                    "enterprise": newcomer.pk,
+                    "categories": ["energy_intensive"],
+                    "reason": "new energy audit",
+                },
+                format="json",
+            )
         entry = key_list.entries.get(enterprise=cast.suzhou_enterprise)
-        return client.post(url, {"action": "remove", "entry": entry.pk,
-                                 "reason": "closed down"}, format="json")
+        return client.post(
+            url, {"action": "remove", "entry": entry.pk, "reason": "closed down"}, format="json"
+        )
 
 
 class TestPublicKeyListRoles(RoleMatrix):
-    matrix = {"list": {role: 200 for role in ROLES}, "retrieve": {role: 200 for role in ROLES},
-              "retrieve_draft": {role: 404 for role in ROLES}}
+    matrix = {
+        "list": {role: 200 for role in ROLES},
+        "retrieve": {role: 200 for role in ROLES},
+        "retrieve_draft": {role: 404 for role in ROLES},
+    }
 
     def request(self, action, client, cast):
         published = published_list(cast, year=2025)
         draft = draft_list(cast, year=2026)
-        return client.get({
-            "list": "/api/v1/public/key-lists/",
-            "retrieve": f"/api/v1/public/key-lists/{published.pk}/",
-            "retrieve_draft": f"/api/v1/public/key-lists/{draft.pk}/",
-        }[action])
+        return client.get(
+            {
+                "list": "/api/v1/public/key-lists/",
+                "retrieve": f"/api/v1/public/key-lists/{published.pk}/",
+                "retrieve_draft": f"/api/v1/public/key-lists/{draft.pk}/",
+            }[action]
+        )
 
 
 class TestPolicyApiRoles(RoleMatrix):
     matrix = {
         "retrieve": EVERYONE,
-        "update": {"admin": 200, "province_officer": 200, "other_province_officer": 403,
-                   "city_officer": 403} | NON_WRITERS,
+        "update": {
+            "admin": 200,
+            "province_officer": 200,
+            "other_province_officer": 403,
+            "city_officer": 403,
+        }
+        | NON_WRITERS,
         "update_national": {role: 403 for role in ROLES} | {"admin": 200, "anonymous": 401},
     }
 
@@ -161,12 +223,14 @@ class TestPolicyApiRoles(RoleMatrix):
 
 
 def test_publish_creates_audits_with_policy_deadlines_and_notifies(
-        cast, django_capture_on_commit_callbacks):
+    cast, django_capture_on_commit_callbacks
+):
     key_list = draft_list(cast)
     client = api_client(cast.user("province_officer"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"{URL}{key_list.pk}/publish/", {"published_on": "2026-03-31"},
-                               format="json")
+        response = client.post(
+            f"{URL}{key_list.pk}/publish/", {"published_on": "2026-03-31"}, format="json"
+        )
     assert response.status_code == 200, response.data
     assert response.data["status"] == "published"
     assert response.data["published_on"] == "2026-03-31"
@@ -202,8 +266,11 @@ def test_entries_of_a_published_list_cannot_be_changed_directly(cast):
     key_list = published_list(cast)
     client = api_client(cast.user("province_officer"))
     newcomer = enterprise("Late Co.", "320106", "23", 777)
-    response = client.post(f"{URL}{key_list.pk}/entries/", {
-        "enterprise": newcomer.pk, "categories": ["energy_intensive"]}, format="json")
+    response = client.post(
+        f"{URL}{key_list.pk}/entries/",
+        {"enterprise": newcomer.pk, "categories": ["energy_intensive"]},
+        format="json",
+    )
     assert response.status_code == 409
     entry = key_list.entries.first()
     response = client.delete(f"{URL}{key_list.pk}/entries/{entry.pk}/")
@@ -216,24 +283,27 @@ def test_entry_rules(cast):
     client = api_client(cast.user("city_officer"))
     url = f"{URL}{key_list.pk}/entries/"
     # Already on the list.
-    response = client.post(url, {"enterprise": cast.enterprise.pk,
-                                 "categories": ["toxic_hazardous"]}, format="json")
+    response = client.post(
+        url, {"enterprise": cast.enterprise.pk, "categories": ["toxic_hazardous"]}, format="json"
+    )
     assert response.status_code == 400 and "enterprise" in response.data
     # Another city's enterprise is not even visible to the city officer.
     suzhou = enterprise("Kunshan Plating Co.", "320583", "33", 778)
-    response = client.post(url, {"enterprise": suzhou.pk, "categories": ["toxic_hazardous"]},
-                           format="json")
+    response = client.post(
+        url, {"enterprise": suzhou.pk, "categories": ["toxic_hazardous"]}, format="json"
+    )
     assert response.status_code == 400 and "enterprise" in response.data
     # A Zhejiang enterprise cannot go on Jiangsu's list, even for an admin.
-    response = api_client(cast.user("admin")).post(url, {
-        "enterprise": cast.other_enterprise.pk, "categories": ["toxic_hazardous"]},
-        format="json")
+    response = api_client(cast.user("admin")).post(
+        url,
+        {"enterprise": cast.other_enterprise.pk, "categories": ["toxic_hazardous"]},
+        format="json",
+    )
     assert response.status_code == 400
     assert "another province" in str(response.data["enterprise"])
     for bad in ([], ["double_excess"]):
         newcomer = enterprise(f"C{len(bad)}", "320106", "23", 790 + len(bad))
-        response = client.post(url, {"enterprise": newcomer.pk, "categories": bad},
-                               format="json")
+        response = client.post(url, {"enterprise": newcomer.pk, "categories": bad}, format="json")
         assert response.status_code == 400 and "categories" in response.data
 
 
@@ -243,10 +313,16 @@ def test_entry_list_query_count_is_constant(cast):
     serial = iter(range(3000, 4000))
 
     def grow(n):
-        ListEntry.objects.bulk_create([
-            ListEntry(key_list=key_list, energy_intensive=True,
-                      enterprise=enterprise("E", "320102", "26", next(serial)))
-            for _ in range(n)])
+        ListEntry.objects.bulk_create(
+            [
+                ListEntry(
+                    key_list=key_list,
+                    energy_intensive=True,
+                    enterprise=enterprise("E", "320102", "26", next(serial)),
+                )
+                for _ in range(n)
+            ]
+        )
 
     assert_constant_queries(lambda: client.get(f"{URL}{key_list.pk}/entries/"), grow)
 
@@ -260,8 +336,9 @@ def test_key_list_and_public_list_query_counts_are_constant(cast):
             published_list(cast, year=next(years))
 
     assert_constant_queries(lambda: client.get(URL), grow, few=1, many=4)
-    assert_constant_queries(lambda: api_client(None).get("/api/v1/public/key-lists/"), grow,
-                            few=1, many=4)
+    assert_constant_queries(
+        lambda: api_client(None).get("/api/v1/public/key-lists/"), grow, few=1, many=4
+    )
 
 
 def test_import_reports_every_bad_row_and_saves_nothing(cast):
@@ -281,11 +358,17 @@ def test_import_reports_every_bad_row_and_saves_nothing(cast):
     ]
     before = (Enterprise.objects.count(), ListEntry.objects.count())
     response = api_client(cast.user("province_officer")).post(
-        f"{URL}{key_list.pk}/import/", {"file": csv_upload(rows)}, format="multipart")
+        f"{URL}{key_list.pk}/import/", {"file": csv_upload(rows)}, format="multipart"
+    )
     assert response.status_code == 400
     errors = {(e["row"], e["field"]) for e in response.data["errors"]}
-    assert errors == {(3, "credit_code"), (4, "region"), (5, "region"), (6, "categories"),
-                      (7, "credit_code")}
+    assert errors == {
+        (3, "credit_code"),
+        (4, "region"),
+        (5, "region"),
+        (6, "categories"),
+        (7, "credit_code"),
+    }
     messages = {e["row"]: e["message"] for e in response.data["errors"]}
     assert "another province" in messages[5]
     assert "row 2" in messages[7]
@@ -299,13 +382,22 @@ def test_import_creates_enterprises_updates_names_and_entries(cast):
     sheet = book.active
     sheet.append(["统一社会信用代码", "企业名称", "行政区划代码", "行业代码", "类别", "列入原因"])
     sheet.append([new_code.lower(), "新企业有限公司", "320102", "6", "双超；高耗能", "超标"])
-    sheet.append([cast.enterprise.credit_code, "金陵纸业（更名）", "320115", "22",
-                  "toxic_hazardous", "重金属"])
+    sheet.append(
+        [
+            cast.enterprise.credit_code,
+            "金陵纸业（更名）",
+            "320115",
+            "22",
+            "toxic_hazardous",
+            "重金属",
+        ]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     upload = SimpleUploadedFile("list.xlsx", buffer.getvalue())
     response = api_client(cast.user("province_officer")).post(
-        f"{URL}{key_list.pk}/import/", {"file": upload}, format="multipart")
+        f"{URL}{key_list.pk}/import/", {"file": upload}, format="multipart"
+    )
     assert response.status_code == 200, response.data
     assert response.data == {"created": 1, "updated": 1}
     created = Enterprise.objects.get(credit_code=new_code)
@@ -321,17 +413,24 @@ def test_import_of_an_unreadable_file_is_a_400(cast):
     key_list = draft_list(cast)
     client = api_client(cast.user("province_officer"))
     url = f"{URL}{key_list.pk}/import/"
-    response = client.post(url, {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04 no zip")},
-                           format="multipart")
+    response = client.post(
+        url, {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04 no zip")}, format="multipart"
+    )
     assert response.status_code == 400
     assert response.data["errors"][0]["field"] == "file"
-    response = client.post(url, {"file": csv_upload(["a,b"], header="code,title")},
-                           format="multipart")
+    response = client.post(
+        url, {"file": csv_upload(["a,b"], header="code,title")}, format="multipart"
+    )
     assert response.status_code == 400
     assert {e["field"] for e in response.data["errors"]} == {
-        "credit_code", "name", "region", "industry", "categories", "reason"}
-    response = client.post(url, {"file": SimpleUploadedFile("x.csv", b"")},
-                           format="multipart")
+        "credit_code",
+        "name",
+        "region",
+        "industry",
+        "categories",
+        "reason",
+    }
+    response = client.post(url, {"file": SimpleUploadedFile("x.csv", b"")}, format="multipart")
     assert response.status_code == 400 and "file" in response.data
 
 
@@ -341,8 +440,11 @@ def test_import_template_is_a_workbook_that_imports(cast):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     assert openpyxl.load_workbook(io.BytesIO(content)).active["A1"].value == "credit_code"
     key_list = draft_list(cast)
-    response = client.post(f"{URL}{key_list.pk}/import/",
-                           {"file": SimpleUploadedFile("t.xlsx", content)}, format="multipart")
+    response = client.post(
+        f"{URL}{key_list.pk}/import/",
+        {"file": SimpleUploadedFile("t.xlsx", content)},
+        format="multipart",
+    )
     assert response.status_code == 200, response.data
     assert response.data == {"created": 1, "updated": 0}
 
@@ -350,16 +452,21 @@ def test_import_template_is_a_workbook_that_imports(cast):
 def test_policy_changes_only_lists_published_afterwards(cast):
     first = published_list(cast, year=2025, published_on=datetime.date(2025, 1, 10))
     response = api_client(cast.user("province_officer")).patch(
-        "/api/v1/policies/320000/", {"start_months": 3, "report_months": 18}, format="json")
+        "/api/v1/policies/320000/", {"start_months": 3, "report_months": 18}, format="json"
+    )
     assert response.status_code == 200, response.data
     assert response.data["is_national_default"] is False
     second = published_list(cast, year=2026, published_on=datetime.date(2026, 1, 10))
     old = Audit.objects.get(list_entry__key_list=first, enterprise=cast.enterprise)
     new = Audit.objects.get(list_entry__key_list=second, enterprise=cast.enterprise)
-    assert (old.start_due, old.report_due) == (datetime.date(2025, 3, 10),
-                                               datetime.date(2026, 1, 10))
-    assert (new.start_due, new.report_due) == (datetime.date(2026, 4, 10),
-                                               datetime.date(2027, 7, 10))
+    assert (old.start_due, old.report_due) == (
+        datetime.date(2025, 3, 10),
+        datetime.date(2026, 1, 10),
+    )
+    assert (new.start_due, new.report_due) == (
+        datetime.date(2026, 4, 10),
+        datetime.date(2027, 7, 10),
+    )
     assert new.round == 2
     assert KeyEnterpriseList.objects.get(pk=second.pk).policy["start_months"] == 3
     # The national default and other provinces are untouched.
@@ -368,8 +475,7 @@ def test_policy_changes_only_lists_published_afterwards(cast):
 
 def test_policy_rejects_bad_figures(cast):
     client = api_client(cast.user("province_officer"))
-    response = client.patch("/api/v1/policies/320000/", {"cycle_default_years": -1},
-                            format="json")
+    response = client.patch("/api/v1/policies/320000/", {"cycle_default_years": -1}, format="json")
     assert response.status_code == 400
     assert "cycle_default_years" in response.data
     assert client.get("/api/v1/policies/999999/").status_code == 404
@@ -380,40 +486,73 @@ def test_amendments_add_and_remove_are_kept(cast):
     client = api_client(cast.user("province_officer"))
     url = f"{URL}{key_list.pk}/amendments/"
     newcomer = enterprise("Pukou Steel Co.", "320111", "31", 655)
-    assert client.post(url, {"action": "add", "enterprise": newcomer.pk,
-                             "categories": ["energy_intensive"], "reason": "energy use"},
-                       format="json").status_code == 201
+    assert (
+        client.post(
+            url,
+            {
+                "action": "add",
+                "enterprise": newcomer.pk,
+                "categories": ["energy_intensive"],
+                "reason": "energy use",
+            },
+            format="json",
+        ).status_code
+        == 201
+    )
     added = Audit.objects.get(enterprise=newcomer)
     assert added.state == "not_started" and added.disclosure_due is None
     entry = key_list.entries.get(enterprise=cast.suzhou_enterprise)
-    assert client.post(url, {"action": "remove", "entry": entry.pk, "reason": "closed"},
-                       format="json").status_code == 201
+    assert (
+        client.post(
+            url, {"action": "remove", "entry": entry.pk, "reason": "closed"}, format="json"
+        ).status_code
+        == 201
+    )
     assert Audit.objects.get(list_entry=entry).state == "cancelled"
     history = client.get(url).data["results"]
     assert [(a["action"], a["enterprise_name"], a["reason"]) for a in history] == [
-        ("add", "Pukou Steel Co.", "energy use"), ("remove", "Wujiang Dyeing Co.", "closed")]
+        ("add", "Pukou Steel Co.", "energy use"),
+        ("remove", "Wujiang Dyeing Co.", "closed"),
+    ]
     # Removing twice, without a reason, or an entry of a started audit: refused.
-    assert client.post(url, {"action": "remove", "entry": entry.pk, "reason": "again"},
-                       format="json").status_code == 409
+    assert (
+        client.post(
+            url, {"action": "remove", "entry": entry.pk, "reason": "again"}, format="json"
+        ).status_code
+        == 409
+    )
     other = key_list.entries.get(enterprise=cast.enterprise)
-    assert client.post(url, {"action": "remove", "entry": other.pk, "reason": ""},
-                       format="json").status_code == 400
+    assert (
+        client.post(
+            url, {"action": "remove", "entry": other.pk, "reason": ""}, format="json"
+        ).status_code
+        == 400
+    )
     Audit.objects.filter(list_entry=other).update(state="planning")
-    response = client.post(url, {"action": "remove", "entry": other.pk, "reason": "x"},
-                           format="json")
+    response = client.post(
+        url, {"action": "remove", "entry": other.pk, "reason": "x"}, format="json"
+    )
     assert response.status_code == 409 and response.data["unmet"]
     # A draft list is not amended.
     draft = draft_list(cast, year=2031)
-    response = client.post(f"{URL}{draft.pk}/amendments/", {
-        "action": "add", "enterprise": newcomer.pk, "categories": ["energy_intensive"],
-        "reason": "x"}, format="json")
+    response = client.post(
+        f"{URL}{draft.pk}/amendments/",
+        {
+            "action": "add",
+            "enterprise": newcomer.pk,
+            "categories": ["energy_intensive"],
+            "reason": "x",
+        },
+        format="json",
+    )
     assert response.status_code == 409
 
 
 def test_carry_over_suggests_overdue_and_due_enterprises(cast):
     old = published_list(cast, year=2025, published_on=datetime.date(2025, 1, 10))
     Audit.objects.filter(list_entry__key_list=old, enterprise=cast.suzhou_enterprise).update(
-        state="completed", next_round_due=datetime.date(2027, 6, 1))
+        state="completed", next_round_due=datetime.date(2027, 6, 1)
+    )
     client = api_client(cast.user("province_officer"))
     draft = client.post(URL, {"year": 2027, "region": "320000"}, format="json").data
     suggestions = client.get(f"{URL}{draft['id']}/suggestions/").data
@@ -441,8 +580,13 @@ def test_list_year_is_checked(cast):
 
 def test_carry_over_suggestions_stay_within_the_officers_city(cast):
     published_list(cast, year=2025, published_on=datetime.date(2025, 1, 10))
-    draft = api_client(cast.user("province_officer")).post(
-        URL, {"year": 2027, "region": "320000"}, format="json").data
-    names = {s["enterprise"]["name"] for s in api_client(cast.user("city_officer")).get(
-        f"{URL}{draft['id']}/suggestions/").data}
+    draft = (
+        api_client(cast.user("province_officer"))
+        .post(URL, {"year": 2027, "region": "320000"}, format="json")
+        .data
+    )
+    names = {
+        s["enterprise"]["name"]
+        for s in api_client(cast.user("city_officer")).get(f"{URL}{draft['id']}/suggestions/").data
+    }
     assert names == {"Jinling Paper Co."}  # the overdue Suzhou one is not Nanjing's

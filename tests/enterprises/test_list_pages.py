@@ -43,20 +43,32 @@ def new_enterprise(district="320102", industry="26") -> Enterprise:
 def draft(cast, year=2026, with_entries=True) -> KeyEnterpriseList:
     """A Jiangsu draft with the Nanjing enterprise (exceeds standards) and the Suzhou one."""
     officer = cast.user("province_officer")
-    key_list = lists.key_list_create(actor=officer, province=Region.objects.get(code="320000"),
-                                     year=year)
+    key_list = lists.key_list_create(
+        actor=officer, province=Region.objects.get(code="320000"), year=year
+    )
     if with_entries:
-        lists.entry_save(actor=officer, key_list=key_list, enterprise=cast.enterprise,
-                         categories=["exceeds_standards"], reason="COD over quota")
-        lists.entry_save(actor=officer, key_list=key_list, enterprise=cast.suzhou_enterprise,
-                         categories=["toxic_hazardous"], reason="Dyes")
+        lists.entry_save(
+            actor=officer,
+            key_list=key_list,
+            enterprise=cast.enterprise,
+            categories=["exceeds_standards"],
+            reason="COD over quota",
+        )
+        lists.entry_save(
+            actor=officer,
+            key_list=key_list,
+            enterprise=cast.suzhou_enterprise,
+            categories=["toxic_hazardous"],
+            reason="Dyes",
+        )
     return key_list
 
 
 def published(cast, year=2026, on=datetime.date(2026, 3, 1)) -> KeyEnterpriseList:
     key_list = draft(cast, year)
-    return publishing.key_list_publish(actor=cast.user("province_officer"), key_list=key_list,
-                                  published_on=on)
+    return publishing.key_list_publish(
+        actor=cast.user("province_officer"), key_list=key_list, published_on=on
+    )
 
 
 def entry_of(key_list, company) -> ListEntry:
@@ -72,9 +84,12 @@ def roles(allowed, *, other_province=404, city=None) -> dict:
     """Admin and both Jiangsu officers get `allowed` (the city `city` when given), the
     Zhejiang officer `other_province`, every other role 403, anonymous the login."""
     return {role: 403 for role in ROLES} | {
-        "admin": allowed, "province_officer": allowed,
+        "admin": allowed,
+        "province_officer": allowed,
         "city_officer": allowed if city is None else city,
-        "other_province_officer": other_province, "anonymous": LOGIN}
+        "other_province_officer": other_province,
+        "anonymous": LOGIN,
+    }
 
 
 class TestListPageRoles(RoleMatrix):
@@ -127,14 +142,21 @@ class TestListPageRoles(RoleMatrix):
             case "detail_draft" | "detail_published":
                 return client.get(url)
             case "entry_add":
-                return client.post(f"{url}entries/add/", {
-                    "enterprise": new_enterprise().pk, "categories": ["energy_intensive"]})
+                return client.post(
+                    f"{url}entries/add/",
+                    {"enterprise": new_enterprise().pk, "categories": ["energy_intensive"]},
+                )
             case "entry_edit_form":
                 return client.get(f"{url}entries/{nanjing}/edit/")
             case "entry_edit":
-                return client.post(f"{url}entries/{nanjing}/edit/", {
-                    "enterprise": cast.enterprise.pk, "categories": ["toxic_hazardous"],
-                    "reason": "Chromium"})
+                return client.post(
+                    f"{url}entries/{nanjing}/edit/",
+                    {
+                        "enterprise": cast.enterprise.pk,
+                        "categories": ["toxic_hazardous"],
+                        "reason": "Chromium",
+                    },
+                )
             case "entry_delete":
                 return client.post(f"{url}entries/{nanjing}/delete/")
             case "entry_edit_suzhou":
@@ -145,19 +167,28 @@ class TestListPageRoles(RoleMatrix):
                 return client.get(f"{url}import/")
             case "import":
                 code = make_credit_code(division="320100", serial=901)
-                return client.post(f"{url}import/", {"file": csv_upload([
-                    f"{code},Imported Co.,320102,26,双超,quota"])})
+                return client.post(
+                    f"{url}import/",
+                    {"file": csv_upload([f"{code},Imported Co.,320102,26,双超,quota"])},
+                )
             case "publish_form":
                 return client.get(f"{url}publish/")
             case "publish":
                 return client.post(f"{url}publish/", {"published_on": "2026-03-01"})
             case "amend_add":
-                return client.post(f"{url}amend/", {
-                    "action": "add", "enterprise": new_enterprise().pk,
-                    "categories": ["energy_intensive"], "reason": "Energy audit found it"})
+                return client.post(
+                    f"{url}amend/",
+                    {
+                        "action": "add",
+                        "enterprise": new_enterprise().pk,
+                        "categories": ["energy_intensive"],
+                        "reason": "Energy audit found it",
+                    },
+                )
             case "amend_remove":
-                return client.post(f"{url}amend/", {
-                    "action": "remove", "entry": nanjing, "reason": "Closed down"})
+                return client.post(
+                    f"{url}amend/", {"action": "remove", "entry": nanjing, "reason": "Closed down"}
+                )
         raise AssertionError(action)
 
 
@@ -178,8 +209,7 @@ def login(client, cast, role="province_officer"):
 
 
 def test_officer_creates_a_draft_of_their_province(cast, client):
-    response = login(client, cast).post("/lists/new/", {"year": 2027, "title": ""},
-                                        follow=True)
+    response = login(client, cast).post("/lists/new/", {"year": 2027, "title": ""}, follow=True)
     key_list = KeyEnterpriseList.objects.get(year=2027)
     assert response.redirect_chain == [(f"/lists/{key_list.pk}/", 302)]
     assert key_list.province_id == "320000" and key_list.status == ListStatus.DRAFT
@@ -188,8 +218,9 @@ def test_officer_creates_a_draft_of_their_province(cast, client):
 
 
 def test_admin_picks_the_province(cast, client):
-    login(client, cast, "admin").post("/lists/new/", {"year": 2027, "province": "330000",
-                                                      "title": "Zhejiang 2027"})
+    login(client, cast, "admin").post(
+        "/lists/new/", {"year": 2027, "province": "330000", "title": "Zhejiang 2027"}
+    )
     assert KeyEnterpriseList.objects.get(title="Zhejiang 2027").province_id == "330000"
     response = client.post("/lists/new/", {"year": 2027})
     assert response.status_code == 400
@@ -206,8 +237,11 @@ def test_a_second_list_for_the_same_year_is_a_form_error(cast, client):
 
 def test_list_page_counts_entries_filters_and_stays_in_the_province(cast, client):
     old = published(cast, 2025)
-    publishing.amendment_remove(actor=cast.user("province_officer"),
-                           entry=entry_of(old, cast.suzhou_enterprise), reason="Closed")
+    publishing.amendment_remove(
+        actor=cast.user("province_officer"),
+        entry=entry_of(old, cast.suzhou_enterprise),
+        reason="Closed",
+    )
     new = draft(cast, 2026, with_entries=False)
     login(client, cast)
     response = client.get("/lists/")
@@ -216,11 +250,11 @@ def test_list_page_counts_entries_filters_and_stays_in_the_province(cast, client
     assert [row.entry_count for row in rows] == [0, 1]  # removed entries do not count
     content = response.content.decode()
     assert 'href="/lists/policy/"' in content and "New list" in content
-    assert [row.pk for row in client.get("/lists/", {"status": "published"}).context["page"]] \
-        == [old.pk]
+    assert [row.pk for row in client.get("/lists/", {"status": "published"}).context["page"]] == [
+        old.pk
+    ]
     assert [row.pk for row in client.get("/lists/", {"year": 2026}).context["page"]] == [new.pk]
-    assert not list(login(client, cast, "other_province_officer").get("/lists/")
-                    .context["page"])
+    assert not list(login(client, cast, "other_province_officer").get("/lists/").context["page"])
     city_page = login(client, cast, "city_officer").get("/lists/")
     assert len(city_page.context["page"]) == 2
     assert city_page.context["create_form"] is None  # a city proposes entries only
@@ -235,10 +269,15 @@ def test_list_page_query_count_is_constant(cast, client):
 
     def grow(n):
         for _ in range(n):
-            key_list = lists.key_list_create(actor=province_officer, province=jiangsu,
-                                             year=next(years))
-            lists.entry_save(actor=province_officer, key_list=key_list,
-                             enterprise=cast.enterprise, categories=["energy_intensive"])
+            key_list = lists.key_list_create(
+                actor=province_officer, province=jiangsu, year=next(years)
+            )
+            lists.entry_save(
+                actor=province_officer,
+                key_list=key_list,
+                enterprise=cast.enterprise,
+                categories=["energy_intensive"],
+            )
 
     assert_constant_queries(lambda: client.get("/lists/"), grow)
 
@@ -250,9 +289,15 @@ def test_add_edit_and_remove_an_entry(cast, client):
     key_list = draft(cast, with_entries=False)
     url = f"/lists/{key_list.pk}/"
     login(client, cast, "city_officer")
-    response = client.post(f"{url}entries/add/", {
-        "enterprise": cast.enterprise.pk, "categories": ["exceeds_standards", "energy_intensive"],
-        "reason": "COD over quota"}, follow=True)
+    response = client.post(
+        f"{url}entries/add/",
+        {
+            "enterprise": cast.enterprise.pk,
+            "categories": ["exceeds_standards", "energy_intensive"],
+            "reason": "COD over quota",
+        },
+        follow=True,
+    )
     entry = key_list.entries.get()
     assert entry.categories == ["exceeds_standards", "energy_intensive"]
     assert entry.proposed_by == cast.user("city_officer")
@@ -263,9 +308,14 @@ def test_add_edit_and_remove_an_entry(cast, client):
 
     form = client.get(f"{url}entries/{entry.pk}/edit/").context["form"]
     assert form.initial["categories"] == ["exceeds_standards", "energy_intensive"]
-    response = client.post(f"{url}entries/{entry.pk}/edit/", {
-        "enterprise": cast.enterprise.pk, "categories": ["toxic_hazardous"],
-        "reason": "Chromium in the effluent"})
+    response = client.post(
+        f"{url}entries/{entry.pk}/edit/",
+        {
+            "enterprise": cast.enterprise.pk,
+            "categories": ["toxic_hazardous"],
+            "reason": "Chromium in the effluent",
+        },
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.categories == ["toxic_hazardous"] and entry.reason == "Chromium in the effluent"
@@ -280,17 +330,22 @@ def test_entry_errors_come_back_on_the_form(cast, client):
     key_list = draft(cast)
     url = f"/lists/{key_list.pk}/"
     login(client, cast)
-    response = client.post(f"{url}entries/add/", {"enterprise": cast.enterprise.pk,
-                                                  "categories": ["exceeds_standards"]})
+    response = client.post(
+        f"{url}entries/add/",
+        {"enterprise": cast.enterprise.pk, "categories": ["exceeds_standards"]},
+    )
     assert response.status_code == 400
     assert response.context["entry_form"].errors["enterprise"] == [
-        "This enterprise is already on the list."]
+        "This enterprise is already on the list."
+    ]
     response = client.post(f"{url}entries/add/", {"enterprise": new_enterprise().pk})
     assert response.status_code == 400
     assert response.context["entry_form"].errors["categories"] == ["Give at least one category."]
     # Outside the officer's scope (Zhejiang) is not even a choice.
-    response = client.post(f"{url}entries/add/", {"enterprise": cast.other_enterprise.pk,
-                                                  "categories": ["exceeds_standards"]})
+    response = client.post(
+        f"{url}entries/add/",
+        {"enterprise": cast.other_enterprise.pk, "categories": ["exceeds_standards"]},
+    )
     assert response.status_code == 400 and response.context["entry_form"].errors["enterprise"]
     assert key_list.entries.count() == 2
 
@@ -301,8 +356,12 @@ def test_city_officer_cannot_reach_an_entry_of_suzhou(cast, client):
     url = f"/lists/{key_list.pk}/entries/{suzhou.pk}/"
     login(client, cast, "city_officer")
     assert client.get(f"{url}edit/").status_code == 404
-    assert client.post(f"{url}edit/", {"enterprise": cast.enterprise.pk,
-                                       "categories": ["toxic_hazardous"]}).status_code == 404
+    assert (
+        client.post(
+            f"{url}edit/", {"enterprise": cast.enterprise.pk, "categories": ["toxic_hazardous"]}
+        ).status_code
+        == 404
+    )
     assert client.post(f"{url}delete/").status_code == 404
     page = client.get(f"/lists/{key_list.pk}/")
     assert [entry.enterprise for entry in page.context["page"]] == [cast.enterprise]
@@ -325,35 +384,45 @@ def test_a_published_list_is_not_edited_directly(cast, client):
     response = client.post(f"/lists/{key_list.pk}/entries/{entry.pk}/delete/")
     assert response.status_code == 409
     assert "The list must be a draft." in response.content.decode()
-    response = client.post(f"/lists/{key_list.pk}/entries/add/", {
-        "enterprise": new_enterprise().pk, "categories": ["toxic_hazardous"]})
+    response = client.post(
+        f"/lists/{key_list.pk}/entries/add/",
+        {"enterprise": new_enterprise().pk, "categories": ["toxic_hazardous"]},
+    )
     assert response.status_code == 409
     assert "change it by an amendment" in response.content.decode()
     assert key_list.entries.count() == 2
 
 
 def test_carry_over_suggestion_prefills_the_add_form(cast, client):
-    Audit.objects.create(enterprise=cast.enterprise, round=1,
-                         start_due=timezone.localdate() - datetime.timedelta(days=30),
-                         report_due=timezone.localdate() + datetime.timedelta(days=300))
+    Audit.objects.create(
+        enterprise=cast.enterprise,
+        round=1,
+        start_due=timezone.localdate() - datetime.timedelta(days=30),
+        report_due=timezone.localdate() + datetime.timedelta(days=300),
+    )
     key_list = draft(cast, timezone.localdate().year + 1, with_entries=False)
     login(client, cast)
     page = client.get(f"/lists/{key_list.pk}/")
     [suggestion] = page.context["suggestions"]
     assert suggestion["enterprise"] == cast.enterprise
     assert f"?enterprise={cast.enterprise.pk}#add-entry" in page.content.decode()
-    form = client.get(f"/lists/{key_list.pk}/", {"enterprise": cast.enterprise.pk}
-                      ).context["entry_form"]
+    form = client.get(f"/lists/{key_list.pk}/", {"enterprise": cast.enterprise.pk}).context[
+        "entry_form"
+    ]
     assert form.initial["enterprise"] == cast.enterprise.pk
     assert "was due to start" in form.initial["reason"]
     # Outside the city officer's city, a suggestion is not shown to it.
-    Audit.objects.create(enterprise=cast.suzhou_enterprise, round=1,
-                         start_due=timezone.localdate() - datetime.timedelta(days=30),
-                         report_due=timezone.localdate() + datetime.timedelta(days=300))
+    Audit.objects.create(
+        enterprise=cast.suzhou_enterprise,
+        round=1,
+        start_due=timezone.localdate() - datetime.timedelta(days=30),
+        report_due=timezone.localdate() + datetime.timedelta(days=300),
+    )
     assert len(client.get(f"/lists/{key_list.pk}/").context["suggestions"]) == 2
     login(client, cast, "city_officer")
-    assert [s["enterprise"] for s in client.get(f"/lists/{key_list.pk}/")
-            .context["suggestions"]] == [cast.enterprise]
+    assert [
+        s["enterprise"] for s in client.get(f"/lists/{key_list.pk}/").context["suggestions"]
+    ] == [cast.enterprise]
 
 
 # --- import ---------------------------------------------------------------------------
@@ -364,16 +433,27 @@ def test_import_with_row_errors_shows_each_and_saves_nothing(cast, client):
     enterprises_before = Enterprise.objects.count()
     good = make_credit_code(division="320100", serial=910)
     login(client, cast)
-    response = client.post(f"/lists/{key_list.pk}/import/", {"file": csv_upload([
-        f"{good},Good Co.,320102,26,双超,quota",
-        "91320100MA1XXXXXX9,Bad Code Co.,320102,26,双超,",
-        f"{make_credit_code(division='320100', serial=911)},Far Co.,330106,26,双有,",
-        f"{make_credit_code(division='320100', serial=912)},Odd Co.,320102,26,sometimes,",
-    ])})
+    response = client.post(
+        f"/lists/{key_list.pk}/import/",
+        {
+            "file": csv_upload(
+                [
+                    f"{good},Good Co.,320102,26,双超,quota",
+                    "91320100MA1XXXXXX9,Bad Code Co.,320102,26,双超,",
+                    f"{make_credit_code(division='320100', serial=911)},Far Co.,330106,26,双有,",
+                    f"{make_credit_code(division='320100', serial=912)},"
+                    "Odd Co.,320102,26,sometimes,",
+                ]
+            )
+        },
+    )
     assert response.status_code == 400
     errors = response.context["row_errors"]
     assert [(e["row"], e["field"]) for e in errors] == [
-        (3, "credit_code"), (4, "region"), (5, "categories")]
+        (3, "credit_code"),
+        (4, "region"),
+        (5, "categories"),
+    ]
     content = html.unescape(response.content.decode())
     for error in errors:
         assert error["message"] in content
@@ -387,12 +467,15 @@ def test_import_with_row_errors_shows_each_and_saves_nothing(cast, client):
 def test_an_unreadable_file_is_a_row_error_and_a_wrong_extension_a_form_error(cast, client):
     key_list = draft(cast, with_entries=False)
     login(client, cast)
-    response = client.post(f"/lists/{key_list.pk}/import/", {"file": SimpleUploadedFile(
-        "list.xlsx", b"PK\x03\x04 not a workbook")})
+    response = client.post(
+        f"/lists/{key_list.pk}/import/",
+        {"file": SimpleUploadedFile("list.xlsx", b"PK\x03\x04 not a workbook")},
+    )
     assert response.status_code == 400
     assert response.context["row_errors"][0]["field"] == "file"
-    response = client.post(f"/lists/{key_list.pk}/import/", {"file": SimpleUploadedFile(
-        "list.pdf", b"%PDF-1.4")})
+    response = client.post(
+        f"/lists/{key_list.pk}/import/", {"file": SimpleUploadedFile("list.pdf", b"%PDF-1.4")}
+    )
     assert response.status_code == 400 and response.context["form"].errors["file"]
 
 
@@ -400,10 +483,18 @@ def test_good_import_creates_and_updates_entries(cast, client):
     key_list = draft(cast)
     new_code = make_credit_code(division="320100", serial=920)
     login(client, cast)
-    response = client.post(f"/lists/{key_list.pk}/import/", {"file": csv_upload([
-        f"{new_code},Imported Paper Co.,320115,22,双超;高耗能,COD",
-        f"{cast.enterprise.credit_code},Jinling Paper Co.,320115,22,toxic_hazardous,Cr",
-    ])}, follow=True)
+    response = client.post(
+        f"/lists/{key_list.pk}/import/",
+        {
+            "file": csv_upload(
+                [
+                    f"{new_code},Imported Paper Co.,320115,22,双超;高耗能,COD",
+                    f"{cast.enterprise.credit_code},Jinling Paper Co.,320115,22,toxic_hazardous,Cr",
+                ]
+            )
+        },
+        follow=True,
+    )
     assert response.redirect_chain == [(f"/lists/{key_list.pk}/", 302)]
     assert "Imported. Created: 1, updated: 1." in response.content.decode()
     imported = key_list.entries.get(enterprise__credit_code=new_code)
@@ -417,8 +508,10 @@ def test_the_template_downloads_and_imports_as_it_is(cast, client):
     response = client.get("/lists/import-template.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"] == 'attachment; filename="key-list-template.xlsx"'
-    assert 'href="/lists/import-template.xlsx"' in client.get(
-        f"/lists/{key_list.pk}/import/").content.decode()
+    assert (
+        'href="/lists/import-template.xlsx"'
+        in client.get(f"/lists/{key_list.pk}/import/").content.decode()
+    )
     upload = SimpleUploadedFile("template.xlsx", template_workbook())
     response = client.post(f"/lists/{key_list.pk}/import/", {"file": upload}, follow=True)
     assert "Imported. Created: 1, updated: 0." in response.content.decode()
@@ -430,8 +523,14 @@ def test_import_into_a_published_list_conflicts(cast, client):
     login(client, cast)
     page = client.get(f"/lists/{key_list.pk}/import/")
     assert page.status_code == 200 and "The list must be a draft." in page.content.decode()
-    response = client.post(f"/lists/{key_list.pk}/import/", {"file": csv_upload([
-        f"{make_credit_code(division='320100', serial=930)},Late Co.,320102,26,双超,"])})
+    response = client.post(
+        f"/lists/{key_list.pk}/import/",
+        {
+            "file": csv_upload(
+                [f"{make_credit_code(division='320100', serial=930)},Late Co.,320102,26,双超,"]
+            )
+        },
+    )
     assert response.status_code == 409
     assert key_list.entries.count() == 2
 
@@ -447,15 +546,19 @@ def test_publish_confirmation_creates_audits_with_deadlines(cast, client):
     assert page.context["form"].initial["published_on"] == timezone.localdate()
     content = page.content.decode()
     assert "each of the 2 entries" in content and "2 months" in content
-    response = client.post(f"/lists/{key_list.pk}/publish/", {"published_on": "2026-03-01"},
-                           follow=True)
+    response = client.post(
+        f"/lists/{key_list.pk}/publish/", {"published_on": "2026-03-01"}, follow=True
+    )
     assert response.redirect_chain == [(f"/lists/{key_list.pk}/", 302)]
     key_list.refresh_from_db()
     assert key_list.status == ListStatus.PUBLISHED
     assert key_list.published_on == datetime.date(2026, 3, 1)
     nanjing = Audit.objects.get(list_entry__key_list=key_list, enterprise=cast.enterprise)
     assert (nanjing.start_due, nanjing.report_due, nanjing.disclosure_due) == (
-        datetime.date(2026, 5, 1), datetime.date(2027, 3, 1), datetime.date(2026, 4, 1))
+        datetime.date(2026, 5, 1),
+        datetime.date(2027, 3, 1),
+        datetime.date(2026, 4, 1),
+    )
     suzhou = Audit.objects.get(list_entry__key_list=key_list, enterprise=cast.suzhou_enterprise)
     assert suzhou.disclosure_due is None
     content = response.content.decode()
@@ -479,8 +582,9 @@ def test_publish_twice_conflicts(cast, client):
 
 def test_publishing_an_empty_list_conflicts(cast, client):
     key_list = draft(cast, with_entries=False)
-    response = login(client, cast).post(f"/lists/{key_list.pk}/publish/",
-                                        {"published_on": "2026-03-01"})
+    response = login(client, cast).post(
+        f"/lists/{key_list.pk}/publish/", {"published_on": "2026-03-01"}
+    )
     assert response.status_code == 409
     assert "The list has no entries." in response.content.decode()
     key_list.refresh_from_db()
@@ -489,8 +593,7 @@ def test_publishing_an_empty_list_conflicts(cast, client):
 
 def test_publish_needs_a_date(cast, client):
     key_list = draft(cast)
-    response = login(client, cast).post(f"/lists/{key_list.pk}/publish/",
-                                        {"published_on": "soon"})
+    response = login(client, cast).post(f"/lists/{key_list.pk}/publish/", {"published_on": "soon"})
     assert response.status_code == 400 and response.context["form"].errors["published_on"]
     assert not Audit.objects.exists()
 
@@ -503,20 +606,32 @@ def test_amendments_add_and_remove_on_a_published_list(cast, client):
     url = f"/lists/{key_list.pk}/"
     newcomer = new_enterprise()
     login(client, cast)
-    response = client.post(f"{url}amend/", {
-        "action": "add", "enterprise": newcomer.pk, "categories": ["energy_intensive"],
-        "reason": "Energy audit found it"}, follow=True)
+    response = client.post(
+        f"{url}amend/",
+        {
+            "action": "add",
+            "enterprise": newcomer.pk,
+            "categories": ["energy_intensive"],
+            "reason": "Energy audit found it",
+        },
+        follow=True,
+    )
     assert response.redirect_chain == [(url, 302)]
     added = entry_of(key_list, newcomer)
     assert added.audit.start_due > key_list.published_on  # counted from today
     nanjing = entry_of(key_list, cast.enterprise)
-    response = client.post(f"{url}amend/", {
-        "action": "remove", "entry": nanjing.pk, "reason": "Closed down"}, follow=True)
+    response = client.post(
+        f"{url}amend/",
+        {"action": "remove", "entry": nanjing.pk, "reason": "Closed down"},
+        follow=True,
+    )
     nanjing.refresh_from_db()
     assert nanjing.status == EntryStatus.REMOVED
     assert nanjing.audit.state == AuditState.CANCELLED
     assert [(a.action, a.entry.enterprise, a.reason) for a in ListAmendment.objects.all()] == [
-        ("add", newcomer, "Energy audit found it"), ("remove", cast.enterprise, "Closed down")]
+        ("add", newcomer, "Energy audit found it"),
+        ("remove", cast.enterprise, "Closed down"),
+    ]
     amendments = response.content.decode().split('data-testid="amendments"')[1]
     assert "Energy audit found it" in amendments and "Closed down" in amendments
     assert "province officer" in amendments and newcomer.name in amendments
@@ -527,20 +642,28 @@ def test_amendment_errors(cast, client):
     url = f"/lists/{key_list.pk}/"
     nanjing = entry_of(key_list, cast.enterprise)
     login(client, cast)
-    response = client.post(f"{url}amend/", {"action": "remove", "entry": nanjing.pk,
-                                            "reason": " "})
+    response = client.post(f"{url}amend/", {"action": "remove", "entry": nanjing.pk, "reason": " "})
     assert response.status_code == 400
     assert response.context["amend_remove_form"].errors["reason"] == [
-        "An amendment needs a reason."]
-    response = client.post(f"{url}amend/", {
-        "action": "add", "enterprise": cast.enterprise.pk, "categories": ["toxic_hazardous"],
-        "reason": "Again"})
+        "An amendment needs a reason."
+    ]
+    response = client.post(
+        f"{url}amend/",
+        {
+            "action": "add",
+            "enterprise": cast.enterprise.pk,
+            "categories": ["toxic_hazardous"],
+            "reason": "Again",
+        },
+    )
     assert response.status_code == 400
     assert response.context["amend_add_form"].errors["enterprise"] == [
-        "This enterprise is already on the list."]
+        "This enterprise is already on the list."
+    ]
     Audit.objects.filter(list_entry=nanjing).update(state=AuditState.PLANNING)
-    response = client.post(f"{url}amend/", {"action": "remove", "entry": nanjing.pk,
-                                            "reason": "Closed"})
+    response = client.post(
+        f"{url}amend/", {"action": "remove", "entry": nanjing.pk, "reason": "Closed"}
+    )
     assert response.status_code == 409
     assert "The audit has started; the entry cannot be removed." in response.content.decode()
     assert client.post(f"{url}amend/", {"action": "rename"}).status_code == 400
@@ -549,9 +672,10 @@ def test_amendment_errors(cast, client):
 
 def test_a_draft_is_not_amended(cast, client):
     key_list = draft(cast)
-    response = login(client, cast).post(f"/lists/{key_list.pk}/amend/", {
-        "action": "remove", "entry": entry_of(key_list, cast.enterprise).pk,
-        "reason": "Closed"})
+    response = login(client, cast).post(
+        f"/lists/{key_list.pk}/amend/",
+        {"action": "remove", "entry": entry_of(key_list, cast.enterprise).pk, "reason": "Closed"},
+    )
     assert response.status_code == 409
     assert "The list must be published." in response.content.decode()
 
@@ -575,11 +699,15 @@ def test_detail_query_count_is_constant_for_a_draft(cast, client):
     def grow(n):
         for _ in range(n):
             company = new_enterprise()
-            lists.entry_save(actor=officer, key_list=key_list, enterprise=company,
-                             categories=["toxic_hazardous"])
+            lists.entry_save(
+                actor=officer, key_list=key_list, enterprise=company, categories=["toxic_hazardous"]
+            )
             Audit.objects.create(  # an overdue audit: a carry-over suggestion each
-                enterprise=company, round=1, start_due=datetime.date(2020, 1, 1),
-                report_due=datetime.date(2021, 1, 1))
+                enterprise=company,
+                round=1,
+                start_due=datetime.date(2020, 1, 1),
+                report_due=datetime.date(2021, 1, 1),
+            )
 
     assert_constant_queries(lambda: client.get(f"/lists/{key_list.pk}/"), grow)
 
@@ -591,8 +719,13 @@ def test_detail_query_count_is_constant_for_a_published_list(cast, client):
 
     def grow(n):
         for _ in range(n):
-            publishing.amendment_add(actor=officer, key_list=key_list, enterprise=new_enterprise(),
-                                categories=["exceeds_standards"], reason="Found")
+            publishing.amendment_add(
+                actor=officer,
+                key_list=key_list,
+                enterprise=new_enterprise(),
+                categories=["exceeds_standards"],
+                reason="Found",
+            )
 
     assert_constant_queries(lambda: client.get(f"/lists/{key_list.pk}/"), grow)
 
@@ -605,9 +738,16 @@ def test_policy_edit_changes_the_figures_of_lists_published_afterwards(cast, cli
     login(client, cast)
     page = client.get("/lists/policy/")
     assert page.context["uses_default"] is True
-    response = client.post("/lists/policy/", policy_data(
-        start_months=3, report_months=9, heavy_metal_industries="32, 6",
-        no_low_cost_max_investment="150000"), follow=True)
+    response = client.post(
+        "/lists/policy/",
+        policy_data(
+            start_months=3,
+            report_months=9,
+            heavy_metal_industries="32, 6",
+            no_low_cost_max_investment="150000",
+        ),
+        follow=True,
+    )
     assert response.redirect_chain == [("/lists/policy/", 302)]
     policy = ProvincePolicy.objects.get(province_id="320000")
     assert (policy.start_months, policy.report_months) == (3, 9)
@@ -620,20 +760,25 @@ def test_policy_edit_changes_the_figures_of_lists_published_afterwards(cast, cli
     assert "3 months" in client.get(f"/lists/{key_list.pk}/publish/").content.decode()
     client.post(f"/lists/{key_list.pk}/publish/", {"published_on": "2026-03-01"})
     audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=cast.enterprise)
-    assert (audit.start_due, audit.report_due) == (datetime.date(2026, 6, 1),
-                                                   datetime.date(2026, 12, 1))
+    assert (audit.start_due, audit.report_due) == (
+        datetime.date(2026, 6, 1),
+        datetime.date(2026, 12, 1),
+    )
     earlier = Audit.objects.get(list_entry__key_list=before, enterprise=cast.enterprise)
     assert earlier.start_due == datetime.date(2025, 5, 1)  # published before: unchanged
 
 
 def test_policy_form_rejects_bad_figures(cast, client):
     login(client, cast)
-    response = client.post("/lists/policy/", policy_data(
-        overcapacity_industries="31, 99x, C", cycle_default_years="-1", start_months=""))
+    response = client.post(
+        "/lists/policy/",
+        policy_data(
+            overcapacity_industries="31, 99x, C", cycle_default_years="-1", start_months=""
+        ),
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert errors["overcapacity_industries"] == [
-        "Not a GB/T 4754 division code: 99x, C."]
+    assert errors["overcapacity_industries"] == ["Not a GB/T 4754 division code: 99x, C."]
     assert errors["cycle_default_years"] and errors["start_months"]
     assert not ProvincePolicy.objects.filter(province_id="320000").exists()
 
@@ -664,14 +809,25 @@ def test_list_pages_render_in_chinese(cast, client):
     key_list = draft(cast)
     login(client, cast)
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/lists/"})
-    for url in ("/lists/", f"/lists/{key_list.pk}/", f"/lists/{key_list.pk}/import/",
-                f"/lists/{key_list.pk}/publish/", "/lists/policy/"):
+    for url in (
+        "/lists/",
+        f"/lists/{key_list.pk}/",
+        f"/lists/{key_list.pk}/import/",
+        f"/lists/{key_list.pk}/publish/",
+        "/lists/policy/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert '<html lang="zh-hans">' in response.content.decode()
     with translation.override("zh-hans"):
-        for text in ("Key-enterprise lists", "New list", "Carry-over suggestions",
-                     "Publish the list", "Import a spreadsheet", "Save the policy"):
+        for text in (
+            "Key-enterprise lists",
+            "New list",
+            "Carry-over suggestions",
+            "Publish the list",
+            "Import a spreadsheet",
+            "Save the policy",
+        ):
             assert translation.gettext(text) != text, text
 
 

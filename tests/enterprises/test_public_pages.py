@@ -24,12 +24,26 @@ LOGIN = 302  # anonymous visitors are sent to the login page
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 POLLUTANTS = [
     # 120 against a limit of 100: 20 % over; 55 t against a quota of 50 t: 10 % over.
-    {"pollutant": "COD", "discharge_mode": "direct", "concentration": Decimal("120"),
-     "concentration_unit": "mg/L", "total_emitted_t": Decimal("55"),
-     "standard": "GB 3544-2008", "standard_limit": Decimal("100"), "quota_t": Decimal("50")},
-    {"pollutant": "NH3-N", "discharge_mode": "indirect", "concentration": Decimal("4.5"),
-     "concentration_unit": "mg/L", "total_emitted_t": Decimal("2.25"),
-     "standard": "GB 3544-2008", "standard_limit": Decimal("8"), "quota_t": None},
+    {
+        "pollutant": "COD",
+        "discharge_mode": "direct",
+        "concentration": Decimal("120"),
+        "concentration_unit": "mg/L",
+        "total_emitted_t": Decimal("55"),
+        "standard": "GB 3544-2008",
+        "standard_limit": Decimal("100"),
+        "quota_t": Decimal("50"),
+    },
+    {
+        "pollutant": "NH3-N",
+        "discharge_mode": "indirect",
+        "concentration": Decimal("4.5"),
+        "concentration_unit": "mg/L",
+        "total_emitted_t": Decimal("2.25"),
+        "standard": "GB 3544-2008",
+        "standard_limit": Decimal("8"),
+        "quota_t": None,
+    },
 ]
 EXCEEDS = ["exceeds_standards"]
 serials = itertools.count(5000)
@@ -46,10 +60,18 @@ def publish(cast, year, entries, *, published_on=None):
     provincial officer. Returns the list and its entries."""
     officer = cast.user("province_officer")
     key_list = lists.key_list_create(
-        actor=officer, province=Region.objects.get(code="320000"), year=year)
-    made = [lists.entry_save(actor=officer, key_list=key_list, enterprise=listed,
-                             categories=categories, reason="Over the COD standard in 2025")
-            for listed, categories in entries]
+        actor=officer, province=Region.objects.get(code="320000"), year=year
+    )
+    made = [
+        lists.entry_save(
+            actor=officer,
+            key_list=key_list,
+            enterprise=listed,
+            categories=categories,
+            reason="Over the COD standard in 2025",
+        )
+        for listed, categories in entries
+    ]
     publishing.key_list_publish(actor=officer, key_list=key_list, published_on=published_on)
     key_list.refresh_from_db()
     return key_list, made
@@ -57,26 +79,45 @@ def publish(cast, year, entries, *, published_on=None):
 
 def disclose(cast, entry, pollutants=POLLUTANTS):
     return lists.disclosure_submit(
-        actor=cast.user("admin"), entry=entry, legal_representative="Li Wei",
-        address="8 Riverside Road", document=pdf(), pollutants=pollutants)
+        actor=cast.user("admin"),
+        entry=entry,
+        legal_representative="Li Wei",
+        address="8 Riverside Road",
+        document=pdf(),
+        pollutants=pollutants,
+    )
 
 
 def listed(cast):
     """The 2026 Jiangsu list: our Nanjing enterprise (exceeds standards, not disclosed
     yet) and the Suzhou one (disclosed)."""
-    key_list, (entry, suzhou_entry) = publish(cast, 2026, [
-        (cast.enterprise, ["exceeds_standards", "toxic_hazardous"]),
-        (cast.suzhou_enterprise, EXCEEDS)])
-    return SimpleNamespace(key_list=key_list, entry=entry, suzhou_entry=suzhou_entry,
-                           disclosure=disclose(cast, suzhou_entry))
+    key_list, (entry, suzhou_entry) = publish(
+        cast,
+        2026,
+        [
+            (cast.enterprise, ["exceeds_standards", "toxic_hazardous"]),
+            (cast.suzhou_enterprise, EXCEEDS),
+        ],
+    )
+    return SimpleNamespace(
+        key_list=key_list,
+        entry=entry,
+        suzhou_entry=suzhou_entry,
+        disclosure=disclose(cast, suzhou_entry),
+    )
 
 
 def form_data(document=None, rows=POLLUTANTS, total=3):
     """The disclosure form as a browser posts it: filled rows, then spare empty ones."""
-    data = {"legal_representative": "Zhou Min", "address": "1 Jiangjun Avenue, Nanjing",
-            "document": document or pdf(), "pollutants-TOTAL_FORMS": str(total),
-            "pollutants-INITIAL_FORMS": "0", "pollutants-MIN_NUM_FORMS": "0",
-            "pollutants-MAX_NUM_FORMS": "50"}
+    data = {
+        "legal_representative": "Zhou Min",
+        "address": "1 Jiangjun Avenue, Nanjing",
+        "document": document or pdf(),
+        "pollutants-TOTAL_FORMS": str(total),
+        "pollutants-INITIAL_FORMS": "0",
+        "pollutants-MIN_NUM_FORMS": "0",
+        "pollutants-MAX_NUM_FORMS": "50",
+    }
     for index in range(total):
         row = rows[index] if index < len(rows) else {"concentration_unit": "mg/L"}
         for name, value in row.items():
@@ -88,9 +129,17 @@ class TestPublicPageRoles(RoleMatrix):
     """Public pages answer everyone, logged in or not."""
 
     api = False
-    matrix = {action: {role: 200 for role in ROLES} for action in (
-        "keylist_list", "keylist_search", "keylist_detail", "disclosure_list",
-        "disclosure_detail", "disclosure_document")}
+    matrix = {
+        action: {role: 200 for role in ROLES}
+        for action in (
+            "keylist_list",
+            "keylist_search",
+            "keylist_detail",
+            "disclosure_list",
+            "disclosure_detail",
+            "disclosure_document",
+        )
+    }
 
     def request(self, action, client, cast):
         data = listed(cast)
@@ -99,13 +148,15 @@ class TestPublicPageRoles(RoleMatrix):
             b"".join(response.streaming_content)
             response.close()
             return response
-        return client.get({
-            "keylist_list": "/public/",
-            "keylist_search": "/public/?q=Jinling",
-            "keylist_detail": f"/public/lists/{data.key_list.pk}/",
-            "disclosure_list": "/public/disclosures/",
-            "disclosure_detail": f"/public/disclosures/{data.disclosure.pk}/",
-        }[action])
+        return client.get(
+            {
+                "keylist_list": "/public/",
+                "keylist_search": "/public/?q=Jinling",
+                "keylist_detail": f"/public/lists/{data.key_list.pk}/",
+                "disclosure_list": "/public/disclosures/",
+                "disclosure_detail": f"/public/disclosures/{data.disclosure.pk}/",
+            }[action]
+        )
 
 
 class TestDisclosureFormRoles(RoleMatrix):
@@ -113,9 +164,10 @@ class TestDisclosureFormRoles(RoleMatrix):
     enterprise does not learn it exists."""
 
     api = False
-    matrix = {"form": {role: 403 for role in ROLES} | {
-        "admin": 200, "enterprise_user": 200, "other_enterprise_user": 404,
-        "anonymous": LOGIN}}
+    matrix = {
+        "form": {role: 403 for role in ROLES}
+        | {"admin": 200, "enterprise_user": 200, "other_enterprise_user": 404, "anonymous": LOGIN}
+    }
 
     def request(self, action, client, cast):
         return client.get(f"/public/disclosures/new/{listed(cast).entry.pk}/")
@@ -124,9 +176,9 @@ class TestDisclosureFormRoles(RoleMatrix):
 def test_a_draft_list_is_not_public(cast, client):
     officer = cast.user("province_officer")
     draft = lists.key_list_create(
-        actor=officer, province=Region.objects.get(code="320000"), year=2027)
-    lists.entry_save(actor=officer, key_list=draft, enterprise=cast.enterprise,
-                     categories=EXCEEDS)
+        actor=officer, province=Region.objects.get(code="320000"), year=2027
+    )
+    lists.entry_save(actor=officer, key_list=draft, enterprise=cast.enterprise, categories=EXCEEDS)
     assert client.get(f"/public/lists/{draft.pk}/").status_code == 404
     page = client.get("/public/").content.decode()
     assert draft.title not in page
@@ -178,8 +230,9 @@ def test_list_detail_shows_the_active_entries_and_searches_them(cast, client):
 
 def test_a_removed_entry_leaves_the_public_list(cast, client):
     data = listed(cast)
-    publishing.amendment_remove(actor=cast.user("province_officer"), entry=data.entry,
-                           reason="Closed down")
+    publishing.amendment_remove(
+        actor=cast.user("province_officer"), entry=data.entry, reason="Closed down"
+    )
     page = client.get(f"/public/lists/{data.key_list.pk}/").content.decode()
     assert "Jinling Paper Co." not in page and "Wujiang Dyeing Co." in page
 
@@ -222,7 +275,8 @@ def test_a_file_named_pdf_that_is_not_a_pdf_is_refused(cast, client):
     response = client.post(f"/public/disclosures/new/{data.entry.pk}/", form_data(fake))
     assert response.status_code == 400
     assert response.context["form"].errors["document"] == [
-        "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (checked by content)."]
+        "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (checked by content)."
+    ]
     assert not EmissionDisclosure.objects.filter(entry=data.entry).exists()
     assert DisclosedPollutant.objects.count() == len(POLLUTANTS)  # the Suzhou rows only
     assert not list((settings.MEDIA_ROOT / "disclosures").glob(f"*/{fake.name}"))
@@ -235,8 +289,7 @@ def test_a_disclosure_needs_a_pollutant_row(cast, client):
     assert response.status_code == 400
     assert "Disclose at least one major pollutant." in response.content.decode()
     bad_row = [POLLUTANTS[0] | {"concentration": "a lot"}]
-    response = client.post(f"/public/disclosures/new/{data.entry.pk}/",
-                           form_data(rows=bad_row))
+    response = client.post(f"/public/disclosures/new/{data.entry.pk}/", form_data(rows=bad_row))
     assert response.status_code == 400
     assert response.context["formset"].errors[0]["concentration"]
     assert not EmissionDisclosure.objects.filter(entry=data.entry).exists()
@@ -263,16 +316,16 @@ def test_an_entry_not_listed_for_exceeding_standards_cannot_disclose(cast, clien
     client.force_login(cast.user("enterprise_user"))
     response = client.post(f"/public/disclosures/new/{entry.pk}/", form_data())
     assert response.status_code == 409
-    assert "Only enterprises listed for exceeding standards disclose." in \
-        response.content.decode()
+    assert "Only enterprises listed for exceeding standards disclose." in response.content.decode()
     assert not EmissionDisclosure.objects.exists()
 
 
 def test_enterprise_dashboard_shows_the_list_deadlines_and_the_disclosure_button(cast, client):
     today = timezone.localdate()
     # Published 40 days ago: disclosure (1 month) overdue, start (2 months) due next.
-    key_list, (entry,) = publish(cast, 2026, [(cast.enterprise, EXCEEDS)],
-                                 published_on=today - datetime.timedelta(days=40))
+    key_list, (entry,) = publish(
+        cast, 2026, [(cast.enterprise, EXCEEDS)], published_on=today - datetime.timedelta(days=40)
+    )
     audit = entry.audit
     client.force_login(cast.user("enterprise_user"))
     response = client.get("/dashboard/")
@@ -301,15 +354,14 @@ def test_enterprise_dashboard_shows_the_list_deadlines_and_the_disclosure_button
 def test_enterprise_dashboard_leaves_out_drafts_and_other_enterprises(cast, client):
     officer = cast.user("province_officer")
     draft = lists.key_list_create(
-        actor=officer, province=Region.objects.get(code="320000"), year=2027)
-    lists.entry_save(actor=officer, key_list=draft, enterprise=cast.enterprise,
-                     categories=EXCEEDS)
+        actor=officer, province=Region.objects.get(code="320000"), year=2027
+    )
+    lists.entry_save(actor=officer, key_list=draft, enterprise=cast.enterprise, categories=EXCEEDS)
     publish(cast, 2026, [(cast.suzhou_enterprise, EXCEEDS)])
     client.force_login(cast.user("enterprise_user"))
     response = client.get("/dashboard/")
     assert response.context["listings"] == []
-    assert "Your enterprise is not on a published key-enterprise list." in \
-        response.content.decode()
+    assert "Your enterprise is not on a published key-enterprise list." in response.content.decode()
 
 
 def test_links_lead_to_the_pages_not_to_the_api(cast, client):
@@ -348,10 +400,13 @@ def test_public_pages_render_in_chinese(cast, client):
 
 # Query counts: constant in the number of rows (design.md "Quality bars").
 
+
 def grown_list(cast, n, *, categories=EXCEEDS):
     """A new published list of `n` new Jiangsu enterprises."""
-    enterprises = [enterprise(f"Grown Co. {serial}", "320102", "26", serial)
-                   for serial in itertools.islice(serials, n)]
+    enterprises = [
+        enterprise(f"Grown Co. {serial}", "320102", "26", serial)
+        for serial in itertools.islice(serials, n)
+    ]
     return publish(cast, next(years), [(each, categories) for each in enterprises])
 
 
@@ -364,8 +419,9 @@ def test_public_list_query_count_is_constant(cast, client):
 
 
 def test_public_search_query_count_is_constant(cast, client):
-    assert_constant_queries(lambda: client.get("/public/", {"q": "Grown"}),
-                            lambda n: grown_list(cast, n))
+    assert_constant_queries(
+        lambda: client.get("/public/", {"q": "Grown"}), lambda n: grown_list(cast, n)
+    )
 
 
 def test_public_list_detail_query_count_is_constant(cast, client):
@@ -392,8 +448,7 @@ def test_public_disclosure_pages_query_count_is_constant(cast, client):
         made["last"] = disclose(cast, entries[-1], POLLUTANTS * n)  # n × 2 rows
 
     assert_constant_queries(lambda: client.get("/public/disclosures/"), grow)
-    assert_constant_queries(
-        lambda: client.get(f"/public/disclosures/{made['last'].pk}/"), grow)
+    assert_constant_queries(lambda: client.get(f"/public/disclosures/{made['last'].pk}/"), grow)
 
 
 def test_enterprise_dashboard_query_count_is_constant(cast, client):

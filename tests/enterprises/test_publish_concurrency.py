@@ -38,5 +38,6 @@ def test_concurrent_publishes_give_one_success_one_conflict_one_audit_per_entry(
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(map(str, outcomes)) == sorted(
-        ["published", str(["The list is already published."])])
+        ["published", str(["The list is already published."])]
+    )
     assert Audit.objects.filter(list_entry__key_list=key_list).count() == 2

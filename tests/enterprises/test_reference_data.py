@@ -28,11 +28,20 @@ class TestRegionApiRoles(RoleMatrix):
         return {
             "list": lambda: client.get(url, {"parent": "320000"}),
             "retrieve": lambda: client.get(f"{url}320000/"),
-            "create": lambda: client.post(url, {"code": "320199", "name_zh": "新区",
-                                                "name_en": "New Area", "level": "county",
-                                                "parent": "320100"}, format="json"),
-            "update": lambda: client.patch(f"{url}320115/", {"name_en": "Jiangning"},
-                                           format="json"),
+            "create": lambda: client.post(
+                url,
+                {
+                    "code": "320199",
+                    "name_zh": "新区",
+                    "name_en": "New Area",
+                    "level": "county",
+                    "parent": "320100",
+                },
+                format="json",
+            ),
+            "update": lambda: client.patch(
+                f"{url}320115/", {"name_en": "Jiangning"}, format="json"
+            ),
             "delete": lambda: client.delete(f"{url}320115/"),
         }[action]()
 
@@ -51,9 +60,17 @@ class TestIndustryApiRoles(RoleMatrix):
         return {
             "list": lambda: client.get(url),
             "retrieve": lambda: client.get(f"{url}26/"),
-            "create": lambda: client.post(url, {"code": "99", "name_zh": "试验",
-                                                "name_en": "Trial", "level": "division",
-                                                "section": "C"}, format="json"),
+            "create": lambda: client.post(
+                url,
+                {
+                    "code": "99",
+                    "name_zh": "试验",
+                    "name_en": "Trial",
+                    "level": "division",
+                    "section": "C",
+                },
+                format="json",
+            ),
             "update": lambda: client.patch(f"{url}22/", {"name_en": "Paper"}, format="json"),
             "delete": lambda: client.delete(f"{url}22/"),
         }[action]()
@@ -78,9 +95,15 @@ def test_migrate_loads_every_region_and_industry():
 def test_regions_are_addressed_by_code_and_filtered(cast):
     client = api_client(cast.user("expert"))
     data = client.get("/api/v1/regions/320000/").data
-    assert data | {"name": None} == {"code": "320000", "name": None, "name_zh": "江苏省",
-                                     "name_en": "Jiangsu", "level": "province", "parent": None,
-                                     "retired": False}
+    assert data | {"name": None} == {
+        "code": "320000",
+        "name": None,
+        "name_zh": "江苏省",
+        "name_en": "Jiangsu",
+        "level": "province",
+        "parent": None,
+        "retired": False,
+    }
     cities = client.get("/api/v1/regions/", {"parent": "320000", "page_size": 200}).data
     assert cities["count"] == 13
     assert {row["level"] for row in cities["results"]} == {"city"}
@@ -91,7 +114,8 @@ def test_regions_are_addressed_by_code_and_filtered(cast):
 def test_names_follow_the_language(cast):
     client = api_client(cast.user("expert"))
     assert client.get("/api/v1/industries/22/").data["name"] == (
-        "Manufacture of Paper and Paper Products")
+        "Manufacture of Paper and Paper Products"
+    )
     with translation.override("zh-hans"):
         response = client.get("/api/v1/industries/22/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.data["name"] == "造纸和纸制品业"
@@ -111,8 +135,17 @@ def test_industry_list_query_count_is_constant(cast):
     codes = iter(range(100, 200))
 
     def grow(n):
-        Industry.objects.bulk_create([
-            Industry(code=f"Z{next(codes)}", name_zh="试", name_en="t", level="division",
-                     section_id="C") for _ in range(n)])
+        Industry.objects.bulk_create(
+            [
+                Industry(
+                    code=f"Z{next(codes)}",
+                    name_zh="试",
+                    name_en="t",
+                    level="division",
+                    section_id="C",
+                )
+                for _ in range(n)
+            ]
+        )
 
     assert_constant_queries(lambda: client.get("/api/v1/industries/", {"section": "C"}), grow)

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = 302  # anonymous visitors are sent to the login page
 PROCESSOR = "notifications.context_processors.notifications"
-PARAMS = {"enterprise": "Jinling Paper Co.", "year": 2026, "province": "江苏省",
-          "start_due": "2027-01-24", "report_due": "2027-11-24", "disclosure_due": "2026-12-24"}
+PARAMS = {
+    "enterprise": "Jinling Paper Co.",
+    "year": 2026,
+    "province": "江苏省",
+    "start_due": "2027-01-24",
+    "report_due": "2027-11-24",
+    "disclosure_due": "2026-12-24",
+}
 
 
 @pytest.fixture
@@ -32,8 +38,9 @@ def bell(settings):
 
 
 def tell(user, kind="list_published", **params):
-    (notification,) = notify(recipients=[user], kind=kind, params=PARAMS | params,
-                             url="/dashboard/")
+    (notification,) = notify(
+        recipients=[user], kind=kind, params=PARAMS | params, url="/dashboard/"
+    )
     return notification
 
 
@@ -75,8 +82,7 @@ def test_page_lists_own_notifications_newest_first_unread_highlighted(cast, clie
     client.force_login(user)
     response = client.get("/notifications/")
     page = response.content.decode()
-    assert [n.kind for n in response.context["page"]] == ["list_disclosure_due",
-                                                         "list_published"]
+    assert [n.kind for n in response.context["page"]] == ["list_disclosure_due", "list_published"]
     disclose_at = page.index("disclose its major pollutant emissions by 2026-12-24")
     listed_at = page.index("is on the 2026 key-enterprise list of 江苏省")
     assert disclose_at < listed_at

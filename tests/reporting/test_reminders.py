@@ -45,8 +45,7 @@ def due_audit(cast, state=None, **deadlines) -> Audit:
     """The Nanjing enterprise's audit (cast.firm engaged) with `deadlines`; every other
     deadline, of it and of the Suzhou audit on the same list, far away."""
     audit = engaged_audit(cast, published_on=datetime.date(2026, 3, 1))
-    Audit.objects.update(start_due=FAR, report_due=FAR, disclosure_due=FAR,
-                         acceptance_due=None)
+    Audit.objects.update(start_due=FAR, report_due=FAR, disclosure_due=FAR, acceptance_due=None)
     Audit.objects.filter(pk=audit.pk).update(**deadlines, **({"state": state} if state else {}))
     return Audit.objects.get(pk=audit.pk)
 
@@ -76,8 +75,9 @@ def run(django_capture_on_commit_callbacks):
 
 def test_stages_by_days_left():
     due = TODAY
-    assert [stage(due, due - datetime.timedelta(days=n)) for n in (31, 30, 8, 7, 1, 0, -1, -40)] \
-        == [None, 30, 30, 7, 7, 7, 0, 0]
+    assert [
+        stage(due, due - datetime.timedelta(days=n)) for n in (31, 30, 8, 7, 1, 0, -1, -40)
+    ] == [None, 30, 30, 7, 7, 7, 0, 0]
 
 
 def test_30_day_7_day_and_passed_reminders_go_once_each_to_the_right_people(cast, run):
@@ -89,8 +89,10 @@ def test_30_day_7_day_and_passed_reminders_go_once_each_to_the_right_people(cast
     assert received() == [(name, "deadline_ahead") for name in PARTIES]
     assert len(mail.outbox) == 2
     note = reminders().get(recipient=cast.user("enterprise_user"))
-    assert note.text == ("Reminder: “Start the audit” for the audit of Jinling Paper Co. "
-                         "(round 1) is due by 2026-07-01.")
+    assert note.text == (
+        "Reminder: “Start the audit” for the audit of Jinling Paper Co. "
+        "(round 1) is due by 2026-07-01."
+    )
     assert note.url == "/dashboard/"
 
     assert run(TODAY) == 0  # the same day again
@@ -104,11 +106,14 @@ def test_30_day_7_day_and_passed_reminders_go_once_each_to_the_right_people(cast
     assert run(day(31)) == 1  # passed
     assert received(kind="deadline_passed") == [(name, "deadline_passed") for name in PARTIES]
     assert received(kind="deadlines_overdue") == [
-        (name, "deadlines_overdue") for name in SUPERVISORS]
+        (name, "deadlines_overdue") for name in SUPERVISORS
+    ]
     officer_note = reminders().get(recipient=cast.user("city_officer"))
-    assert officer_note.text == ("Deadlines passed in your region since the last reminders "
-                                 "(1): Jinling Paper Co. (round 1): Start the audit, due "
-                                 "2026-07-01.")
+    assert officer_note.text == (
+        "Deadlines passed in your region since the last reminders "
+        "(1): Jinling Paper Co. (round 1): Start the audit, due "
+        "2026-07-01."
+    )
     assert officer_note.url == "/audits/?overdue=true"
     assert run(day(31)) == 0 and run(day(60)) == 0
     assert reminders().count() == 8 and len(mail.outbox) == 8
@@ -133,8 +138,14 @@ def test_reminders_read_in_the_readers_language(cast, run):
 
 
 def test_each_deadline_is_reminded_in_the_states_that_owe_it(cast, run):
-    audit = due_audit(cast, state=AuditState.FEASIBILITY, start_due=day(5),
-                      report_due=day(6), disclosure_due=day(7), acceptance_due=day(8))
+    audit = due_audit(
+        cast,
+        state=AuditState.FEASIBILITY,
+        start_due=day(5),
+        report_due=day(6),
+        disclosure_due=day(7),
+        acceptance_due=day(8),
+    )
     assert run(TODAY) == 2  # report and disclosure; started, not yet assessed
     assert logged() == [("disclosure", day(7), 7), ("report", day(6), 7)]
     Audit.objects.filter(pk=audit.pk).update(state=AuditState.SUSTAINING)
@@ -142,18 +153,32 @@ def test_each_deadline_is_reminded_in_the_states_that_owe_it(cast, run):
     assert ("acceptance", day(8), 30) in logged()
 
 
-@pytest.mark.parametrize("change", [
-    "audit_started", "submitted_for_assessment", "applied_for_acceptance", "completed",
-    "disclosed", "entry_removed_audit_cancelled", "entry_removed",
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "audit_started",
+        "submitted_for_assessment",
+        "applied_for_acceptance",
+        "completed",
+        "disclosed",
+        "entry_removed_audit_cancelled",
+        "entry_removed",
+    ],
+)
 def test_a_deadline_no_longer_owed_is_not_reminded(cast, run, change):
-    deadlines = {"start_due": day(3), "report_due": day(-2), "disclosure_due": day(20),
-                 "acceptance_due": day(-1)}
+    deadlines = {
+        "start_due": day(3),
+        "report_due": day(-2),
+        "disclosure_due": day(20),
+        "acceptance_due": day(-1),
+    }
     owed = {
         "audit_started": (AuditState.PLANNING, {"start_due"}),
         "submitted_for_assessment": (AuditState.UNDER_ASSESSMENT, {"start_due", "report_due"}),
-        "applied_for_acceptance": (AuditState.UNDER_ACCEPTANCE,
-                                   {"start_due", "report_due", "acceptance_due"}),
+        "applied_for_acceptance": (
+            AuditState.UNDER_ACCEPTANCE,
+            {"start_due", "report_due", "acceptance_due"},
+        ),
         "completed": (AuditState.COMPLETED, set(deadlines)),
         "disclosed": (AuditState.UNDER_ACCEPTANCE, set(deadlines)),
         "entry_removed_audit_cancelled": (None, set(deadlines)),
@@ -163,16 +188,28 @@ def test_a_deadline_no_longer_owed_is_not_reminded(cast, run, change):
     audit = due_audit(cast, state=state, **{field: deadlines[field] for field in gone})
     if change == "disclosed":
         lists.disclosure_submit(
-            actor=cast.user("enterprise_user"), entry=audit.list_entry,
-            legal_representative="Li Wei", address="8 Riverside Road",
-            document=SimpleUploadedFile("m.pdf", b"%PDF-1.4\n%%EOF\n",
-                                        content_type="application/pdf"),
-            pollutants=[{"pollutant": "COD", "discharge_mode": "direct",
-                         "concentration": Decimal("120"), "total_emitted_t": Decimal("55"),
-                         "standard": "GB 3544-2008", "standard_limit": Decimal("100")}])
+            actor=cast.user("enterprise_user"),
+            entry=audit.list_entry,
+            legal_representative="Li Wei",
+            address="8 Riverside Road",
+            document=SimpleUploadedFile(
+                "m.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+            ),
+            pollutants=[
+                {
+                    "pollutant": "COD",
+                    "discharge_mode": "direct",
+                    "concentration": Decimal("120"),
+                    "total_emitted_t": Decimal("55"),
+                    "standard": "GB 3544-2008",
+                    "standard_limit": Decimal("100"),
+                }
+            ],
+        )
     elif change == "entry_removed_audit_cancelled":
-        publishing.amendment_remove(actor=cast.user("province_officer"), entry=audit.list_entry,
-                               reason="Closed down")
+        publishing.amendment_remove(
+            actor=cast.user("province_officer"), entry=audit.list_entry, reason="Closed down"
+        )
         assert Audit.objects.get(pk=audit.pk).state == AuditState.CANCELLED
     elif change == "entry_removed":
         ListEntry.objects.filter(pk=audit.list_entry_id).update(status=EntryStatus.REMOVED)
@@ -207,8 +244,10 @@ def test_authorities_get_one_notification_per_run_listing_their_region_only(cast
     audit = due_audit(cast, start_due=day(-1))
     Audit.objects.exclude(pk=audit.pk).update(report_due=day(-1))
     assert run(TODAY) == 2
-    by_officer = {n.recipient.username: n.params["count"]
-                  for n in reminders().filter(kind="deadlines_overdue")}
+    by_officer = {
+        n.recipient.username: n.params["count"]
+        for n in reminders().filter(kind="deadlines_overdue")
+    }
     # The province sees both (in one notification); Nanjing only its own enterprise.
     assert by_officer == {"province_officer": 2, "city_officer": 1}
     text = reminders().get(recipient=cast.user("province_officer")).text
@@ -217,8 +256,12 @@ def test_authorities_get_one_notification_per_run_listing_their_region_only(cast
 
 def test_query_count_does_not_grow_with_the_audits(cast):
     key_list = KeyEnterpriseList.objects.create(
-        year=2026, province_id="320000", title="2026", status=ListStatus.PUBLISHED,
-        published_on=datetime.date(2026, 3, 1))
+        year=2026,
+        province_id="320000",
+        title="2026",
+        status=ListStatus.PUBLISHED,
+        published_on=datetime.date(2026, 3, 1),
+    )
     serial = iter(range(100, 1000))
 
     def grow(n):
@@ -226,11 +269,18 @@ def test_query_count_does_not_grow_with_the_audits(cast):
             number = next(serial)
             listed = enterprise(f"Enterprise {number}", "320115", "22", number)
             user(f"staff_{number}", Role.ENTERPRISE, enterprise=listed)
-            entry = ListEntry.objects.create(key_list=key_list, enterprise=listed,
-                                             exceeds_standards=True)
+            entry = ListEntry.objects.create(
+                key_list=key_list, enterprise=listed, exceeds_standards=True
+            )
             # A 30-day, a 7-day and a passed reminder each.
-            Audit.objects.create(enterprise=listed, list_entry=entry, consultancy=cast.firm,
-                                 start_due=day(30), report_due=day(5), disclosure_due=day(-1))
+            Audit.objects.create(
+                enterprise=listed,
+                list_entry=entry,
+                consultancy=cast.firm,
+                start_due=day(30),
+                report_due=day(5),
+                disclosure_due=day(-1),
+            )
 
     queries = assert_constant_queries(lambda: send_deadline_reminders(today=TODAY), grow)
     # Savepoint, lock, audits, reminders sent, insert; parties, insert × 2; authorities,
@@ -286,23 +336,30 @@ def test_the_task_runs_on_a_real_worker_through_the_broker_once(celery_worker_pr
     cast = make_cast()
     today = timezone.localdate()
     # Stages that hold even if the worker's day turned over since.
-    due_audit(cast, start_due=today - datetime.timedelta(days=5),
-              report_due=today + datetime.timedelta(days=20),
-              disclosure_due=today + datetime.timedelta(days=3))
+    due_audit(
+        cast,
+        start_due=today - datetime.timedelta(days=5),
+        report_due=today + datetime.timedelta(days=20),
+        disclosure_due=today + datetime.timedelta(days=3),
+    )
 
     def finished(result):
         return lambda: f"[{result.id}] succeeded" in worker.log.read_text()
 
     first = tasks.send_deadline_reminders.delay()
     worker.wait_for(finished(first), what="the reminder task")
-    assert logged() == sorted([
-        ("start", today - datetime.timedelta(days=5), 0),
-        ("report", today + datetime.timedelta(days=20), 30),
-        ("disclosure", today + datetime.timedelta(days=3), 7)])
+    assert logged() == sorted(
+        [
+            ("start", today - datetime.timedelta(days=5), 0),
+            ("report", today + datetime.timedelta(days=20), 30),
+            ("disclosure", today + datetime.timedelta(days=3), 7),
+        ]
+    )
     assert reminders().count() == 3 * len(PARTIES) + len(SUPERVISORS)
     # The worker mailed them, through a second task it queued after its commit.
-    worker.wait_for(lambda: not reminders().filter(emailed_at__isnull=True).exists(),
-                    what="the reminder mails")
+    worker.wait_for(
+        lambda: not reminders().filter(emailed_at__isnull=True).exists(), what="the reminder mails"
+    )
 
     second = tasks.send_deadline_reminders.delay()
     worker.wait_for(finished(second), what="the second run")

@@ -23,8 +23,10 @@ pytestmark = pytest.mark.broker
 
 def ask_for_report(cast, audit):
     return api_client(cast.user("consultant")).post(
-        "/api/v1/reports/", {"kind": "audit_summary", "format": "pdf", "audit": audit.pk},
-        format="json")
+        "/api/v1/reports/",
+        {"kind": "audit_summary", "format": "pdf", "audit": audit.pk},
+        format="json",
+    )
 
 
 def test_the_worker_renders_a_requested_report(celery_worker_process):  # noqa: F811
@@ -33,8 +35,9 @@ def test_the_worker_renders_a_requested_report(celery_worker_process):  # noqa: 
     response = ask_for_report(cast, chinese_audit(cast))
     assert response.status_code == 202 and response.data["state"] == "pending"
     job = ReportJob.objects.get(pk=response.data["id"])
-    worker.wait_for(lambda: ReportJob.objects.get(pk=job.pk).state == JobState.DONE,
-                    what="the report to render")
+    worker.wait_for(
+        lambda: ReportJob.objects.get(pk=job.pk).state == JobState.DONE, what="the report to render"
+    )
     job.refresh_from_db()
     assert job.enqueued_at and job.attempts == 1
     assert "南京金陵纸业有限公司" in pdf_text(job.file.open("rb").read())
@@ -57,9 +60,22 @@ class PrivateRedis:
 
     def start(self):
         self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -95,7 +111,8 @@ def private_broker(tmp_path, monkeypatch, request):
 
 
 def test_a_report_requested_while_the_broker_is_down_is_rendered_once_it_is_back(
-        transactional_db, private_broker, request):
+    transactional_db, private_broker, request
+):
     cast = make_cast()
     audit = chinese_audit(cast)
     private_broker.stop()
@@ -115,14 +132,16 @@ def test_a_report_requested_while_the_broker_is_down_is_rendered_once_it_is_back
     private_broker.start()
     worker = request.getfixturevalue("celery_worker_process")  # on the broker that is back
     assert services.reports_sweep(now=later) == 1
-    worker.wait_for(lambda: ReportJob.objects.get(pk=job.pk).state == JobState.DONE,
-                    timeout=60, what="the swept report to render")
+    worker.wait_for(
+        lambda: ReportJob.objects.get(pk=job.pk).state == JobState.DONE,
+        timeout=60,
+        what="the swept report to render",
+    )
     job.refresh_from_db()
     assert job.attempts == 1 and job.enqueued_at and job.file.name.endswith(".pdf")
 
 
-def test_changes_that_notify_succeed_while_the_broker_is_down(transactional_db,
-                                                               private_broker):
+def test_changes_that_notify_succeed_while_the_broker_is_down(transactional_db, private_broker):
     """The mails are lost with the broker, never the change nor its in-app notices."""
     from notifications.models import Notification
     from tests.support.lists import published_list
@@ -134,14 +153,17 @@ def test_changes_that_notify_succeed_while_the_broker_is_down(transactional_db,
         published_list(cast, year=2026)
     finally:
         celery_app.conf.task_always_eager = True
-    assert Notification.objects.filter(kind="list_published",
-                                       recipient=cast.user("enterprise_user")).exists()
+    assert Notification.objects.filter(
+        kind="list_published", recipient=cast.user("enterprise_user")
+    ).exists()
     assert Notification.objects.filter(emailed_at__isnull=False).count() == 0
 
 
 @pytest.mark.time_limits
-def test_a_render_past_its_time_limit_fails_instead_of_hanging(celery_worker_process,  # noqa: F811
-                                                                settings):
+def test_a_render_past_its_time_limit_fails_instead_of_hanging(
+    celery_worker_process,  # noqa: F811
+    settings,
+):
     """The limit goes with the message (settings.REPORT_TIME_LIMIT at enqueue): the PDF of
     an audit with 200 options takes seconds to lay out, so a fifth of a second stops it
     (the worker loaded WeasyPrint as it started: the limit strikes the render itself)."""
@@ -151,26 +173,43 @@ def test_a_render_past_its_time_limit_fails_instead_of_hanging(celery_worker_pro
     settings.REPORT_TIME_LIMIT = 0.2
     cast = make_cast()
     audit = chinese_audit(cast)
-    options_bulk_create(actor=cast.user("consultant"), audit=audit, rows=[
-        {"code": f"B{n}", "title": f"方案 {n}", "aspect": "management",
-         "cost_class": "no_low", "investment": "1000"} for n in range(200)])
+    options_bulk_create(
+        actor=cast.user("consultant"),
+        audit=audit,
+        rows=[
+            {
+                "code": f"B{n}",
+                "title": f"方案 {n}",
+                "aspect": "management",
+                "cost_class": "no_low",
+                "investment": "1000",
+            }
+            for n in range(200)
+        ],
+    )
     job = ReportJob.objects.get(pk=ask_for_report(cast, audit).data["id"])
-    worker.wait_for(lambda: ReportJob.objects.get(pk=job.pk).state == JobState.FAILED,
-                    what="the render to time out")
+    worker.wait_for(
+        lambda: ReportJob.objects.get(pk=job.pk).state == JobState.FAILED,
+        what="the render to time out",
+    )
     job.refresh_from_db()
     assert job.error == "The report took too long to render." and not job.file
 
 
 def test_a_transient_error_is_retried_with_back_off_then_fails_the_job(
-        transactional_db, settings, request):
+    transactional_db, settings, request
+):
     """The worker cannot write the file (an OSError): it retries with back-off and, its
     retries spent, fails the job with the reason. (About half a minute: five retries.)"""
     settings.MEDIA_ROOT = "/dev/null/media"  # the worker is started with it
     worker = request.getfixturevalue("celery_worker_process")
     cast = make_cast()
     job = ReportJob.objects.get(pk=ask_for_report(cast, chinese_audit(cast)).data["id"])
-    worker.wait_for(lambda: ReportJob.objects.get(pk=job.pk).state == JobState.FAILED,
-                    timeout=90, what="the retries to be spent")
+    worker.wait_for(
+        lambda: ReportJob.objects.get(pk=job.pk).state == JobState.FAILED,
+        timeout=90,
+        what="the retries to be spent",
+    )
     job.refresh_from_db()
     assert "Not a directory" in job.error and job.attempts == 1 + 5 and not job.file
     assert worker.log.read_text().count("Retry in") == 5

@@ -27,8 +27,14 @@ def chinese_audit(cast) -> Audit:
     Enterprise.objects.filter(pk=cast.enterprise.pk).update(name=CHINESE_NAME)
     audit = engaged_audit(cast)
     bring_to(cast, audit, AuditState.FOCUSED_ASSESSMENT)
-    add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=2_600_000,
-               title="溶剂回收装置改造")
+    add_option(
+        cast,
+        audit,
+        code="M1",
+        cost_class=CostClass.MID_HIGH,
+        investment=2_600_000,
+        title="溶剂回收装置改造",
+    )
     return Audit.objects.get(pk=audit.pk)
 
 
@@ -57,8 +63,9 @@ def request_report(cast, role="consultant", **data):
 
 
 def rendered_job(cast, audit, format="pdf") -> ReportJob:
-    job = services.report_request(actor=cast.user("consultant"), kind="audit_summary",
-                                  format=format, audit=audit)
+    job = services.report_request(
+        actor=cast.user("consultant"), kind="audit_summary", format=format, audit=audit
+    )
     return services.report_run(job_id=job.pk)
 
 
@@ -78,9 +85,15 @@ def test_audit_summary_pdf_is_text_with_the_chinese_names_in_chapter_order(cast)
     assert content.startswith(b"%PDF")
     text = pdf_text(content)
     assert CHINESE_NAME in text and "溶剂回收装置改造" in text
-    chapters = ["Planning and organisation", "Pre-assessment", "Focused assessment",
-                "Option generation and screening", "Feasibility analysis", "Implementation",
-                "Sustaining cleaner production"]
+    chapters = [
+        "Planning and organisation",
+        "Pre-assessment",
+        "Focused assessment",
+        "Option generation and screening",
+        "Feasibility analysis",
+        "Implementation",
+        "Sustaining cleaner production",
+    ]
     positions = [text.rindex(chapter) for chapter in chapters]  # after the header
     assert positions == sorted(positions)
     assert job.started_at <= job.finished_at and job.attempts == 1 and job.size == len(content)
@@ -90,9 +103,12 @@ def test_audit_summary_in_chinese_for_a_chinese_reader(cast):
     audit = chinese_audit(cast)
     client = api_client(cast.user("consultant"))
     with committed(execute=True):
-        response = client.post("/api/v1/reports/", {"kind": "audit_summary", "format": "pdf",
-                                                    "audit": audit.pk},
-                               format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        response = client.post(
+            "/api/v1/reports/",
+            {"kind": "audit_summary", "format": "pdf", "audit": audit.pk},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
     job = ReportJob.objects.get(pk=response.data["id"])
     assert job.language == "zh-hans"
     text = pdf_text(job.file.open("rb").read())
@@ -119,15 +135,17 @@ def test_opinions_need_a_concluded_round_and_show_panel_scores_and_opinion(cast)
     assert early.data["unmet"] == ["The audit has no concluded assessment."]
     audit = bring_to(cast, audit, AuditState.UNDER_ASSESSMENT)
     conclude_round(cast, audit, AuditState.FEASIBILITY, comment="请补充物料平衡数据。")
-    response = request_report(cast, role="province_officer", kind="assessment_opinion",
-                              format="pdf", audit=audit.pk)
+    response = request_report(
+        cast, role="province_officer", kind="assessment_opinion", format="pdf", audit=audit.pk
+    )
     job = ReportJob.objects.get(pk=response.data["id"])
     assert job.state == "done" and job.review.result == "failed"
     text = pdf_text(job.file.open("rb").read())
     assert "请补充物料平衡数据。" in text and CHINESE_NAME in text
     assert "expert2" in text and "60.00" in text
-    sheet = request_report(cast, role="province_officer", kind="assessment_opinion",
-                           format="xlsx", audit=audit.pk)
+    sheet = request_report(
+        cast, role="province_officer", kind="assessment_opinion", format="xlsx", audit=audit.pk
+    )
     book = load_workbook(ReportJob.objects.get(pk=sheet.data["id"]).file.open("rb"))
     totals = [row[-3] for row in book["Scores"].iter_rows(min_row=2, values_only=True)]
     assert totals == [60, 60, 60]
@@ -135,8 +153,9 @@ def test_opinions_need_a_concluded_round_and_show_panel_scores_and_opinion(cast)
 
 def test_a_job_runs_once_however_often_it_is_delivered(cast):
     audit = chinese_audit(cast)
-    job = ReportJob.objects.get(pk=request_report(
-        cast, kind="audit_summary", format="pdf", audit=audit.pk).data["id"])
+    job = ReportJob.objects.get(
+        pk=request_report(cast, kind="audit_summary", format="pdf", audit=audit.pk).data["id"]
+    )
     first = (job.file.name, job.finished_at)
     again = services.report_run(job_id=job.pk)
     assert (again.file.name, again.finished_at, again.attempts) == (*first, 1)
@@ -146,8 +165,13 @@ def test_a_job_runs_once_however_often_it_is_delivered(cast):
 
 def test_a_job_whose_subject_cannot_be_reported_fails_with_the_reason(cast):
     audit = chinese_audit(cast)
-    job = ReportJob.objects.create(kind="acceptance_opinion", format="pdf", audit=audit,
-                                   requested_by=cast.user("consultant"), language="en")
+    job = ReportJob.objects.create(
+        kind="acceptance_opinion",
+        format="pdf",
+        audit=audit,
+        requested_by=cast.user("consultant"),
+        language="en",
+    )
     services.report_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.state, job.error) == ("failed", "The review of this report is not concluded.")
@@ -160,8 +184,9 @@ def test_a_job_whose_subject_cannot_be_reported_fails_with_the_reason(cast):
 
 def test_pending_jobs_are_swept_back_to_the_queue(cast):
     audit = chinese_audit(cast)
-    job = ReportJob.objects.create(kind="audit_summary", format="pdf", audit=audit,
-                                   requested_by=cast.user("consultant"))
+    job = ReportJob.objects.create(
+        kind="audit_summary", format="pdf", audit=audit, requested_by=cast.user("consultant")
+    )
     assert services.reports_sweep() == 0  # too recent to call lost
     later = job.created_at + services.STALE_PENDING * 2
     assert services.reports_sweep(now=later) == 1  # in-process: rendered at once
@@ -169,13 +194,16 @@ def test_pending_jobs_are_swept_back_to_the_queue(cast):
     assert job.state == JobState.DONE
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"kind": "audit_summary", "format": "doc"}, "format"),
-    ({"kind": "nope", "format": "pdf"}, "kind"),
-    ({"kind": "audit_summary", "format": "pdf"}, "audit"),
-    ({"kind": "audit_summary", "format": "pdf", "audit": 999999}, "audit"),
-    ({"kind": "province_summary", "format": "pdf", "year": 1900}, "year"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "audit_summary", "format": "doc"}, "format"),
+        ({"kind": "nope", "format": "pdf"}, "kind"),
+        ({"kind": "audit_summary", "format": "pdf"}, "audit"),
+        ({"kind": "audit_summary", "format": "pdf", "audit": 999999}, "audit"),
+        ({"kind": "province_summary", "format": "pdf", "year": 1900}, "year"),
+    ],
+)
 def test_bad_requests_are_400_and_record_nothing(cast, data, field):
     response = request_report(cast, role="province_officer", **data)
     assert response.status_code == 400 and field in response.data
@@ -183,14 +211,18 @@ def test_bad_requests_are_400_and_record_nothing(cast, data, field):
 
 
 def test_province_summary_needs_an_authority_in_scope(cast):
-    assert request_report(cast, role="consultant", kind="province_summary",
-                          format="pdf").status_code == 403
-    response = request_report(cast, role="city_officer", kind="province_summary",
-                              format="pdf", region="320000")
+    assert (
+        request_report(cast, role="consultant", kind="province_summary", format="pdf").status_code
+        == 403
+    )
+    response = request_report(
+        cast, role="city_officer", kind="province_summary", format="pdf", region="320000"
+    )
     assert response.status_code == 400 and "region" in response.data
 
 
 # -- every role ----------------------------------------------------------------------
+
 
 class TestReportApiRoles(RoleMatrix):
     """A job is seen by whoever may see its subject: the Nanjing audit's parties and
@@ -199,16 +231,28 @@ class TestReportApiRoles(RoleMatrix):
     def request(self, action, client, cast):
         audit = chinese_audit(cast)
         if action == "create":
-            return client.post("/api/v1/reports/", {"kind": "audit_summary", "format": "xlsx",
-                                                    "audit": audit.pk}, format="json")
+            return client.post(
+                "/api/v1/reports/",
+                {"kind": "audit_summary", "format": "xlsx", "audit": audit.pk},
+                format="json",
+            )
         job = rendered_job(cast, audit, "xlsx")
-        return client.get(f"/api/v1/reports/{job.pk}/" + (
-            "download/" if action == "download" else ""))
+        return client.get(
+            f"/api/v1/reports/{job.pk}/" + ("download/" if action == "download" else "")
+        )
 
-    seen = {"admin": 200, "province_officer": 200, "other_province_officer": 404,
-            "city_officer": 200, "consultant": 200, "other_consultant": 404,
-            "enterprise_user": 200, "other_enterprise_user": 404, "expert": 404,
-            "anonymous": 401}
+    seen = {
+        "admin": 200,
+        "province_officer": 200,
+        "other_province_officer": 404,
+        "city_officer": 200,
+        "consultant": 200,
+        "other_consultant": 404,
+        "enterprise_user": 200,
+        "other_enterprise_user": 404,
+        "expert": 404,
+        "anonymous": 401,
+    }
     matrix = {
         "create": {role: 202 if code == 200 else 400 for role, code in seen.items()}
         | {"anonymous": 401},
@@ -225,8 +269,9 @@ class TestReportPageRoles(RoleMatrix):
         if action == "list":
             return client.get("/reports/")
         if action == "create":
-            return client.post("/reports/new/", {"kind": "audit_summary", "format": "pdf",
-                                                 "audit": audit.pk})
+            return client.post(
+                "/reports/new/", {"kind": "audit_summary", "format": "pdf", "audit": audit.pk}
+            )
         return client.get(f"/reports/{rendered_job(cast, audit).pk}/download/")
 
     matrix = {
@@ -240,37 +285,43 @@ def test_the_page_lists_the_users_reports_and_refreshes_while_one_is_pending(cas
     audit = chinese_audit(cast)
     page_client(client, cast.user("consultant"))
     with committed(execute=True):
-        response = client.post("/reports/new/", {"kind": "audit_summary", "format": "pdf",
-                                                 "audit": audit.pk})
+        response = client.post(
+            "/reports/new/", {"kind": "audit_summary", "format": "pdf", "audit": audit.pk}
+        )
     response = client.get(response["Location"])
     html = response.content.decode()
     assert "The report was requested" in html and 'data-state="done"' in html
     assert "hx-trigger" not in html  # nothing left to wait for
-    ReportJob.objects.create(kind="audit_summary", format="xlsx", audit=audit,
-                             requested_by=cast.user("consultant"))
+    ReportJob.objects.create(
+        kind="audit_summary", format="xlsx", audit=audit, requested_by=cast.user("consultant")
+    )
     html = client.get("/reports/").content.decode()
     assert 'data-state="pending"' in html and 'hx-trigger="every 2s"' in html
-    refused = client.post("/reports/new/", {"kind": "acceptance_opinion", "format": "pdf",
-                                            "audit": audit.pk}, follow=True)
+    refused = client.post(
+        "/reports/new/",
+        {"kind": "acceptance_opinion", "format": "pdf", "audit": audit.pk},
+        follow=True,
+    )
     assert "The audit has no concluded acceptance." in refused.content.decode()
 
 
 def test_province_summary_renders_the_performance_table_by_city_and_industry(cast):
     chinese_audit(cast)
-    response = request_report(cast, role="province_officer", kind="province_summary",
-                              format="pdf", year=2026)
+    response = request_report(
+        cast, role="province_officer", kind="province_summary", format="pdf", year=2026
+    )
     job = ReportJob.objects.get(pk=response.data["id"])
     assert (job.state, job.region_id) == ("done", "320000")  # the officer's province
     text = pdf_text(job.file.open("rb").read())
     assert "Nanjing" in text and "Jiangsu · 2026" in text  # names in the reader's language
-    sheet = request_report(cast, role="province_officer", kind="province_summary",
-                           format="xlsx", year=2026)
+    sheet = request_report(
+        cast, role="province_officer", kind="province_summary", format="xlsx", year=2026
+    )
     book = load_workbook(ReportJob.objects.get(pk=sheet.data["id"]).file.open("rb"))
     cities = {row[1]: row for row in book["By city"].iter_rows(min_row=2, values_only=True)}
     nanjing = cities["Nanjing"]
     assert all(isinstance(value, (int, float)) for value in nanjing[2:] if value is not None)
     assert nanjing[2] >= 1  # listed
-
 
 
 def test_a_transient_error_in_process_leaves_the_job_pending_for_the_sweep(cast, settings):
@@ -292,7 +343,13 @@ def test_the_report_list_costs_the_same_queries_for_few_or_many_jobs(cast):
 
     def grow(n):
         ReportJob.objects.bulk_create(
-            ReportJob(kind="audit_summary", format="pdf", audit=audit,
-                      requested_by=cast.user("consultant")) for _ in range(n))
+            ReportJob(
+                kind="audit_summary",
+                format="pdf",
+                audit=audit,
+                requested_by=cast.user("consultant"),
+            )
+            for _ in range(n)
+        )
 
     assert_constant_queries(lambda: client.get("/api/v1/reports/"), grow)

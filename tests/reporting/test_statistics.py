@@ -40,12 +40,35 @@ SERIALS = itertools.count(500)
 TODAY = timezone.localdate()
 PAST = TODAY - datetime.timedelta(days=30)
 LATER = TODAY + datetime.timedelta(days=30)
-SUMMARY_KEYS = {"listed", "by_state", "overdue", "assessments", "acceptances", "options",
-                "benefits", "by_city", "by_industry"}
-ROW_KEYS = {"code", "name", "listed", "started", "overdue", "submitted", "assessed_passed",
-            "assessed_failed", "accepted_passed", "accepted_failed", "no_low_count",
-            "no_low_implemented", "no_low_investment", "mid_high_count",
-            "mid_high_implemented", "mid_high_investment"}
+SUMMARY_KEYS = {
+    "listed",
+    "by_state",
+    "overdue",
+    "assessments",
+    "acceptances",
+    "options",
+    "benefits",
+    "by_city",
+    "by_industry",
+}
+ROW_KEYS = {
+    "code",
+    "name",
+    "listed",
+    "started",
+    "overdue",
+    "submitted",
+    "assessed_passed",
+    "assessed_failed",
+    "accepted_passed",
+    "accepted_failed",
+    "no_low_count",
+    "no_low_implemented",
+    "no_low_investment",
+    "mid_high_count",
+    "mid_high_implemented",
+    "mid_high_investment",
+}
 
 # --- the seed ---------------------------------------------------------------------------
 
@@ -61,49 +84,110 @@ AUDITS_2025 = [
     ("320509", "22", S.OPTION_GENERATION, "firm", False, []),
     ("320102", "22", S.FEASIBILITY, "firm", True, []),
     # Failed its assessment: back in feasibility, its report submitted all the same.
-    ("320505", "26", S.FEASIBILITY, "other_firm", False,
-     [("assessment", 1, "failed", "61.50")]),
+    ("320505", "26", S.FEASIBILITY, "other_firm", False, [("assessment", 1, "failed", "61.50")]),
     ("320115", "22", S.UNDER_ASSESSMENT, "firm", True, [("assessment", 1, None, None)]),
-    ("320509", "26", S.IMPLEMENTATION, "firm", True,
-     [("assessment", 1, "failed", "55.00"), ("assessment", 2, "passed", "82.00")]),
-    ("320102", "26", S.IMPLEMENTATION, None, False,
-     [("assessment", 1, "passed", "75.00"), ("acceptance", 1, "failed", "60.00")]),
+    (
+        "320509",
+        "26",
+        S.IMPLEMENTATION,
+        "firm",
+        True,
+        [("assessment", 1, "failed", "55.00"), ("assessment", 2, "passed", "82.00")],
+    ),
+    (
+        "320102",
+        "26",
+        S.IMPLEMENTATION,
+        None,
+        False,
+        [("assessment", 1, "passed", "75.00"), ("acceptance", 1, "failed", "60.00")],
+    ),
     ("320505", "22", S.SUSTAINING, "other_firm", True, [("assessment", 1, "passed", "85.00")]),
-    ("320115", "26", S.UNDER_ACCEPTANCE, "firm", False,
-     [("assessment", 1, "passed", "78.00"), ("acceptance", 1, None, None)]),
-    ("320509", "22", S.COMPLETED, "other_firm", True,
-     [("assessment", 1, "passed", "90.00"), ("acceptance", 1, "failed", "65.00"),
-      ("acceptance", 2, "passed", "88.00")]),
+    (
+        "320115",
+        "26",
+        S.UNDER_ACCEPTANCE,
+        "firm",
+        False,
+        [("assessment", 1, "passed", "78.00"), ("acceptance", 1, None, None)],
+    ),
+    (
+        "320509",
+        "22",
+        S.COMPLETED,
+        "other_firm",
+        True,
+        [
+            ("assessment", 1, "passed", "90.00"),
+            ("acceptance", 1, "failed", "65.00"),
+            ("acceptance", 2, "passed", "88.00"),
+        ],
+    ),
 ]
 # Options by the audit's progress: (code, cost class, investment, status, benefits as
 # (indicator, expected, actual)). Each audit from focused assessment on takes a prefix.
 OPTION_PLAN = [
-    ("N1", CostClass.NO_LOW, "20000.00", OptionStatus.IMPLEMENTED,
-     [("water_t", "1000", "900"), ("cod_t", "1.5", "1.25")]),
-    ("N2", CostClass.NO_LOW, "5000.50", OptionStatus.PROPOSED,
-     [("electricity_kwh", "20000", None)]),
+    (
+        "N1",
+        CostClass.NO_LOW,
+        "20000.00",
+        OptionStatus.IMPLEMENTED,
+        [("water_t", "1000", "900"), ("cod_t", "1.5", "1.25")],
+    ),
+    (
+        "N2",
+        CostClass.NO_LOW,
+        "5000.50",
+        OptionStatus.PROPOSED,
+        [("electricity_kwh", "20000", None)],
+    ),
     ("N3", CostClass.NO_LOW, "3000.00", OptionStatus.SCREENED_OUT, [("water_t", "500", None)]),
-    ("M1", CostClass.MID_HIGH, "2000000.00", OptionStatus.FEASIBLE,
-     [("energy_tce", "300", None)]),
-    ("M2", CostClass.MID_HIGH, "1500000.00", OptionStatus.IMPLEMENTED,
-     [("so2_t", "12.5", "11.25"), ("economic_yuan", "800000", "650000")]),
+    ("M1", CostClass.MID_HIGH, "2000000.00", OptionStatus.FEASIBLE, [("energy_tce", "300", None)]),
+    (
+        "M2",
+        CostClass.MID_HIGH,
+        "1500000.00",
+        OptionStatus.IMPLEMENTED,
+        [("so2_t", "12.5", "11.25"), ("economic_yuan", "800000", "650000")],
+    ),
     ("M3", CostClass.MID_HIGH, "900000.00", OptionStatus.INFEASIBLE, [("nox_t", "4", None)]),
     ("M4", CostClass.MID_HIGH, "100000.00", OptionStatus.ABANDONED, [("water_t", "70", "5")]),
     ("N4", CostClass.NO_LOW, "800.00", OptionStatus.IMPLEMENTING, [("water_t", "40", None)]),
 ]
-PROGRESS = [S.FOCUSED_ASSESSMENT, S.OPTION_GENERATION, S.FEASIBILITY, S.UNDER_ASSESSMENT,
-            S.IMPLEMENTATION, S.SUSTAINING, S.UNDER_ACCEPTANCE, S.COMPLETED]
+PROGRESS = [
+    S.FOCUSED_ASSESSMENT,
+    S.OPTION_GENERATION,
+    S.FEASIBILITY,
+    S.UNDER_ASSESSMENT,
+    S.IMPLEMENTATION,
+    S.SUSTAINING,
+    S.UNDER_ACCEPTANCE,
+    S.COMPLETED,
+]
 
 
 def add_options(audit, count: int, scale: int = 1) -> None:
     for code, cost_class, investment, status, benefits in OPTION_PLAN[:count]:
         option = Option.objects.create(
-            audit=audit, code=code, title=f"Option {code}", aspect="management",
-            cost_class=cost_class, investment=Decimal(investment) * scale, status=status)
-        OptionBenefit.objects.bulk_create([
-            OptionBenefit(option=option, indicator=indicator, expected=Decimal(expected),
-                          actual=None if actual is None else Decimal(actual))
-            for indicator, expected, actual in benefits])
+            audit=audit,
+            code=code,
+            title=f"Option {code}",
+            aspect="management",
+            cost_class=cost_class,
+            investment=Decimal(investment) * scale,
+            status=status,
+        )
+        OptionBenefit.objects.bulk_create(
+            [
+                OptionBenefit(
+                    option=option,
+                    indicator=indicator,
+                    expected=Decimal(expected),
+                    actual=None if actual is None else Decimal(actual),
+                )
+                for indicator, expected, actual in benefits
+            ]
+        )
     # Written past the services: the statistics' per-audit totals are refreshed here as
     # option_save would (the recounts below read the options themselves).
     totals.refresh([audit.pk])
@@ -112,19 +196,30 @@ def add_options(audit, count: int, scale: int = 1) -> None:
 def add_rounds(audit, rounds) -> None:
     for kind, number, result, score in rounds:
         Review.objects.create(
-            audit=audit, kind=kind, round=number,
+            audit=audit,
+            kind=kind,
+            round=number,
             sheet=ScoringSheet.objects.current(kind, audit.enterprise.region_id[:2] + "0000"),
-            state="concluded" if result else ("applied" if kind == "assessment"
-                                             else "panel_formed"),
-            result=result, score=Decimal(score) if score else None,
-            applied_on=PAST, due_on=LATER, concluded_on=TODAY if result else None)
+            state="concluded"
+            if result
+            else ("applied" if kind == "assessment" else "panel_formed"),
+            result=result,
+            score=Decimal(score) if score else None,
+            applied_on=PAST,
+            due_on=LATER,
+            concluded_on=TODAY if result else None,
+        )
 
 
 def set_audit(audit, *, state, firm, past: bool) -> Audit:
     due = PAST if past else LATER
     Audit.objects.filter(pk=audit.pk).update(
-        state=state, consultancy=firm, start_due=due, report_due=due,
-        acceptance_due=due if state in (S.IMPLEMENTATION, S.SUSTAINING) else None)
+        state=state,
+        consultancy=firm,
+        start_due=due,
+        report_due=due,
+        acceptance_due=due if state in (S.IMPLEMENTATION, S.SUSTAINING) else None,
+    )
     return Audit.objects.get(pk=audit.pk)
 
 
@@ -138,14 +233,24 @@ def seed(cast):
     plan = []
     for index, (district, industry, state, firm, past, rounds) in enumerate(AUDITS_2025):
         company = enterprise(f"Enterprise {index}", district, industry, next(SERIALS))
-        lists.entry_save(actor=officer, key_list=key_list, enterprise=company,
-                         categories=["exceeds_standards"], reason="Over the quota")
+        lists.entry_save(
+            actor=officer,
+            key_list=key_list,
+            enterprise=company,
+            categories=["exceeds_standards"],
+            reason="Over the quota",
+        )
         plan.append((company, state, firm, past, rounds))
-    publishing.key_list_publish(actor=officer, key_list=key_list,
-                           published_on=datetime.date(2025, 3, 1))
+    publishing.key_list_publish(
+        actor=officer, key_list=key_list, published_on=datetime.date(2025, 3, 1)
+    )
     for company, state, firm, past, rounds in plan:
-        audit = set_audit(Audit.objects.get(enterprise=company), state=state,
-                          firm=getattr(cast, firm) if firm else None, past=past)
+        audit = set_audit(
+            Audit.objects.get(enterprise=company),
+            state=state,
+            firm=getattr(cast, firm) if firm else None,
+            past=past,
+        )
         add_rounds(audit, rounds)
         if state in PROGRESS:
             add_options(audit, 3 + PROGRESS.index(state), scale=1 + audit.pk % 3)
@@ -154,8 +259,13 @@ def seed(cast):
     removed = later.entries.get(enterprise=cast.suzhou_enterprise)
     publishing.amendment_remove(actor=officer, entry=removed, reason="Closed down")
     draft = lists.key_list_create(actor=officer, province=jiangsu, year=2027)
-    lists.entry_save(actor=officer, key_list=draft, enterprise=cast.enterprise,
-                     categories=["toxic_hazardous"], reason="Uses chlorine")
+    lists.entry_save(
+        actor=officer,
+        key_list=draft,
+        enterprise=cast.enterprise,
+        categories=["toxic_hazardous"],
+        reason="Uses chlorine",
+    )
 
     theirs = zhejiang_audit(cast, year=2025)
     theirs = set_audit(theirs, state=S.IMPLEMENTATION, firm=cast.other_firm, past=True)
@@ -172,16 +282,17 @@ def seeded(cast):
 # --- the recount: the definitions of reporting/statistics.py, in plain Python ---------
 
 STARTED = set(AuditState.values) - {S.NOT_STARTED, S.CANCELLED}
-SUBMITTED = {S.UNDER_ASSESSMENT, S.IMPLEMENTATION, S.SUSTAINING, S.UNDER_ACCEPTANCE,
-             S.COMPLETED}
+SUBMITTED = {S.UNDER_ASSESSMENT, S.IMPLEMENTATION, S.SUSTAINING, S.UNDER_ACCEPTANCE, S.COMPLETED}
 NO_BENEFIT = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE, OptionStatus.ABANDONED}
 
 
 def review_figures(reviews, kind) -> dict:
     rounds = [review for review in reviews if review.kind == kind]
-    return {"passed": sum(1 for r in rounds if r.state == "concluded" and r.result == "passed"),
-            "failed": sum(1 for r in rounds if r.state == "concluded" and r.result == "failed"),
-            "pending": sum(1 for r in rounds if r.state in ("applied", "panel_formed"))}
+    return {
+        "passed": sum(1 for r in rounds if r.state == "concluded" and r.result == "passed"),
+        "failed": sum(1 for r in rounds if r.state == "concluded" and r.result == "failed"),
+        "pending": sum(1 for r in rounds if r.state in ("applied", "panel_formed")),
+    }
 
 
 def option_figures(options) -> dict:
@@ -189,8 +300,11 @@ def option_figures(options) -> dict:
     for cost_class in CostClass.values:
         mine = [option for option in options if option.cost_class == cost_class]
         done = [option for option in mine if option.status == OptionStatus.IMPLEMENTED]
-        figures[cost_class] = {"count": len(mine), "implemented": len(done),
-                               "investment": sum((o.investment for o in done), Decimal("0.00"))}
+        figures[cost_class] = {
+            "count": len(mine),
+            "implemented": len(done),
+            "investment": sum((o.investment for o in done), Decimal("0.00")),
+        }
     return figures
 
 
@@ -199,8 +313,12 @@ def row_figures(entries, audits, reviews, options, today) -> dict:
         "listed": len(entries),
         "started": sum(1 for audit in audits if audit.state in STARTED),
         "overdue": sum(1 for audit in audits if audit.overdue_kinds(today)),
-        "submitted": sum(1 for audit in audits if audit.state in SUBMITTED or any(
-            r.audit_id == audit.pk and r.kind == "assessment" for r in reviews)),
+        "submitted": sum(
+            1
+            for audit in audits
+            if audit.state in SUBMITTED
+            or any(r.audit_id == audit.pk and r.kind == "assessment" for r in reviews)
+        ),
         "assessments": review_figures(reviews, "assessment"),
         "acceptances": review_figures(reviews, "acceptance"),
         "options": option_figures(options),
@@ -210,14 +328,19 @@ def row_figures(entries, audits, reviews, options, today) -> dict:
 def flat(figures: dict) -> dict:
     """A breakdown row's columns."""
     return {
-        "listed": figures["listed"], "started": figures["started"],
-        "overdue": figures["overdue"], "submitted": figures["submitted"],
+        "listed": figures["listed"],
+        "started": figures["started"],
+        "overdue": figures["overdue"],
+        "submitted": figures["submitted"],
         "assessed_passed": figures["assessments"]["passed"],
         "assessed_failed": figures["assessments"]["failed"],
         "accepted_passed": figures["acceptances"]["passed"],
         "accepted_failed": figures["acceptances"]["failed"],
-        **{f"{cost_class}_{key}": value for cost_class in CostClass.values
-           for key, value in figures["options"][cost_class].items()},
+        **{
+            f"{cost_class}_{key}": value
+            for cost_class in CostClass.values
+            for key, value in figures["options"][cost_class].items()
+        },
     }
 
 
@@ -225,49 +348,77 @@ def recount(*, prefix: str, year=None, today=TODAY) -> dict:
     def of_year(entry):
         return year is None or (entry is not None and entry.key_list.year == year)
 
-    entries = [entry for entry in ListEntry.objects.select_related("enterprise", "key_list")
-               if entry.status == "active" and entry.key_list.status == "published"
-               and entry.enterprise.region_id.startswith(prefix) and of_year(entry)]
-    audits = [audit for audit in Audit.objects.select_related(
-        "enterprise", "list_entry__key_list")
-        if audit.enterprise.region_id.startswith(prefix) and of_year(audit.list_entry)]
+    entries = [
+        entry
+        for entry in ListEntry.objects.select_related("enterprise", "key_list")
+        if entry.status == "active"
+        and entry.key_list.status == "published"
+        and entry.enterprise.region_id.startswith(prefix)
+        and of_year(entry)
+    ]
+    audits = [
+        audit
+        for audit in Audit.objects.select_related("enterprise", "list_entry__key_list")
+        if audit.enterprise.region_id.startswith(prefix) and of_year(audit.list_entry)
+    ]
     enterprise_of = {audit.pk: audit.enterprise for audit in audits}
     reviews = [review for review in Review.objects.all() if review.audit_id in enterprise_of]
     options = [option for option in Option.objects.all() if option.audit_id in enterprise_of]
     alive = {option.pk for option in options if option.status not in NO_BENEFIT}
     benefits = {}
     for indicator in Indicator.values:
-        mine = [b for b in OptionBenefit.objects.all()
-                if b.option_id in alive and b.indicator == indicator]
+        mine = [
+            b
+            for b in OptionBenefit.objects.all()
+            if b.option_id in alive and b.indicator == indicator
+        ]
         benefits[indicator] = {
             "expected": sum((b.expected or 0 for b in mine), Decimal("0.0000")),
-            "actual": sum((b.actual or 0 for b in mine), Decimal("0.0000"))}
+            "actual": sum((b.actual or 0 for b in mine), Decimal("0.0000")),
+        }
 
     def breakdown(key, name):
-        codes = sorted({key(entry.enterprise) for entry in entries}
-                       | {key(audit.enterprise) for audit in audits})
-        return [{"code": code, "name": name(code), **flat(row_figures(
-            [e for e in entries if key(e.enterprise) == code],
-            [a for a in audits if key(a.enterprise) == code],
-            [r for r in reviews if key(enterprise_of[r.audit_id]) == code],
-            [o for o in options if key(enterprise_of[o.audit_id]) == code], today))}
-            for code in codes]
+        codes = sorted(
+            {key(entry.enterprise) for entry in entries}
+            | {key(audit.enterprise) for audit in audits}
+        )
+        return [
+            {
+                "code": code,
+                "name": name(code),
+                **flat(
+                    row_figures(
+                        [e for e in entries if key(e.enterprise) == code],
+                        [a for a in audits if key(a.enterprise) == code],
+                        [r for r in reviews if key(enterprise_of[r.audit_id]) == code],
+                        [o for o in options if key(enterprise_of[o.audit_id]) == code],
+                        today,
+                    )
+                ),
+            }
+            for code in codes
+        ]
 
     total = row_figures(entries, audits, reviews, options, today)
     return {
         "listed": total["listed"],
-        "by_state": {state: sum(1 for a in audits if a.state == state)
-                     for state in AuditState.values},
-        "overdue": {kind: sum(1 for a in audits if kind in a.overdue_kinds(today))
-                    for kind in ("start", "report", "acceptance")},
+        "by_state": {
+            state: sum(1 for a in audits if a.state == state) for state in AuditState.values
+        },
+        "overdue": {
+            kind: sum(1 for a in audits if kind in a.overdue_kinds(today))
+            for kind in ("start", "report", "acceptance")
+        },
         "assessments": total["assessments"],
         "acceptances": total["acceptances"],
         "options": total["options"],
         "benefits": benefits,
-        "by_city": breakdown(lambda e: e.region_id[:4] + "00",
-                             lambda code: Region.objects.get(code=code).name),
-        "by_industry": breakdown(lambda e: e.industry_id,
-                                 lambda code: Industry.objects.get(code=code).name),
+        "by_city": breakdown(
+            lambda e: e.region_id[:4] + "00", lambda code: Region.objects.get(code=code).name
+        ),
+        "by_industry": breakdown(
+            lambda e: e.industry_id, lambda code: Industry.objects.get(code=code).name
+        ),
     }
 
 
@@ -294,9 +445,13 @@ def test_seed_has_every_state_and_result(seeded):
     rounds = Review.objects.filter(audit__in=jiangsu)
     for kind in ("assessment", "acceptance"):
         assert set(rounds.filter(kind=kind).values_list("result", flat=True)) == {
-            "passed", "failed", None}
-    assert set(Option.objects.filter(audit__in=jiangsu).values_list("cost_class", flat=True)
-               ) == set(CostClass.values)
+            "passed",
+            "failed",
+            None,
+        }
+    assert set(
+        Option.objects.filter(audit__in=jiangsu).values_list("cost_class", flat=True)
+    ) == set(CostClass.values)
     data = summary(user=seeded.user("province_officer"), today=TODAY)
     assert [row["code"] for row in data["by_city"]] == ["320100", "320500"]
     assert [row["code"] for row in data["by_industry"]] == ["17", "22", "26"]
@@ -304,19 +459,22 @@ def test_seed_has_every_state_and_result(seeded):
     assert data["benefits"]["water_t"]["actual"] > 0
 
 
-@pytest.mark.parametrize("role,region,year,prefix", [
-    ("admin", None, None, ""),
-    ("admin", None, 2025, ""),
-    ("admin", "320000", None, "32"),
-    ("admin", "330000", 2025, "33"),
-    ("province_officer", None, None, "32"),
-    ("province_officer", None, 2026, "32"),
-    ("province_officer", "320500", None, "3205"),
-    ("province_officer", "320115", 2025, "320115"),
-    ("city_officer", None, None, "3201"),
-    ("city_officer", None, 2025, "3201"),
-    ("other_province_officer", None, None, "33"),
-])
+@pytest.mark.parametrize(
+    "role,region,year,prefix",
+    [
+        ("admin", None, None, ""),
+        ("admin", None, 2025, ""),
+        ("admin", "320000", None, "32"),
+        ("admin", "330000", 2025, "33"),
+        ("province_officer", None, None, "32"),
+        ("province_officer", None, 2026, "32"),
+        ("province_officer", "320500", None, "3205"),
+        ("province_officer", "320115", 2025, "320115"),
+        ("city_officer", None, None, "3201"),
+        ("city_officer", None, 2025, "3201"),
+        ("other_province_officer", None, None, "33"),
+    ],
+)
 def test_summary_agrees_with_a_python_recount(seeded, role, region, year, prefix):
     result = summary(user=seeded.user(role), region=region, year=year, today=TODAY)
     assert_same(result, recount(prefix=prefix, year=year))
@@ -476,12 +634,15 @@ def test_api_answers_the_summary(seeded):
     assert set(body["by_state"]) == set(AuditState.values)
 
 
-@pytest.mark.parametrize("params,field", [
-    ({"region": "32"}, "region"),
-    ({"region": "jiangsu"}, "region"),
-    ({"year": "1999"}, "year"),
-    ({"year": "twenty"}, "year"),
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"region": "32"}, "region"),
+        ({"region": "jiangsu"}, "region"),
+        ({"year": "1999"}, "year"),
+        ({"year": "twenty"}, "year"),
+    ],
+)
 def test_api_rejects_bad_parameters(cast, params, field):
     response = api_client(cast.user("province_officer")).get(URL, params)
     assert response.status_code == 400
@@ -495,13 +656,24 @@ def test_api_blank_parameters_mean_everything(cast):
 
 # --- (c) roles ----------------------------------------------------------------------------
 
-NOT_FOR_THEM = {"consultant": 403, "other_consultant": 403, "enterprise_user": 403,
-                "other_enterprise_user": 403, "expert": 403}
+NOT_FOR_THEM = {
+    "consultant": 403,
+    "other_consultant": 403,
+    "enterprise_user": 403,
+    "other_enterprise_user": 403,
+    "expert": 403,
+}
 
 
 def statistics_matrix(anonymous: int) -> dict:
-    everyone = {"admin": 200, "province_officer": 200, "other_province_officer": 200,
-                "city_officer": 200, **NOT_FOR_THEM, "anonymous": anonymous}
+    everyone = {
+        "admin": 200,
+        "province_officer": 200,
+        "other_province_officer": 200,
+        "city_officer": 200,
+        **NOT_FOR_THEM,
+        "anonymous": anonymous,
+    }
     return {
         # Without a region: each authority its own jurisdiction.
         "summary": everyone,
@@ -514,9 +686,14 @@ def statistics_matrix(anonymous: int) -> dict:
     }
 
 
-QUERIES = {"summary": {}, "year": {"year": 2026}, "jiangsu": {"region": "320000"},
-           "nanjing": {"region": "320100"}, "suzhou": {"region": "320509"},
-           "zhejiang": {"region": "330000"}}
+QUERIES = {
+    "summary": {},
+    "year": {"year": 2026},
+    "jiangsu": {"region": "320000"},
+    "nanjing": {"region": "320100"},
+    "suzhou": {"region": "320509"},
+    "zhejiang": {"region": "330000"},
+}
 
 
 class TestStatisticsApiRoles(RoleMatrix):
@@ -545,20 +722,32 @@ def test_every_role_is_in_the_matrix():
 def test_summary_queries_do_not_grow_with_the_audits(cast):
     officer = cast.user("province_officer")
     key_list = KeyEnterpriseList.objects.create(
-        year=2024, province_id="320000", title="2024", status="published",
-        published_on=datetime.date(2024, 3, 1))
+        year=2024,
+        province_id="320000",
+        title="2024",
+        status="published",
+        published_on=datetime.date(2024, 3, 1),
+    )
     districts = itertools.cycle(["320115", "320509", "320205", "320412", "320583"])
     industries = itertools.cycle(["22", "26", "17", "31"])
     states = itertools.cycle(PROGRESS + [S.NOT_STARTED])
 
     def grow(count):
         for _number in range(count):
-            company = enterprise(f"Grown {next(SERIALS)}", next(districts), next(industries),
-                                 next(SERIALS))
-            entry = ListEntry.objects.create(key_list=key_list, enterprise=company,
-                                             exceeds_standards=True)
-            audit = Audit.objects.create(enterprise=company, list_entry=entry, state=next(states),
-                                         consultancy=cast.firm, start_due=PAST, report_due=PAST)
+            company = enterprise(
+                f"Grown {next(SERIALS)}", next(districts), next(industries), next(SERIALS)
+            )
+            entry = ListEntry.objects.create(
+                key_list=key_list, enterprise=company, exceeds_standards=True
+            )
+            audit = Audit.objects.create(
+                enterprise=company,
+                list_entry=entry,
+                state=next(states),
+                consultancy=cast.firm,
+                start_due=PAST,
+                report_due=PAST,
+            )
             add_rounds(audit, [("assessment", 1, "passed", "80.00")])
             add_options(audit, len(OPTION_PLAN))
 
@@ -625,41 +814,61 @@ def test_page_shows_every_chart_with_its_table(seeded, client):
     page = parse(client.get(PAGE))
     data = summary(user=officer)
     chart_ids = {canvas["id"] for canvas in page.canvases}
-    assert chart_ids == {"chart-pipeline", "chart-overdue", "chart-reviews", "chart-options",
-                         "chart-benefits", "chart-consultancies"}
-    assert all(canvas.get("role") == "img" and canvas.get("aria-label")
-               for canvas in page.canvases)
+    assert chart_ids == {
+        "chart-pipeline",
+        "chart-overdue",
+        "chart-reviews",
+        "chart-options",
+        "chart-benefits",
+        "chart-consultancies",
+    }
+    assert all(canvas.get("role") == "img" and canvas.get("aria-label") for canvas in page.canvases)
     sources = [script.get("src", "") for script in page.scripts]
     assert any(src.endswith("vendor/chartjs/chart.umd.min.js") for src in sources)
     assert any(src.endswith("js/statistics.js") for src in sources)
     # No inline script: the figures travel as JSON.
-    assert all(script.get("src") or script.get("type") == "application/json"
-               for script in page.scripts)
+    assert all(
+        script.get("src") or script.get("type") == "application/json" for script in page.scripts
+    )
 
     pipeline = dict(row for row in page.tables["table-pipeline"][:-1])
-    assert pipeline == {str(AuditState(state).label): str(n)
-                        for state, n in data["by_state"].items()}
+    assert pipeline == {
+        str(AuditState(state).label): str(n) for state, n in data["by_state"].items()
+    }
     assert page.tables["table-overdue"] == [
         [row["name"], str(row["listed"]), str(row["started"]), str(row["overdue"])]
-        for row in data["by_city"]]
+        for row in data["by_city"]
+    ]
     assert page.tables["table-overdue-kinds"][0][1] == str(data["overdue"]["start"])
     assert page.tables["table-reviews"] == [
         ["Assessment", *[str(data["assessments"][k]) for k in ("passed", "failed", "pending")]],
         ["Acceptance", *[str(data["acceptances"][k]) for k in ("passed", "failed", "pending")]],
     ]
     assert page.tables["table-options"][1] == [
-        "Mid/high-cost", str(data["options"]["mid_high"]["count"]),
+        "Mid/high-cost",
+        str(data["options"]["mid_high"]["count"]),
         str(data["options"]["mid_high"]["implemented"]),
-        str(data["options"]["mid_high"]["investment"])]
+        str(data["options"]["mid_high"]["investment"]),
+    ]
     water = next(row for row in page.tables["table-benefits"] if row[0] == "Water (t/a)")
-    assert water[1:3] == [str(data["benefits"]["water_t"]["expected"]),
-                          str(data["benefits"]["water_t"]["actual"])]
+    assert water[1:3] == [
+        str(data["benefits"]["water_t"]["expected"]),
+        str(data["benefits"]["water_t"]["actual"]),
+    ]
     firms = {row[0]: row for row in page.tables["table-consultancies"]}
     assert firms["Green Source Consulting"][1:4] == ["7", "2", "50.0"]
     by_city = page.tables["table-by-city"]
     assert [row[:6] for row in by_city] == [
-        [row["code"], row["name"], str(row["listed"]), str(row["started"]),
-         str(row["overdue"]), str(row["submitted"])] for row in data["by_city"]]
+        [
+            row["code"],
+            row["name"],
+            str(row["listed"]),
+            str(row["started"]),
+            str(row["overdue"]),
+            str(row["submitted"]),
+        ]
+        for row in data["by_city"]
+    ]
     assert [row[0] for row in page.tables["table-by-industry"]] == ["17", "22", "26"]
     content = client.get(PAGE).content.decode()
     assert f'data-total="listed">{data["listed"]}<' in content
@@ -693,11 +902,15 @@ def test_page_offers_the_export(seeded, client):
     """A plain form posting a province_summary XLSX job for what the page shows."""
     client.force_login(seeded.user("province_officer"))
     content = client.get(PAGE, {"year": 2025}).content.decode()
-    form = content[content.index('data-testid="export-xlsx"') - 80:]
-    form = form[:form.index("</form>")]
+    form = content[content.index('data-testid="export-xlsx"') - 80 :]
+    form = form[: form.index("</form>")]
     assert 'method="post"' in form
-    for name, value in (("kind", "province_summary"), ("format", "xlsx"),
-                        ("region", "320000"), ("year", "2025")):
+    for name, value in (
+        ("kind", "province_summary"),
+        ("format", "xlsx"),
+        ("region", "320000"),
+        ("year", "2025"),
+    ):
         assert f'name="{name}" value="{value}"' in form
     assert "csrfmiddlewaretoken" in form
 

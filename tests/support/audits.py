@@ -55,34 +55,46 @@ def engaged_audit(cast, published_on=None) -> Audit:
     publication), with the enterprise user having engaged `cast.firm`."""
     published_list(cast, year=2026, published_on=published_on or timezone.localdate())
     audit = Audit.objects.get(enterprise=cast.enterprise)
-    return services.audit_update(actor=cast.user("enterprise_user"), audit=audit,
-                                 consultancy=cast.firm)
+    return services.audit_update(
+        actor=cast.user("enterprise_user"), audit=audit, consultancy=cast.firm
+    )
 
 
 def zhejiang_audit(cast, year=2025) -> Audit:
     """The Hangzhou enterprise's audit on Zhejiang's list (published today), no firm."""
     officer = cast.user("other_province_officer")
-    key_list = lists.key_list_create(actor=officer, year=year,
-                                     province=Region.objects.get(code="330000"))
-    lists.entry_save(actor=officer, key_list=key_list, enterprise=cast.other_enterprise,
-                     categories=["toxic_hazardous"], reason="Uses benzene")
-    publishing.key_list_publish(actor=officer, key_list=key_list,
-                           published_on=timezone.localdate())
+    key_list = lists.key_list_create(
+        actor=officer, year=year, province=Region.objects.get(code="330000")
+    )
+    lists.entry_save(
+        actor=officer,
+        key_list=key_list,
+        enterprise=cast.other_enterprise,
+        categories=["toxic_hazardous"],
+        reason="Uses benzene",
+    )
+    publishing.key_list_publish(actor=officer, key_list=key_list, published_on=timezone.localdate())
     return Audit.objects.get(list_entry__key_list=key_list)
 
 
-def second_auditor(cast, *, valid_until=None, certificate_no="JS-0002",
-                   name="Li Na") -> Auditor:
+def second_auditor(cast, *, valid_until=None, certificate_no="JS-0002", name="Li Na") -> Auditor:
     """Another auditor of `cast.firm`, valid for a year unless told otherwise."""
     return Auditor.objects.create(
-        name=name, certificate_no=certificate_no, level=AuditorLevel.AUDITOR,
+        name=name,
+        certificate_no=certificate_no,
+        level=AuditorLevel.AUDITOR,
         valid_until=valid_until or timezone.localdate() + datetime.timedelta(days=365),
-        organization=cast.firm)
+        organization=cast.firm,
+    )
 
 
 def expired_auditor(cast) -> Auditor:
-    return second_auditor(cast, name="Chen Gang", certificate_no="JS-0099",
-                          valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    return second_auditor(
+        cast,
+        name="Chen Gang",
+        certificate_no="JS-0099",
+        valid_until=timezone.localdate() - datetime.timedelta(days=1),
+    )
 
 
 def pdf(name="report.pdf", content=PDF_BYTES) -> SimpleUploadedFile:
@@ -90,16 +102,29 @@ def pdf(name="report.pdf", content=PDF_BYTES) -> SimpleUploadedFile:
 
 
 def upload(cast, audit, kind=DocumentKind.AUDIT_REPORT, title="Audit report", option=None):
-    return services.document_upload(actor=cast.user("consultant"), audit=audit, kind=kind,
-                                    title=title, file=pdf(), option=option)
+    return services.document_upload(
+        actor=cast.user("consultant"),
+        audit=audit,
+        kind=kind,
+        title=title,
+        file=pdf(),
+        option=option,
+    )
 
 
-def add_option(cast, audit, code="N1", cost_class=CostClass.NO_LOW, investment=20_000,
-               **fields) -> Option:
+def add_option(
+    cast, audit, code="N1", cost_class=CostClass.NO_LOW, investment=20_000, **fields
+) -> Option:
     """A proposed option, as the consultant records it."""
     fields = {"title": f"Option {code}", "aspect": "management"} | fields
-    return services.option_save(actor=cast.user("consultant"), audit=audit, code=code,
-                                cost_class=cost_class, investment=investment, **fields)
+    return services.option_save(
+        actor=cast.user("consultant"),
+        audit=audit,
+        code=code,
+        cost_class=cost_class,
+        investment=investment,
+        **fields,
+    )
 
 
 def move_option(cast, option, *statuses, **fields) -> Option:
@@ -107,8 +132,14 @@ def move_option(cast, option, *statuses, **fields) -> Option:
     given where one is needed). `fields` (e.g. benefits) go with the first move."""
     for status in statuses:
         extra = {"reason": "Given up"} if status in OPTION_NEEDS_REASON else {}
-        option = services.option_save(actor=cast.user("consultant"), audit=option.audit,
-                                      option=option, status=status, **extra, **fields)
+        option = services.option_save(
+            actor=cast.user("consultant"),
+            audit=option.audit,
+            option=option,
+            status=status,
+            **extra,
+            **fields,
+        )
         fields = {}
     return option
 
@@ -118,24 +149,39 @@ def prepare(cast, audit, state=None) -> None:
     consultant = cast.user("consultant")
     state = state or Audit.objects.get(pk=audit.pk).state
     if state == AuditState.PLANNING:
-        services.audit_update(actor=consultant, audit=audit,
-                              team=[cast.auditor, second_auditor(cast)])
+        services.audit_update(
+            actor=consultant, audit=audit, team=[cast.auditor, second_auditor(cast)]
+        )
     elif state == AuditState.PRE_ASSESSMENT:
         services.audit_update(actor=consultant, audit=audit, focus="Pulping and bleaching")
-        services.target_save(actor=consultant, audit=audit, indicator="Water per tonne",
-                             unit="t/t", baseline=60, near_term=50, long_term=40)
+        services.target_save(
+            actor=consultant,
+            audit=audit,
+            indicator="Water per tonne",
+            unit="t/t",
+            baseline=60,
+            near_term=50,
+            long_term=40,
+        )
     elif state == AuditState.FOCUSED_ASSESSMENT:
         add_option(cast, audit, code="N1")
     elif state == AuditState.OPTION_GENERATION:
         for option in audit.options.filter(status=OptionStatus.PROPOSED):
             move_option(cast, option, OptionStatus.RETAINED)
     elif state == AuditState.FEASIBILITY:
-        for option in audit.options.filter(status=OptionStatus.RETAINED,
-                                           cost_class=CostClass.NO_LOW):
-            move_option(cast, option, OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED,
-                        benefits=[{"indicator": "water_t", "expected": 1000, "actual": 900}])
-        for option in audit.options.filter(status=OptionStatus.RETAINED,
-                                           cost_class=CostClass.MID_HIGH):
+        for option in audit.options.filter(
+            status=OptionStatus.RETAINED, cost_class=CostClass.NO_LOW
+        ):
+            move_option(
+                cast,
+                option,
+                OptionStatus.IMPLEMENTING,
+                OptionStatus.IMPLEMENTED,
+                benefits=[{"indicator": "water_t", "expected": 1000, "actual": 900}],
+            )
+        for option in audit.options.filter(
+            status=OptionStatus.RETAINED, cost_class=CostClass.MID_HIGH
+        ):
             move_option(cast, option, OptionStatus.FEASIBLE)
         upload(cast, audit)
     elif state == AuditState.SUSTAINING:
@@ -150,8 +196,7 @@ def step(cast, audit, to, comment="") -> Audit:
     audit = Audit.objects.get(pk=audit.pk)
     if audit.state in REVIEW_STATES:
         return conclude_round(cast, audit, to, comment)
-    return audit_transition(audit=audit, to=to, actor=cast.user("consultant"),
-                            comment=comment)
+    return audit_transition(audit=audit, to=to, actor=cast.user("consultant"), comment=comment)
 
 
 def bring_to(cast, audit, state) -> Audit:
@@ -170,20 +215,36 @@ def bring_to(cast, audit, state) -> Audit:
 # (the cast's expert sits on none here). A role that may never write gets 403 before its
 # scope is looked at; a role that may, on an audit outside its scope, gets 404.
 def reads(ok=200) -> dict:
-    return {"admin": ok, "province_officer": ok, "other_province_officer": 404,
-            "city_officer": ok, "consultant": ok, "other_consultant": 404,
-            "enterprise_user": ok, "other_enterprise_user": 404, "expert": 404,
-            "anonymous": 401}
+    return {
+        "admin": ok,
+        "province_officer": ok,
+        "other_province_officer": 404,
+        "city_officer": ok,
+        "consultant": ok,
+        "other_consultant": 404,
+        "enterprise_user": ok,
+        "other_enterprise_user": 404,
+        "expert": 404,
+        "anonymous": 401,
+    }
 
 
 # Lists are scoped, not refused: out-of-scope readers get an empty page.
-LISTS = reads() | {"other_province_officer": 200, "other_consultant": 200,
-                   "other_enterprise_user": 200, "expert": 200}
+LISTS = reads() | {
+    "other_province_officer": 200,
+    "other_consultant": 200,
+    "other_enterprise_user": 200,
+    "expert": 200,
+}
 
 
 def writes(ok=200) -> dict:
-    return reads(ok) | {"province_officer": 403, "other_province_officer": 403,
-                        "city_officer": 403, "expert": 403}
+    return reads(ok) | {
+        "province_officer": 403,
+        "other_province_officer": 403,
+        "city_officer": 403,
+        "expert": 403,
+    }
 
 
 def creates(ok=201) -> dict:

@@ -48,14 +48,23 @@ class Cast:
 
 def enterprise(name, district, industry, serial, **extra) -> Enterprise:
     return Enterprise.objects.create(
-        name=name, region_id=district, industry_id=industry,
-        credit_code=make_credit_code(division=district[:4] + "00", serial=serial), **extra,
+        name=name,
+        region_id=district,
+        industry_id=industry,
+        credit_code=make_credit_code(division=district[:4] + "00", serial=serial),
+        **extra,
     )
 
 
 def user(username, role, **fields) -> User:
-    account = User(username=username, role=role, full_name=username.replace("_", " "),
-                   email=f"{username}@example.test", is_superuser=role == Role.ADMIN, **fields)
+    account = User(
+        username=username,
+        role=role,
+        full_name=username.replace("_", " "),
+        email=f"{username}@example.test",
+        is_superuser=role == Role.ADMIN,
+        **fields,
+    )
     account.set_password(PASSWORD)
     account.save()
     return account
@@ -74,29 +83,56 @@ def make_cast() -> Cast:
 
     ours = enterprise("Jinling Paper Co.", "320115", "22", 1, employees=1200)
     suzhou = enterprise("Wujiang Dyeing Co.", "320509", "17", 2, employees=800)
-    theirs = enterprise("Qiantang Chemicals Co.", "330106", "26", 3, employees=4000,
-                        annual_sales=900_000_000, total_assets=800_000_000)
+    theirs = enterprise(
+        "Qiantang Chemicals Co.",
+        "330106",
+        "26",
+        3,
+        employees=4000,
+        annual_sales=900_000_000,
+        total_assets=800_000_000,
+    )
 
     later = timezone.localdate() + datetime.timedelta(days=365)
-    auditor = Auditor.objects.create(name="Zhang Ming", certificate_no="JS-0001",
-                                     level=AuditorLevel.PRINCIPAL, valid_until=later,
-                                     organization=firm)
-    other_auditor = Auditor.objects.create(name="Wang Hua", certificate_no="ZJ-0001",
-                                           level=AuditorLevel.AUDITOR, valid_until=later,
-                                           organization=other_firm)
+    auditor = Auditor.objects.create(
+        name="Zhang Ming",
+        certificate_no="JS-0001",
+        level=AuditorLevel.PRINCIPAL,
+        valid_until=later,
+        organization=firm,
+    )
+    other_auditor = Auditor.objects.create(
+        name="Wang Hua",
+        certificate_no="ZJ-0001",
+        level=AuditorLevel.AUDITOR,
+        valid_until=later,
+        organization=other_firm,
+    )
     users = {
         "admin": user("admin", Role.ADMIN),
         "province_officer": user("province_officer", Role.AUTHORITY, organization=province),
         "city_officer": user("city_officer", Role.AUTHORITY, organization=city),
-        "other_province_officer": user("other_province_officer", Role.AUTHORITY,
-                                       organization=other_province),
+        "other_province_officer": user(
+            "other_province_officer", Role.AUTHORITY, organization=other_province
+        ),
         "consultant": user("consultant", Role.CONSULTANT, organization=firm),
         "other_consultant": user("other_consultant", Role.CONSULTANT, organization=other_firm),
         "enterprise_user": user("enterprise_user", Role.ENTERPRISE, enterprise=ours),
-        "other_enterprise_user": user("other_enterprise_user", Role.ENTERPRISE,
-                                      enterprise=theirs),
+        "other_enterprise_user": user("other_enterprise_user", Role.ENTERPRISE, enterprise=theirs),
         "expert": user("expert", Role.EXPERT, organization=experts),
         "anonymous": None,
     }
-    return Cast(province, city, other_province, firm, other_firm, experts, ours, suzhou, theirs,
-                auditor, other_auditor, users)
+    return Cast(
+        province,
+        city,
+        other_province,
+        firm,
+        other_firm,
+        experts,
+        ours,
+        suzhou,
+        theirs,
+        auditor,
+        other_auditor,
+        users,
+    )

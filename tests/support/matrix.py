@@ -79,4 +79,3 @@ def assert_constant_queries(fetch, grow, *, few: int = 2, many: int = 20):
     large = count_queries(fetch)
     assert small == large, f"{small} queries for {few} rows but {large} for {many}"
     return large
-

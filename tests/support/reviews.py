@@ -31,8 +31,10 @@ def expert_pool(cast, count: int = 3, industry: str | None = "22") -> list[User]
     (industry of expertise: the Nanjing enterprise's, paper, unless told otherwise)."""
     experts = [cast.user("expert")]
     for number in range(2, count + 1):
-        experts.append(User.objects.filter(username=f"expert{number}").first()
-                       or user(f"expert{number}", Role.EXPERT, organization=cast.experts))
+        experts.append(
+            User.objects.filter(username=f"expert{number}").first()
+            or user(f"expert{number}", Role.EXPERT, organization=cast.experts)
+        )
     for expert in experts:
         profile, _created = ExpertProfile.objects.get_or_create(user=expert)
         if industry:
@@ -46,16 +48,20 @@ def submitted(cast, kind: str = "assessment", audit: Audit | None = None) -> Rev
     audit = audit or engaged_audit(cast)
     bring_to(cast, audit, AuditState.OPTION_GENERATION)
     if not audit.options.filter(cost_class=CostClass.MID_HIGH).exists():
-        add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH,
-                   investment=2_000_000)
-    state = (AuditState.UNDER_ASSESSMENT if kind == "assessment"
-             else AuditState.UNDER_ACCEPTANCE)
+        add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=2_000_000)
+    state = AuditState.UNDER_ASSESSMENT if kind == "assessment" else AuditState.UNDER_ACCEPTANCE
     if kind == "acceptance":
         bring_to(cast, audit, AuditState.IMPLEMENTATION)
-        for option in audit.options.filter(cost_class=CostClass.MID_HIGH,
-                                           status=OptionStatus.FEASIBLE):
-            move_option(cast, option, OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED,
-                        benefits=[{"indicator": "water_t", "expected": 5000, "actual": 4800}])
+        for option in audit.options.filter(
+            cost_class=CostClass.MID_HIGH, status=OptionStatus.FEASIBLE
+        ):
+            move_option(
+                cast,
+                option,
+                OptionStatus.IMPLEMENTING,
+                OptionStatus.IMPLEMENTED,
+                benefits=[{"indicator": "water_t", "expected": 5000, "actual": 4800}],
+            )
     bring_to(cast, audit, state)
     return Review.objects.get(audit=audit, kind=kind, state__in=["applied", "panel_formed"])
 
@@ -83,17 +89,30 @@ def score_all(cast, review: Review, totals, vetoes: dict | None = None) -> None:
     vetoes = vetoes or {}
     members = list(review.panel.select_related("expert").order_by("expert__username"))
     for index, (member, total) in enumerate(zip(members, totals, strict=True)):
-        services.score_submit(actor=member.expert, review=review, items=items_for(review, total),
-                              vetoes=vetoes.get(index, []), comment=f"Scored {total}")
+        services.score_submit(
+            actor=member.expert,
+            review=review,
+            items=items_for(review, total),
+            vetoes=vetoes.get(index, []),
+            comment=f"Scored {total}",
+        )
 
 
 def verify_all(cast, review: Review, implemented: bool = True) -> None:
-    for option in review.audit.options.filter(cost_class=CostClass.MID_HIGH,
-                                              status__in=services.VERIFIABLE):
+    for option in review.audit.options.filter(
+        cost_class=CostClass.MID_HIGH, status__in=services.VERIFIABLE
+    ):
         services.verification_save(
-            actor=officer(cast), review=review, option=option, implemented=implemented,
-            verified_benefits=[{"indicator": b.indicator, "value": b.actual or b.expected}
-                               for b in option.benefits.all()], note="Seen on site")
+            actor=officer(cast),
+            review=review,
+            option=option,
+            implemented=implemented,
+            verified_benefits=[
+                {"indicator": b.indicator, "value": b.actual or b.expected}
+                for b in option.benefits.all()
+            ],
+            note="Seen on site",
+        )
 
 
 def conclude_round(cast, audit: Audit, to: str, comment: str = "") -> Audit:
@@ -107,6 +126,7 @@ def conclude_round(cast, audit: Audit, to: str, comment: str = "") -> Audit:
     score_all(cast, review, [total] * review.panel.count())
     if review.kind == "acceptance":
         verify_all(cast, review)
-    services.review_conclude(actor=officer(cast), review=review,
-                             opinion=comment or f"Concluded with {total}")
+    services.review_conclude(
+        actor=officer(cast), review=review, opinion=comment or f"Concluded with {total}"
+    )
     return Audit.objects.get(pk=audit.pk)

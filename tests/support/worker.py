@@ -68,12 +68,30 @@ def celery_worker_process(transactional_db, tmp_path, settings, request):
     }
     with open(log, "w") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "cpaudit", "worker",
-             # Time limits need the prefork pool; one process is enough otherwise.
-             *(["--pool=prefork", "--concurrency=1"] if request.node.get_closest_marker(
-                 "time_limits") else ["--pool=solo"]),
-             "-Q", queue, "--without-gossip", "--without-mingle", "-l", "info"],
-            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cpaudit",
+                "worker",
+                # Time limits need the prefork pool; one process is enough otherwise.
+                *(
+                    ["--pool=prefork", "--concurrency=1"]
+                    if request.node.get_closest_marker("time_limits")
+                    else ["--pool=solo"]
+                ),
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
         )
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue

@@ -39,5 +39,15 @@ from .pools import (
 from .rows import fingerprint, purge_scale
 from .seeder import Seeder
 
-__all__ = ["DEFAULT_LAST_YEAR", "MAX_ENTERPRISES", "SHOWCASE_OPTIONS", "Seeder", "fingerprint",
-           "has_scale_data", "purge_scale", "scale_enterprises", "scale_users", "user_prefix"]
+__all__ = [
+    "DEFAULT_LAST_YEAR",
+    "MAX_ENTERPRISES",
+    "SHOWCASE_OPTIONS",
+    "Seeder",
+    "fingerprint",
+    "has_scale_data",
+    "purge_scale",
+    "scale_enterprises",
+    "scale_users",
+    "user_prefix",
+]

@@ -47,5 +47,3 @@ class Story:
     def move_on(self, to) -> datetime.date | None:
         """The date of the first move into `to`."""
         return next((day for day, _from, target in self.moves if target == to), None)
-
-

@@ -33,11 +33,14 @@ from .pools import scale_enterprises, scale_users, shared_file_name
 
 # --- fast inserts ----------------------------------------------------------------------
 
+
 def allocate_ids(model, n: int) -> list[int]:
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                       "FROM generate_series(1, %s)", [f'"{table}"', column, n])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [f'"{table}"', column, n],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -66,7 +69,7 @@ def copy_insert(model, objects: list, batch_size: int = 5000) -> None:
         cursor = wrapper.cursor  # the psycopg cursor
         for start in range(0, len(objects), batch_size):
             with cursor.copy(f'COPY "{opts.db_table}" ({columns}) FROM STDIN') as copy:
-                for obj in objects[start:start + batch_size]:
+                for obj in objects[start : start + batch_size]:
                     row = []
                     for f, kind in plan:
                         value = getattr(obj, f.attname)
@@ -86,12 +89,15 @@ def copy_insert(model, objects: list, batch_size: int = 5000) -> None:
 
 # --- removing a province's scale data ---------------------------------------------------
 
+
 def _delete_rows(queryset) -> int:
     model = queryset.model
     sql, params = queryset.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{model._meta.db_table}" WHERE "{model._meta.pk.column}" '
-                       f"IN ({sql})", params)
+        cursor.execute(
+            f'DELETE FROM "{model._meta.db_table}" WHERE "{model._meta.pk.column}" IN ({sql})',
+            params,
+        )
         return cursor.rowcount
 
 
@@ -104,8 +110,11 @@ def purge(queryset, counts: Counter, depth: int = 0) -> None:
         raise RuntimeError("purge: relations nested too deep")
     model = queryset.model
     for relation in model._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete
-                and (relation.one_to_many or relation.one_to_one)):
+        if not (
+            relation.auto_created
+            and not relation.concrete
+            and (relation.one_to_many or relation.one_to_one)
+        ):
             continue
         fk = relation.field
         targets = queryset.values(fk.target_field.attname)
@@ -130,7 +139,8 @@ def _frozen(queryset, name: str):
         cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS {sql}", params)
     # Qualified: an unknown column must fail, not resolve to the outer query's id.
     return queryset.model._base_manager.filter(
-        pk__in=RawSQL(f'SELECT frozen."pk" FROM {name} frozen', []))
+        pk__in=RawSQL(f'SELECT frozen."pk" FROM {name} frozen', [])
+    )
 
 
 def purge_scale(province_code: str) -> Counter:
@@ -140,8 +150,10 @@ def purge_scale(province_code: str) -> Counter:
     with transaction.atomic():
         users = scale_users(province_code)
         enterprises = _frozen(scale_enterprises(province_code), "scale_purge_enterprises")
-        organisations = _frozen(Organization.objects.filter(pk__in=users.values("organization")),
-                                "scale_purge_organisations")
+        organisations = _frozen(
+            Organization.objects.filter(pk__in=users.values("organization")),
+            "scale_purge_organisations",
+        )
         users = _frozen(users, "scale_purge_users")
         purge(enterprises, counts)
         purge(users, counts)
@@ -154,54 +166,151 @@ def purge_scale(province_code: str) -> Counter:
 
 # --- a fingerprint of the data, to show that a seed gives the same rows -----------------
 
+
 def fingerprint(province_code: str) -> tuple[str, dict]:
     """SHA-256 over the province's scale rows by natural keys (no ids), and the counts."""
     enterprises = scale_enterprises(province_code)
     audits = Audit.objects.filter(enterprise__in=enterprises)
     key = ("audit__enterprise__credit_code", "audit__round")
-    review_key = ("review__audit__enterprise__credit_code", "review__audit__round",
-                  "review__kind", "review__round")
+    review_key = (
+        "review__audit__enterprise__credit_code",
+        "review__audit__round",
+        "review__kind",
+        "review__round",
+    )
     parts = {
-        "enterprises": (enterprises, ("credit_code", "name", "region_id", "industry_id",
-                                      "address", "employees", "annual_sales", "total_assets")),
-        "users": (scale_users(province_code), ("username", "role", "full_name",
-                                               "organization__name",
-                                               "enterprise__credit_code")),
-        "auditors": (Auditor.objects.filter(organization__users__in=scale_users(province_code))
-                     .distinct(), ("certificate_no", "name", "level", "valid_until")),
-        "entries": (ListEntry.objects.filter(enterprise__in=enterprises),
-                    ("enterprise__credit_code", "key_list__year", "key_list__published_on",
-                     "status", "exceeds_standards", "toxic_hazardous", "energy_intensive")),
-        "audits": (audits, ("enterprise__credit_code", "round", "state", "focus",
-                            "consultancy__name", "started_on", "start_due", "report_due",
-                            "disclosure_due", "acceptance_due", "next_round_due",
-                            "created_at", "updated_at")),
-        "team": (Audit.team.through.objects.filter(audit__in=audits),
-                 (*key, "auditor__certificate_no")),
-        "transitions": (TransitionLog.objects.filter(audit__in=audits),
-                        (*key, "at", "from_state", "to_state", "actor__username", "comment")),
-        "targets": (Target.objects.filter(audit__in=audits),
-                    (*key, "indicator", "baseline", "near_term", "long_term", "achieved")),
-        "options": (Option.objects.filter(audit__in=audits),
-                    (*key, "code", "title", "aspect", "cost_class", "investment", "status",
-                     "reason", "implemented_on", "annual_net_benefit", "npv", "irr")),
-        "benefits": (OptionBenefit.objects.filter(option__audit__in=audits),
-                     ("option__audit__enterprise__credit_code", "option__audit__round",
-                      "option__code", "indicator", "expected", "actual")),
-        "documents": (Document.objects.filter(audit__in=audits),
-                      (*key, "uploaded_at", "kind", "title", "option__code")),
-        "reviews": (Review.objects.filter(audit__in=audits),
-                    (*key, "kind", "round", "state", "result", "score", "vetoed",
-                     "applied_on", "concluded_on", "concluded_by__username", "opinion")),
-        "panels": (PanelMember.objects.filter(review__audit__in=audits),
-                   (*review_key, "expert__username")),
-        "scores": (Score.objects.filter(review__audit__in=audits),
-                   (*review_key, "expert__username", "items", "vetoes", "total")),
-        "verifications": (Verification.objects.filter(review__audit__in=audits),
-                          (*review_key, "option__code", "implemented")),
-        "disclosures": (EmissionDisclosure.objects.filter(entry__enterprise__in=enterprises),
-                        ("entry__enterprise__credit_code", "entry__key_list__year",
-                         "legal_representative", "submitted_at")),
+        "enterprises": (
+            enterprises,
+            (
+                "credit_code",
+                "name",
+                "region_id",
+                "industry_id",
+                "address",
+                "employees",
+                "annual_sales",
+                "total_assets",
+            ),
+        ),
+        "users": (
+            scale_users(province_code),
+            ("username", "role", "full_name", "organization__name", "enterprise__credit_code"),
+        ),
+        "auditors": (
+            Auditor.objects.filter(organization__users__in=scale_users(province_code)).distinct(),
+            ("certificate_no", "name", "level", "valid_until"),
+        ),
+        "entries": (
+            ListEntry.objects.filter(enterprise__in=enterprises),
+            (
+                "enterprise__credit_code",
+                "key_list__year",
+                "key_list__published_on",
+                "status",
+                "exceeds_standards",
+                "toxic_hazardous",
+                "energy_intensive",
+            ),
+        ),
+        "audits": (
+            audits,
+            (
+                "enterprise__credit_code",
+                "round",
+                "state",
+                "focus",
+                "consultancy__name",
+                "started_on",
+                "start_due",
+                "report_due",
+                "disclosure_due",
+                "acceptance_due",
+                "next_round_due",
+                "created_at",
+                "updated_at",
+            ),
+        ),
+        "team": (
+            Audit.team.through.objects.filter(audit__in=audits),
+            (*key, "auditor__certificate_no"),
+        ),
+        "transitions": (
+            TransitionLog.objects.filter(audit__in=audits),
+            (*key, "at", "from_state", "to_state", "actor__username", "comment"),
+        ),
+        "targets": (
+            Target.objects.filter(audit__in=audits),
+            (*key, "indicator", "baseline", "near_term", "long_term", "achieved"),
+        ),
+        "options": (
+            Option.objects.filter(audit__in=audits),
+            (
+                *key,
+                "code",
+                "title",
+                "aspect",
+                "cost_class",
+                "investment",
+                "status",
+                "reason",
+                "implemented_on",
+                "annual_net_benefit",
+                "npv",
+                "irr",
+            ),
+        ),
+        "benefits": (
+            OptionBenefit.objects.filter(option__audit__in=audits),
+            (
+                "option__audit__enterprise__credit_code",
+                "option__audit__round",
+                "option__code",
+                "indicator",
+                "expected",
+                "actual",
+            ),
+        ),
+        "documents": (
+            Document.objects.filter(audit__in=audits),
+            (*key, "uploaded_at", "kind", "title", "option__code"),
+        ),
+        "reviews": (
+            Review.objects.filter(audit__in=audits),
+            (
+                *key,
+                "kind",
+                "round",
+                "state",
+                "result",
+                "score",
+                "vetoed",
+                "applied_on",
+                "concluded_on",
+                "concluded_by__username",
+                "opinion",
+            ),
+        ),
+        "panels": (
+            PanelMember.objects.filter(review__audit__in=audits),
+            (*review_key, "expert__username"),
+        ),
+        "scores": (
+            Score.objects.filter(review__audit__in=audits),
+            (*review_key, "expert__username", "items", "vetoes", "total"),
+        ),
+        "verifications": (
+            Verification.objects.filter(review__audit__in=audits),
+            (*review_key, "option__code", "implemented"),
+        ),
+        "disclosures": (
+            EmissionDisclosure.objects.filter(entry__enterprise__in=enterprises),
+            (
+                "entry__enterprise__credit_code",
+                "entry__key_list__year",
+                "legal_representative",
+                "submitted_at",
+            ),
+        ),
     }
     digest = hashlib.sha256()
     counts = {}

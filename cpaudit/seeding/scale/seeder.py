@@ -100,9 +100,18 @@ class Seeder(ContentMixin):
     """Builds the province: organisations and people, enterprises, lists, audits (the
     plan of each, `Story`), then their content and reviews (`ContentMixin`)."""
 
-    def __init__(self, *, province: str, enterprises: int, years: int, seed: int,
-                 last_year: int = DEFAULT_LAST_YEAR, password: str | None = None,
-                 batch_size: int = 2000, write=print):
+    def __init__(
+        self,
+        *,
+        province: str,
+        enterprises: int,
+        years: int,
+        seed: int,
+        last_year: int = DEFAULT_LAST_YEAR,
+        password: str | None = None,
+        batch_size: int = 2000,
+        write=print,
+    ):
         self.province_code = province
         self.n_enterprises = enterprises
         self.n_years = years
@@ -110,8 +119,9 @@ class Seeder(ContentMixin):
         self.last_year = last_year
         self.years = list(range(last_year - years + 1, last_year + 1))
         self.today = datetime.date(last_year, 11, 1)
-        self.password = (make_password(password, salt=f"scale{seed}") if password
-                         else f"!scale-{seed}")  # "!…" is an unusable password
+        self.password = (
+            make_password(password, salt=f"scale{seed}") if password else f"!scale-{seed}"
+        )  # "!…" is an unusable password
         self.batch_size = batch_size
         self.write = write
         self.rng = random.Random(f"cpaudit-scale:{seed}")
@@ -143,8 +153,9 @@ class Seeder(ContentMixin):
 
     def at(self, day: datetime.date, rng: random.Random | None = None) -> datetime.datetime:
         rng = rng or self.rng
-        return datetime.datetime(day.year, day.month, day.day, rng.randint(8, 17),
-                                 rng.randint(0, 59), tzinfo=self.tz)
+        return datetime.datetime(
+            day.year, day.month, day.day, rng.randint(8, 17), rng.randint(0, 59), tzinfo=self.tz
+        )
 
     def person(self, rng=None) -> str:
         rng = rng or self.rng
@@ -191,8 +202,10 @@ class Seeder(ContentMixin):
         self.region_names = {r.code: r.name_zh for r in regions}
         self.policy = ProvincePolicy.for_province(self.province_code)
         self.policy_figures = self.policy.figures()
-        self.sheets = {kind: ScoringSheet.objects.current(kind, self.province_code)
-                       for kind in ReviewKind.values}
+        self.sheets = {
+            kind: ScoringSheet.objects.current(kind, self.province_code)
+            for kind in ReviewKind.values
+        }
         self.industries = list(INDUSTRIES)
         # Counties are not equally industrial: a heavy tail of weights.
         self.county_weights = [self.rng.paretovariate(1.6) for _ in self.counties]
@@ -207,82 +220,152 @@ class Seeder(ContentMixin):
     # -- organisations and people ----------------------------------------------------------
 
     def user(self, username, role, full_name, *, organization=None, enterprise=None):
-        return User(username=self.prefix + username, role=role, full_name=full_name,
-                    email=f"{self.prefix}{username}@scale.cpaudit.local".lower(),
-                    password=self.password, organization=organization, enterprise=enterprise,
-                    date_joined=self.at(datetime.date(self.years[0] - 1, 12, 1)))
+        return User(
+            username=self.prefix + username,
+            role=role,
+            full_name=full_name,
+            email=f"{self.prefix}{username}@scale.cpaudit.local".lower(),
+            password=self.password,
+            organization=organization,
+            enterprise=enterprise,
+            date_joined=self.at(datetime.date(self.years[0] - 1, 12, 1)),
+        )
 
     def organisations(self):
         rng = self.rng
         created = self.at(datetime.date(self.years[0] - 1, 12, 1))
         province_name = self.province.name_zh
         org = Organization
-        self.province_org = org(name=f"{province_name}生态环境厅清洁生产审核处",
-                                kind=OrganizationKind.AUTHORITY, region=self.province,
-                                created_at=created)
-        self.city_orgs = {c.code: org(name=f"{c.name_zh}生态环境局清洁生产科",
-                                      kind=OrganizationKind.AUTHORITY, region=c,
-                                      created_at=created)
-                          for c in self.cities if c.code != self.province_code}
-        self.expert_org = org(name=f"{province_name}清洁生产审核评审专家库",
-                              kind=OrganizationKind.EXPERT_BODY, region=self.province,
-                              created_at=created)
+        self.province_org = org(
+            name=f"{province_name}生态环境厅清洁生产审核处",
+            kind=OrganizationKind.AUTHORITY,
+            region=self.province,
+            created_at=created,
+        )
+        self.city_orgs = {
+            c.code: org(
+                name=f"{c.name_zh}生态环境局清洁生产科",
+                kind=OrganizationKind.AUTHORITY,
+                region=c,
+                created_at=created,
+            )
+            for c in self.cities
+            if c.code != self.province_code
+        }
+        self.expert_org = org(
+            name=f"{province_name}清洁生产审核评审专家库",
+            kind=OrganizationKind.EXPERT_BODY,
+            region=self.province,
+            created_at=created,
+        )
         n_firms = max(4, min(40, self.n_enterprises // 500))
         firm_cities = [rng.choice(self.cities) for _ in range(n_firms)]
         names = set()
         self.firms = []
         for number, city in enumerate(firm_cities):
-            while (name := short_region_name(city.name_zh) + rng.choice(BRANDS)
-                   + rng.choice(FIRM_WORDS)) in names:
+            while (
+                name := short_region_name(city.name_zh)
+                + rng.choice(BRANDS)
+                + rng.choice(FIRM_WORDS)
+            ) in names:
                 pass
             names.add(name)
-            self.firms.append(org(
-                name=name, kind=OrganizationKind.CONSULTANCY, region=city, created_at=created,
-                credit_code=make_credit_code(division=city.code,
-                                             serial=FIRM_SERIAL_BASE + number)))
+            self.firms.append(
+                org(
+                    name=name,
+                    kind=OrganizationKind.CONSULTANCY,
+                    region=city,
+                    created_at=created,
+                    credit_code=make_credit_code(
+                        division=city.code, serial=FIRM_SERIAL_BASE + number
+                    ),
+                )
+            )
         # A firm's quality drives its first-time pass rate and scores; its size how often
         # it is engaged.
         self.firm_quality = [rng.uniform(0.55, 0.95) for _ in self.firms]
         self.firm_weight = [rng.lognormvariate(0, 0.8) for _ in self.firms]
-        self.insert(Organization, [self.province_org, *self.city_orgs.values(),
-                                   self.expert_org, *self.firms])
+        self.insert(
+            Organization,
+            [self.province_org, *self.city_orgs.values(), self.expert_org, *self.firms],
+        )
 
-        users = [self.user("province", Role.AUTHORITY, f"{province_name}生态环境厅 {self.person()}",
-                           organization=self.province_org),
-                 self.user("province-2", Role.AUTHORITY,
-                           f"{province_name}生态环境厅 {self.person()}",
-                           organization=self.province_org)]
+        users = [
+            self.user(
+                "province",
+                Role.AUTHORITY,
+                f"{province_name}生态环境厅 {self.person()}",
+                organization=self.province_org,
+            ),
+            self.user(
+                "province-2",
+                Role.AUTHORITY,
+                f"{province_name}生态环境厅 {self.person()}",
+                organization=self.province_org,
+            ),
+        ]
         for code, city_org in self.city_orgs.items():
-            users.append(self.user(code, Role.AUTHORITY,
-                                   f"{self.region_names[code]}生态环境局 {self.person()}",
-                                   organization=city_org))
+            users.append(
+                self.user(
+                    code,
+                    Role.AUTHORITY,
+                    f"{self.region_names[code]}生态环境局 {self.person()}",
+                    organization=city_org,
+                )
+            )
         self.consultants = []  # per firm, its users
         auditors = []
         for number, firm in enumerate(self.firms, 1):
-            staff = [self.user(f"f{number:02d}-{k}", Role.CONSULTANT,
-                               f"{firm.name[:6]} {self.person()}", organization=firm)
-                     for k in range(1, rng.randint(2, 4) + 1)]
+            staff = [
+                self.user(
+                    f"f{number:02d}-{k}",
+                    Role.CONSULTANT,
+                    f"{firm.name[:6]} {self.person()}",
+                    organization=firm,
+                )
+                for k in range(1, rng.randint(2, 4) + 1)
+            ]
             users.extend(staff)
             self.consultants.append(staff)
             for k in range(1, rng.randint(4, 12) + 1):
                 expired = rng.random() < 0.1
-                auditors.append(Auditor(
-                    name=self.person(), organization=firm,
-                    certificate_no=f"CP{self.province_code[:2]}-{number:03d}-{k:03d}-S{self.seed}",
-                    level=pick(rng, {AuditorLevel.ASSOCIATE: 3, AuditorLevel.AUDITOR: 5,
-                                     AuditorLevel.PRINCIPAL: 2}),
-                    valid_until=self.today + datetime.timedelta(
-                        days=rng.randint(-400, -10) if expired else rng.randint(60, 1500))))
+                auditors.append(
+                    Auditor(
+                        name=self.person(),
+                        organization=firm,
+                        certificate_no=f"CP{self.province_code[:2]}-{number:03d}-{k:03d}-S{self.seed}",
+                        level=pick(
+                            rng,
+                            {
+                                AuditorLevel.ASSOCIATE: 3,
+                                AuditorLevel.AUDITOR: 5,
+                                AuditorLevel.PRINCIPAL: 2,
+                            },
+                        ),
+                        valid_until=self.today
+                        + datetime.timedelta(
+                            days=rng.randint(-400, -10) if expired else rng.randint(60, 1500)
+                        ),
+                    )
+                )
         n_experts = max(8, min(60, self.n_enterprises // 330))
-        self.experts = [self.user(f"x{k:02d}", Role.EXPERT, f"清洁生产专家 {self.person()}",
-                                  organization=self.expert_org)
-                        for k in range(1, n_experts + 1)]
+        self.experts = [
+            self.user(
+                f"x{k:02d}",
+                Role.EXPERT,
+                f"清洁生产专家 {self.person()}",
+                organization=self.expert_org,
+            )
+            for k in range(1, n_experts + 1)
+        ]
         users.extend(self.experts)
         self.insert(User, users)
         self.officer = users[0]
-        self.city_officer = {u.organization.region_id: u for u in users
-                             if u.role == Role.AUTHORITY and u.organization in
-                             self.city_orgs.values()}
+        self.city_officer = {
+            u.organization.region_id: u
+            for u in users
+            if u.role == Role.AUTHORITY and u.organization in self.city_orgs.values()
+        }
         self.insert(Auditor, auditors)
         self.firm_auditors = defaultdict(list)
         for auditor in auditors:
@@ -304,8 +387,9 @@ class Seeder(ContentMixin):
         self.experts_of = defaultdict(list)
         for k, profile in enumerate(profiles):
             for code in sorted(expertise[k]):
-                through.append(ExpertProfile.industries.through(
-                    expertprofile_id=profile.pk, industry_id=code))
+                through.append(
+                    ExpertProfile.industries.through(expertprofile_id=profile.pk, industry_id=code)
+                )
                 self.experts_of[code].append(self.experts[k].pk)
         self.insert(ExpertProfile.industries.through, through)
 
@@ -322,8 +406,12 @@ class Seeder(ContentMixin):
             industry = rng.choices(self.industries, weights=weights)[0]
             short = short_region_name(county.name_zh)
             for attempt in range(20):
-                name = (short + rng.choice(BRANDS) + rng.choice(INDUSTRIES[industry][1])
-                        + rng.choice(SUFFIXES))
+                name = (
+                    short
+                    + rng.choice(BRANDS)
+                    + rng.choice(INDUSTRIES[industry][1])
+                    + rng.choice(SUFFIXES)
+                )
                 if attempt > 10:
                     name = name.replace("有限公司", f"{attempt}厂有限公司")
                 if name not in names:
@@ -333,21 +421,36 @@ class Seeder(ContentMixin):
             sales = employees * rng.uniform(3e5, 1.6e6)
             known = rng.random() > 0.08
             city = self.region_names[self.city_of[county.code]]
-            batch.append(Enterprise(
-                name=name, region_id=county.code, industry_id=industry,
-                credit_code=make_credit_code(division=county.code, serial=SERIAL_BASE + i),
-                address=f"{city}{county.name_zh}{rng.choice(ROADS)}路{rng.randint(1, 999)}号",
-                employees=employees,
-                annual_sales=money(sales, 10_000) if known else None,
-                total_assets=money(sales * rng.uniform(0.6, 1.8), 10_000) if known else None,
-                created_at=created, updated_at=created))
+            batch.append(
+                Enterprise(
+                    name=name,
+                    region_id=county.code,
+                    industry_id=industry,
+                    credit_code=make_credit_code(division=county.code, serial=SERIAL_BASE + i),
+                    address=f"{city}{county.name_zh}{rng.choice(ROADS)}路{rng.randint(1, 999)}号",
+                    employees=employees,
+                    annual_sales=money(sales, 10_000) if known else None,
+                    total_assets=money(sales * rng.uniform(0.6, 1.8), 10_000) if known else None,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
             if len(batch) >= 5000:
                 self.enterprises.extend(self.insert(Enterprise, batch))
                 batch = []
         self.enterprises.extend(self.insert(Enterprise, batch))
-        self.enterprise_users = self.insert(User, [
-            self.user(f"e{i:06d}", Role.ENTERPRISE, f"{e.name} 环保负责人 {self.person()}",
-                      enterprise=e) for i, e in enumerate(self.enterprises)])
+        self.enterprise_users = self.insert(
+            User,
+            [
+                self.user(
+                    f"e{i:06d}",
+                    Role.ENTERPRISE,
+                    f"{e.name} 环保负责人 {self.person()}",
+                    enterprise=e,
+                )
+                for i, e in enumerate(self.enterprises)
+            ],
+        )
 
     # -- lists -----------------------------------------------------------------------------
 
@@ -367,8 +470,9 @@ class Seeder(ContentMixin):
             "energy_intensive": rng.random() < (0.6 if industry in ENERGY_INDUSTRIES else 0.15),
         }
         if not any(chosen.values()):
-            chosen["toxic_hazardous" if industry in TOXIC_INDUSTRIES else
-                   "exceeds_standards"] = True
+            chosen["toxic_hazardous" if industry in TOXIC_INDUSTRIES else "exceeds_standards"] = (
+                True
+            )
         return chosen
 
     def state_for(self, rng, published_on) -> str:
@@ -386,11 +490,16 @@ class Seeder(ContentMixin):
         for year in self.years:
             published_on = datetime.date(year, 3, 1) + datetime.timedelta(days=rng.randint(0, 45))
             self.lists[year] = KeyEnterpriseList(
-                year=year, province=self.province, status=ListStatus.PUBLISHED,
+                year=year,
+                province=self.province,
+                status=ListStatus.PUBLISHED,
                 title=f"{self.province.name_zh}{year}年强制性清洁生产审核重点企业名单",
-                published_on=published_on, published_by=self.officer, created_by=self.officer,
+                published_on=published_on,
+                published_by=self.officer,
+                created_by=self.officer,
                 created_at=self.at(published_on - datetime.timedelta(days=30)),
-                policy=self.policy_figures)
+                policy=self.policy_figures,
+            )
         self.insert(KeyEnterpriseList, list(self.lists.values()))
 
         # Each enterprise's audits in year order: rounds 1, 2, …; the earlier ones closed.
@@ -411,27 +520,49 @@ class Seeder(ContentMixin):
                     state = S.CANCELLED if rng.random() < 0.08 else S.COMPLETED
                 categories = self.categories(rng, enterprise.industry_id)
                 entry = ListEntry(
-                    key_list=key_list, enterprise=enterprise, proposed_by=self.officer,
+                    key_list=key_list,
+                    enterprise=enterprise,
+                    proposed_by=self.officer,
                     status=EntryStatus.REMOVED if state == S.CANCELLED else EntryStatus.ACTIVE,
                     reason="；".join(ENTRY_REASONS[c] for c, on in categories.items() if on),
-                    created_at=key_list.created_at, **categories)
+                    created_at=key_list.created_at,
+                    **categories,
+                )
                 entries.append(entry)
                 rounds[i] += 1
-                self.stories.append(Story(enterprise=i, entry=entry, year=year,
-                                          published_on=key_list.published_on,
-                                          round=rounds[i], state=state))
+                self.stories.append(
+                    Story(
+                        enterprise=i,
+                        entry=entry,
+                        year=year,
+                        published_on=key_list.published_on,
+                        round=rounds[i],
+                        state=state,
+                    )
+                )
         self.ensure_every_state()
         for story in self.stories:  # a cancelled audit's entry was removed from the list
-            story.entry.status = (EntryStatus.REMOVED if story.state == S.CANCELLED
-                                  else EntryStatus.ACTIVE)
+            story.entry.status = (
+                EntryStatus.REMOVED if story.state == S.CANCELLED else EntryStatus.ACTIVE
+            )
         self.insert(ListEntry, entries)
-        self.insert(ListAmendment, [
-            ListAmendment(key_list=s.entry.key_list, entry=s.entry,
-                          action=AmendmentAction.REMOVE, reason=rng.choice(REMOVAL_REASONS),
-                          actor=self.officer,
-                          created_at=self.at(s.published_on + datetime.timedelta(
-                              days=rng.randint(5, 50))))
-            for s in self.stories if s.state == S.CANCELLED])
+        self.insert(
+            ListAmendment,
+            [
+                ListAmendment(
+                    key_list=s.entry.key_list,
+                    entry=s.entry,
+                    action=AmendmentAction.REMOVE,
+                    reason=rng.choice(REMOVAL_REASONS),
+                    actor=self.officer,
+                    created_at=self.at(
+                        s.published_on + datetime.timedelta(days=rng.randint(5, 50))
+                    ),
+                )
+                for s in self.stories
+                if s.state == S.CANCELLED
+            ],
+        )
 
     def ensure_every_state(self):
         """Small runs still show every state: take audits from the commonest states."""
@@ -462,26 +593,33 @@ class Seeder(ContentMixin):
         fail_acceptance = rng.random() < max(0.03, 0.85 - quality) * 0.4 or force_fail
         steps = []
         if RANK[state] <= RANK[S.FEASIBILITY]:
-            steps = PHASES[:RANK[state]]
+            steps = PHASES[: RANK[state]]
             if state == S.FEASIBILITY and fail_assessment:
-                steps += [(S.FEASIBILITY, S.UNDER_ASSESSMENT, 20, 90),
-                          (S.UNDER_ASSESSMENT, S.FEASIBILITY, 10, 40)]
+                steps += [
+                    (S.FEASIBILITY, S.UNDER_ASSESSMENT, 20, 90),
+                    (S.UNDER_ASSESSMENT, S.FEASIBILITY, 10, 40),
+                ]
         else:
             steps = list(PHASES)
             if fail_assessment:
-                steps += [(S.FEASIBILITY, S.UNDER_ASSESSMENT, 20, 90),
-                          (S.UNDER_ASSESSMENT, S.FEASIBILITY, 10, 40)]
+                steps += [
+                    (S.FEASIBILITY, S.UNDER_ASSESSMENT, 20, 90),
+                    (S.UNDER_ASSESSMENT, S.FEASIBILITY, 10, 40),
+                ]
             steps.append((S.FEASIBILITY, S.UNDER_ASSESSMENT, 20, 90))
             if state != S.UNDER_ASSESSMENT:
                 steps.append((S.UNDER_ASSESSMENT, S.IMPLEMENTATION, 10, 40))
                 if fail_acceptance:
-                    steps += [(S.IMPLEMENTATION, S.SUSTAINING, 120, 300),
-                              (S.SUSTAINING, S.UNDER_ACCEPTANCE, 20, 60),
-                              (S.UNDER_ACCEPTANCE, S.IMPLEMENTATION, 15, 45)]
-                for frm, to, low, high in [
-                        (S.IMPLEMENTATION, S.SUSTAINING, 40 if fail_acceptance else 120, 300),
+                    steps += [
+                        (S.IMPLEMENTATION, S.SUSTAINING, 120, 300),
                         (S.SUSTAINING, S.UNDER_ACCEPTANCE, 20, 60),
-                        (S.UNDER_ACCEPTANCE, S.COMPLETED, 15, 45)]:
+                        (S.UNDER_ACCEPTANCE, S.IMPLEMENTATION, 15, 45),
+                    ]
+                for frm, to, low, high in [
+                    (S.IMPLEMENTATION, S.SUSTAINING, 40 if fail_acceptance else 120, 300),
+                    (S.SUSTAINING, S.UNDER_ACCEPTANCE, 20, 60),
+                    (S.UNDER_ACCEPTANCE, S.COMPLETED, 15, 45),
+                ]:
                     if RANK[frm] >= RANK[state]:
                         break
                     steps.append((frm, to, low, high))
@@ -498,21 +636,25 @@ class Seeder(ContentMixin):
         counter = Counter()
         for day, frm, to in story.moves:
             if to in (S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE):
-                kind = (ReviewKind.ASSESSMENT if to == S.UNDER_ASSESSMENT
-                        else ReviewKind.ACCEPTANCE)
+                kind = ReviewKind.ASSESSMENT if to == S.UNDER_ASSESSMENT else ReviewKind.ACCEPTANCE
                 counter[kind] += 1
                 story.reviews.append(Review_(kind=kind, round=counter[kind], applied_on=day))
             elif frm in (S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE):
                 review = story.reviews[-1]
                 review.state = ReviewState.CONCLUDED
                 review.concluded_on = day
-                passed = (frm, to) in ((S.UNDER_ASSESSMENT, S.IMPLEMENTATION),
-                                       (S.UNDER_ACCEPTANCE, S.COMPLETED))
+                passed = (frm, to) in (
+                    (S.UNDER_ASSESSMENT, S.IMPLEMENTATION),
+                    (S.UNDER_ACCEPTANCE, S.COMPLETED),
+                )
                 review.result = ReviewResult.PASSED if passed else ReviewResult.FAILED
         if story.reviews and story.reviews[-1].state != ReviewState.CONCLUDED:
             open_round = story.reviews[-1]
-            open_round.state = (ReviewState.PANEL_FORMED if rng.random() < 0.65
-                                and open_round.applied_on < self.today else ReviewState.APPLIED)
+            open_round.state = (
+                ReviewState.PANEL_FORMED
+                if rng.random() < 0.65 and open_round.applied_on < self.today
+                else ReviewState.APPLIED
+            )
 
     def option_count(self, rng, story: Story, mean: float) -> int:
         if story.showcase:
@@ -530,8 +672,10 @@ class Seeder(ContentMixin):
         firm_weights = self.firm_weight
         # However small the run, one completed and one audit under acceptance failed a
         # round of each review first.
-        forced = {next((id(s) for s in self.stories if s.state == state), None)
-                  for state in (S.COMPLETED, S.UNDER_ACCEPTANCE)}
+        forced = {
+            next((id(s) for s in self.stories if s.state == state), None)
+            for state in (S.COMPLETED, S.UNDER_ACCEPTANCE)
+        }
         for story in self.stories:
             engaged = story.reached(S.PLANNING) or story.state == S.NOT_STARTED
             if engaged and rng.random() < (0.3 if story.state == S.NOT_STARTED else 0.88):
@@ -542,14 +686,19 @@ class Seeder(ContentMixin):
         target = 10 * len(self.stories)
         late = [s for s in self.stories if s.reached(S.OPTION_GENERATION)]
         showcase_pool = [s for s in late if s.state in (S.COMPLETED, S.IMPLEMENTATION)] or late
-        for story in rng.sample(showcase_pool, min(len(showcase_pool),
-                                                   max(1, len(self.stories) // 3000))):
+        for story in rng.sample(
+            showcase_pool, min(len(showcase_pool), max(1, len(self.stories) // 3000))
+        ):
             story.showcase = True
-        early = sum(3.5 if s.state == S.PRE_ASSESSMENT else 7 if
-                    s.state == S.FOCUSED_ASSESSMENT else 0 for s in self.stories)
+        early = sum(
+            3.5 if s.state == S.PRE_ASSESSMENT else 7 if s.state == S.FOCUSED_ASSESSMENT else 0
+            for s in self.stories
+        )
         regular = [s for s in late if not s.showcase]
-        mean = max(6.0, (target - early - SHOWCASE_OPTIONS * (len(late) - len(regular)))
-                   / max(1, len(regular)))
+        mean = max(
+            6.0,
+            (target - early - SHOWCASE_OPTIONS * (len(late) - len(regular))) / max(1, len(regular)),
+        )
         for story in self.stories:
             story.n_options = self.option_count(rng, story, mean)
 
@@ -557,27 +706,58 @@ class Seeder(ContentMixin):
         for story in self.stories:
             enterprise = self.enterprises[story.enterprise]
             entry = story.entry
-            deadlines = self.policy.deadlines(story.published_on,
-                                              exceeds_standards=entry.exceeds_standards)
-            passed_assessment = next((r for r in story.reviews if r.kind == ReviewKind.ASSESSMENT
-                                      and r.result == ReviewResult.PASSED), None)
-            accepted = next((r for r in story.reviews if r.kind == ReviewKind.ACCEPTANCE
-                             and r.result == ReviewResult.PASSED), None)
+            deadlines = self.policy.deadlines(
+                story.published_on, exceeds_standards=entry.exceeds_standards
+            )
+            passed_assessment = next(
+                (
+                    r
+                    for r in story.reviews
+                    if r.kind == ReviewKind.ASSESSMENT and r.result == ReviewResult.PASSED
+                ),
+                None,
+            )
+            accepted = next(
+                (
+                    r
+                    for r in story.reviews
+                    if r.kind == ReviewKind.ACCEPTANCE and r.result == ReviewResult.PASSED
+                ),
+                None,
+            )
             last = story.moves[-1][0] if story.moves else story.published_on
             workshop = rng.choice(INDUSTRIES[enterprise.industry_id][2])
             has_focus = story.reached(S.FOCUSED_ASSESSMENT) or (
-                story.state == S.PRE_ASSESSMENT and rng.random() < 0.5)
+                story.state == S.PRE_ASSESSMENT and rng.random() < 0.5
+            )
             audit = Audit(
-                enterprise=enterprise, list_entry=entry, round=story.round, state=story.state,
+                enterprise=enterprise,
+                list_entry=entry,
+                round=story.round,
+                state=story.state,
                 focus=f"{workshop}{rng.choice(CONCERNS)}" if has_focus else "",
                 consultancy=self.firms[story.firm] if story.firm is not None else None,
-                started_on=story.move_on(S.PLANNING), **deadlines,
-                acceptance_due=(self.policy.acceptance_due(passed_assessment.concluded_on)
-                                if passed_assessment else None),
-                next_round_due=(accepted.concluded_on + relativedelta(years=self.policy.cycle_years(
-                    toxic_hazardous=entry.toxic_hazardous,
-                    industry_code=enterprise.industry_id)) if accepted else None),
-                created_at=self.at(story.published_on), updated_at=self.at(last))
+                started_on=story.move_on(S.PLANNING),
+                **deadlines,
+                acceptance_due=(
+                    self.policy.acceptance_due(passed_assessment.concluded_on)
+                    if passed_assessment
+                    else None
+                ),
+                next_round_due=(
+                    accepted.concluded_on
+                    + relativedelta(
+                        years=self.policy.cycle_years(
+                            toxic_hazardous=entry.toxic_hazardous,
+                            industry_code=enterprise.industry_id,
+                        )
+                    )
+                    if accepted
+                    else None
+                ),
+                created_at=self.at(story.published_on),
+                updated_at=self.at(last),
+            )
             story.audit = audit
             audits.append(audit)
         self.insert(Audit, audits)
@@ -585,8 +765,7 @@ class Seeder(ContentMixin):
             if story.firm is not None and story.reached(S.PLANNING):
                 pool = self.firm_auditors[self.firms[story.firm].pk]
                 for auditor_id in rng.sample(pool, min(len(pool), rng.randint(2, 4))):
-                    team.append(Audit.team.through(audit_id=story.audit.pk,
-                                                   auditor_id=auditor_id))
+                    team.append(Audit.team.through(audit_id=story.audit.pk, auditor_id=auditor_id))
         self.insert(Audit.team.through, team)
 
     def make_disclosures(self):
@@ -599,26 +778,45 @@ class Seeder(ContentMixin):
                 continue
             enterprise = self.enterprises[story.enterprise]
             disclosure = EmissionDisclosure(
-                entry=story.entry, legal_representative=self.person(rng),
-                address=enterprise.address, document=self.stored["name"],
-                document_sha256=self.stored["sha256"], document_content_type=PDF_TYPE,
+                entry=story.entry,
+                legal_representative=self.person(rng),
+                address=enterprise.address,
+                document=self.stored["name"],
+                document_sha256=self.stored["sha256"],
+                document_content_type=PDF_TYPE,
                 submitted_by=self.enterprise_users[story.enterprise],
-                submitted_at=self.at(min(self.today, story.published_on + datetime.timedelta(
-                    days=rng.randint(5, 50)))))
+                submitted_at=self.at(
+                    min(
+                        self.today, story.published_on + datetime.timedelta(days=rng.randint(5, 50))
+                    )
+                ),
+            )
             disclosures.append(disclosure)
             for name, unit, standard, limit in rng.sample(POLLUTANTS, rng.randint(1, 3)):
                 concentration = limit * rng.uniform(0.5, 1.6)
-                pollutants.append(DisclosedPollutant(
-                    disclosure=disclosure, pollutant=name, concentration_unit=unit,
-                    discharge_mode=pick(rng, {DischargeMode.ORGANISED: 5,
-                                              DischargeMode.INDIRECT: 2,
-                                              DischargeMode.DIRECT: 2,
-                                              DischargeMode.FUGITIVE: 1}),
-                    concentration=Decimal(f"{concentration:.3f}"),
-                    total_emitted_t=Decimal(f"{rng.uniform(0.5, 300):.3f}"),
-                    standard=standard, standard_limit=Decimal(str(limit)),
-                    quota_t=Decimal(f"{rng.uniform(10, 200):.1f}") if rng.random() < 0.5
-                    else None))
+                pollutants.append(
+                    DisclosedPollutant(
+                        disclosure=disclosure,
+                        pollutant=name,
+                        concentration_unit=unit,
+                        discharge_mode=pick(
+                            rng,
+                            {
+                                DischargeMode.ORGANISED: 5,
+                                DischargeMode.INDIRECT: 2,
+                                DischargeMode.DIRECT: 2,
+                                DischargeMode.FUGITIVE: 1,
+                            },
+                        ),
+                        concentration=Decimal(f"{concentration:.3f}"),
+                        total_emitted_t=Decimal(f"{rng.uniform(0.5, 300):.3f}"),
+                        standard=standard,
+                        standard_limit=Decimal(str(limit)),
+                        quota_t=Decimal(f"{rng.uniform(10, 200):.1f}")
+                        if rng.random() < 0.5
+                        else None,
+                    )
+                )
         self.insert(EmissionDisclosure, disclosures)
         self.insert(DisclosedPollutant, pollutants)
 
@@ -627,19 +825,42 @@ class Seeder(ContentMixin):
     def make_totals(self):
         """The per-audit sums the statistics read (audits/totals.py), as option_save keeps
         them: the options here were written by COPY, past the services."""
-        ids = list(Audit.objects.filter(enterprise__region__code__startswith=self.province_code[:2])
-                   .values_list("pk", flat=True).order_by("pk"))
+        ids = list(
+            Audit.objects.filter(enterprise__region__code__startswith=self.province_code[:2])
+            .values_list("pk", flat=True)
+            .order_by("pk")
+        )
         for start in range(0, len(ids), 5000):
-            totals.refresh(ids[start:start + 5000])
+            totals.refresh(ids[start : start + 5000])
 
     def analyze(self):
-        tables = {model._meta.db_table for model in (
-            Organization, User, Auditor, Enterprise, KeyEnterpriseList, ListEntry, Audit,
-            TransitionLog, Target, Balance, BalanceFlow, Option, OptionBenefit, Document,
-            Review, PanelMember, Score, Verification, VerifiedBenefit, EmissionDisclosure,
-            OptionTotals, BenefitTotals)}
+        tables = {
+            model._meta.db_table
+            for model in (
+                Organization,
+                User,
+                Auditor,
+                Enterprise,
+                KeyEnterpriseList,
+                ListEntry,
+                Audit,
+                TransitionLog,
+                Target,
+                Balance,
+                BalanceFlow,
+                Option,
+                OptionBenefit,
+                Document,
+                Review,
+                PanelMember,
+                Score,
+                Verification,
+                VerifiedBenefit,
+                EmissionDisclosure,
+                OptionTotals,
+                BenefitTotals,
+            )
+        }
         with connection.cursor() as cursor:
             for table in sorted(tables):
                 cursor.execute(f'ANALYZE "{table}"')
-
-

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
-from audits.choices import CLOSED
+from audits.choices import CLOSED, Deadline
 from audits.models import OVERDUE_RULES, Audit
 from core.regions import supervising_codes
 from enterprises.choices import EntryStatus
@@ -48,14 +48,8 @@ from .models import ReminderLog
 
 AHEAD = (30, 7)  # days before the due date
 PASSED = 0  # `days_before` of the reminder that the deadline has passed
-# What the deadline asks for, as the enterprise's timeline names it (cpaudit/selectors.py).
-LABELS = {
-    "start": _("Start the audit"),
-    "disclosure": _("Disclose the major pollutant emissions"),
-    "report": _("Submit the audit report"),
-    "acceptance": _("Apply for acceptance"),
-}
-ORDER = list(LABELS)
+# The deadlines reminded of, in the order of the timeline (audits.choices.Deadline).
+ORDER = [Deadline.START, Deadline.DISCLOSURE, Deadline.REPORT, Deadline.ACCEPTANCE]
 # An authority's notification lists this many overdue deadlines, then "and n more".
 LISTED = 20
 LOCK_KEY = zlib.crc32(b"reporting.reminders.send_deadline_reminders")
@@ -89,8 +83,8 @@ def deadline_rules() -> list[tuple[str, str, Q]]:
     disclosed = EmissionDisclosure.objects.filter(entry_id=OuterRef("list_entry_id"))
     rules.append(
         (
-            "disclosure",
-            "disclosure_due",
+            Deadline.DISCLOSURE,
+            Deadline.DISCLOSURE.field,
             Q(list_entry__status=EntryStatus.ACTIVE) & ~Q(Exists(disclosed)),
         )
     )
@@ -182,7 +176,7 @@ def _notify_parties(reminders: list[Reminder]) -> None:
             by_enterprise[user.enterprise_id].append(user)
         if user.organization_id in firms:
             by_firm[user.organization_id].append(user)
-    labels = {kind: translated(label) for kind, label in LABELS.items()}
+    labels = {kind: translated(kind.label) for kind in ORDER}
     ahead, passed = [], []
     for reminder in reminders:
         audit = reminder.audit
@@ -254,7 +248,7 @@ def _listing(overdue: list[Reminder]) -> str:
             % {
                 "enterprise": r.audit.enterprise.name,
                 "round": r.audit.round,
-                "deadline": LABELS[r.deadline],
+                "deadline": Deadline(r.deadline).label,
                 "due": r.due_on.isoformat(),
             }
         )

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from assessments.choices import ReviewKind, ReviewState
 from assessments.models import Review, localized
-from audits.choices import AuditState, CostClass, Indicator
+from audits.choices import AuditState, CostClass, Deadline, Indicator
 from audits.models import Audit, Balance, Option, OptionBenefit
 
 from .models import ReportFormat, ReportJob, ReportKind
@@ -367,9 +367,6 @@ def _cell(value):
 
 def _summary_rows(data) -> list[list]:
     labels = {
-        "start": _("audit start overdue"),
-        "report": _("audit report overdue"),
-        "acceptance": _("acceptance overdue"),
         "passed": _("passed"),
         "failed": _("failed"),
         "pending": _("pending"),
@@ -379,7 +376,7 @@ def _summary_rows(data) -> list[list]:
     }
     rows = [[_("Enterprises listed"), data["listed"]]]
     rows += [[AuditState(state).label, n] for state, n in data["by_state"].items()]
-    rows += [[labels[kind], n] for kind, n in data["overdue"].items()]
+    rows += [[Deadline(kind).overdue_label, n] for kind, n in data["overdue"].items()]
     for review, title in (("assessments", _("Assessments")), ("acceptances", _("Acceptances"))):
         rows += [[f"{title}: {labels.get(key, key)}", n] for key, n in data[review].items()]
     for cost_class, figures in data["options"].items():

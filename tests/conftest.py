@@ -1,6 +1,10 @@
 import os
+from contextlib import ExitStack
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import translation
 
 pytest.register_assert_rewrite("tests.support")
@@ -32,19 +36,44 @@ def pytest_generate_tests(metafunc):
     parametrize_matrix(metafunc)
 
 
+TEST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "SECURE_SSL_REDIRECT": False,
+    "AXES_ENABLED": False,
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+@pytest.fixture(scope="class")
+def class_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One transaction around a whole test class, rolled back after its last test, for
+    the data its tests share (a role matrix's world: walking a round through the phases
+    takes a fifth of a second and a matrix has a hundred cells). Each test still runs in
+    a savepoint of its own (pytest-django's `db`), so whatever a cell changes is undone
+    before the next one. The settings are those `_test_settings` gives every test."""
+    with ExitStack() as stack:
+        stack.enter_context(
+            override_settings(**TEST_SETTINGS, MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+        )
+        stack.enter_context(translation.override(django_settings.LANGUAGE_CODE))
+        stack.enter_context(django_db_blocker.unblock())
+        celery_app.conf.task_always_eager = True
+        stack.enter_context(transaction.atomic())
+        stack.callback(transaction.set_rollback, True)  # runs before the atomic closes
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Plain HTTP in tests, uploads in a temporary folder, no login lockout (its own
     tests turn it on), Celery in-process (broker tests turn that off)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SECURE_SSL_REDIRECT = False
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
     # Production's hashed static names need collectstatic; tests use the plain ones.
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.AXES_ENABLED = False
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     celery_app.conf.task_always_eager = True
     # A request in Chinese leaves its language active in the thread; start each test
     # in the default language.

@@ -198,10 +198,9 @@ class DocumentViewSet(
 # --- key lists: publishing and amending (audits.publishing) -----------------------------
 
 
+# The key-list API of `enterprises` (drafting, import) with what opens audits here:
+# publishing, and the carry-over suggestions.
 class KeyListViewSet(DraftKeyListViewSet):
-    """The key-list API of `enterprises` (drafting, import) with what opens and closes
-    audits: publishing, and the carry-over suggestions."""
-
     @extend_schema(request=PublishSerializer, responses=KeyListSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):

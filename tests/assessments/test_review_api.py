@@ -4,24 +4,19 @@ scoring sheets, expert profiles, the public acceptances and list query counts.""
 
 import datetime
 import random
-from contextlib import ExitStack
 from types import SimpleNamespace
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.db import transaction
-from django.test.utils import override_settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.choices import Role
 from assessments import services
 from assessments.models import ExpertProfile, PanelChange, PanelMember, Review, ScoringSheet
 from audits.choices import AuditState
 from audits.models import Audit
-from cpaudit.celery import app as celery_app
 from tests.support.audits import bring_to
-from tests.support.cast import ROLES, make_cast, user
+from tests.support.cast import ROLES, user
 from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries
 from tests.support.reviews import (
     conclude_round,
@@ -61,51 +56,6 @@ def unmet_of(response) -> str:
 
 
 # -- rounds shared by the cells of a role matrix ----------------------------------------
-
-
-@pytest.fixture(scope="class")
-def class_db(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One transaction around a whole test class, rolled back after its last test, for
-    the data its tests share: walking a round through the phases takes a fifth of a
-    second and a role matrix has a hundred cells. Each test still runs in a savepoint
-    of its own (pytest-django's `db`), so whatever a cell changes is undone before the
-    next one. The settings are those tests/conftest.py gives every test."""
-    with ExitStack() as stack:
-        stack.enter_context(
-            override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-                AXES_ENABLED=False,
-                SECURE_SSL_REDIRECT=False,
-                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            )
-        )
-        stack.enter_context(translation.override(settings.LANGUAGE_CODE))
-        stack.enter_context(django_db_blocker.unblock())
-        celery_app.conf.task_always_eager = True
-        stack.enter_context(transaction.atomic())
-        stack.callback(transaction.set_rollback, True)  # runs before the atomic closes
-        yield
-
-
-class SharedWorldMatrix(RoleMatrix):
-    """A role matrix whose cells share one cast and what `build(cast)` makes, once per
-    class (see `class_db`)."""
-
-    @staticmethod
-    def build(cast) -> dict:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    @pytest.fixture(scope="class")
-    @classmethod
-    def world(cls, class_db):
-        cast = make_cast()
-        return SimpleNamespace(cast=cast, **cls.build(cast))
-
-    @pytest.fixture
-    def cast(self, world):
-        self.world = world
-        return world.cast
 
 
 def assessment_round(cast) -> dict:
@@ -228,7 +178,7 @@ def round_request(action, client, world):
     return calls[action]()
 
 
-class TestAssessmentApiRoles(SharedWorldMatrix):
+class TestAssessmentApiRoles(RoleMatrix):
     """An open round: panel seated (the cast's expert on it), every expert scored."""
 
     matrix = ROUND_MATRIX
@@ -238,7 +188,7 @@ class TestAssessmentApiRoles(SharedWorldMatrix):
         return round_request(action, client, self.world)
 
 
-class TestAcceptanceApiRoles(SharedWorldMatrix):
+class TestAcceptanceApiRoles(RoleMatrix):
     """Round 2 of an acceptance: panel seated, every expert scored, M1 verified."""
 
     matrix = ROUND_MATRIX | {"verifications": round_reads(), "verify": VERIFIES}
@@ -248,7 +198,7 @@ class TestAcceptanceApiRoles(SharedWorldMatrix):
         return round_request(action, client, self.world)
 
 
-class TestPublicAcceptanceApiRoles(SharedWorldMatrix):
+class TestPublicAcceptanceApiRoles(RoleMatrix):
     """No login needed; only concluded acceptances exist there."""
 
     matrix = {

@@ -118,25 +118,137 @@ def panel_expert(ok) -> dict:
     return {role: 403 for role in ROLES} | {"expert": ok, "anonymous": LOGIN}
 
 
+def seated_round(cast) -> dict:
+    review = submitted(cast)
+    seat_panel(cast, review)
+    return {"review": review}
+
+
+def round_without_the_casts_expert(cast) -> dict:
+    review = submitted(cast)
+    panel_without_cast_expert(cast, review)
+    return {"review": review}
+
+
+def round_without_a_panel(cast) -> dict:
+    review = submitted(cast)
+    return {"review": review, "experts": expert_pool(cast)}
+
+
+def acceptance_round(cast) -> dict:
+    review = submitted(cast, "acceptance")
+    seat_panel(cast, review)
+    return {"review": review, "option": mid_high(review)}
+
+
 class TestReviewPageRoles(RoleMatrix):
+    """The pages of the Nanjing enterprise's assessment round, its panel seated with the
+    cast's expert."""
+
     api = False
+    build = staticmethod(seated_round)
     matrix = {
         # Lists are scoped, not refused.
         "list": {role: 200 for role in ROLES} | {"anonymous": LOGIN},
         "detail": reads(),
-        # An expert who does not sit on the panel does not see the round.
-        "detail_not_on_panel": reads() | {"expert": 404},
         "detail_concluded": reads(),
-        "panel": supervises(),
-        "draw": supervises(),
         "score_form": panel_expert(200),
         "score": panel_expert(302),
-        "score_not_on_panel": panel_expert(404),
-        # Panel experts and the authority verify; other roles never do.
-        "verify": supervises() | {"expert": 302},
-        "conclude": supervises(),
         "audit_workspace": reads(),
+    }
+
+    def request(self, action, client, cast):
+        review = self.world.review
+        url = f"/reviews/{review.pk}/"
+        match action:
+            case "list":
+                return client.get("/reviews/")
+            case "detail":
+                return client.get(url)
+            case "detail_concluded":
+                score_all(cast, review, [80, 80, 80])
+                services.review_conclude(actor=officer(cast), review=review, opinion="Sound.")
+                return client.get(url)
+            case "score_form":
+                return client.get(f"{url}score/")
+            case "score":
+                return client.post(f"{url}score/", score_data(review, 80))
+            case "audit_workspace":
+                return client.get(f"/audits/{review.audit_id}/")
+        raise AssertionError(action)
+
+
+class TestReviewPageRolesNotOnThePanel(RoleMatrix):
+    """The same round with a panel that leaves the cast's expert out."""
+
+    api = False
+    build = staticmethod(round_without_the_casts_expert)
+    matrix = {
+        # An expert who does not sit on the panel does not see the round.
+        "detail_not_on_panel": reads() | {"expert": 404},
+        "score_not_on_panel": panel_expert(404),
         "audit_workspace_not_on_panel": reads() | {"expert": 404},
+    }
+
+    def request(self, action, client, cast):
+        review = self.world.review
+        return {
+            "detail_not_on_panel": lambda: client.get(f"/reviews/{review.pk}/"),
+            "score_not_on_panel": lambda: client.post(
+                f"/reviews/{review.pk}/score/", score_data(review, 80)
+            ),
+            "audit_workspace_not_on_panel": lambda: client.get(f"/audits/{review.audit_id}/"),
+        }[action]()
+
+
+class TestPanelPageRoles(RoleMatrix):
+    """Forming the panel of a round that has none yet, by hand or by a draw."""
+
+    api = False
+    build = staticmethod(round_without_a_panel)
+    matrix = {"panel": supervises(), "draw": supervises()}
+
+    def request(self, action, client, cast):
+        url = f"/reviews/{self.world.review.pk}/"
+        if action == "panel":
+            return client.post(f"{url}panel/", {"experts": [e.pk for e in self.world.experts]})
+        return client.post(f"{url}draw/", {"size": "3"})
+
+
+class TestVerificationPageRoles(RoleMatrix):
+    """Verifying an option at acceptance."""
+
+    api = False
+    build = staticmethod(acceptance_round)
+    # Panel experts and the authority verify; other roles never do.
+    matrix = {"verify": supervises() | {"expert": 302}}
+
+    def request(self, action, client, cast):
+        review, option = self.world.review, self.world.option
+        return client.post(
+            f"/reviews/{review.pk}/verify/{option.pk}/",
+            {
+                f"verify-{option.pk}-implemented": "yes",
+                f"verify-{option.pk}-benefit_water_t": "4700",
+            },
+        )
+
+
+class TestConclusionPageRoles(RoleMatrix):
+    """Concluding a round every expert scored."""
+
+    api = False
+    build = staticmethod(lambda cast: {"review": scored_round(cast)})
+    matrix = {"conclude": supervises()}
+
+    def request(self, action, client, cast):
+        review = self.world.review
+        return client.post(f"/reviews/{review.pk}/conclude/", {"opinion": "Sound."})
+
+
+class TestSheetPageRoles(RoleMatrix):
+    api = False
+    matrix = {
         "sheets": {role: 403 for role in ROLES}
         | {
             "admin": 200,
@@ -164,59 +276,14 @@ class TestReviewPageRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        match action:
-            case "list":
-                seat_panel(cast, submitted(cast))
-                return client.get("/reviews/")
-            case "sheets":
-                return client.get("/reviews/sheets/")
-            case "sheet_publish_form":
-                return client.get("/reviews/sheets/publish/?kind=acceptance")
-            case "sheet_publish":
-                return client.post("/reviews/sheets/publish/", sheet_data(pass_mark="75"))
-            case "public_acceptances":
-                return client.get("/public/acceptances/")
-            case "verify":
-                review = submitted(cast, "acceptance")
-                seat_panel(cast, review)
-                option = mid_high(review)
-                return client.post(
-                    f"/reviews/{review.pk}/verify/{option.pk}/",
-                    {
-                        f"verify-{option.pk}-implemented": "yes",
-                        f"verify-{option.pk}-benefit_water_t": "4700",
-                    },
-                )
-            case "conclude":
-                review = scored_round(cast)
-                return client.post(f"/reviews/{review.pk}/conclude/", {"opinion": "Sound."})
-        review = submitted(cast)
-        url = f"/reviews/{review.pk}/"
-        if action in ("detail_not_on_panel", "score_not_on_panel", "audit_workspace_not_on_panel"):
-            panel_without_cast_expert(cast, review)
-        elif action in ("panel", "draw"):
-            expert_pool(cast)
-        else:
-            seat_panel(cast, review)
-        match action:
-            case "detail" | "detail_not_on_panel":
-                return client.get(url)
-            case "detail_concluded":
-                score_all(cast, review, [80, 80, 80])
-                services.review_conclude(actor=officer(cast), review=review, opinion="Sound.")
-                return client.get(url)
-            case "panel":
-                ids = [e.pk for e in expert_pool(cast)]
-                return client.post(f"{url}panel/", {"experts": ids})
-            case "draw":
-                return client.post(f"{url}draw/", {"size": "3"})
-            case "score_form":
-                return client.get(f"{url}score/")
-            case "score" | "score_not_on_panel":
-                return client.post(f"{url}score/", score_data(review, 80))
-            case "audit_workspace" | "audit_workspace_not_on_panel":
-                return client.get(f"/audits/{review.audit_id}/")
-        raise AssertionError(action)
+        return {
+            "sheets": lambda: client.get("/reviews/sheets/"),
+            "sheet_publish_form": lambda: client.get("/reviews/sheets/publish/?kind=acceptance"),
+            "sheet_publish": lambda: client.post(
+                "/reviews/sheets/publish/", sheet_data(pass_mark="75")
+            ),
+            "public_acceptances": lambda: client.get("/public/acceptances/"),
+        }[action]()
 
 
 def sheet_data(kind="assessment", pass_mark="70", items=None, vetoes=None) -> dict:

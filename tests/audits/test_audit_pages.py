@@ -189,6 +189,7 @@ def writes(ok=302) -> dict:
 
 class TestAuditPageRoles(RoleMatrix):
     api = False
+    build = staticmethod(lambda cast: {"audit": engaged(cast)})
     matrix = {
         # Lists are scoped, not refused.
         "list": {role: 200 for role in ROLES} | {"anonymous": LOGIN},
@@ -219,9 +220,8 @@ class TestAuditPageRoles(RoleMatrix):
 
     def request(self, action, client, cast):
         if action == "list":
-            engaged(cast)
             return client.get("/audits/")
-        audit = engaged(cast)
+        audit = self.world.audit
         url = f"/audits/{audit.pk}/"
         match action:
             case "detail":

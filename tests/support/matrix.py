@@ -3,16 +3,23 @@ status each role gets for each action, and one generated test per cell.
 
     class TestEnterpriseApi(RoleMatrix):
         matrix = {"retrieve": {"admin": 200, "province_officer": 200, ...}, ...}
-        def request(self, action, client, cast): ...
+        build = staticmethod(lambda cast: {"audit": engaged_audit(cast)})   # optional
+        def request(self, action, client, cast): ...   # self.world.audit
 
-Every row must name every role of the cast, so adding a role breaks loudly.
+The cells of a class share one cast, and what `build(cast)` makes, created once for the
+class (`class_db`, tests/conftest.py); each cell runs in a savepoint of its own, so what
+one cell changes is undone before the next. Every row must name every role of the cast,
+so adding a role breaks loudly.
 """
 
+from types import SimpleNamespace
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from .cast import ROLES
+from .cast import ROLES, make_cast
 
 
 def api_client(user) -> APIClient:
@@ -43,10 +50,26 @@ def parametrize_matrix(metafunc) -> None:
 
 
 class RoleMatrix:
-    """Subclasses set `matrix` and implement `request(action, client, cast)`."""
+    """Subclasses set `matrix` and implement `request(action, client, cast)`; `build`
+    makes what every cell reads (as `self.world`), once per class."""
 
     matrix: dict = {}
     api = True
+
+    @staticmethod
+    def build(cast) -> dict:
+        return {}
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def world(cls, class_db):
+        cast = make_cast()
+        return SimpleNamespace(cast=cast, **cls.build(cast))
+
+    @pytest.fixture
+    def cast(self, world, db):
+        self.world = world
+        return world.cast
 
     def request(self, action, client, cast):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -55,6 +78,12 @@ class RoleMatrix:
         user = cast.user(role)
         http = api_client(user) if self.api else page_client(client, user)
         response = self.request(action, http, cast)
+        if response.streaming:
+            # Read a download to its end, as a WSGI server would: the test client closes
+            # it then, with the database connection left open for the next cell (a
+            # download closed only when collected would close it inside the class's
+            # transaction).
+            b"".join(response.streaming_content)
         assert response.status_code == expected, (
             f"{action} as {role}: {response.status_code}, expected {expected}: "
             f"{getattr(response, 'data', None) or response.content[:300]!r}"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from audits.choices import CostClass, Indicator, OptionStatus
 from audits.models import Audit, Option
+from core.models import StateChange
 from core.regions import province_code
 
 from .choices import QueueStage, ReviewKind, ReviewResult, ReviewState
@@ -344,28 +345,19 @@ class Review(models.Model):
         return QueueStage(self.queue_stage)
 
 
-class ReviewTransition(models.Model):
-    """One row per change of a round's state (assessments.workflow): who, when, from,
-    to, and the comment (a conclusion's opinion)."""
+class ReviewTransition(StateChange):
+    """One row per change of a round's state (assessments.workflow): who, when, from, to,
+    and the comment (a conclusion's opinion)."""
 
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("review round")
     )
     from_state = models.CharField(_("from"), max_length=12, choices=ReviewState.choices)
     to_state = models.CharField(_("to"), max_length=12, choices=ReviewState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StateChange.Meta):
         verbose_name = _("review state change")
         verbose_name_plural = _("review state changes")
-
-    def __str__(self):
-        return f"{self.review_id}: {self.from_state} → {self.to_state}"
 
 
 class PanelMember(models.Model):

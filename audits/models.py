@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from core.files import EXTENSIONS
+from core.models import StateChange
 
 from .choices import (
     BEFORE_ACCEPTANCE,
@@ -152,7 +153,7 @@ class AuditChildQuerySet(models.QuerySet):
         return self.filter(audit__in=Audit.objects.for_user(user))
 
 
-class TransitionLog(models.Model):
+class TransitionLog(StateChange):
     """One row per change of an audit's state: who, when, from, to, why."""
 
     audit = models.ForeignKey(
@@ -160,21 +161,12 @@ class TransitionLog(models.Model):
     )
     from_state = models.CharField(_("from"), max_length=20, choices=AuditState.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=AuditState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
     objects = AuditChildQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StateChange.Meta):
         verbose_name = _("state change")
         verbose_name_plural = _("state changes")
-
-    def __str__(self):
-        return f"{self.audit_id}: {self.from_state} → {self.to_state}"
 
 
 class AuditComment(models.Model):
@@ -358,29 +350,19 @@ class Option(models.Model):
         return f"{self.code} {self.title}"
 
 
-class OptionStatusLog(models.Model):
-    """One row per change of an option's status: who, when, from, to, why (the option
-    chain of domain.md §2, kept as the audit's transitions are)."""
+class OptionStatusLog(StateChange):
+    """One row per change of an option's status (the chain of domain.md §2): who, when,
+    from, to, and the reason the move needed."""
 
     option = models.ForeignKey(
         Option, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("option")
     )
-    # The same shape as TransitionLog: the history endpoints share one serializer.
     from_state = models.CharField(_("from"), max_length=15, choices=OptionStatus.choices)
     to_state = models.CharField(_("to"), max_length=15, choices=OptionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    comment = models.TextField(_("reason"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StateChange.Meta):
         verbose_name = _("option status change")
         verbose_name_plural = _("option status changes")
-
-    def __str__(self):
-        return f"{self.option_id}: {self.from_state} → {self.to_state}"
 
 
 class OptionBenefit(models.Model):

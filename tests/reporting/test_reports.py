@@ -228,8 +228,10 @@ class TestReportApiRoles(RoleMatrix):
     """A job is seen by whoever may see its subject: the Nanjing audit's parties and
     its authorities; others get 404 (and 400 when they name the audit in a request)."""
 
+    build = staticmethod(lambda cast: {"audit": chinese_audit(cast)})
+
     def request(self, action, client, cast):
-        audit = chinese_audit(cast)
+        audit = self.world.audit
         if action == "create":
             return client.post(
                 "/api/v1/reports/",
@@ -263,9 +265,10 @@ class TestReportApiRoles(RoleMatrix):
 
 class TestReportPageRoles(RoleMatrix):
     api = False
+    build = staticmethod(lambda cast: {"audit": chinese_audit(cast)})
 
     def request(self, action, client, cast):
-        audit = chinese_audit(cast)
+        audit = self.world.audit
         if action == "list":
             return client.get("/reports/")
         if action == "create":

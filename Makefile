@@ -23,7 +23,7 @@ run: demo
 
 # The suite runs in parallel, one process per core (pytest-xdist; each has its own test
 # database). PYTEST_ARGS="-n 0 -k …" runs a part of it in one process.
-PYTEST_ARGS ?= -n auto
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 test: setup-test lint
 	$(PY) -m pytest $(PYTEST_ARGS)

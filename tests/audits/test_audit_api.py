@@ -30,6 +30,7 @@ URL = "/api/v1/audits/"
 
 
 class TestAuditApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"audit": engaged_audit(cast)})
     matrix = {
         "list": LISTS,
         "retrieve": reads(),
@@ -43,7 +44,7 @@ class TestAuditApiRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        detail = f"{URL}{engaged_audit(cast).pk}/"
+        detail = f"{URL}{self.world.audit.pk}/"
         return {
             "list": lambda: client.get(URL),
             "retrieve": lambda: client.get(detail),
@@ -61,6 +62,7 @@ class TestAuditApiRoles(RoleMatrix):
 
 
 class TestTargetApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"audit": engaged_audit(cast)})
     matrix = {
         "list": LISTS,
         "retrieve": reads(),
@@ -70,7 +72,7 @@ class TestTargetApiRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        audit = engaged_audit(cast)
+        audit = self.world.audit
         target = services.target_save(
             actor=cast.user("consultant"),
             audit=audit,
@@ -93,6 +95,7 @@ class TestTargetApiRoles(RoleMatrix):
 
 
 class TestBalanceApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"audit": engaged_audit(cast)})
     matrix = {
         "list": LISTS,
         "retrieve": reads(),
@@ -102,7 +105,7 @@ class TestBalanceApiRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        audit = engaged_audit(cast)
+        audit = self.world.audit
         balance = services.balance_save(
             actor=cast.user("consultant"),
             audit=audit,

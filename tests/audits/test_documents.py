@@ -82,6 +82,7 @@ def content(response) -> bytes:
 
 
 class TestDocumentApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"audit": engaged_audit(cast)})
     matrix = {
         "list": LISTS,
         "retrieve": reads(),
@@ -91,7 +92,7 @@ class TestDocumentApiRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        audit = engaged_audit(cast)
+        audit = self.world.audit
         document = upload(cast, audit)
         return {
             "list": lambda: client.get(URL),

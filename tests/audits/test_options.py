@@ -36,6 +36,7 @@ def body(audit, **fields):
 
 
 class TestOptionApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"audit": engaged_audit(cast)})
     matrix = {
         "list": LISTS,
         "retrieve": reads(),
@@ -46,7 +47,7 @@ class TestOptionApiRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        audit = engaged_audit(cast)
+        audit = self.world.audit
         option = add_option(cast, audit, code="N1")
         return {
             "list": lambda: client.get(URL),

@@ -41,6 +41,7 @@ def submit(client, entry, **extra):
 
 
 class TestDisclosureApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"key_list": published_list(cast)})
     matrix = {
         # The Nanjing enterprise's entry: only it (or an admin) discloses; published
         # entries are public, so everyone else is refused (403), not kept in the dark.
@@ -62,7 +63,7 @@ class TestDisclosureApiRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        key_list = published_list(cast)
+        key_list = self.world.key_list
         entry = key_list.entries.get(enterprise=cast.enterprise)
         if action == "create":
             return submit(client, entry)

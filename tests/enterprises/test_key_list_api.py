@@ -59,6 +59,7 @@ def csv_upload(rows, header="credit_code,name,region,industry,categories,reason"
 
 
 class TestKeyListApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"key_list": draft_list(cast)})
     matrix = {
         "list": EVERYONE,
         "retrieve": DRAFT_READ,
@@ -85,7 +86,7 @@ class TestKeyListApiRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        key_list = draft_list(cast)
+        key_list = self.world.key_list
         detail = f"{URL}{key_list.pk}/"
         if action == "retrieve_published":
             other = published_list(cast, year=2025)
@@ -153,6 +154,7 @@ class TestEntryApiRoles(RoleMatrix):
 
 
 class TestAmendmentApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"key_list": published_list(cast)})
     published_read = EVERYONE | {"other_province_officer": 404}
     matrix = {
         "list": published_read,
@@ -161,7 +163,7 @@ class TestAmendmentApiRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        key_list = published_list(cast)
+        key_list = self.world.key_list
         url = f"{URL}{key_list.pk}/amendments/"
         if action == "list":
             return client.get(url)
@@ -184,6 +186,12 @@ class TestAmendmentApiRoles(RoleMatrix):
 
 
 class TestPublicKeyListRoles(RoleMatrix):
+    build = staticmethod(
+        lambda cast: {
+            "published": published_list(cast, year=2025),
+            "draft": draft_list(cast, year=2026),
+        }
+    )
     matrix = {
         "list": {role: 200 for role in ROLES},
         "retrieve": {role: 200 for role in ROLES},
@@ -191,8 +199,7 @@ class TestPublicKeyListRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        published = published_list(cast, year=2025)
-        draft = draft_list(cast, year=2026)
+        published, draft = self.world.published, self.world.draft
         return client.get(
             {
                 "list": "/api/v1/public/key-lists/",

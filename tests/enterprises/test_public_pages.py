@@ -161,6 +161,8 @@ class TestDisclosureFormRoles(RoleMatrix):
     """The form for our Nanjing enterprise's entry: its own users and admins; another
     enterprise does not learn it exists."""
 
+    build = staticmethod(lambda cast: {"listed": listed(cast)})
+
     api = False
     matrix = {
         "form": {role: 403 for role in ROLES}
@@ -168,7 +170,7 @@ class TestDisclosureFormRoles(RoleMatrix):
     }
 
     def request(self, action, client, cast):
-        return client.get(f"/public/disclosures/new/{listed(cast).entry.pk}/")
+        return client.get(f"/public/disclosures/new/{self.world.listed.entry.pk}/")
 
 
 def test_a_draft_list_is_not_public(cast, client):

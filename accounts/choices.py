@@ -28,3 +28,10 @@ class AuditorLevel(models.TextChoices):
     ASSOCIATE = "associate", _("Associate auditor")
     AUDITOR = "auditor", _("Auditor")
     PRINCIPAL = "principal", _("Principal auditor")
+
+
+# Years a certificate is valid from its issue, by level (seed 004, appendix, item 18).
+CERTIFICATE_YEARS = {AuditorLevel.ASSOCIATE: 3, AuditorLevel.AUDITOR: 4, AuditorLevel.PRINCIPAL: 5}
+# An associate auditor may not audit independently, only guided by an auditor (seed 004,
+# item 9): associates do not count towards a team's qualified auditors.
+QUALIFIED_LEVELS = {AuditorLevel.AUDITOR, AuditorLevel.PRINCIPAL}

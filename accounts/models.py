@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from core.credit_code import validate_credit_code
 from core.regions import region_prefix
 
-from .choices import ROLE_ORGANIZATION_KIND, AuditorLevel, OrganizationKind, Role
+from .choices import (
+    CERTIFICATE_YEARS,
+    QUALIFIED_LEVELS,
+    ROLE_ORGANIZATION_KIND,
+    AuditorLevel,
+    OrganizationKind,
+    Role,
+)
 
 ORGANIZATION_ROLES = list(ROLE_ORGANIZATION_KIND)
 
@@ -173,15 +181,29 @@ class User(AbstractUser):
 
 class AuditorQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Admins see all auditors; authorities those of firms in their region;
-        consultants their own firm's."""
+        """Admins see all auditors; authorities those of the firms and enterprises in
+        their region; consultants their own firm's and the staff auditors of the
+        enterprises their firm audits; enterprise users their own staff and the auditors
+        of the firms they engaged (a team mixes both, domain.md §6)."""
         role = getattr(user, "role", None)
         if role == Role.ADMIN:
             return self.all()
         if role == Role.AUTHORITY and user.scope_prefix:
-            return self.filter(organization__region__code__startswith=user.scope_prefix)
-        if role == Role.CONSULTANT:
-            return self.filter(organization_id=user.organization_id)
+            return self.filter(
+                Q(organization__region__code__startswith=user.scope_prefix)
+                | Q(enterprise__region__code__startswith=user.scope_prefix)
+            )
+        # The audits (the app above) reached by their reverse relations.
+        if role == Role.CONSULTANT and user.organization_id:
+            engaged = Auditor.objects.filter(
+                enterprise__audits__consultancy_id=user.organization_id
+            ).values("pk")
+            return self.filter(Q(organization_id=user.organization_id) | Q(pk__in=engaged))
+        if role == Role.ENTERPRISE and user.enterprise_id:
+            engaged = Auditor.objects.filter(
+                organization__audits__enterprise_id=user.enterprise_id
+            ).values("pk")
+            return self.filter(Q(enterprise_id=user.enterprise_id) | Q(pk__in=engaged))
         return self.none()
 
     def valid_on(self, day):
@@ -189,18 +211,31 @@ class AuditorQuerySet(models.QuerySet):
 
 
 class Auditor(models.Model):
-    """A certified CP auditor (domain.md §6), employed by a consulting firm."""
+    """A certified CP auditor (domain.md §6; seed 004, appendix): employed by a consulting
+    firm, or on the staff of an enterprise that audits itself. The certificate has a
+    level and an issue date; it is valid 3, 4 or 5 years by level unless given."""
 
     name = models.CharField(_("name"), max_length=100)
     certificate_no = models.CharField(_("certificate number"), max_length=50, unique=True)
     level = models.CharField(_("level"), max_length=16, choices=AuditorLevel.choices)
-    valid_until = models.DateField(_("valid until"))
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), blank=True)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="auditors",
-        verbose_name=_("organisation"),
+        verbose_name=_("consulting firm"),
         limit_choices_to={"kind": OrganizationKind.CONSULTANCY},
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="auditors",
+        verbose_name=_("enterprise (own staff)"),
     )
 
     objects = AuditorQuerySet.as_manager()
@@ -209,9 +244,44 @@ class Auditor(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("certified auditor")
         verbose_name_plural = _("certified auditors")
+        constraints = [
+            # A firm's auditor or an enterprise's own, never both, never neither.
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, enterprise__isnull=True)
+                | Q(organization__isnull=True, enterprise__isnull=False),
+                name="auditor_employed_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("issued_on")),
+                name="auditor_valid_after_issue",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.certificate_no})"
+
+    def clean(self):
+        super().clean()
+        if self.issued_on and not self.valid_until and self.level in CERTIFICATE_YEARS:
+            self.valid_until = self.default_valid_until()
+        errors = {}
+        if (self.organization_id is None) == (self.enterprise_id is None):
+            errors["organization"] = _(
+                "An auditor works for a consulting firm or for an enterprise (its own staff)."
+            )
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            errors["valid_until"] = _("The certificate cannot expire before it was issued.")
+        if errors:
+            raise ValidationError(errors)
+
+    def default_valid_until(self):
+        """The issue date plus the years of the level (seed 004, item 18)."""
+        return self.issued_on + relativedelta(years=CERTIFICATE_YEARS[self.level])
+
+    @property
+    def is_qualified(self) -> bool:
+        """Counts towards a team's two qualified auditors (associates do not)."""
+        return self.level in QUALIFIED_LEVELS
 
     def is_valid_on(self, day=None) -> bool:
         return self.valid_until >= (day or timezone.localdate())

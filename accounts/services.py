@@ -45,17 +45,21 @@ def user_update(*, actor, user: User, password: str | None = None, **fields) -> 
     return user
 
 
-def _check_firm(actor, auditor: Auditor) -> None:
-    if not actor.in_scope(auditor.organization.region_id):
+def _check_employer(actor, auditor: Auditor) -> None:
+    if auditor.organization_id and not actor.in_scope(auditor.organization.region_id):
         raise ValidationError(
             {"organization": _("This consulting firm is outside your jurisdiction.")}
         )
+    if auditor.enterprise_id and not actor.in_scope(auditor.enterprise.region_id):
+        raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
 
 
 @transaction.atomic
 def auditor_save(*, actor, auditor: Auditor | None = None, **fields) -> Auditor:
-    """Register or change a certified auditor: admins, or an authority for the
-    consulting firms registered in its region."""
+    """Register or change a certified auditor of a consulting firm or of an enterprise
+    (its own staff): admins, or an authority for the firms and enterprises of its region.
+    Without `valid_until`, the certificate runs the years of its level from its issue
+    (seed 004)."""
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
     if auditor is None:
         auditor = Auditor()
@@ -63,7 +67,9 @@ def auditor_save(*, actor, auditor: Auditor | None = None, **fields) -> Auditor:
         auditor = Auditor.objects.select_for_update().get(pk=auditor.pk)
     for name, value in fields.items():
         setattr(auditor, name, value)
-    _check_firm(actor, auditor)
+    if ("level" in fields or "issued_on" in fields) and "valid_until" not in fields:
+        auditor.valid_until = None  # recomputed from the new issue date or level
     auditor.full_clean()
+    _check_employer(actor, auditor)
     auditor.save()
     return auditor

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from accounts.choices import OrganizationKind
 from accounts.models import Auditor, Organization, User
 from accounts.services import auditor_save, user_create, user_update
 from core.api.fields import CreditCodeField, ScopedPrimaryKeyRelatedField
@@ -114,10 +113,15 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class AuditorSerializer(serializers.ModelSerializer):
-    organization = ScopedPrimaryKeyRelatedField(
-        queryset=Organization.objects.filter(kind=OrganizationKind.CONSULTANCY)
+    # The firm and the enterprise resolve within the caller's scope (the model's own
+    # relations, the firm's limited to consultancies).
+    serializer_related_field = ScopedPrimaryKeyRelatedField
+    valid_until = serializers.DateField(
+        required=False,
+        help_text="Default: the issue date plus 3, 4 or 5 years by level (seed 004).",
     )
     is_valid = serializers.SerializerMethodField()
+    is_qualified = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Auditor
@@ -126,10 +130,19 @@ class AuditorSerializer(serializers.ModelSerializer):
             "name",
             "certificate_no",
             "level",
+            "issued_on",
             "valid_until",
             "organization",
+            "enterprise",
             "is_valid",
+            "is_qualified",
         ]
+        extra_kwargs = {
+            "organization": {
+                "help_text": "The consulting firm; or give `enterprise` for an "
+                "enterprise's own staff."
+            }
+        }
 
     def get_is_valid(self, auditor) -> bool:
         return auditor.is_valid_on()

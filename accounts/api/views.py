@@ -53,7 +53,9 @@ class AuditorViewSet(viewsets.ModelViewSet):
     serializer_class = AuditorSerializer
     filterset_class = AuditorFilter
     permission_classes = [RolePermission]
-    read_roles = {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT}
+    # An enterprise reads its own staff auditors and those of the firm it engaged (the
+    # audit team is chosen from both).
+    read_roles = {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE}
     write_roles = {Role.ADMIN, Role.AUTHORITY}
 
     def get_queryset(self):

@@ -104,18 +104,30 @@ AUDITOR_READ = {
     "city_officer": 200,
     "consultant": 200,
     "other_consultant": 404,
-    "enterprise_user": 403,
-    "other_enterprise_user": 403,
+    # The Nanjing firm's auditor: an enterprise sees it once it engages the firm.
+    "enterprise_user": 404,
+    "other_enterprise_user": 404,
     "expert": 403,
     "anonymous": 401,
 }
-AUDITOR_WRITE = AUDITOR_READ | {"consultant": 403, "other_consultant": 403}
+AUDITOR_WRITE = AUDITOR_READ | {
+    "consultant": 403,
+    "other_consultant": 403,
+    "enterprise_user": 403,
+    "other_enterprise_user": 403,
+}
 
 
 class TestAuditorApiRoles(RoleMatrix):
     # Detail addresses the auditor of the Nanjing firm.
     matrix = {
-        "list": AUDITOR_READ | {"other_province_officer": 200, "other_consultant": 200},
+        "list": AUDITOR_READ
+        | {
+            "other_province_officer": 200,
+            "other_consultant": 200,
+            "enterprise_user": 200,
+            "other_enterprise_user": 200,
+        },
         "retrieve": AUDITOR_READ,
         # Registering an auditor of the Nanjing firm: outside Zhejiang's jurisdiction.
         "create": AUDITOR_WRITE
@@ -141,6 +153,7 @@ class TestAuditorApiRoles(RoleMatrix):
                     "name": "Li Na",
                     "certificate_no": "JS-0099",
                     "level": "auditor",
+                    "issued_on": "2026-01-01",
                     "valid_until": "2030-12-31",
                     "organization": cast.firm.pk,
                 },
@@ -237,6 +250,7 @@ def test_auditor_of_a_non_consultancy_is_refused(cast):
             "name": "X",
             "certificate_no": "X-1",
             "level": "auditor",
+            "issued_on": "2026-01-01",
             "valid_until": "2030-01-01",
             "organization": cast.experts.pk,
         },
@@ -248,10 +262,87 @@ def test_auditor_of_a_non_consultancy_is_refused(cast):
 
 
 def test_auditor_validity_is_reported(cast):
-    cast.auditor.valid_until = "2000-01-01"
+    cast.auditor.issued_on, cast.auditor.valid_until = "1995-01-01", "2000-01-01"
     cast.auditor.save()
     data = api_client(cast.user("consultant")).get("/api/v1/auditors/").data
     assert [(row["name"], row["is_valid"]) for row in data["results"]] == [("Zhang Ming", False)]
+
+
+@pytest.mark.parametrize("level, years", [("associate", 3), ("auditor", 4), ("principal", 5)])
+def test_a_certificate_runs_its_levels_years_unless_given(cast, level, years):
+    """Seed 004, appendix, item 18: associate 3, auditor 4, principal auditor 5 years."""
+    response = api_client(cast.user("province_officer")).post(
+        "/api/v1/auditors/",
+        {
+            "name": "Li Na",
+            "certificate_no": "JS-0100",
+            "level": level,
+            "issued_on": "2026-03-15",
+            "organization": cast.firm.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["valid_until"] == f"{2026 + years}-03-15"
+    assert response.data["is_qualified"] is (level != "associate")
+
+
+def test_an_auditor_works_for_a_firm_or_an_enterprise(cast):
+    client = api_client(cast.user("province_officer"))
+    body = {
+        "name": "Qian Li",
+        "certificate_no": "NJ-0001",
+        "level": "auditor",
+        "issued_on": "2026-01-01",
+    }
+    neither = client.post("/api/v1/auditors/", body, format="json")
+    assert neither.status_code == 400 and list(neither.data) == ["organization"]
+    both = client.post(
+        "/api/v1/auditors/",
+        body | {"organization": cast.firm.pk, "enterprise": cast.enterprise.pk},
+        format="json",
+    )
+    assert both.status_code == 400 and list(both.data) == ["organization"]
+    staff = client.post(
+        "/api/v1/auditors/", body | {"enterprise": cast.enterprise.pk}, format="json"
+    )
+    assert staff.status_code == 201, staff.data
+    assert staff.data["enterprise"] == cast.enterprise.pk and staff.data["organization"] is None
+    # Another province's enterprise is not found for this officer.
+    elsewhere = client.post(
+        "/api/v1/auditors/",
+        body | {"certificate_no": "ZJ-9", "enterprise": cast.other_enterprise.pk},
+        format="json",
+    )
+    assert elsewhere.status_code == 400 and list(elsewhere.data) == ["enterprise"]
+
+
+def test_the_enterprise_sees_its_own_auditors_and_those_of_the_firm_it_engaged(cast):
+    from tests.support.audits import engaged_audit
+
+    own = Auditor.objects.create(
+        name="Qian Li",
+        certificate_no="NJ-0001",
+        level="auditor",
+        issued_on="2026-01-01",
+        valid_until="2030-01-01",
+        enterprise=cast.enterprise,
+    )
+
+    def names(role):
+        data = api_client(cast.user(role)).get("/api/v1/auditors/").data["results"]
+        return {row["name"] for row in data}
+
+    assert names("enterprise_user") == {"Qian Li"}
+    assert names("consultant") == {"Zhang Ming"}
+    engaged_audit(cast)  # the enterprise engages cast.firm
+    assert names("enterprise_user") == {"Qian Li", "Zhang Ming"}
+    assert names("consultant") == {"Qian Li", "Zhang Ming"}
+    assert names("other_enterprise_user") == set()
+    assert own.pk in {
+        a["id"]
+        for a in api_client(cast.user("city_officer")).get("/api/v1/auditors/").data["results"]
+    }
 
 
 def test_token_login_then_token_auth(cast):
@@ -312,6 +403,7 @@ def test_auditor_list_query_count_is_constant(cast):
                 name="A",
                 certificate_no=f"C{next(counter)}",
                 level="auditor",
+                issued_on="2026-01-01",
                 valid_until="2030-01-01",
                 organization=cast.firm,
             )

@@ -41,3 +41,11 @@ class DischargeMode(models.TextChoices):
     FUGITIVE = "fugitive", _("Fugitive")
     INDIRECT = "indirect", _("Indirect (to a treatment plant)")
     DIRECT = "direct", _("Direct (to the environment)")
+
+
+class OpenAudit(models.TextChoices):
+    """What publishing the list does when the entry's enterprise still has an audit open
+    from an earlier list (one open audit per enterprise; audits.publishing)."""
+
+    CONTINUE = "continue", _("Continue the open audit")
+    CLOSE = "close", _("Cancel it and open a new one")

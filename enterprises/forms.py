@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.forms import style
 
+from . import services
 from .choices import AmendmentAction, Category, ListStatus
 from .models import (
     DisclosedPollutant,
@@ -207,28 +208,27 @@ class PolicyForm(forms.Form):
                 self.fields[name] = forms.CharField(
                     label=capfirst(label),
                     required=False,
-                    help_text=_("Two-digit division codes separated by commas, e.g. 32, 33."),
+                    help_text=_(
+                        "GB/T 4754 codes at any level, separated by commas: a division "
+                        "(32), a group (321) or a class (3360); an enterprise matches a "
+                        "code its own begins with."
+                    ),
                 )
             else:
                 self.fields[name] = model_fields[name]
         style(self)
 
     def _clean_divisions(self, name):
+        """The codes typed, in order, once each, checked by the service's rule (so that
+        a wrong code shows beside the other errors of the form)."""
         text = self.cleaned_data.get(name, "").replace("，", ",")
         codes = [code.strip() for code in text.split(",") if code.strip()]
         # a spreadsheet habit: 6 for 06 (the divisions 01–09)
-        codes = list(dict.fromkeys("0" + c if c.isdigit() and len(c) == 1 else c for c in codes))
-        known = set(
-            Industry.objects.filter(level="division", code__in=codes).values_list("code", flat=True)
-        )
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise ValidationError(
-                _("Not a GB/T 4754 division code: %(codes)s."),
-                params={"codes": ", ".join(unknown)},
-                code="unknown_division",
-            )
-        return codes
+        codes = ["0" + c if c.isdigit() and len(c) == 1 else c for c in codes]
+        try:
+            return services.clean_industry_codes(codes, field=name)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict[name]) from error
 
     def clean_heavy_metal_industries(self):
         return self._clean_divisions("heavy_metal_industries")

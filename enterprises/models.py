@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -21,6 +22,7 @@ from .choices import (
     EntryStatus,
     IndustryLevel,
     ListStatus,
+    OpenAudit,
     RegionLevel,
 )
 
@@ -152,6 +154,14 @@ class Enterprise(models.Model):
         related_name="enterprises",
         verbose_name=_("industry"),
     )
+    # The four-digit GB/T 4754 class within the division, where known: the audit cycle
+    # of some industries is set by class (e.g. electroplating, 3360).
+    industry_class = models.CharField(
+        _("industry class"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("A four-digit GB/T 4754 class code."))],
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     annual_sales = models.DecimalField(
@@ -181,6 +191,18 @@ class Enterprise(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.industry_class and not self.industry_class.startswith(self.industry_id or ""):
+            raise ValidationError(
+                {"industry_class": _("The class lies within the industry (division) given.")}
+            )
+
+    @property
+    def industry_code(self) -> str:
+        """The most precise GB/T 4754 code known: the class, else the division."""
+        return self.industry_class or self.industry_id
+
     @property
     def is_sme(self) -> bool | None:
         """SME when under any threshold (domain.md §1); None when nothing is known."""
@@ -193,6 +215,11 @@ class Enterprise(models.Model):
         if not known:
             return None
         return any(value < limit for value, limit in known)
+
+
+def in_industries(industry_code: str, codes) -> bool:
+    """Whether an industry (a GB/T 4754 code at any level) lies in one of `codes`."""
+    return any(industry_code.startswith(code) for code in codes)
 
 
 def _months(day: datetime.date, months: int) -> datetime.date:
@@ -239,10 +266,10 @@ class ProvincePolicy(models.Model):
         _("audit cycle otherwise (years)"), default=5
     )
     heavy_metal_industries = models.JSONField(
-        _("heavy-metal industries (GB/T 4754 divisions)"), default=list, blank=True
+        _("heavy-metal industries (GB/T 4754 codes)"), default=list, blank=True
     )
     overcapacity_industries = models.JSONField(
-        _("over-capacity industries (GB/T 4754 divisions)"), default=list, blank=True
+        _("over-capacity industries (GB/T 4754 codes)"), default=list, blank=True
     )
     no_low_cost_max_investment = models.DecimalField(
         _("largest investment of a no/low-cost option (yuan)"),
@@ -279,6 +306,7 @@ class ProvincePolicy(models.Model):
         policies = cls.objects.filter(Q(province_id=province_code) | Q(province__isnull=True))
         return sorted(policies, key=lambda p: p.province_id is None)[0]
 
+    INDUSTRY_LISTS = ("heavy_metal_industries", "overcapacity_industries")
     FIGURES = (
         "start_months",
         "report_months",
@@ -314,10 +342,13 @@ class ProvincePolicy(models.Model):
 
     def cycle_years(self, *, toxic_hazardous: bool, industry_code: str) -> int:
         """Years to the next compulsory round: `toxic_hazardous` enterprises every 2 years
-        in heavy-metal industries, 3 in over-capacity ones; at most 5 otherwise."""
-        if toxic_hazardous and industry_code in self.heavy_metal_industries:
+        in heavy-metal industries, 3 in over-capacity ones; at most 5 otherwise. The
+        lists hold GB/T 4754 codes at any level (a division "32", a class "3360"), matched
+        by prefix against the enterprise's most precise code (its class, else its
+        division)."""
+        if toxic_hazardous and in_industries(industry_code, self.heavy_metal_industries):
             return self.cycle_heavy_metal_years
-        if toxic_hazardous and industry_code in self.overcapacity_industries:
+        if toxic_hazardous and in_industries(industry_code, self.overcapacity_industries):
             return self.cycle_overcapacity_years
         return self.cycle_default_years
 
@@ -432,6 +463,16 @@ class ListEntry(models.Model):
     toxic_hazardous = models.BooleanField(Category.TOXIC_HAZARDOUS.label, default=False)
     energy_intensive = models.BooleanField(Category.ENERGY_INTENSIVE.label, default=False)
     reason = models.TextField(_("reason"), blank=True)
+    # When the enterprise still has an audit open from an earlier list: publishing
+    # continues it (this entry points at it) or, where the authority chooses, cancels it
+    # with `closing_reason` before the new one opens (audits.publishing).
+    open_audit = models.CharField(
+        _("an audit still open"),
+        max_length=10,
+        choices=OpenAudit.choices,
+        default=OpenAudit.CONTINUE,
+    )
+    closing_reason = models.TextField(_("why the open audit is cancelled"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE
     )

@@ -56,12 +56,36 @@ def load_reference_data(Region, Industry) -> None:
     )
 
 
-# GB/T 4754-2017 divisions of the national default policy. Heavy-metal industries: metal
-# ore mining (09), leather tanning (19), chemicals (26), non-ferrous smelting (32),
-# electroplating and metal products (33), lead-acid batteries (38). Over-capacity
-# industries: coal (06), cement and flat glass (30), steel (31). Editable per province.
-HEAVY_METAL_INDUSTRIES = ["09", "19", "26", "32", "33", "38"]
+# The national default policy's industries, as GB/T 4754-2017 codes (any level, matched by
+# prefix). Heavy-metal industries, by class: the key industries of the Ministry of
+# Ecology and Environment's 关于进一步加强重金属污染防控的意见 (环固体〔2022〕17号) —
+# copper, lead-zinc, nickel-cobalt, tin and antimony ore mining (0911–0915) and smelting
+# (3211–3215); lead-acid batteries (3843); electroplating, i.e. metal surface treatment
+# (3360); chromium salts and zinc compounds from industrial waste, within inorganic salts
+# (2613), and calcium-carbide PVC, within primary plastics (2651); leather tanning (1910).
+# Mercury mining and smelting fall in the "other" classes (0919, 3219) with other metals:
+# a province adds them where it has them. Over-capacity industries, by division: coal
+# (06), cement and flat glass (30), steel (31). Editable per province.
+HEAVY_METAL_INDUSTRIES = [
+    "0911",
+    "0912",
+    "0913",
+    "0914",
+    "0915",
+    "1910",
+    "2613",
+    "2651",
+    "3211",
+    "3212",
+    "3213",
+    "3214",
+    "3215",
+    "3360",
+    "3843",
+]
 OVERCAPACITY_INDUSTRIES = ["06", "30", "31"]
+# The divisions the national default listed before (issue 3), replaced by the classes.
+HEAVY_METAL_DIVISIONS_BEFORE = ["09", "19", "26", "32", "33", "38"]
 
 
 def ensure_national_policy(ProvincePolicy) -> None:

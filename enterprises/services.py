@@ -13,11 +13,12 @@ from core.errors import StateConflict
 from core.files import check_upload
 from core.roles import has_role, require_role
 
-from .choices import AmendmentAction, Category, EntryStatus
+from .choices import AmendmentAction, Category, EntryStatus, OpenAudit
 from .models import (
     DisclosedPollutant,
     EmissionDisclosure,
     Enterprise,
+    Industry,
     KeyEnterpriseList,
     ListAmendment,
     ListEntry,
@@ -31,6 +32,7 @@ ENTERPRISE_FIELDS = (
     "credit_code",
     "region",
     "industry",
+    "industry_class",
     "address",
     "employees",
     "annual_sales",
@@ -188,9 +190,13 @@ def entry_save(
     categories,
     reason: str = "",
     entry: ListEntry | None = None,
+    open_audit: str | None = None,
+    closing_reason: str | None = None,
 ) -> ListEntry:
     """Add an enterprise to a draft list, or change its entry. A city authority
-    proposes entries for its own city only."""
+    proposes entries for its own city only. `open_audit` says what publishing does with
+    an audit of the enterprise still open from an earlier list: continue it (the
+    default) or cancel it, with `closing_reason`, and open a new one."""
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
     key_list = KeyEnterpriseList.objects.select_for_update().get(pk=key_list.pk)
     require_draft(key_list)
@@ -208,6 +214,17 @@ def entry_save(
     entry.enterprise = enterprise
     entry.categories = categories
     entry.reason = reason
+    if open_audit is not None:
+        entry.open_audit = open_audit
+    if closing_reason is not None:
+        entry.closing_reason = closing_reason.strip()
+    if entry.open_audit == OpenAudit.CLOSE and not entry.closing_reason:
+        raise ValidationError({"closing_reason": _("Give the reason the open audit is cancelled.")})
+    entry.full_clean(
+        exclude=["key_list", "enterprise", "proposed_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     entry.save()
     return entry
 
@@ -302,6 +319,28 @@ def disclosure_submit(
     return disclosure
 
 
+def clean_industry_codes(codes, *, field: str) -> list[str]:
+    """GB/T 4754 codes at any level (issue 12): 2 to 4 digits, of a known division (the
+    first two digits), each once; a ValidationError on `field` names the others."""
+    if not isinstance(codes, list | tuple):
+        raise ValidationError({field: _("Give a list of GB/T 4754 codes.")})
+    codes = list(dict.fromkeys(str(code).strip() for code in codes))
+    divisions = set(
+        Industry.objects.filter(level="division", code__in={c[:2] for c in codes}).values_list(
+            "code", flat=True
+        )
+    )
+    unknown = [c for c in codes if not (c.isdigit() and 2 <= len(c) <= 4 and c[:2] in divisions)]
+    if unknown:
+        raise ValidationError(
+            {
+                field: _("Not a GB/T 4754 division, group or class code: %(codes)s.")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
+    return codes
+
+
 @transaction.atomic
 def policy_save(*, actor, province_code: str | None, **figures) -> ProvincePolicy:
     """Admins edit any policy; a provincial authority its own province's, which starts
@@ -320,6 +359,8 @@ def policy_save(*, actor, province_code: str | None, **figures) -> ProvincePolic
     for name, value in figures.items():
         if name not in ProvincePolicy.FIGURES:
             raise ValueError(name)
+        if name in ProvincePolicy.INDUSTRY_LISTS:
+            value = clean_industry_codes(value, field=name)
         setattr(policy, name, value)
     policy.updated_by = actor
     policy.full_clean()

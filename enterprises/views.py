@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
@@ -174,13 +175,22 @@ def public_keylist_detail(request, pk):
     entries = key_list.entries.active()
     if search:
         entries = entries.filter(enterprise_search_q(search, "enterprise"))
-    # Region, industry and the disclosure link are on every row.
-    entries = entries.select_related("enterprise__region", "enterprise__industry", "disclosure")
+    # Region, industry, the disclosure and its due date (the audit's) are on every row.
+    entries = entries.select_related(
+        "enterprise__region", "enterprise__industry", "disclosure", "audit"
+    )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "public/keylist_detail.html",
-        {"key_list": key_list, "form": form, "page": page, "search": search, "public_tab": "lists"},
+        {
+            "key_list": key_list,
+            "form": form,
+            "page": page,
+            "search": search,
+            "public_tab": "lists",
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -6,6 +6,7 @@ by an amendment with its reason. The audits these open and cancel are
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import StateConflict
@@ -26,6 +27,10 @@ def list_publish(
     province policy's figures with it (domain.md §1). Returns the policy the audits'
     deadlines come from."""
     require_province_officer(actor, key_list.province_id)
+    if published_on > timezone.localdate():
+        raise ValidationError(
+            {"published_on": _("A list is published on a day that has come, not in the future.")}
+        )
     unmet = []
     if ListStatus.PUBLISHED not in LIST_MOVES.get(key_list.status, ()):
         unmet.append(_("The list is already published."))

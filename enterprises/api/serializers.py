@@ -52,6 +52,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "region_name",
             "industry",
             "industry_name",
+            "industry_class",
             "address",
             "employees",
             "annual_sales",

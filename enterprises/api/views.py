@@ -166,7 +166,7 @@ class EntryViewSet(KeyListChildMixin, viewsets.ModelViewSet):
         return (
             ListEntry.objects.for_user(self.request.user)
             .filter(key_list=self.key_list())
-            .select_related("enterprise__region", "enterprise__industry", "audit")
+            .select_related("enterprise__region", "enterprise__industry", "audit", "carryover")
         )
 
     def perform_destroy(self, instance):

@@ -463,7 +463,14 @@ def test_policy_changes_only_lists_published_afterwards(cast):
     )
     assert response.status_code == 200, response.data
     assert response.data["is_national_default"] is False
-    second = published_list(cast, year=2026, published_on=datetime.date(2026, 1, 10))
+    # The 2025 audit, still open, is cancelled and a new one opens (one open audit).
+    second = published_list(
+        cast,
+        year=2026,
+        published_on=datetime.date(2026, 1, 10),
+        open_audit="close",
+        closing_reason="Relisted",
+    )
     old = Audit.objects.get(list_entry__key_list=first, enterprise=cast.enterprise)
     new = Audit.objects.get(list_entry__key_list=second, enterprise=cast.enterprise)
     assert (old.start_due, old.report_due) == (

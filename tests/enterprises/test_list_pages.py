@@ -40,8 +40,9 @@ def new_enterprise(district="320102", industry="26") -> Enterprise:
     return enterprise(f"Grown Co. {serial}", district, industry, serial)
 
 
-def draft(cast, year=2026, with_entries=True) -> KeyEnterpriseList:
-    """A Jiangsu draft with the Nanjing enterprise (exceeds standards) and the Suzhou one."""
+def draft(cast, year=2026, with_entries=True, **entry) -> KeyEnterpriseList:
+    """A Jiangsu draft with the Nanjing enterprise (exceeds standards) and the Suzhou one;
+    `entry` (open_audit, closing_reason) goes with both entries."""
     officer = cast.user("province_officer")
     key_list = lists.key_list_create(
         actor=officer, province=Region.objects.get(code="320000"), year=year
@@ -53,6 +54,7 @@ def draft(cast, year=2026, with_entries=True) -> KeyEnterpriseList:
             enterprise=cast.enterprise,
             categories=["exceeds_standards"],
             reason="COD over quota",
+            **entry,
         )
         lists.entry_save(
             actor=officer,
@@ -60,6 +62,7 @@ def draft(cast, year=2026, with_entries=True) -> KeyEnterpriseList:
             enterprise=cast.suzhou_enterprise,
             categories=["toxic_hazardous"],
             reason="Dyes",
+            **entry,
         )
     return key_list
 
@@ -766,7 +769,8 @@ def test_policy_edit_changes_the_figures_of_lists_published_afterwards(cast, cli
     assert policy.updated_by == cast.user("province_officer")
     assert ProvincePolicy.for_province("330000").start_months == 2  # others keep the default
 
-    key_list = draft(cast, 2026)
+    # The earlier audits, still open, are cancelled and new ones open (one open audit).
+    key_list = draft(cast, 2026, open_audit="close", closing_reason="Relisted")
     assert "3 months" in client.get(f"/lists/{key_list.pk}/publish/").content.decode()
     client.post(f"/lists/{key_list.pk}/publish/", {"published_on": "2026-03-01"})
     audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=cast.enterprise)
@@ -788,7 +792,9 @@ def test_policy_form_rejects_bad_figures(cast, client):
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert errors["overcapacity_industries"] == ["Not a GB/T 4754 division code: 99x, C."]
+    assert errors["overcapacity_industries"] == [
+        "Not a GB/T 4754 division, group or class code: 99x, C."
+    ]
     assert errors["cycle_default_years"] and errors["start_months"]
     assert not ProvincePolicy.objects.filter(province_id="320000").exists()
 

@@ -7,8 +7,9 @@ from enterprises import services as lists
 from enterprises.models import Region
 
 
-def draft_list(cast, year=2026, categories=("exceeds_standards",)):
-    """Jiangsu's draft list with the Nanjing and the Suzhou enterprise on it."""
+def draft_list(cast, year=2026, categories=("exceeds_standards",), **entry):
+    """Jiangsu's draft list with the Nanjing and the Suzhou enterprise on it; `entry`
+    (open_audit, closing_reason) goes with each entry."""
     officer = cast.user("province_officer")
     key_list = lists.key_list_create(
         actor=officer, province=Region.objects.get(code="320000"), year=year
@@ -20,6 +21,7 @@ def draft_list(cast, year=2026, categories=("exceeds_standards",)):
             enterprise=enterprise,
             categories=list(categories),
             reason="COD over the total-load quota",
+            **entry,
         )
     return key_list
 

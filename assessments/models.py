@@ -285,6 +285,11 @@ class Review(models.Model):
         _("mean score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     vetoed = models.BooleanField(_("vetoed"), default=False)
+    # At acceptance: the mid/high options the panel verified as not implemented, which fail
+    # the round whatever the score (domain.md §4); set at conclusion.
+    not_implemented = models.JSONField(
+        _("verified as not implemented"), default=list, blank=True, editable=False
+    )
     opinion = models.TextField(_("opinion"), blank=True)
     applied_on = models.DateField(_("applied on"))
     # The authority answers within a month of the application (domain.md §3).

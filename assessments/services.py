@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
+from audits import totals
 from audits.choices import AuditState, CostClass, Indicator
 from audits.models import Audit, Document, Option
 from audits.workflow import ON_ENTER, audit_transition, parties
@@ -526,6 +527,8 @@ def verification_save(
         VerifiedBenefit(verification=verification, indicator=indicator, value=value)
         for indicator, value in rows.items()
     )
+    # The statistics count verified benefits and investment where verified.
+    totals.refresh([review.audit_id])
     return verification
 
 
@@ -556,9 +559,11 @@ def benefit_comparison(verification: Verification) -> list[dict]:
 
 @transaction.atomic
 def review_conclude(*, actor, review: Review, opinion: str) -> Review:
-    """Passed ⇔ mean score ≥ the sheet's pass mark and nobody raised a veto. Keeps a
-    snapshot of what was judged, moves the audit (api.md "Audits"), sets its next due
-    date from the province policy and tells the enterprise, its firm and the panel."""
+    """Passed ⇔ mean score ≥ the sheet's pass mark, nobody raised a veto and, at
+    acceptance, the panel found every feasible mid/high option implemented (a verified
+    "not implemented" fails the round as a veto does, domain.md §4). Keeps a snapshot of
+    what was judged, moves the audit (api.md "Audits"), sets its next due date from the
+    province policy and tells the enterprise, its firm and the panel."""
     require_supervisor(actor, review)
     review = _locked(review)
     if unmet := workflow.conclusion_unmet(review):
@@ -577,7 +582,8 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
     # The rule compares the exact mean (69.9967 fails a pass mark of 70); the stored
     # score is rounded for display.
     review.score = mean.quantize(POINTS, rounding=ROUND_HALF_UP)
-    passed = mean >= review.sheet.pass_mark and not review.vetoed
+    review.not_implemented = not_implemented(review)
+    passed = mean >= review.sheet.pass_mark and not review.vetoed and not review.not_implemented
     review.result = ReviewResult.PASSED if passed else ReviewResult.FAILED
     review.opinion = opinion.strip()
     review.concluded_on = timezone.localdate()
@@ -607,6 +613,22 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
     return review
 
 
+def not_implemented(review: Review) -> list[str]:
+    """The codes of the mid/high options an acceptance panel verified as not implemented
+    (none at assessment)."""
+    if review.kind != ReviewKind.ACCEPTANCE:
+        return []
+    return list(
+        review.verifications.filter(
+            implemented=False,
+            option__cost_class=CostClass.MID_HIGH,
+            option__status__in=VERIFIABLE,
+        )
+        .order_by("option__code")
+        .values_list("option__code", flat=True)
+    )
+
+
 def policy_of(audit: Audit) -> ProvincePolicy:
     """The figures the audit's list was published with, else the province's today."""
     figures = audit.list_entry.key_list.policy if audit.list_entry_id else None
@@ -625,7 +647,7 @@ def _set_next_due(audit: Audit, review: Review) -> None:
         entry = audit.list_entry
         years = policy.cycle_years(
             toxic_hazardous=bool(entry and entry.toxic_hazardous),
-            industry_code=audit.enterprise.industry_id,
+            industry_code=audit.enterprise.industry_code,
         )
         audit.next_round_due = review.concluded_on + relativedelta(years=years)
         audit.save(update_fields=["next_round_due", "updated_at"])
@@ -733,6 +755,7 @@ def snapshot(review: Review) -> dict:
             }
             for v in verifications
         ],
+        "not_implemented": review.not_implemented,
         "signals": compliance.review_signals(review),
     }
 

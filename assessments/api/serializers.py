@@ -33,6 +33,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "panel",
             "score",
             "vetoed",
+            "not_implemented",
             "result",
             "opinion",
             "applied_on",

@@ -31,7 +31,18 @@ BEFORE_REPORT = [
 ]
 # States before acceptance was applied for (acceptance_due applies).
 BEFORE_ACCEPTANCE = [AuditState.IMPLEMENTATION, AuditState.SUSTAINING]
+# States reached only by a passed assessment (domain.md §3: mid/high-cost options are
+# implemented after it).
+AFTER_ASSESSMENT = [
+    AuditState.IMPLEMENTATION,
+    AuditState.SUSTAINING,
+    AuditState.UNDER_ACCEPTANCE,
+    AuditState.COMPLETED,
+]
 CLOSED = [AuditState.COMPLETED, AuditState.CANCELLED]
+# The emission disclosure is owed whatever the audit's state, until it is disclosed;
+# a cancelled audit (its entry taken off the list) owes nothing.
+OWES_DISCLOSURE = [state for state in AuditState if state != AuditState.CANCELLED]
 # While a review looks at the audit, or once it is closed, its content stays as it is.
 FROZEN = [AuditState.UNDER_ASSESSMENT, AuditState.UNDER_ACCEPTANCE, *CLOSED]
 
@@ -156,9 +167,13 @@ class Indicator(models.TextChoices):
 class DocumentKind(models.TextChoices):
     AUDIT_REPORT = "audit_report", _("Audit report")
     ACCEPTANCE_REPORT = "acceptance_report", _("Acceptance report")
-    MONITORING_REPORT = "monitoring_report", _("Monitoring report")
+    MONITORING_REPORT = "monitoring_report", _("Monitoring report (before and after)")
     EVIDENCE = "evidence", _("Evidence")
     DISCLOSURE = "disclosure", _("Disclosure")
+    WORK_PLAN = "work_plan", _("Audit work plan")
+    LEADERSHIP_COMMITMENT = "leadership_commitment", _("Leadership commitment")
+    SUSTAINING_PLAN = "sustaining_plan", _("Plan for sustaining cleaner production")
+    CONSULTANCY_CONTRACT = "consultancy_contract", _("Consultancy contract")
     OTHER = "other", _("Other")
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganizationKind, Role
@@ -115,7 +116,8 @@ class EngagementForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    """The audit team: certified auditors of the engaged firm."""
+    """The audit team and its leader: certified auditors of the engaged firm and of the
+    enterprise's own staff (a self-audit: its staff only; the service's rule)."""
 
     team = forms.ModelMultipleChoiceField(
         label=_("Audit team"),
@@ -123,16 +125,30 @@ class TeamForm(forms.Form):
         queryset=Auditor.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    team_leader = forms.ModelChoiceField(
+        label=_("Team leader"),
+        required=False,
+        queryset=Auditor.objects.none(),
+        help_text=_("An auditor on the team."),
+    )
 
     def __init__(self, *args, audit: Audit, **kwargs):
         # audit.team is prefetched by the page.
-        kwargs.setdefault("initial", {"team": [auditor.pk for auditor in audit.team.all()]})
+        kwargs.setdefault(
+            "initial",
+            {
+                "team": [auditor.pk for auditor in audit.team.all()],
+                "team_leader": audit.team_leader_id,
+            },
+        )
         kwargs.setdefault("auto_id", "team-%s")
         super().__init__(*args, **kwargs)
+        staff = Q(enterprise_id=audit.enterprise_id)
         if audit.consultancy_id:
-            self.fields["team"].queryset = Auditor.objects.filter(
-                organization_id=audit.consultancy_id
-            ).order_by("name", "pk")
+            staff |= Q(organization_id=audit.consultancy_id)
+        choices = Auditor.objects.filter(staff).order_by("name", "pk")
+        self.fields["team"].queryset = choices
+        self.fields["team_leader"].queryset = choices
         style(self)
 
 
@@ -219,7 +235,7 @@ def flows_text(balance: Balance) -> str:
     )
 
 
-BALANCE_FIELDS = ["kind", "title", "unit", "tolerance_pct"]
+BALANCE_FIELDS = ["kind", "title", "unit", "tolerance_pct", "closure_note"]
 
 
 class BalanceForm(forms.Form):
@@ -299,12 +315,26 @@ class OptionForm(forms.Form):
                 # The service's rule: the cost class is fixed once the option is screened.
                 self.fields["cost_class"].disabled = True
         self.fields["description"].widget.attrs["rows"] = 2
-        self.fields["discount_rate"].help_text = _("A fraction: 0.08 for 8 %.")
+        # The page takes a percentage (8 for 8 %); the service keeps a fraction (0.08).
+        self.fields["discount_rate"] = forms.DecimalField(
+            label=_("Discount rate (%)"),
+            required=False,
+            min_value=0,
+            max_value=Decimal("99.99"),
+            decimal_places=2,
+            help_text=_("A percentage: 8 for 8 %."),
+        )
+        if option is not None and option.discount_rate is not None and not self.is_bound:
+            self.initial["discount_rate"] = (option.discount_rate * 100).normalize()
         if option is not None:
             self.fields["implemented_on"].widget = forms.DateInput(
                 attrs={"type": "date"}, format="%Y-%m-%d"
             )
         style(self)
+
+    def clean_discount_rate(self):
+        percent = self.cleaned_data["discount_rate"]
+        return None if percent is None else percent / 100
 
 
 class BenefitForm(forms.Form):

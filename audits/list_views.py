@@ -160,7 +160,7 @@ def _render_detail(
     entries = (
         ListEntry.objects.for_user(user)
         .filter(key_list=key_list)
-        .select_related("enterprise__region", "enterprise__industry", "audit")
+        .select_related("enterprise__region", "enterprise__industry", "audit", "carryover")
     )
     context = {
         "key_list": key_list,

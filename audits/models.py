@@ -1,6 +1,8 @@
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.files import EXTENSIONS
 from core.models import StateChange
+from enterprises.choices import EntryStatus
 
 from .choices import (
     BEFORE_ACCEPTANCE,
     BEFORE_REPORT,
+    CLOSED,
+    OWES_DISCLOSURE,
     Aspect,
     AuditState,
     BalanceKind,
@@ -25,22 +30,58 @@ from .choices import (
     OptionStatus,
 )
 
-# An audit is overdue when a deadline of its current stage has passed (domain.md §1, §4):
-# (kind, the deadline field, the states in which it applies). One rule, used by the SQL
-# filter and by `Audit.overdue_kinds`; each branch is served by a (state, due) index.
+
+class OverdueRule(NamedTuple):
+    """A deadline the audit owes in `states` (and, for the disclosure, while its entry
+    is on the list and until it is submitted); passed, it is overdue."""
+
+    kind: str
+    field: str
+    states: tuple
+    until_disclosed: bool = False
+
+    def owed(self) -> Q:
+        """The audits that still owe it, as SQL."""
+        condition = Q(state__in=self.states)
+        if self.until_disclosed:
+            condition &= Q(
+                list_entry__status=EntryStatus.ACTIVE, list_entry__disclosure__isnull=True
+            )
+        return condition
+
+    def owed_by(self, audit) -> bool:
+        """The same rule for one audit (`list_entry__disclosure` selected)."""
+        if audit.state not in self.states:
+            return False
+        return not self.until_disclosed or (
+            audit.list_entry.status == EntryStatus.ACTIVE and not audit.is_disclosed
+        )
+
+
+# An audit is overdue when a deadline it still owes has passed (domain.md §1, §4). One
+# rule, used by the SQL filter, the reminders and `Audit.overdue_kinds`; each branch is
+# served by a (state, due) index.
 OVERDUE_RULES = (
-    (Deadline.START, Deadline.START.field, (AuditState.NOT_STARTED,)),
-    (Deadline.REPORT, Deadline.REPORT.field, tuple(BEFORE_REPORT)),
-    (Deadline.ACCEPTANCE, Deadline.ACCEPTANCE.field, tuple(BEFORE_ACCEPTANCE)),
+    OverdueRule(Deadline.START, Deadline.START.field, (AuditState.NOT_STARTED,)),
+    OverdueRule(Deadline.DISCLOSURE, Deadline.DISCLOSURE.field, tuple(OWES_DISCLOSURE), True),
+    OverdueRule(Deadline.REPORT, Deadline.REPORT.field, tuple(BEFORE_REPORT)),
+    OverdueRule(Deadline.ACCEPTANCE, Deadline.ACCEPTANCE.field, tuple(BEFORE_ACCEPTANCE)),
 )
 
 
 def overdue_q(today, kinds=None) -> Q:
     condition = Q(pk__in=[])
-    for kind, field, states in OVERDUE_RULES:
-        if kinds is None or kind in kinds:
-            condition |= Q(state__in=states, **{f"{field}__lt": today})
+    for rule in OVERDUE_RULES:
+        if kinds is None or rule.kind in kinds:
+            condition |= rule.owed() & Q(**{f"{rule.field}__lt": today})
     return condition
+
+
+def below_one(value) -> None:
+    if value is not None and value >= 1:
+        raise ValidationError(
+            _("A discount rate is a fraction below 1: 0.08 for 8%%."), code="max_value"
+        )
 
 
 class AuditQuerySet(models.QuerySet):
@@ -102,7 +143,19 @@ class Audit(models.Model):
         verbose_name=_("consulting firm"),
         limit_choices_to={"kind": "consultancy"},
     )
+    team_leader = models.ForeignKey(
+        "accounts.Auditor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_audits",
+        verbose_name=_("team leader"),
+    )
     started_on = models.DateField(_("started on"), null=True, blank=True)
+    # The first submission for assessment and for acceptance (audits.workflow), which
+    # meet the report and acceptance deadlines.
+    report_submitted_on = models.DateField(_("report submitted on"), null=True, blank=True)
+    acceptance_applied_on = models.DateField(_("acceptance applied for on"), null=True, blank=True)
     start_due = models.DateField(_("start due"))
     report_due = models.DateField(_("report due"))
     disclosure_due = models.DateField(_("disclosure due"), null=True, blank=True)
@@ -125,6 +178,11 @@ class Audit(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "round"], name="audit_round_unique"),
+            # One open audit per enterprise: a later list continues it or cancels it
+            # first (audits.publishing).
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=~Q(state__in=CLOSED), name="audit_one_open"
+            ),
         ]
 
     def __str__(self):
@@ -134,16 +192,69 @@ class Audit(models.Model):
         }
 
     def overdue_kinds(self, today=None) -> list[str]:
+        """The deadlines passed and still owed (OVERDUE_RULES); the disclosure's needs
+        `list_entry__disclosure` selected."""
         today = today or timezone.localdate()
         return [
+            rule.kind
+            for rule in OVERDUE_RULES
+            if getattr(self, rule.field)
+            and getattr(self, rule.field) < today
+            and rule.owed_by(self)
+        ]
+
+    @property
+    def is_disclosed(self) -> bool:
+        entry = self.list_entry
+        return entry is not None and getattr(entry, "disclosure", None) is not None
+
+    @property
+    def late(self) -> list[str]:
+        """The deadlines met, but after their due date (late starters are flagged)."""
+        met = {
+            Deadline.START: self.started_on,
+            Deadline.REPORT: self.report_submitted_on,
+            Deadline.ACCEPTANCE: self.acceptance_applied_on,
+            Deadline.DISCLOSURE: (
+                timezone.localdate(self.list_entry.disclosure.submitted_at)
+                if self.is_disclosed
+                else None
+            ),
+        }
+        return [
             kind
-            for kind, field, states in OVERDUE_RULES
-            if self.state in states and getattr(self, field) and getattr(self, field) < today
+            for kind in Deadline
+            if met.get(kind) and getattr(self, kind.field) and met[kind] > getattr(self, kind.field)
         ]
 
     @property
     def is_overdue(self) -> bool:
         return bool(self.overdue_kinds())
+
+
+class Carryover(models.Model):
+    """A later list's entry that continues an audit still open from an earlier list
+    (domain.md §7: late enterprises roll into the next batch; one open audit per
+    enterprise): the entry points at the audit it continues (audits.publishing)."""
+
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="carryovers", verbose_name=_("audit")
+    )
+    entry = models.OneToOneField(
+        "enterprises.ListEntry",
+        on_delete=models.PROTECT,
+        related_name="carryover",
+        verbose_name=_("list entry"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("continued audit")
+        verbose_name_plural = _("continued audits")
+
+    def __str__(self):
+        return f"{self.entry_id} → {self.audit_id}"
 
 
 class AuditChildQuerySet(models.QuerySet):
@@ -237,6 +348,11 @@ class Balance(models.Model):
     tolerance_pct = models.DecimalField(
         _("tolerance (%)"), max_digits=5, decimal_places=2, default=5
     )
+    closure_note = models.TextField(
+        _("closure note"),
+        blank=True,
+        help_text=_("Why the balance does not close within its tolerance, where it does not."),
+    )
 
     objects = AuditChildQuerySet.as_manager()
 
@@ -316,8 +432,14 @@ class Option(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    # A fraction: 0.08 is 8 % (a discount rate typed as 8 would read as 800 %).
     discount_rate = models.DecimalField(
-        _("discount rate"), max_digits=6, decimal_places=4, null=True, blank=True
+        _("discount rate"),
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), below_one],
     )
     # Computed from the four figures above on every save (audits/economics.py).
     payback_years = models.DecimalField(
@@ -348,6 +470,13 @@ class Option(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def clean(self):
+        super().clean()
+        if self.implemented_on and self.implemented_on > timezone.localdate():
+            raise ValidationError(
+                {"implemented_on": _("The date on which it was implemented, not in the future.")}
+            )
 
 
 class OptionStatusLog(StateChange):
@@ -404,7 +533,7 @@ class Document(models.Model):
         related_name="documents",
         verbose_name=_("option"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=document_path)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -463,8 +592,8 @@ class OptionTotals(models.Model):
 
 
 class BenefitTotals(models.Model):
-    """An audit's expected and actual benefits per indicator, over the options that may
-    still bring one (not screened out, infeasible or abandoned); kept as OptionTotals."""
+    """An audit's expected, actual (as claimed) and verified benefits per indicator, over
+    the options that may still bring one; kept as OptionTotals (audits/totals.py)."""
 
     audit = models.ForeignKey(
         Audit, on_delete=models.CASCADE, related_name="benefit_totals", verbose_name=_("audit")
@@ -472,6 +601,7 @@ class BenefitTotals(models.Model):
     indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
     expected = models.DecimalField(_("expected"), max_digits=20, decimal_places=4)
     actual = models.DecimalField(_("actual"), max_digits=20, decimal_places=4)
+    verified = models.DecimalField(_("verified"), max_digits=20, decimal_places=4, default=0)
 
     class Meta:
         verbose_name = _("benefit totals")

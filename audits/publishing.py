@@ -19,6 +19,7 @@ from accounts.models import User
 from core.errors import StateConflict
 from enterprises import services as lists
 from enterprises import workflow as list_workflow
+from enterprises.choices import OpenAudit
 from enterprises.models import (
     Enterprise,
     KeyEnterpriseList,
@@ -30,8 +31,8 @@ from notifications.messages import bilingual
 from notifications.services import notify, notify_each
 
 from . import workflow
-from .choices import AuditState, Deadline, ReviewKind
-from .models import Audit, overdue_q
+from .choices import CLOSED, AuditState, Deadline, ReviewKind
+from .models import Audit, Carryover, overdue_q
 
 
 def _next_rounds(enterprise_ids) -> dict[int, int]:
@@ -43,8 +44,50 @@ def _next_rounds(enterprise_ids) -> dict[int, int]:
     return {pk: last.get(pk, 0) + 1 for pk in enterprise_ids}
 
 
-def _open_audits(entries, policy: ProvincePolicy, day: datetime.date) -> list[Audit]:
-    rounds = _next_rounds([entry.enterprise_id for entry in entries])
+def _open_audits(entries, policy: ProvincePolicy, day: datetime.date, actor) -> list[Audit]:
+    """An audit per entry, with deadlines counted from `day` (domain.md §1). An enterprise
+    with an audit still open from an earlier list (one open audit per enterprise) has it
+    continued: the entry points at it (`Carryover`); or, where the authority chose so on
+    the entry, that audit is cancelled with the reason and a new one opens. The audits
+    the entries now answer to, new and continued."""
+    open_by_enterprise = {
+        audit.enterprise_id: audit
+        # the names the notifications give, in the same query.
+        for audit in Audit.objects.select_for_update(of=("self",))
+        .select_related("list_entry__enterprise")
+        .filter(enterprise_id__in=[entry.enterprise_id for entry in entries])
+        .exclude(state__in=CLOSED)
+    }
+    blocked = [
+        entry.enterprise.name
+        for entry in entries
+        if entry.open_audit == OpenAudit.CLOSE
+        and entry.enterprise_id in open_by_enterprise
+        and AuditState.CANCELLED
+        not in workflow.LIST_MOVES.get(open_by_enterprise[entry.enterprise_id].state, ())
+    ]
+    if blocked:
+        raise StateConflict(
+            _("An open audit under review cannot be cancelled."),
+            unmet=[
+                _("%(enterprise)s: the audit is under review; continue it instead.")
+                % {"enterprise": name}
+                for name in blocked
+            ],
+        )
+    fresh, carried, continued = [], [], []
+    for entry in entries:
+        current = open_by_enterprise.get(entry.enterprise_id)
+        if current is None:
+            fresh.append(entry)
+        elif entry.open_audit == OpenAudit.CLOSE:
+            workflow.audit_cancel(audit=current, actor=actor, reason=entry.closing_reason)
+            fresh.append(entry)
+        else:
+            carried.append(Carryover(audit=current, entry=entry))
+            continued.append(current)
+    Carryover.objects.bulk_create(carried)
+    rounds = _next_rounds([entry.enterprise_id for entry in fresh])
     audits = Audit.objects.bulk_create(
         [
             Audit(
@@ -53,12 +96,12 @@ def _open_audits(entries, policy: ProvincePolicy, day: datetime.date) -> list[Au
                 round=rounds[entry.enterprise_id],
                 **policy.deadlines(day, exceeds_standards=entry.exceeds_standards),
             )
-            for entry in entries
+            for entry in fresh
         ]
     )
-    for audit, entry in zip(audits, entries, strict=True):
+    for audit, entry in zip(audits, fresh, strict=True):
         audit.list_entry = entry
-    return audits
+    return audits + continued
 
 
 def _notify_listed(key_list, audits, kind: str, extra: dict | None = None) -> None:
@@ -110,7 +153,7 @@ def key_list_publish(
     policy = list_workflow.list_publish(
         actor=actor, key_list=key_list, published_on=published_on, entries=entries
     )
-    _notify_listed(key_list, _open_audits(entries, policy, published_on), "list_published")
+    _notify_listed(key_list, _open_audits(entries, policy, published_on, actor), "list_published")
     return key_list
 
 
@@ -127,7 +170,10 @@ def amendment_add(
         actor=actor, key_list=key_list, enterprise=enterprise, categories=categories, reason=reason
     )
     audits = _open_audits(
-        [amendment.entry], ProvincePolicy.for_province(key_list.province_id), timezone.localdate()
+        [amendment.entry],
+        ProvincePolicy.for_province(key_list.province_id),
+        timezone.localdate(),
+        actor,
     )
     _notify_listed(key_list, audits, "list_entry_added", {"reason": reason})
     return amendment
@@ -205,7 +251,7 @@ def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
             | Q(next_round_due__year=key_list.year)
             | Q(pk__in=Audit.objects.filter(reviews__result="failed").values("pk"))
         )
-        .select_related("enterprise", "list_entry__key_list")
+        .select_related("enterprise", "list_entry__key_list", "list_entry__disclosure")
         .order_by("enterprise__name", "round")
     )
     failures = _failed_rounds(audits)

@@ -10,8 +10,6 @@ def enterprise_timeline(audit, *, disclosed: bool, today) -> list[dict]:
     state = audit.state
     cancelled = state == AuditState.CANCELLED
     overdue = set(audit.overdue_kinds(today))
-    if audit.disclosure_due and not disclosed and not cancelled and audit.disclosure_due < today:
-        overdue.add(Deadline.DISCLOSURE)
     done = {
         Deadline.START: state != AuditState.NOT_STARTED and not cancelled,
         Deadline.DISCLOSURE: disclosed,

@@ -49,8 +49,9 @@ REPORT_KINDS = {DocumentKind.AUDIT_REPORT, DocumentKind.ACCEPTANCE_REPORT}
 
 @transaction.atomic
 def audit_update(*, actor, audit: Audit, **fields) -> Audit:
-    """The enterprise engages (or changes) its consulting firm; the workers set the
-    team and the focus."""
+    """The enterprise engages (or changes) its consulting firm; the workers set the team,
+    its leader and the focus. A team is the engaged firm's auditors and the enterprise's
+    own staff auditors (a self-audit: its staff only; domain.md §6)."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     require_editable(actor, audit)
     if "consultancy" in fields:
@@ -61,28 +62,40 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
         if consultancy != audit.consultancy:
             # The old firm's auditors leave with it (domain.md §6: the engaged firm's team).
             fields.setdefault("team", [])
+            fields.setdefault("team_leader", None)
         audit.consultancy = consultancy
     if "focus" in fields:
         audit.focus = fields.pop("focus")
     team = fields.pop("team", None)
+    if "team_leader" in fields:
+        audit.team_leader = fields.pop("team_leader")
     if fields:
         raise ValueError(sorted(fields))
-    audit.save()
     if team is not None:
-        foreign = [
-            a.name
-            for a in team
-            if audit.consultancy_id and a.organization_id != audit.consultancy_id
-        ]
+        foreign = [auditor.name for auditor in team if not may_join(auditor, audit)]
         if foreign:
             raise ValidationError(
                 {
-                    "team": _("Not auditors of the engaged firm: %(names)s.")
+                    "team": _("Not auditors of the engaged firm or of the enterprise: %(names)s.")
                     % {"names": ", ".join(foreign)}
                 }
             )
+    members = (
+        {a.pk for a in team} if team is not None else set(audit.team.values_list("pk", flat=True))
+    )
+    if audit.team_leader_id and audit.team_leader_id not in members:
+        raise ValidationError({"team_leader": _("The team leader must be on the audit team.")})
+    audit.save()
+    if team is not None:
         audit.team.set(team)
     return audit
+
+
+def may_join(auditor, audit: Audit) -> bool:
+    """An auditor of the engaged firm, or one of the enterprise's own staff."""
+    return auditor.enterprise_id == audit.enterprise_id or (
+        audit.consultancy_id is not None and auditor.organization_id == audit.consultancy_id
+    )
 
 
 def _audit_for_write(actor, audit: Audit) -> Audit:
@@ -155,6 +168,9 @@ def option_threshold(option: Option) -> Decimal:
     ).no_low_cost_max_investment
 
 
+ECONOMICS = ("investment", "annual_net_benefit", "lifetime_years", "discount_rate")
+
+
 def _apply_option(option: Option, fields: dict) -> str | None:
     """Set the fields and move the status (audits.workflow); the status left, if any."""
     status = fields.pop("status", None)
@@ -171,7 +187,10 @@ def _apply_option(option: Option, fields: dict) -> str | None:
         )
     for name, value in fields.items():
         setattr(option, name, value)
-    left = option_status_change(option, status)
+    # The four figures are checked (a discount rate of 8 is refused, not read as 800%)
+    # before the economics are worked out from them, and those before the status moves
+    # (a feasible option's NPV and payback are part of its rule).
+    option.clean_fields(exclude=[f.name for f in Option._meta.fields if f.name not in ECONOMICS])
     economics = option_economics(
         investment=option.investment,
         annual_net_benefit=option.annual_net_benefit,
@@ -180,7 +199,7 @@ def _apply_option(option: Option, fields: dict) -> str | None:
     )
     for name, value in economics.items():
         setattr(option, name, value)
-    return left
+    return option_status_change(option, status)
 
 
 def _save_benefits(option: Option, benefits) -> None:

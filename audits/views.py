@@ -83,6 +83,7 @@ def _scoped_audit(request, pk) -> Audit:
             "enterprise__region",
             "enterprise__industry",
             "consultancy",
+            "team_leader",
             "list_entry__key_list",
             "list_entry__disclosure",
         )
@@ -109,7 +110,9 @@ def audit_list(request):
     # Enterprise, firm and list year are on every row.
     audits = AuditFilter(
         request.GET,
-        queryset=scoped.select_related("enterprise", "consultancy", "list_entry__key_list"),
+        queryset=scoped.select_related(
+            "enterprise", "consultancy", "list_entry__key_list", "list_entry__disclosure"
+        ),
     ).qs.order_by("start_due", "pk")
     page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()

@@ -28,6 +28,7 @@ from notifications.messages import translated
 from notifications.services import notify
 
 from .choices import (
+    AFTER_ASSESSMENT,
     CLOSED,
     FROZEN,
     OPTION_CLOSED,
@@ -41,10 +42,28 @@ from .choices import OptionStatus as O
 from .models import Audit, Option, OptionStatusLog, TransitionLog
 
 MIN_TEAM = 2
-MIN_CERTIFIED = 2  # domain.md §6: a firm's team has at least two certified auditors
+# domain.md §2, §6; seed 004 (items 8, 9): a firm's team has at least two qualified
+# auditors with valid certificates; associates, who may not audit alone, do not count.
+MIN_QUALIFIED = 2
 
 
-def _team(audit: Audit) -> list[str]:
+def _codes(queryset) -> str:
+    return ", ".join(queryset.values_list("code", flat=True))
+
+
+def _missing_documents(audit: Audit, kinds) -> list[str]:
+    """A reason for each kind of document the audit has none of."""
+    present = set(audit.documents.filter(kind__in=kinds).values_list("kind", flat=True))
+    return [
+        _("Upload the %(document)s.") % {"document": str(DocumentKind(kind).label).lower()}
+        for kind in kinds
+        if kind not in present
+    ]
+
+
+def _planning_done(audit: Audit) -> list[str]:
+    """Phase 1 (domain.md §2): leadership commitment, a team with its leader, a work
+    plan; with a consulting firm, two qualified auditors whose certificates are valid."""
     unmet = []
     team = list(audit.team.all())
     if len(team) < MIN_TEAM:
@@ -52,16 +71,20 @@ def _team(audit: Audit) -> list[str]:
             _("The audit team needs at least %(n)d members; it has %(count)d.")
             % {"n": MIN_TEAM, "count": len(team)}
         )
+    if audit.team_leader_id is None:
+        unmet.append(_("Name the team leader, an auditor on the team."))
+    elif audit.team_leader_id not in {auditor.pk for auditor in team}:
+        unmet.append(_("The team leader must be on the audit team."))
     if audit.consultancy_id:
         today = timezone.localdate()
-        valid = [a for a in team if a.is_valid_on(today)]
-        if len(valid) < MIN_CERTIFIED:
+        qualified = [a for a in team if a.is_valid_on(today) and a.is_qualified]
+        if len(qualified) < MIN_QUALIFIED:
             unmet.append(
                 _(
                     "With a consulting firm, at least %(n)d team auditors need a "
                     "certificate valid today; %(count)d have one."
                 )
-                % {"n": MIN_CERTIFIED, "count": len(valid)}
+                % {"n": MIN_QUALIFIED, "count": len(qualified)}
             )
         for auditor in team:
             if not auditor.is_valid_on(today):
@@ -73,87 +96,149 @@ def _team(audit: Audit) -> list[str]:
                         "date": auditor.valid_until.isoformat(),
                     }
                 )
+            elif not auditor.is_qualified:
+                unmet.append(
+                    _(
+                        "%(name)s is an associate auditor, who does not count towards the "
+                        "qualified auditors of the team."
+                    )
+                    % {"name": auditor.name}
+                )
+    unmet += _missing_documents(audit, [DocumentKind.LEADERSHIP_COMMITMENT, DocumentKind.WORK_PLAN])
     return unmet
 
 
-def _focus_and_targets(audit: Audit) -> list[str]:
+def _pre_assessment_done(audit: Audit) -> list[str]:
+    """Phase 2: the audit focus, CP targets with their baseline, near-term and long-term
+    values, and the first no/low-cost options."""
     unmet = []
     if not audit.focus.strip():
         unmet.append(_("Choose the audit focus."))
-    if not audit.targets.exists():
+    targets = list(audit.targets.all())
+    if not targets:
         unmet.append(_("Set at least one CP target."))
+    incomplete = [t.indicator for t in targets if None in (t.baseline, t.near_term, t.long_term)]
+    if incomplete:
+        unmet.append(
+            _("Give each target its baseline, near-term and long-term values: %(targets)s.")
+            % {"targets": ", ".join(incomplete)}
+        )
+    if not audit.options.filter(cost_class=CostClass.NO_LOW).exists():
+        unmet.append(_("Propose the first no/low-cost options."))
     return unmet
 
 
-def _has_option(audit: Audit) -> list[str]:
-    return [] if audit.options.exists() else [_("Record at least one option.")]
+def _focused_assessment_done(audit: Audit) -> list[str]:
+    """Phase 3: the material, water or energy balance of the audit focus, closing within
+    its tolerance or explaining the gap; options recorded."""
+    unmet = []
+    if not audit.options.exists():
+        unmet.append(_("Record at least one option."))
+    balances = list(audit.balances.prefetch_related("flows"))
+    if not balances:
+        unmet.append(_("Draw up at least one balance of the audit focus."))
+    for balance in balances:
+        if balance.closes is None:
+            unmet.append(_("The balance “%(title)s” has no inputs.") % {"title": balance.title})
+        elif not balance.closes and not balance.closure_note.strip():
+            unmet.append(
+                _(
+                    "The balance “%(title)s” does not close (%(closure)s%% against a "
+                    "tolerance of %(tolerance)s%%): close it or explain the gap in its "
+                    "closure note."
+                )
+                % {
+                    "title": balance.title,
+                    "closure": f"{balance.closure_pct:.2f}",
+                    "tolerance": format(balance.tolerance_pct.normalize(), "f"),
+                }
+            )
+    return unmet
 
 
-def _none_proposed(audit: Audit) -> list[str]:
-    codes = list(audit.options.filter(status=OptionStatus.PROPOSED).values_list("code", flat=True))
-    if codes:
-        return [_("Screen every option; still proposed: %(codes)s.") % {"codes": ", ".join(codes)}]
-    return []
+def _options_screened(audit: Audit) -> list[str]:
+    """Phase 4: every option screened; the effect of the implemented no/low-cost
+    options summarised (an actual benefit each)."""
+    unmet = []
+    if codes := _codes(audit.options.filter(status=OptionStatus.PROPOSED)):
+        unmet.append(_("Screen every option; still proposed: %(codes)s.") % {"codes": codes})
+    without = audit.options.filter(
+        cost_class=CostClass.NO_LOW, status=OptionStatus.IMPLEMENTED
+    ).exclude(benefits__actual__isnull=False)
+    if codes := _codes(without):
+        unmet.append(
+            _(
+                "Summarise the effect of each implemented no/low-cost option (an actual "
+                "benefit): %(codes)s."
+            )
+            % {"codes": codes}
+        )
+    return unmet
 
 
 def _ready_for_assessment(audit: Audit) -> list[str]:
+    """Phase 5 done: the audit report; every retained mid/high option analysed, every
+    retained no/low option implemented or abandoned (api.md "Audits")."""
     unmet = []
     if not audit.documents.filter(kind=DocumentKind.AUDIT_REPORT).exists():
         unmet.append(_("Upload the audit report."))
-    undecided = list(
-        audit.options.filter(
-            cost_class=CostClass.MID_HIGH, status=OptionStatus.RETAINED
-        ).values_list("code", flat=True)
-    )
-    if undecided:
+    undecided = audit.options.filter(cost_class=CostClass.MID_HIGH, status=OptionStatus.RETAINED)
+    if codes := _codes(undecided):
         unmet.append(
             _("Analyse the feasibility of the retained mid/high-cost options: %(codes)s.")
-            % {"codes": ", ".join(undecided)}
+            % {"codes": codes}
         )
-    open_no_low = list(
-        audit.options.filter(
-            cost_class=CostClass.NO_LOW,
-            status__in=[OptionStatus.RETAINED, OptionStatus.IMPLEMENTING],
-        ).values_list("code", flat=True)
+    open_no_low = audit.options.filter(
+        cost_class=CostClass.NO_LOW,
+        status__in=[OptionStatus.RETAINED, OptionStatus.IMPLEMENTING],
     )
-    if open_no_low:
+    if codes := _codes(open_no_low):
         unmet.append(
             _("Implement or abandon the retained no/low-cost options: %(codes)s.")
-            % {"codes": ", ".join(open_no_low)}
+            % {"codes": codes}
         )
     return unmet
 
 
 def _implemented(audit: Audit) -> list[str]:
+    """Phase 6: the feasible mid/high options implemented or abandoned, actual benefits
+    recorded, and how far each target was achieved."""
     unmet = []
-    pending = list(
-        audit.options.filter(
-            cost_class=CostClass.MID_HIGH,
-            status__in=[OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTING],
-        ).values_list("code", flat=True)
+    pending = audit.options.filter(
+        cost_class=CostClass.MID_HIGH,
+        status__in=[OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTING],
     )
-    if pending:
+    if codes := _codes(pending):
         unmet.append(
             _("Implement or abandon the feasible mid/high-cost options: %(codes)s.")
-            % {"codes": ", ".join(pending)}
+            % {"codes": codes}
         )
-    without = list(
-        audit.options.filter(status=OptionStatus.IMPLEMENTED)
-        .exclude(benefits__actual__isnull=False)
-        .values_list("code", flat=True)
+    without = audit.options.filter(status=OptionStatus.IMPLEMENTED).exclude(
+        benefits__actual__isnull=False
     )
-    if without:
+    if codes := _codes(without):
         unmet.append(
-            _("Record an actual benefit for each implemented option: %(codes)s.")
-            % {"codes": ", ".join(without)}
+            _("Record an actual benefit for each implemented option: %(codes)s.") % {"codes": codes}
+        )
+    unachieved = [t.indicator for t in audit.targets.all() if t.achieved is None]
+    if unachieved:
+        unmet.append(
+            _("Record what each target achieved: %(targets)s.") % {"targets": ", ".join(unachieved)}
         )
     return unmet
 
 
-def _acceptance_report(audit: Audit) -> list[str]:
-    if audit.documents.filter(kind=DocumentKind.ACCEPTANCE_REPORT).exists():
-        return []
-    return [_("Upload the acceptance report.")]
+def _ready_for_acceptance(audit: Audit) -> list[str]:
+    """Phase 7 done: the acceptance report, the monitoring data before and after, and the
+    plan for sustaining cleaner production (domain.md §2, §4)."""
+    return _missing_documents(
+        audit,
+        [
+            DocumentKind.ACCEPTANCE_REPORT,
+            DocumentKind.MONITORING_REPORT,
+            DocumentKind.SUSTAINING_PLAN,
+        ],
+    )
 
 
 def _by_assessment(audit: Audit) -> list[str]:
@@ -167,20 +252,32 @@ def _by_acceptance(audit: Audit) -> list[str]:
 # from → {to: guard}
 TRANSITIONS: dict[str, dict[str, Callable[[Audit], list[str]]]] = {
     S.NOT_STARTED: {S.PLANNING: lambda audit: []},
-    S.PLANNING: {S.PRE_ASSESSMENT: _team},
-    S.PRE_ASSESSMENT: {S.FOCUSED_ASSESSMENT: _focus_and_targets},
-    S.FOCUSED_ASSESSMENT: {S.OPTION_GENERATION: _has_option},
-    S.OPTION_GENERATION: {S.FEASIBILITY: _none_proposed},
+    S.PLANNING: {S.PRE_ASSESSMENT: _planning_done},
+    S.PRE_ASSESSMENT: {S.FOCUSED_ASSESSMENT: _pre_assessment_done},
+    S.FOCUSED_ASSESSMENT: {S.OPTION_GENERATION: _focused_assessment_done},
+    S.OPTION_GENERATION: {S.FEASIBILITY: _options_screened},
     S.FEASIBILITY: {S.UNDER_ASSESSMENT: _ready_for_assessment},
     S.UNDER_ASSESSMENT: {S.IMPLEMENTATION: _by_assessment, S.FEASIBILITY: _by_assessment},
     S.IMPLEMENTATION: {S.SUSTAINING: _implemented},
-    S.SUSTAINING: {S.UNDER_ACCEPTANCE: _acceptance_report},
+    S.SUSTAINING: {S.UNDER_ACCEPTANCE: _ready_for_acceptance},
     S.UNDER_ACCEPTANCE: {S.COMPLETED: _by_acceptance, S.IMPLEMENTATION: _by_acceptance},
 }
 # Moves that only a review's conclusion makes (assessments app), never a direct request.
 REVIEW_MOVES = {S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE}
-# Moves that taking the entry off its key list makes (audits.publishing), never a request.
-LIST_MOVES = {S.NOT_STARTED: {S.CANCELLED}}
+# Moves that a key list makes (audits.publishing), never a request: taking the entry off
+# the list cancels an audit that has not started; a later list that the authority lets
+# open a new audit cancels the open one first (one open audit per enterprise), unless a
+# review is looking at it.
+LIST_MOVES = {
+    state: {S.CANCELLED}
+    for state in S
+    if state not in (*CLOSED, S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE)
+}
+FIRST_REACHED = {
+    S.PLANNING: "started_on",
+    S.UNDER_ASSESSMENT: "report_submitted_on",
+    S.UNDER_ACCEPTANCE: "acceptance_applied_on",
+}
 # Side effects on entering a state, registered by other apps (the review rounds).
 ON_ENTER: dict[str, list[Callable]] = {}
 
@@ -292,9 +389,10 @@ def audit_transition(
 
 @transaction.atomic
 def audit_cancel(*, audit: Audit, actor, reason: str) -> Audit:
-    """Cancel an audit that has not started, because its entry was taken off the key list
-    (audits.publishing.amendment_remove): a transition with its history row, the reason
-    as its comment. The enterprise is told by the amendment's own notification."""
+    """Cancel an audit because of a key list (audits.publishing): its entry taken off the
+    list before it started, or a later list opening a new audit in its place. A
+    transition with its history row, the reason as its comment; the enterprise is told
+    by the list's own notification."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if S.CANCELLED not in LIST_MOVES.get(audit.state, ()):
         raise StateConflict(
@@ -311,9 +409,12 @@ def _move(audit: Audit, to: str, actor, comment: str) -> str:
     from_state = audit.state
     audit.state = to
     fields = ["state", "updated_at"]
-    if to == S.PLANNING and audit.started_on is None:
-        audit.started_on = timezone.localdate()
-        fields.append("started_on")
+    # The first time the audit starts, submits its report, applies for acceptance: the
+    # dates that meet (or miss) its deadlines (`Audit.late`).
+    for state, field in FIRST_REACHED.items():
+        if to == state and getattr(audit, field) is None:
+            setattr(audit, field, timezone.localdate())
+            fields.append(field)
     audit.save(update_fields=fields)
     TransitionLog.objects.create(
         audit=audit, from_state=from_state, to_state=to, actor=actor, comment=comment
@@ -388,8 +489,69 @@ def option_status_change(option: Option, to: str) -> str | None:
         )
     if to in OPTION_NEEDS_REASON and not option.reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
+    if to == O.FEASIBLE:
+        _require_feasibility(option)
+    if option.cost_class == CostClass.MID_HIGH and to in (O.IMPLEMENTING, O.IMPLEMENTED):
+        _require_assessment_passed(option, to)
+    if to == O.IMPLEMENTED and option.implemented_on is None:
+        raise ValidationError(
+            {"implemented_on": _("Give the date on which the option was implemented.")}
+        )
     from_status, option.status = option.status, to
     return from_status
+
+
+def _require_feasibility(option: Option) -> None:
+    """A mid/high option found feasible has its economic analysis (domain.md §2, phase
+    5): investment, annual net benefit, lifetime and discount rate; a negative NPV or a
+    payback beyond its lifetime needs the reason it is feasible all the same."""
+    missing = {
+        name: _("Needed to find the option feasible (the economic analysis).")
+        for name in ("annual_net_benefit", "lifetime_years", "discount_rate")
+        if getattr(option, name) is None
+    }
+    if not option.investment:
+        missing["investment"] = _("Needed to find the option feasible (the economic analysis).")
+    if missing:
+        raise ValidationError(missing)
+    uneconomic = (option.npv is not None and option.npv < 0) or (
+        option.payback_years is None or option.payback_years > option.lifetime_years
+    )
+    if uneconomic and not option.reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The NPV is negative or the investment does not pay back within the "
+                    "lifetime: give the reason the option is feasible all the same."
+                )
+            }
+        )
+
+
+def _require_assessment_passed(option: Option, to: str) -> None:
+    """Mid/high-cost options are implemented after the assessment has passed (domain.md
+    §3: the assessment comes before they are implemented). A measure taken before the
+    audit started may be recorded as implemented, with its date: the token-compliance
+    signals flag it (assessments.compliance)."""
+    audit = option.audit
+    if audit.state in AFTER_ASSESSMENT:
+        return
+    predates = (
+        to == O.IMPLEMENTED
+        and option.implemented_on is not None
+        and audit.started_on is not None
+        and option.implemented_on < audit.started_on
+    )
+    if not predates:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A mid/high-cost option is implemented only after the assessment has "
+                    "passed (a measure taken before the audit started is recorded as "
+                    "implemented with its date)."
+                )
+            }
+        )
 
 
 def option_status_logged(option: Option, from_status: str | None, actor) -> None:

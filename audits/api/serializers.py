@@ -29,14 +29,20 @@ class AuditSerializer(serializers.ModelSerializer):
     consultancy = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind="consultancy"), allow_null=True, required=False
     )
-    team = serializers.PrimaryKeyRelatedField(
-        queryset=Auditor.objects.all(), many=True, required=False
+    # Only auditors the caller may see (another firm's are "not found", their names never
+    # echoed back); the service then keeps the engaged firm's and the enterprise's own.
+    team = ScopedPrimaryKeyRelatedField(queryset=Auditor.objects.all(), many=True, required=False)
+    team_leader = ScopedPrimaryKeyRelatedField(
+        queryset=Auditor.objects.all(), allow_null=True, required=False
     )
     year = serializers.IntegerField(
         source="list_entry.key_list.year", read_only=True, allow_null=True
     )
     is_overdue = serializers.BooleanField(read_only=True)
     overdue = serializers.SerializerMethodField()
+    late = serializers.SerializerMethodField(
+        help_text="The deadlines met after their due date (start, report, disclosure, acceptance)."
+    )
 
     class Meta:
         model = Audit
@@ -50,8 +56,11 @@ class AuditSerializer(serializers.ModelSerializer):
             "state",
             "consultancy",
             "team",
+            "team_leader",
             "focus",
             "started_on",
+            "report_submitted_on",
+            "acceptance_applied_on",
             "start_due",
             "report_due",
             "disclosure_due",
@@ -59,6 +68,7 @@ class AuditSerializer(serializers.ModelSerializer):
             "next_round_due",
             "is_overdue",
             "overdue",
+            "late",
         ]
         read_only_fields = [
             "enterprise",
@@ -66,6 +76,8 @@ class AuditSerializer(serializers.ModelSerializer):
             "round",
             "state",
             "started_on",
+            "report_submitted_on",
+            "acceptance_applied_on",
             "start_due",
             "report_due",
             "disclosure_due",
@@ -75,6 +87,9 @@ class AuditSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, audit) -> list[str]:
         return audit.overdue_kinds()
+
+    def get_late(self, audit) -> list[str]:
+        return audit.late
 
     def update(self, instance, validated_data):
         return services.audit_update(actor=actor(self), audit=instance, **validated_data)

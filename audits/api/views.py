@@ -55,7 +55,8 @@ class AuditViewSet(
         # The enterprise name, the list year and the team ids are on every row.
         return (
             Audit.objects.for_user(self.request.user)
-            .select_related("enterprise", "list_entry__key_list")
+            # the list's year, and the disclosure for `overdue` and `late`.
+            .select_related("enterprise", "list_entry__key_list", "list_entry__disclosure")
             .prefetch_related("team")
             .order_by("start_due", "id")
         )

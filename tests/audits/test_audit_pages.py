@@ -14,9 +14,10 @@ from django.utils import timezone, translation
 from accounts.choices import AuditorLevel
 from accounts.models import Auditor
 from audits import services
-from audits.choices import AuditState, CostClass, Indicator, OptionStatus
+from audits.choices import AuditState, CostClass, DocumentKind, Indicator, OptionStatus
 from audits.models import Audit, AuditComment, Balance, Document, Option, Target, TransitionLog
 from audits.workflow import audit_transition
+from tests.support.audits import upload
 from tests.support.cast import ROLES, enterprise
 from tests.support.lists import published_list
 from tests.support.matrix import RoleMatrix, assert_constant_queries, count_queries
@@ -48,6 +49,7 @@ def auditor(cast, name="Li Na", days=365) -> Auditor:
         name=name,
         certificate_no=f"JS-{next(SERIALS)}",
         level=AuditorLevel.AUDITOR,
+        issued_on=timezone.localdate() - datetime.timedelta(days=730),
         valid_until=timezone.localdate() + datetime.timedelta(days=days),
         organization=cast.firm,
     )
@@ -402,10 +404,14 @@ def test_enterprise_sees_its_status_timeline_and_history(cast, client):
     audit = engaged(cast, published_on=datetime.date(2026, 3, 1))  # start due 2026-05-01
     content = page(login(client, cast, "enterprise_user"), audit)
     assert "Green Source Consulting" in content
-    assert re.findall(r'data-testid="overdue">([^<]*)<', content) == ["start overdue"]
+    # The enterprise has not disclosed within its month either (domain.md §1).
+    assert re.findall(r'data-testid="overdue">([^<]*)<', content) == [
+        "start overdue",
+        "disclosure overdue",
+    ]
     timeline = re.search(r'data-testid="timeline">(.*?)</ol>', content, re.S).group(1)
     assert 'data-kind="start" data-status="overdue"' in timeline
-    assert 'data-kind="disclosure"' in timeline
+    assert 'data-kind="disclosure" data-status="overdue"' in timeline
     # The next one due is the first still ahead: the disclosure is overdue too, so the
     # report.
     assert 'data-kind="report" data-status="next"' in timeline
@@ -427,9 +433,22 @@ def test_checklist_shows_the_unmet_conditions(cast, client):
     assert "at least 2 team auditors need a certificate valid today" in checklist
     assert 'disabled data-testid="transition-button"' in checklist
     assert 'data-testid="ready"' not in checklist
+    assert "Name the team leader, an auditor on the team." in checklist
+    assert "Upload the leadership commitment." in checklist
+    assert "Upload the audit work plan." in checklist
     services.audit_update(
-        actor=cast.user("consultant"), audit=audit, team=[cast.auditor, auditor(cast)]
+        actor=cast.user("consultant"),
+        audit=audit,
+        team=[cast.auditor, auditor(cast)],
+        team_leader=cast.auditor,
     )
+    checklist = re.search(
+        r'data-testid="checklist">(.*?)</section>', page(client, audit), re.S
+    ).group(1)
+    assert "team leader" not in checklist and "members" not in checklist
+    assert "Upload the audit work plan." in checklist and 'data-testid="ready"' not in checklist
+    upload(cast, audit, kind=DocumentKind.LEADERSHIP_COMMITMENT, title="Commitment")
+    upload(cast, audit, kind=DocumentKind.WORK_PLAN, title="Work plan")
     checklist = re.search(
         r'data-testid="checklist">(.*?)</section>', page(client, audit), re.S
     ).group(1)
@@ -655,7 +674,13 @@ def test_inline_option_edit_moves_along_the_chain(cast, client):
     assert response["Location"] == f"/audits/{audit.pk}/#option-{opt.pk}"
     opt.refresh_from_db()
     response = client.post(
-        url, option_data(opt, status="implemented", benefits={"water_t": ("100", "90")})
+        url,
+        option_data(
+            opt,
+            status="implemented",
+            implemented_on="2026-11-20",
+            benefits={"water_t": ("100", "90")},
+        ),
     )
     assert response.status_code == 302
     opt.refresh_from_db()

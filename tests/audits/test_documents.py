@@ -268,7 +268,8 @@ def test_documents_are_kept_while_reviewed(cast, audit, settings):
     assert response.status_code == 409
     assert response.data["unmet"] == ["The audit is “Under assessment”."]
     assert Document.objects.filter(pk=document.pk).exists()
-    assert len(stored_files(settings)) == 1
+    # The report, the leadership commitment and the work plan: all still on disk.
+    assert len(stored_files(settings)) == audit.documents.count() == 3
 
 
 def test_a_closed_audit_takes_no_documents(cast, audit):

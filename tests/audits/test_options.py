@@ -7,6 +7,7 @@ from audits.choices import CostClass, OptionStatus
 from audits.models import Audit, Option, OptionBenefit
 from enterprises.models import ProvincePolicy, Region
 from tests.support.audits import (
+    ECONOMICS,
     LISTS,
     add_option,
     bring_to,
@@ -163,11 +164,18 @@ def ids(params):
 
 @pytest.mark.parametrize("cost_class, path, to", ALLOWED, ids=ids(ALLOWED))
 def test_status_moves_along_the_chain(cast, audit, cost_class, path, to):
+    if cost_class == CostClass.MID_HIGH and S.IMPLEMENTING in [*path, to]:
+        # A mid/high option is implemented once the assessment has passed (issue 12).
+        audit = bring_to(cast, audit, "implementation")
     option = option_at(cast, audit, cost_class, path)
     client = api_client(cast.user("consultant"))
     assert to in client.get(f"{URL}{option.pk}/").data["next_statuses"]
+    # What the move needs besides: the economics to be feasible, the date implemented.
+    needs = {S.FEASIBLE: ECONOMICS, S.IMPLEMENTED: {"implemented_on": "2026-11-30"}}
     response = client.patch(
-        f"{URL}{option.pk}/", {"status": to, "reason": "Decided"}, format="json"
+        f"{URL}{option.pk}/",
+        {"status": to, "reason": "Decided"} | needs.get(to, {}),
+        format="json",
     )
     assert response.status_code == 200, response.data
     assert response.data["status"] == to

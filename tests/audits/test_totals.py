@@ -22,10 +22,18 @@ def recount(audit) -> tuple[dict, dict]:
             row[1] += 1
             row[2] += option.investment
         if option.status not in OPTION_WITHOUT_BENEFIT:
-            for benefit in option.benefits.all():
-                sums = benefits.setdefault(benefit.indicator, [Decimal(0), Decimal(0)])
-                sums[0] += benefit.expected or 0
-                sums[1] += benefit.actual or 0
+            claims = {b.indicator: (b.expected, b.actual) for b in option.benefits.all()}
+            if "economic_yuan" not in claims and option.annual_net_benefit is not None:
+                # The economic benefit falls back to the annual net benefit (issue 12).
+                done = option.status == OptionStatus.IMPLEMENTED
+                claims["economic_yuan"] = (
+                    option.annual_net_benefit,
+                    option.annual_net_benefit if done else None,
+                )
+            for indicator, (expected, actual) in claims.items():
+                sums = benefits.setdefault(indicator, [Decimal(0), Decimal(0)])
+                sums[0] += expected or 0
+                sums[1] += actual or 0
     return options, benefits
 
 
@@ -42,9 +50,10 @@ def stored(audit) -> tuple[dict, dict]:
 def test_totals_follow_saves_status_moves_bulk_entry_and_deletes(cast):
     audit = engaged_audit(cast)
     bring_to(cast, audit, AuditState.FOCUSED_ASSESSMENT)
-    assert stored(audit) == ({}, {})
+    # The first no/low-cost option, proposed on leaving pre-assessment (20 000 yuan).
+    low = Option.objects.get(audit=audit, code="N1")
+    assert stored(audit) == ({"no_low": [1, 0, Decimal(0)]}, {})
     mid = add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=1_000_000)
-    low = add_option(cast, audit, code="N1", investment=20_000)
     services.options_bulk_create(
         actor=cast.user("consultant"),
         audit=audit,
@@ -76,6 +85,8 @@ def test_totals_follow_saves_status_moves_bulk_entry_and_deletes(cast):
     )
     assert stored(audit) == recount(audit)
     assert stored(audit)[1]["water_t"] == [Decimal(1000), Decimal(80)]
+    # The feasible option's annual net benefit stands for its economic benefit.
+    assert stored(audit)[1]["economic_yuan"] == [Decimal(600_000), Decimal(0)]
     move_option(cast, mid, OptionStatus.ABANDONED)  # brings nothing any more
     services.option_delete(
         actor=cast.user("consultant"), option=Option.objects.get(audit=audit, code="N2")

@@ -1,13 +1,15 @@
 """The audit state machine: every guard's reason, refused moves, who may move, and two
 moves at once (api.md "Audits", audits/workflow.py)."""
 
+import datetime
 import threading
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
+from accounts.models import Auditor
 from audits import services
 from audits.choices import CostClass, DocumentKind, OptionStatus
 from audits.models import Audit, TransitionLog
@@ -16,10 +18,12 @@ from core.errors import StateConflict
 from notifications.models import Notification
 from tests.support.audits import (
     add_option,
+    balance,
     bring_to,
     engaged_audit,
     expired_auditor,
     move_option,
+    pdf,
     prepare,
     second_auditor,
     upload,
@@ -72,22 +76,65 @@ def test_start_sets_started_on_and_is_always_allowed(cast, audit):
     )
 
 
-def test_team_of_one_is_refused(cast, audit):
+# --- phase 1: planning and organisation (domain.md §2; seed 004) ------------------------
+
+
+def documents(cast, audit, *kinds, role="consultant"):
+    for kind in kinds:
+        services.document_upload(
+            actor=cast.user(role), audit=audit, kind=kind, title=str(kind), file=pdf()
+        )
+
+
+def test_planning_needs_a_team_with_its_leader_a_work_plan_and_a_commitment(cast, audit):
     audit = bring_to(cast, audit, "planning")
-    services.audit_update(actor=cast.user("consultant"), audit=audit, team=[cast.auditor])
+    assert refused(cast, audit, "pre_assessment") == [
+        "The audit team needs at least 2 members; it has 0.",
+        "Name the team leader, an auditor on the team.",
+        "With a consulting firm, at least 2 team auditors need a certificate valid today; "
+        "0 have one.",
+        "Upload the leadership commitment.",
+        "Upload the audit work plan.",
+    ]
+    consultant = cast.user("consultant")
+    services.audit_update(actor=consultant, audit=audit, team=[cast.auditor])
+    documents(cast, audit, DocumentKind.LEADERSHIP_COMMITMENT, DocumentKind.WORK_PLAN)
     assert refused(cast, audit, "pre_assessment") == [
         "The audit team needs at least 2 members; it has 1.",
+        "Name the team leader, an auditor on the team.",
         "With a consulting firm, at least 2 team auditors need a certificate valid today; "
         "1 have one.",
     ]
     services.audit_update(
-        actor=cast.user("consultant"), audit=audit, team=[cast.auditor, second_auditor(cast)]
+        actor=consultant,
+        audit=audit,
+        team=[cast.auditor, second_auditor(cast)],
+        team_leader=cast.auditor,
     )
     allowed(cast, audit, "pre_assessment")
 
 
+def test_the_team_leader_is_an_auditor_on_the_team(cast, audit):
+    audit = bring_to(cast, audit, "planning")
+    second = second_auditor(cast)
+    client = api_client(cast.user("consultant"))
+    url = f"{URL}{audit.pk}/"
+    response = client.patch(
+        url, {"team": [cast.auditor.pk], "team_leader": second.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.data == {"team_leader": ["The team leader must be on the audit team."]}
+    assert not Audit.objects.get(pk=audit.pk).team.exists()  # nothing half-written
+    response = client.patch(
+        url, {"team": [cast.auditor.pk, second.pk], "team_leader": second.pk}, format="json"
+    )
+    assert response.status_code == 200, response.data
+    assert response.data["team_leader"] == second.pk
+
+
 def test_firm_team_needs_two_valid_certificates_and_names_the_expired_one(cast, audit):
     audit = bring_to(cast, audit, "planning")
+    prepare(cast, audit)
     expired = expired_auditor(cast)
     services.audit_update(actor=cast.user("consultant"), audit=audit, team=[cast.auditor, expired])
     assert refused(cast, audit, "pre_assessment") == [
@@ -97,44 +144,174 @@ def test_firm_team_needs_two_valid_certificates_and_names_the_expired_one(cast, 
     ]
 
 
-def test_a_self_audit_needs_a_team_of_two_but_no_certificates(cast):
-    """Without a consulting firm (the enterprise audits itself) only the size counts."""
+def test_associate_auditors_do_not_count_towards_the_qualified_ones(cast, audit):
+    """Seed 004, item 9: an associate auditor does not audit independently."""
+    audit = bring_to(cast, audit, "planning")
+    prepare(cast, audit)
+    associate = second_auditor(cast, certificate_no="JS-0050", name="Sun Qiang")
+    Auditor.objects.filter(pk=associate.pk).update(level="associate")
+    services.audit_update(
+        actor=cast.user("consultant"), audit=audit, team=[cast.auditor, associate]
+    )
+    assert refused(cast, audit, "pre_assessment") == [
+        "With a consulting firm, at least 2 team auditors need a certificate valid today; "
+        "1 have one.",
+        "Sun Qiang is an associate auditor, who does not count towards the qualified "
+        "auditors of the team.",
+    ]
+
+
+def staff_auditor(enterprise, name, certificate_no) -> Auditor:
+    """One of the enterprise's own certified auditors (a self-audit's team)."""
+    return Auditor.objects.create(
+        name=name,
+        certificate_no=certificate_no,
+        level="auditor",
+        enterprise=enterprise,
+        issued_on=timezone.localdate() - datetime.timedelta(days=2000),
+        valid_until=timezone.localdate() - datetime.timedelta(days=30),
+    )
+
+
+def test_a_self_audit_forms_its_team_from_its_own_staff_and_needs_no_valid_certificates(cast):
+    """Without a consulting firm (the enterprise audits itself) the team is the
+    enterprise's own auditors, and only its size and leader count."""
     engaged_audit(cast)
     audit = Audit.objects.get(enterprise=cast.suzhou_enterprise)
     admin = cast.user("admin")
     audit_transition(audit=audit, to="planning", actor=admin)
-    services.audit_update(actor=admin, audit=audit, team=[cast.auditor])
+    documents(cast, audit, DocumentKind.LEADERSHIP_COMMITMENT, DocumentKind.WORK_PLAN, role="admin")
+    first = staff_auditor(cast.suzhou_enterprise, "Qian Li", "SZ-0001")
+    with pytest.raises(ValidationError) as refusal:
+        services.audit_update(actor=admin, audit=audit, team=[first, cast.auditor])
+    assert refusal.value.message_dict == {
+        "team": ["Not auditors of the engaged firm or of the enterprise: Zhang Ming."]
+    }
+    services.audit_update(actor=admin, audit=audit, team=[first], team_leader=first)
     assert refused(cast, audit, "pre_assessment", role="admin") == [
         "The audit team needs at least 2 members; it has 1."
     ]
-    services.audit_update(actor=admin, audit=audit, team=[cast.auditor, expired_auditor(cast)])
+    second = staff_auditor(cast.suzhou_enterprise, "Zhou Ming", "SZ-0002")
+    services.audit_update(actor=admin, audit=audit, team=[first, second])
     assert checklist(cast, audit, "admin")["pre_assessment"]["allowed"] is True
 
 
-def test_focus_and_target_are_needed_before_focused_assessment(cast, audit):
+def test_with_a_firm_the_team_mixes_its_auditors_and_the_enterprises_own(cast, audit):
+    audit = bring_to(cast, audit, "planning")
+    prepare(cast, audit)
+    own = staff_auditor(cast.enterprise, "Qian Li", "NJ-0001")
+    Auditor.objects.filter(pk=own.pk).update(valid_until=timezone.localdate())
+    services.audit_update(
+        actor=cast.user("enterprise_user"),
+        audit=audit,
+        team=[cast.auditor, own],
+        team_leader=own,
+    )
+    allowed(cast, audit, "pre_assessment")
+
+
+def test_another_firms_auditor_is_not_found_for_the_team(cast, audit):
+    """The team field resolves only the auditors the caller may see: another firm's is
+    "not found", and its name is never echoed back."""
+    audit = bring_to(cast, audit, "planning")
+    response = api_client(cast.user("consultant")).patch(
+        f"{URL}{audit.pk}/", {"team": [cast.auditor.pk, cast.other_auditor.pk]}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.data) == ["team"] and "Wang Hua" not in str(response.data)
+
+
+# --- phase 2: pre-assessment ------------------------------------------------------------
+
+
+def test_pre_assessment_needs_the_focus_complete_targets_and_a_no_low_option(cast, audit):
     audit = bring_to(cast, audit, "pre_assessment")
     assert refused(cast, audit, "focused_assessment") == [
         "Choose the audit focus.",
         "Set at least one CP target.",
+        "Propose the first no/low-cost options.",
     ]
-    services.audit_update(actor=cast.user("consultant"), audit=audit, focus="   ")
-    services.target_save(actor=cast.user("consultant"), audit=audit, indicator="COD", unit="kg/t")
-    assert refused(cast, audit, "focused_assessment") == ["Choose the audit focus."]
-    services.audit_update(actor=cast.user("consultant"), audit=audit, focus="Bleaching")
+    consultant = cast.user("consultant")
+    services.audit_update(actor=consultant, audit=audit, focus="   ")
+    target = services.target_save(
+        actor=consultant, audit=audit, indicator="COD", unit="kg/t", baseline=12
+    )
+    add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=900_000)
+    assert refused(cast, audit, "focused_assessment") == [
+        "Choose the audit focus.",
+        "Give each target its baseline, near-term and long-term values: COD.",
+        "Propose the first no/low-cost options.",
+    ]
+    services.audit_update(actor=consultant, audit=audit, focus="Bleaching")
+    services.target_save(actor=consultant, audit=audit, target=target, near_term=10, long_term=8)
+    add_option(cast, audit, code="N1")
     allowed(cast, audit, "focused_assessment")
 
 
-def test_a_target_is_needed_before_focused_assessment(cast, audit):
-    audit = bring_to(cast, audit, "pre_assessment")
-    services.audit_update(actor=cast.user("consultant"), audit=audit, focus="Bleaching")
-    assert refused(cast, audit, "focused_assessment") == ["Set at least one CP target."]
+# --- phase 3: focused assessment --------------------------------------------------------
+
+
+def test_focused_assessment_needs_a_balance_that_closes_or_explains_its_gap(cast, audit):
+    audit = bring_to(cast, audit, "focused_assessment")
+    assert refused(cast, audit, "option_generation") == [
+        "Draw up at least one balance of the audit focus."
+    ]
+    consultant = cast.user("consultant")
+    flows = [
+        {"direction": "in", "name": "Fresh water", "quantity": 100},
+        {"direction": "out", "name": "Wastewater", "quantity": 90},
+    ]
+    balance = services.balance_save(
+        actor=consultant, audit=audit, kind="water", title="Water", unit="t/d", flows=flows
+    )
+    assert refused(cast, audit, "option_generation") == [
+        "The balance “Water” does not close (10.00% against a tolerance of 5%): close it "
+        "or explain the gap in its closure note."
+    ]
+    services.balance_save(
+        actor=consultant,
+        audit=audit,
+        balance=balance,
+        closure_note="10 t/d evaporate from the open clarifier; not metered.",
+    )
+    allowed(cast, audit, "option_generation")
+    services.balance_save(
+        actor=consultant, audit=audit, kind="energy", title="Steam", unit="GJ", flows=[]
+    )
+    assert refused(cast, audit, "option_generation") == ["The balance “Steam” has no inputs."]
 
 
 def test_an_option_is_needed_before_option_generation(cast, audit):
     audit = bring_to(cast, audit, "focused_assessment")
+    balance(cast, audit)
+    audit.options.all().delete()
     assert refused(cast, audit, "option_generation") == ["Record at least one option."]
     add_option(cast, audit)
     allowed(cast, audit, "option_generation")
+
+
+# --- phase 4: option generation and screening -------------------------------------------
+
+
+def test_implemented_no_low_options_have_their_effect_summarised_before_feasibility(cast, audit):
+    audit = bring_to(cast, audit, "option_generation")  # N1 proposed
+    n1 = move_option(
+        cast,
+        audit.options.get(code="N1"),
+        OptionStatus.RETAINED,
+        OptionStatus.IMPLEMENTING,
+        OptionStatus.IMPLEMENTED,
+    )
+    assert refused(cast, audit, "feasibility") == [
+        "Summarise the effect of each implemented no/low-cost option (an actual benefit): N1."
+    ]
+    services.option_save(
+        actor=cast.user("consultant"),
+        audit=audit,
+        option=n1,
+        benefits=[{"indicator": "water_t", "expected": 1000, "actual": 950}],
+    )
+    allowed(cast, audit, "feasibility")
 
 
 def test_every_option_is_screened_before_feasibility(cast, audit):
@@ -245,6 +422,7 @@ def implementation_with_m1(cast, audit, *m1_statuses, **fields):
     m1 = add_option(cast, audit, code="M1", cost_class=CostClass.MID_HIGH, investment=3_000_000)
     move_option(cast, m1, OptionStatus.RETAINED)
     audit = bring_to(cast, audit, "implementation")
+    prepare(cast, audit)  # each target's achieved value
     move_option(cast, audit.options.get(code="M1"), *m1_statuses, **fields)
     return audit
 
@@ -297,9 +475,25 @@ def test_an_implemented_option_without_any_benefit_is_named(cast, audit):
     ]
 
 
-def test_the_acceptance_report_is_needed_before_acceptance(cast, audit):
+def test_implementation_records_what_each_target_achieved_before_sustaining(cast, audit):
+    audit = implementation_with_m1(cast, audit, OptionStatus.ABANDONED)
+    audit.targets.update(achieved=None)
+    assert refused(cast, audit, "sustaining") == [
+        "Record what each target achieved: Water per tonne."
+    ]
+    prepare(cast, audit)
+    allowed(cast, audit, "sustaining")
+
+
+def test_acceptance_needs_its_report_the_monitoring_data_and_the_sustaining_plan(cast, audit):
     audit = bring_to(cast, audit, "sustaining")
+    assert refused(cast, audit, "under_acceptance") == [
+        "Upload the acceptance report.",
+        "Upload the monitoring report (before and after).",
+        "Upload the plan for sustaining cleaner production.",
+    ]
     upload(cast, audit, kind=DocumentKind.MONITORING_REPORT, title="Monitoring")
+    documents(cast, audit, DocumentKind.SUSTAINING_PLAN)
     assert refused(cast, audit, "under_acceptance") == ["Upload the acceptance report."]
     upload(cast, audit, kind=DocumentKind.ACCEPTANCE_REPORT, title="Acceptance report")
     allowed(cast, audit, "under_acceptance")

@@ -94,10 +94,12 @@ def make_cast() -> Cast:
     )
 
     later = timezone.localdate() + datetime.timedelta(days=365)
+    issued = timezone.localdate() - datetime.timedelta(days=365)
     auditor = Auditor.objects.create(
         name="Zhang Ming",
         certificate_no="JS-0001",
         level=AuditorLevel.PRINCIPAL,
+        issued_on=issued,
         valid_until=later,
         organization=firm,
     )
@@ -105,6 +107,7 @@ def make_cast() -> Cast:
         name="Wang Hua",
         certificate_no="ZJ-0001",
         level=AuditorLevel.AUDITOR,
+        issued_on=issued,
         valid_until=later,
         organization=other_firm,
     )

@@ -3,10 +3,10 @@ parties (the enterprise's users and its consultancy's) of a deadline 30 and 7 da
 it is due and once it has passed, and tells the supervising authorities what became
 overdue.
 
-- A deadline applies while the audit still owes it: start, report and acceptance in the
-  states of `OVERDUE_RULES`; the emission disclosure of an `exceeds_standards` entry while
-  the entry is on the list and nothing is disclosed. Completed and cancelled audits owe
-  nothing.
+- A deadline applies while the audit still owes it (`OVERDUE_RULES`): start, report and
+  acceptance in their states; the emission disclosure of an `exceeds_standards` entry
+  until it is disclosed, whatever the audit's state (issue 12). A cancelled audit (its
+  entry taken off the list) owes nothing.
 - Stages, by the days left until the due date on the day of the run: 30 to 8 → the
   30-day reminder; 7 to 0 (the due date itself) → the 7-day one; from the day after the
   due date (as `overdue_q`: due < today) → "passed" (`days_before` 0). A run sends the
@@ -36,11 +36,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
-from audits.choices import CLOSED, Deadline
+from audits.choices import AuditState, Deadline
 from audits.models import OVERDUE_RULES, Audit
 from core.regions import supervising_codes
-from enterprises.choices import EntryStatus
-from enterprises.models import EmissionDisclosure
 from notifications.messages import translated
 from notifications.services import notify_each
 
@@ -78,17 +76,10 @@ def stage(due_on: datetime.date, today: datetime.date) -> int | None:
 
 
 def deadline_rules() -> list[tuple[str, str, Q]]:
-    """(deadline, the audit's field, the condition under which the audit still owes it)."""
-    rules = [(kind, field, Q(state__in=states)) for kind, field, states in OVERDUE_RULES]
-    disclosed = EmissionDisclosure.objects.filter(entry_id=OuterRef("list_entry_id"))
-    rules.append(
-        (
-            Deadline.DISCLOSURE,
-            Deadline.DISCLOSURE.field,
-            Q(list_entry__status=EntryStatus.ACTIVE) & ~Q(Exists(disclosed)),
-        )
-    )
-    return rules
+    """(deadline, the audit's field, the condition under which the audit still owes it):
+    the overdue rules (audits.models.OVERDUE_RULES), the disclosure owed until it is
+    made, whatever the audit's state."""
+    return [(rule.kind, rule.field, rule.owed()) for rule in OVERDUE_RULES]
 
 
 def send_deadline_reminders(*, today: datetime.date | None = None) -> int:
@@ -142,7 +133,7 @@ def _due(today: datetime.date) -> list[Reminder]:
             output_field=BooleanField(),
         )
     audits = (
-        Audit.objects.exclude(state__in=CLOSED)
+        Audit.objects.exclude(state=AuditState.CANCELLED)
         .annotate(**annotations)
         .filter(reduce(or_, (Q(**{name: True}) for name in annotations)))
         .select_related("enterprise")

@@ -331,7 +331,7 @@ def _province_summary(job: ReportJob):
         "by_city": rows(data["by_city"]),
         "by_industry": rows(data["by_industry"]),
         "benefits": [
-            (Indicator(code).label, v["expected"], v["actual"])
+            (Indicator(code).label, v["expected"], v["actual"], v["verified"])
             for code, v in data["benefits"].items()
         ],
     }
@@ -341,10 +341,10 @@ def _province_summary(job: ReportJob):
         (_("By industry"), [_("Code"), _("Name"), *labels], context["by_industry"]),
         (
             _("Benefits"),
-            [_("Indicator"), _("Expected"), _("Actual")],
+            [_("Indicator"), _("Expected"), _("Actual (claimed)"), _("Verified")],
             [
-                [label, _cell(expected), _cell(actual)]
-                for label, expected, actual in context["benefits"]
+                [label, _cell(expected), _cell(actual), _cell(verified)]
+                for label, expected, actual, verified in context["benefits"]
             ],
         ),
     ]
@@ -377,8 +377,15 @@ def _summary_rows(data) -> list[list]:
     rows = [[_("Enterprises listed"), data["listed"]]]
     rows += [[AuditState(state).label, n] for state, n in data["by_state"].items()]
     rows += [[Deadline(kind).overdue_label, n] for kind, n in data["overdue"].items()]
-    for review, title in (("assessments", _("Assessments")), ("acceptances", _("Acceptances"))):
-        rows += [[f"{title}: {labels.get(key, key)}", n] for key, n in data[review].items()]
+    for review, title, rounds in (
+        ("assessments", _("Audits assessed"), _("Assessment rounds")),
+        ("acceptances", _("Audits accepted"), _("Acceptance rounds")),
+    ):
+        counts = data[review]
+        rows += [
+            [f"{title}: {labels[key]}", counts[key]] for key in ("passed", "failed", "pending")
+        ]
+        rows += [[f"{rounds}: {labels[key]}", n] for key, n in counts["rounds"].items()]
     for cost_class, figures in data["options"].items():
         rows += [
             [f"{CostClass(cost_class).label}: {labels.get(key, key)}", _cell(n)]

@@ -27,16 +27,23 @@ What is counted (the definitions the tests recount in Python):
 - `submitted` (reports submitted): audits that reached assessment: in `under_assessment`
   or a later state, or with any assessment round (a failed assessment sends the audit back
   to feasibility; its report was submitted all the same).
-- `assessments` / `acceptances`: review rounds. `passed` and `failed` count every
-  concluded round (an audit that failed once and then passed counts once in each);
-  `pending` counts the open rounds (`applied`, `panel_formed`). The first-time pass rate
-  of a consulting firm (`consultancy_records`) uses round 1 only.
+- `assessments` / `acceptances`: audits (enterprises' rounds of audit), by their latest
+  concluded round of that kind: `passed`, `failed` (an audit that failed and then passed
+  counts once, as passed); `pending` the audits with an open round (`applied`,
+  `panel_formed`). `rounds` beside them counts the rounds themselves: every concluded
+  round passed or failed, and the open ones. The first-time pass rate of a consulting
+  firm (`consultancy_records`) uses round 1 only.
 - `options`, per cost class: `count` every option recorded (proposed, whatever became of
   it), `implemented` those implemented, `investment` (yuan) the summed investment of the
   implemented ones: the money actually spent, as the performance table reports it.
 - `benefits`, per indicator (every indicator present): summed `expected` and `actual`
-  benefits of the options still alive or implemented; options screened out, found
-  infeasible or abandoned bring no benefit. A missing figure counts as 0.
+  (as claimed) benefits of the options still alive or implemented, and `verified`: the
+  acceptance panel's figure where an option was verified, the claimed one elsewhere;
+  options screened out, found infeasible or abandoned bring no benefit, nor do those
+  verified as not implemented. The economic benefit falls back to the options' annual
+  net benefit where no `economic_yuan` figure is given. A missing figure counts as 0.
+- `options`: `implemented` and `investment` leave out the options the panel verified as
+  not implemented.
 - `by_city` (the first four digits of the enterprise's region code) and `by_industry`
   (its GB/T 4754 division): one row per city or industry with any entry or audit in the
   selection, by code, each `{"code", "name"` (in the reader's language)`, **ROW_COLUMNS}`:
@@ -56,7 +63,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -75,7 +82,7 @@ from enterprises.models import Industry, ListEntry, Region
 
 STATISTICS_ROLES = (Role.ADMIN, Role.AUTHORITY)
 
-OVERDUE_KINDS = [kind for kind, _field, _states in OVERDUE_RULES]
+OVERDUE_KINDS = [rule.kind for rule in OVERDUE_RULES]
 # States whose audit has reached assessment (domain.md §3): its report is submitted.
 SUBMITTED_STATES = [
     AuditState.UNDER_ASSESSMENT,
@@ -96,10 +103,10 @@ COLUMN_LABELS = {
     "started": gettext_lazy("Audits started"),
     "overdue": gettext_lazy("Audits overdue"),
     "submitted": gettext_lazy("Reports submitted"),
-    "assessed_passed": gettext_lazy("Assessment rounds passed"),
-    "assessed_failed": gettext_lazy("Assessment rounds failed"),
-    "accepted_passed": gettext_lazy("Acceptance rounds passed"),
-    "accepted_failed": gettext_lazy("Acceptance rounds failed"),
+    "assessed_passed": gettext_lazy("Audits that passed assessment"),
+    "assessed_failed": gettext_lazy("Audits that failed assessment"),
+    "accepted_passed": gettext_lazy("Audits that passed acceptance"),
+    "accepted_failed": gettext_lazy("Audits that failed acceptance"),
     "no_low_count": gettext_lazy("No/low-cost options proposed"),
     "no_low_implemented": gettext_lazy("No/low-cost options implemented"),
     "no_low_investment": gettext_lazy("No/low-cost investment (yuan)"),
@@ -161,7 +168,12 @@ def _groups(enterprise: str) -> dict:
 
 
 def _reviews_zero() -> dict:
-    return {"passed": 0, "failed": 0, "pending": 0}
+    return {
+        "passed": 0,
+        "failed": 0,
+        "pending": 0,
+        "rounds": {"passed": 0, "failed": 0, "pending": 0},
+    }
 
 
 def _options_zero() -> dict:
@@ -254,10 +266,27 @@ def summary(
     # too. Counted by their assessment round 1: one per audit (review_round_unique).
     returned = Q(kind=ReviewKind.ASSESSMENT, round=1) & ~Q(audit__state__in=SUBMITTED_STATES)
     concluded = Q(state=ReviewState.CONCLUDED)
-    results = {
+    # The latest concluded round of its audit and kind (no later one is concluded).
+    latest = concluded & ~Q(
+        Exists(
+            Review.objects.filter(
+                audit_id=OuterRef("audit_id"),
+                kind=OuterRef("kind"),
+                state=ReviewState.CONCLUDED,
+                round__gt=OuterRef("round"),
+            )
+        )
+    )
+    open_round = Q(state__in=OPEN_REVIEW_STATES)  # one per audit and kind at most
+    rounds = {
         "passed": concluded & Q(result=ReviewResult.PASSED),
         "failed": concluded & Q(result=ReviewResult.FAILED),
-        "pending": Q(state__in=OPEN_REVIEW_STATES),
+        "pending": open_round,
+    }
+    results = {
+        "passed": latest & Q(result=ReviewResult.PASSED),
+        "failed": latest & Q(result=ReviewResult.FAILED),
+        "pending": open_round,
     }
     reviews = (
         Review.objects.filter(
@@ -271,6 +300,11 @@ def summary(
                 for kind, key in REVIEW_KEYS.items()
                 for result, condition in results.items()
             },
+            **{
+                f"{key}_rounds_{result}": Count("pk", filter=Q(kind=kind) & condition)
+                for kind, key in REVIEW_KEYS.items()
+                for result, condition in rounds.items()
+            },
         )
         .order_by()
     )
@@ -280,6 +314,7 @@ def summary(
         for key in REVIEW_KEYS.values():
             for result in results:
                 row[key][result] += group[f"{key}_{result}"]
+                row[key]["rounds"][result] += group[f"{key}_rounds_{result}"]
 
     # The per-audit totals (audits/totals.py): 30,000 rows, not 300,000 options.
     options = (
@@ -314,10 +349,7 @@ def summary(
             figures["implemented"] += group[f"{cost_class}_implemented"] or 0
             figures["investment"] += group[f"{cost_class}_investment"] or 0
 
-    benefits = {
-        indicator: {"expected": Decimal("0.0000"), "actual": Decimal("0.0000")}
-        for indicator in Indicator.values
-    }
+    benefits = {indicator: _benefit_zero() for indicator in Indicator.values}
     benefit_rows = BenefitTotals.objects.all()
     if prefix != "" or year is not None:
         # A semi-join on the audits in scope: one hash of audit ids.
@@ -328,15 +360,13 @@ def summary(
         )
     sums = (
         benefit_rows.values("indicator")
-        .annotate(expected=Sum("expected"), actual=Sum("actual"))
+        .annotate(expected=Sum("expected"), actual=Sum("actual"), verified=Sum("verified"))
         .order_by()
     )
     for group in sums:
-        figures = benefits.setdefault(
-            group["indicator"], {"expected": Decimal("0.0000"), "actual": Decimal("0.0000")}
-        )
-        figures["expected"] += group["expected"] or 0
-        figures["actual"] += group["actual"] or 0
+        figures = benefits.setdefault(group["indicator"], _benefit_zero())
+        for key in figures:
+            figures[key] += group[key] or 0
 
     total = _row_zero()
     by_city: dict[str, dict] = {}
@@ -359,6 +389,10 @@ def summary(
         "by_city": _rows(by_city, Region),
         "by_industry": _rows(by_industry, Industry),
     }
+
+
+def _benefit_zero() -> dict:
+    return {key: Decimal("0.0000") for key in ("expected", "actual", "verified")}
 
 
 def _money(options: dict) -> dict:

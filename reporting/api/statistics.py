@@ -38,14 +38,22 @@ def _decimal(places: int):
     return serializers.DecimalField(max_digits=None, decimal_places=places, coerce_to_string=True)
 
 
-class ReviewCountsSerializer(serializers.Serializer):
+class RoundCountsSerializer(serializers.Serializer):
     passed = serializers.IntegerField()
     failed = serializers.IntegerField()
     pending = serializers.IntegerField()
 
 
+class ReviewCountsSerializer(RoundCountsSerializer):
+    """Audits by their latest concluded round (passed, failed) and with an open round
+    (pending); `rounds` counts the rounds themselves."""
+
+    rounds = RoundCountsSerializer()
+
+
 class OverdueSerializer(serializers.Serializer):
     start = serializers.IntegerField()
+    disclosure = serializers.IntegerField()
     report = serializers.IntegerField()
     acceptance = serializers.IntegerField()
 
@@ -64,6 +72,7 @@ class OptionFiguresSerializer(serializers.Serializer):
 class BenefitSumSerializer(serializers.Serializer):
     expected = _decimal(4)
     actual = _decimal(4)
+    verified = _decimal(4)
 
 
 class BreakdownRowSerializer(serializers.Serializer):

@@ -179,7 +179,8 @@ def test_a_deadline_no_longer_owed_is_not_reminded(cast, run, change):
             AuditState.UNDER_ACCEPTANCE,
             {"start_due", "report_due", "acceptance_due"},
         ),
-        "completed": (AuditState.COMPLETED, set(deadlines)),
+        # Completed, it owes the disclosure still (below), nothing else.
+        "completed": (AuditState.COMPLETED, {"start_due", "report_due", "acceptance_due"}),
         "disclosed": (AuditState.UNDER_ACCEPTANCE, set(deadlines)),
         "entry_removed_audit_cancelled": (None, set(deadlines)),
         "entry_removed": (AuditState.UNDER_ACCEPTANCE, set(deadlines)),
@@ -215,6 +216,14 @@ def test_a_deadline_no_longer_owed_is_not_reminded(cast, run, change):
         ListEntry.objects.filter(pk=audit.list_entry_id).update(status=EntryStatus.REMOVED)
     assert run(TODAY) == 0
     assert not reminders().exists() and not ReminderLog.objects.exists()
+
+
+@pytest.mark.parametrize("state", [AuditState.UNDER_ASSESSMENT, AuditState.COMPLETED])
+def test_the_disclosure_is_reminded_until_made_whatever_the_state(cast, run, state):
+    due_audit(cast, state=state, disclosure_due=day(-3))
+    assert run(TODAY) == 1
+    assert logged() == [("disclosure", day(-3), 0)]
+    assert received(kind="deadline_passed") == [(n, "deadline_passed") for n in PARTIES]
 
 
 def test_a_run_after_missed_days_catches_up_with_the_current_stage_only(cast, run):

@@ -201,10 +201,11 @@ def test_a_transient_error_is_retried_with_back_off_then_fails_the_job(
 ):
     """The worker cannot write the file (an OSError): it retries with back-off and, its
     retries spent, fails the job with the reason. (About half a minute: five retries.)"""
+    cast = make_cast()
+    audit = chinese_audit(cast)  # its documents stored where they may be
     settings.MEDIA_ROOT = "/dev/null/media"  # the worker is started with it
     worker = request.getfixturevalue("celery_worker_process")
-    cast = make_cast()
-    job = ReportJob.objects.get(pk=ask_for_report(cast, chinese_audit(cast)).data["id"])
+    job = ReportJob.objects.get(pk=ask_for_report(cast, audit).data["id"])
     worker.wait_for(
         lambda: ReportJob.objects.get(pk=job.pk).state == JobState.FAILED,
         timeout=90,

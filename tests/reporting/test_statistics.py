@@ -19,12 +19,12 @@ import pytest
 from django.http import Http404
 from django.utils import timezone, translation
 
-from assessments.models import Review, ScoringSheet
+from assessments.models import Review, ScoringSheet, Verification, VerifiedBenefit
 from audits import publishing, totals
 from audits.choices import AuditState, CostClass, Indicator, OptionStatus
 from audits.models import Audit, Option, OptionBenefit
 from enterprises import services as lists
-from enterprises.models import Industry, KeyEnterpriseList, ListEntry, Region
+from enterprises.models import EmissionDisclosure, Industry, KeyEnterpriseList, ListEntry, Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS, consultancy_records, summary
 from tests.support.audits import zhejiang_audit
 from tests.support.cast import ROLES, enterprise
@@ -166,6 +166,11 @@ PROGRESS = [
 ]
 
 
+# The annual net benefit of some options (yuan): N1 and M1 give no economic figure, so
+# theirs stands for it; M2 gives one, which wins.
+NET_BENEFITS = {"N1": "30000", "M1": "400000", "M2": "999999"}
+
+
 def add_options(audit, count: int, scale: int = 1) -> None:
     for code, cost_class, investment, status, benefits in OPTION_PLAN[:count]:
         option = Option.objects.create(
@@ -176,6 +181,7 @@ def add_options(audit, count: int, scale: int = 1) -> None:
             cost_class=cost_class,
             investment=Decimal(investment) * scale,
             status=status,
+            annual_net_benefit=Decimal(NET_BENEFITS[code]) if code in NET_BENEFITS else None,
         )
         OptionBenefit.objects.bulk_create(
             [
@@ -209,6 +215,26 @@ def add_rounds(audit, rounds) -> None:
             due_on=LATER,
             concluded_on=TODAY if result else None,
         )
+
+
+def verify(cast, rows) -> None:
+    """The acceptance panels' verifications: (district, state, round, option code,
+    implemented, {indicator: verified value}); the totals refreshed as the service does."""
+    for district, state, number, code, implemented, values in rows:
+        audit = Audit.objects.get(enterprise__region_id=district, state=state)
+        verification = Verification.objects.create(
+            review=audit.reviews.get(kind="acceptance", round=number),
+            option=audit.options.get(code=code),
+            implemented=implemented,
+            verified_by=cast.user("expert"),
+        )
+        VerifiedBenefit.objects.bulk_create(
+            [
+                VerifiedBenefit(verification=verification, indicator=i, value=Decimal(v))
+                for i, v in values.items()
+            ]
+        )
+        totals.refresh([audit.pk])
 
 
 def set_audit(audit, *, state, firm, past: bool) -> Audit:
@@ -255,6 +281,29 @@ def seed(cast):
         if state in PROGRESS:
             add_options(audit, 3 + PROGRESS.index(state), scale=1 + audit.pk % 3)
 
+    verify(
+        cast,
+        [
+            # The self-audit whose acceptance failed: its M2 was not implemented after all.
+            ("320102", S.IMPLEMENTATION, 1, "M2", False, {}),
+            # The completed one: round 1 found less SO2 saved than claimed, round 2 more.
+            ("320509", S.COMPLETED, 1, "M2", True, {"so2_t": "9"}),
+            ("320509", S.COMPLETED, 2, "M2", True, {"so2_t": "10.5", "nox_t": "2"}),
+        ],
+    )
+    # Two enterprises disclosed their emissions; the others' disclosure is overdue.
+    for district, state in (("320509", S.PLANNING), ("320505", S.SUSTAINING)):
+        audit = Audit.objects.get(enterprise__region_id=district, state=state)
+        EmissionDisclosure.objects.create(
+            entry=audit.list_entry,
+            legal_representative="Wang Fang",
+            address="1 Test Road",
+            document="disclosures/test.pdf",
+            document_sha256="0" * 64,
+            document_content_type="application/pdf",
+            submitted_by=officer,
+        )
+
     later = published_list(cast, year=2026, published_on=datetime.date(2026, 3, 1))
     removed = later.entries.get(enterprise=cast.suzhou_enterprise)
     publishing.amendment_remove(actor=officer, entry=removed, reason="Closed down")
@@ -287,19 +336,46 @@ NO_BENEFIT = {OptionStatus.SCREENED_OUT, OptionStatus.INFEASIBLE, OptionStatus.A
 
 
 def review_figures(reviews, kind) -> dict:
+    """Audits by the result of their latest concluded round; the rounds themselves."""
     rounds = [review for review in reviews if review.kind == kind]
+    concluded = sorted((r for r in rounds if r.state == "concluded"), key=lambda r: r.round)
+    latest = {r.audit_id: r.result for r in concluded}  # the last round wins
+    pending = sum(1 for r in rounds if r.state in ("applied", "panel_formed"))
     return {
-        "passed": sum(1 for r in rounds if r.state == "concluded" and r.result == "passed"),
-        "failed": sum(1 for r in rounds if r.state == "concluded" and r.result == "failed"),
-        "pending": sum(1 for r in rounds if r.state in ("applied", "panel_formed")),
+        "passed": sum(1 for result in latest.values() if result == "passed"),
+        "failed": sum(1 for result in latest.values() if result == "failed"),
+        "pending": pending,
+        "rounds": {
+            "passed": sum(1 for r in concluded if r.result == "passed"),
+            "failed": sum(1 for r in concluded if r.result == "failed"),
+            "pending": pending,
+        },
     }
 
 
+def latest_verdicts() -> dict:
+    """Per option: (implemented, {indicator: value}) of its latest verification."""
+    verdicts = {}
+    for verification in Verification.objects.select_related("review").order_by(
+        "review__round", "pk"
+    ):
+        verdicts[verification.option_id] = (
+            verification.implemented,
+            {b.indicator: b.value for b in verification.benefits.all()},
+        )
+    return verdicts
+
+
+def counts_as_implemented(option, verdicts) -> bool:
+    return option.status == OptionStatus.IMPLEMENTED and verdicts.get(option.pk, (True,))[0]
+
+
 def option_figures(options) -> dict:
+    verdicts = latest_verdicts()
     figures = {}
     for cost_class in CostClass.values:
         mine = [option for option in options if option.cost_class == cost_class]
-        done = [option for option in mine if option.status == OptionStatus.IMPLEMENTED]
+        done = [option for option in mine if counts_as_implemented(option, verdicts)]
         figures[cost_class] = {
             "count": len(mine),
             "implemented": len(done),
@@ -358,24 +434,34 @@ def recount(*, prefix: str, year=None, today=TODAY) -> dict:
     ]
     audits = [
         audit
-        for audit in Audit.objects.select_related("enterprise", "list_entry__key_list")
+        for audit in Audit.objects.select_related(
+            "enterprise", "list_entry__key_list", "list_entry__disclosure"
+        )
         if audit.enterprise.region_id.startswith(prefix) and of_year(audit.list_entry)
     ]
     enterprise_of = {audit.pk: audit.enterprise for audit in audits}
     reviews = [review for review in Review.objects.all() if review.audit_id in enterprise_of]
     options = [option for option in Option.objects.all() if option.audit_id in enterprise_of]
-    alive = {option.pk for option in options if option.status not in NO_BENEFIT}
-    benefits = {}
-    for indicator in Indicator.values:
-        mine = [
-            b
-            for b in OptionBenefit.objects.all()
-            if b.option_id in alive and b.indicator == indicator
-        ]
-        benefits[indicator] = {
-            "expected": sum((b.expected or 0 for b in mine), Decimal("0.0000")),
-            "actual": sum((b.actual or 0 for b in mine), Decimal("0.0000")),
-        }
+    verdicts = latest_verdicts()
+    zero = Decimal("0.0000")
+    benefits = {i: {"expected": zero, "actual": zero, "verified": zero} for i in Indicator.values}
+    for option in options:
+        if option.status in NO_BENEFIT:
+            continue
+        claims = {b.indicator: (b.expected, b.actual) for b in option.benefits.all()}
+        if "economic_yuan" not in claims and option.annual_net_benefit is not None:
+            done = option.status == OptionStatus.IMPLEMENTED
+            claims["economic_yuan"] = (option.annual_net_benefit, option.annual_net_benefit * done)
+        implemented, verified = verdicts.get(option.pk, (None, {}))
+        for indicator in claims.keys() | verified.keys():
+            expected, actual = claims.get(indicator, (None, None))
+            figures = benefits[indicator]
+            figures["expected"] += expected or 0
+            figures["actual"] += actual or 0
+            if implemented is None:  # not verified: as claimed
+                figures["verified"] += actual or 0
+            elif implemented:  # the panel's figure, else the claim
+                figures["verified"] += verified.get(indicator, actual) or 0
 
     def breakdown(key, name):
         codes = sorted(
@@ -407,7 +493,7 @@ def recount(*, prefix: str, year=None, today=TODAY) -> dict:
         },
         "overdue": {
             kind: sum(1 for a in audits if kind in a.overdue_kinds(today))
-            for kind in ("start", "report", "acceptance")
+            for kind in ("start", "disclosure", "report", "acceptance")
         },
         "assessments": total["assessments"],
         "acceptances": total["acceptances"],
@@ -489,8 +575,26 @@ def test_summary_figures_by_hand(seeded):
     assert data["by_state"][S.CANCELLED] == 1
     assert data["by_state"][S.NOT_STARTED] == 3
     assert data["by_state"][S.FEASIBILITY] == 2
-    assert data["assessments"] == {"passed": 5, "failed": 2, "pending": 1}
-    assert data["acceptances"] == {"passed": 1, "failed": 2, "pending": 1}
+    # Audits by their latest round: the one that failed and then passed counts as passed.
+    assert data["assessments"] == {
+        "passed": 5,
+        "failed": 1,
+        "pending": 1,
+        "rounds": {"passed": 5, "failed": 2, "pending": 1},
+    }
+    assert data["acceptances"] == {
+        "passed": 1,
+        "failed": 1,
+        "pending": 1,
+        "rounds": {"passed": 1, "failed": 2, "pending": 1},
+    }
+    # 14 of the 2025 audits were due to disclose by 2025-04-01; two did. The 2026 one is
+    # overdue as well (due 2026-04-01); the cancelled one owes nothing.
+    assert data["overdue"]["disclosure"] == 13
+    # The self-audit's M2 (1.5 m yuan × 3) was found not implemented: not counted.
+    # Verified SO2: the completed audit's M2 at its round 2 (10.5), the others as claimed.
+    assert data["benefits"]["so2_t"]["verified"] < data["benefits"]["so2_t"]["actual"]
+    assert data["benefits"]["nox_t"]["verified"] == Decimal("2")
     nanjing, suzhou = data["by_city"]
     assert (nanjing["name"], suzhou["name"]) == ("Nanjing", "Suzhou")
     # Submitted: under assessment and beyond (6), and the feasibility audit that failed.
@@ -569,7 +673,12 @@ def test_other_province_officer_gets_nothing_of_jiangsu(seeded):
     assert [row["code"] for row in data["by_city"]] == ["330100"]
     assert [row["code"] for row in data["by_industry"]] == ["26"]
     assert sum(data["by_state"].values()) == 1
-    assert data["assessments"] == {"passed": 1, "failed": 0, "pending": 0}
+    assert data["assessments"] == {
+        "passed": 1,
+        "failed": 0,
+        "pending": 0,
+        "rounds": {"passed": 1, "failed": 0, "pending": 0},
+    }
     for region in ("320000", "320100", "320115"):
         with pytest.raises(Http404):
             summary(user=officer, region=region)

@@ -5,11 +5,12 @@ and one under assessment. Idempotent: run it as often as you like."""
 import datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import AuditorLevel, OrganizationKind, Role
+from accounts.choices import CERTIFICATE_YEARS, AuditorLevel, OrganizationKind, Role
 from accounts.models import Auditor, Organization, User
 from assessments import services as review_services
 from assessments.models import ExpertProfile, Review
@@ -105,6 +106,7 @@ class Demo:
                 defaults={
                     "name": name,
                     "level": level,
+                    "issued_on": valid_until - relativedelta(years=CERTIFICATE_YEARS[level]),
                     "valid_until": valid_until,
                     "organization": orgs["firm"],
                 },
@@ -162,11 +164,33 @@ class Demo:
             audit=audit,
             consultancy=Organization.objects.get(kind=OrganizationKind.CONSULTANCY),
         )
+        consultant = User.objects.get(username="consultant")
         audit_transition(
-            audit=audit,
-            to=AuditState.PLANNING,
-            actor=User.objects.get(username="consultant"),
-            comment="签订咨询合同，启动审核",
+            audit=audit, to=AuditState.PLANNING, actor=consultant, comment="签订咨询合同，启动审核"
+        )
+        # Planning under way: the team and its leader named, the leadership's commitment
+        # signed; the work plan still to come (the checklist shows it).
+        team = self.team(consultant)
+        audit_update(actor=consultant, audit=audit, team=team, team_leader=team[0])
+        self.document(consultant, audit, DocumentKind.LEADERSHIP_COMMITMENT, "领导层承诺书")
+        # Listed for exceeding standards, the enterprise disclosed its emissions: late
+        # (the month after publication ended on 1 April). The fourth one has not yet.
+        lists.disclosure_submit(
+            actor=User.objects.get(username="enterprise"),
+            entry=audit.list_entry,
+            legal_representative="陈建国",
+            address="南京市江宁区金陵路 8 号",
+            document=SimpleUploadedFile("disclosure.pdf", PDF, content_type="application/pdf"),
+            pollutants=[
+                {
+                    "pollutant": "化学需氧量",
+                    "discharge_mode": "direct",
+                    "concentration": Decimal("118"),
+                    "total_emitted_t": Decimal("52.6"),
+                    "standard": "GB 3544-2008",
+                    "standard_limit": Decimal("100"),
+                }
+            ],
         )
         self.under_assessment(key_list, enterprises[1], officer)
 
@@ -182,17 +206,17 @@ class Demo:
             audit=audit,
             consultancy=consultant.organization,
         )
+        team = self.team(consultant)
         audit = audit_update(
             actor=consultant,
             audit=audit,
-            team=list(
-                Auditor.objects.filter(
-                    organization=consultant.organization, valid_until__gte=timezone.localdate()
-                )
-            ),
+            team=team,
+            team_leader=team[0],
             focus="精馏工段溶剂损耗与废水",
         )
         audit_transition(audit=audit, to=AuditState.PLANNING, actor=consultant)
+        self.document(consultant, audit, DocumentKind.LEADERSHIP_COMMITMENT, "领导层承诺书")
+        self.document(consultant, audit, DocumentKind.WORK_PLAN, "清洁生产审核工作计划")
         audit_transition(audit=audit, to=AuditState.PRE_ASSESSMENT, actor=consultant)
         audit_services.target_save(
             actor=consultant,
@@ -203,7 +227,6 @@ class Demo:
             near_term=10,
             long_term=8,
         )
-        audit_transition(audit=audit, to=AuditState.FOCUSED_ASSESSMENT, actor=consultant)
         options = [
             ("F1", "精馏塔回流比优化", CostClass.NO_LOW, 30000),
             ("F2", "冷凝水回用于循环冷却", CostClass.NO_LOW, 80000),
@@ -219,6 +242,21 @@ class Demo:
                 cost_class=cost_class,
                 investment=investment,
             )
+        audit_transition(audit=audit, to=AuditState.FOCUSED_ASSESSMENT, actor=consultant)
+        # The water balance of the distillation section: 3 % unaccounted, within 5 %.
+        audit_services.balance_save(
+            actor=consultant,
+            audit=audit,
+            kind="water",
+            title="精馏工段水平衡",
+            unit="t/d",
+            flows=[
+                {"direction": "in", "name": "新鲜水", "quantity": 420},
+                {"direction": "in", "name": "蒸汽冷凝水", "quantity": 60},
+                {"direction": "out", "name": "工艺废水", "quantity": 310},
+                {"direction": "out", "name": "冷却塔蒸发", "quantity": 156},
+            ],
+        )
         audit_transition(audit=audit, to=AuditState.OPTION_GENERATION, actor=consultant)
         for option in audit.options.all():
             audit_services.option_save(
@@ -226,14 +264,17 @@ class Demo:
             )
         audit_transition(audit=audit, to=AuditState.FEASIBILITY, actor=consultant)
         for option in audit.options.filter(cost_class=CostClass.NO_LOW):
-            for status in (OptionStatus.IMPLEMENTING, OptionStatus.IMPLEMENTED):
-                audit_services.option_save(
-                    actor=consultant,
-                    audit=audit,
-                    option=option,
-                    status=status,
-                    benefits=[{"indicator": "water_t", "expected": 12000, "actual": 10500}],
-                )
+            audit_services.option_save(
+                actor=consultant, audit=audit, option=option, status=OptionStatus.IMPLEMENTING
+            )
+            audit_services.option_save(
+                actor=consultant,
+                audit=audit,
+                option=option,
+                status=OptionStatus.IMPLEMENTED,
+                implemented_on=datetime.date(2026, 9, 15),
+                benefits=[{"indicator": "water_t", "expected": 12000, "actual": 10500}],
+            )
         audit_services.option_save(
             actor=consultant,
             audit=audit,
@@ -243,13 +284,7 @@ class Demo:
             lifetime_years=10,
             discount_rate="0.08",
         )
-        audit_services.document_upload(
-            actor=consultant,
-            audit=audit,
-            kind=DocumentKind.AUDIT_REPORT,
-            title="清洁生产审核报告",
-            file=SimpleUploadedFile("report.pdf", PDF),
-        )
+        self.document(consultant, audit, DocumentKind.AUDIT_REPORT, "清洁生产审核报告")
         audit_transition(
             audit=audit, to=AuditState.UNDER_ASSESSMENT, actor=consultant, comment="提交评估申请"
         )
@@ -258,6 +293,23 @@ class Demo:
             actor=officer,
             review=review,
             expert_ids=list(User.objects.filter(role=Role.EXPERT).values_list("pk", flat=True)),
+        )
+
+    def team(self, consultant) -> list[Auditor]:
+        """The firm's auditors with a valid certificate, the principal (longest valid) first."""
+        return list(
+            Auditor.objects.filter(
+                organization=consultant.organization, valid_until__gte=timezone.localdate()
+            ).order_by("-valid_until")
+        )
+
+    def document(self, consultant, audit, kind, title):
+        audit_services.document_upload(
+            actor=consultant,
+            audit=audit,
+            kind=kind,
+            title=title,
+            file=SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf"),
         )
 
     def org(self, name, kind, region, credit_code=""):

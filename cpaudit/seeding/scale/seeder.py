@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
-from accounts.choices import AuditorLevel, OrganizationKind, Role
+from accounts.choices import CERTIFICATE_YEARS, AuditorLevel, OrganizationKind, Role
 from accounts.models import Auditor, Organization, User
 from assessments.choices import ReviewKind, ReviewResult, ReviewState
 from assessments.models import (
@@ -329,23 +329,26 @@ class Seeder(ContentMixin):
             self.consultants.append(staff)
             for k in range(1, rng.randint(4, 12) + 1):
                 expired = rng.random() < 0.1
+                level = pick(
+                    rng,
+                    {
+                        AuditorLevel.ASSOCIATE: 3,
+                        AuditorLevel.AUDITOR: 5,
+                        AuditorLevel.PRINCIPAL: 2,
+                    },
+                )
+                valid_until = self.today + datetime.timedelta(
+                    days=rng.randint(-400, -10) if expired else rng.randint(60, 1500)
+                )
                 auditors.append(
                     Auditor(
                         name=self.person(),
                         organization=firm,
                         certificate_no=f"CP{self.province_code[:2]}-{number:03d}-{k:03d}-S{self.seed}",
-                        level=pick(
-                            rng,
-                            {
-                                AuditorLevel.ASSOCIATE: 3,
-                                AuditorLevel.AUDITOR: 5,
-                                AuditorLevel.PRINCIPAL: 2,
-                            },
-                        ),
-                        valid_until=self.today
-                        + datetime.timedelta(
-                            days=rng.randint(-400, -10) if expired else rng.randint(60, 1500)
-                        ),
+                        level=level,
+                        # The certificate runs its level's years from its issue (seed 004).
+                        issued_on=valid_until - relativedelta(years=CERTIFICATE_YEARS[level]),
+                        valid_until=valid_until,
                     )
                 )
         n_experts = max(8, min(60, self.n_enterprises // 330))
@@ -749,7 +752,7 @@ class Seeder(ContentMixin):
                     + relativedelta(
                         years=self.policy.cycle_years(
                             toxic_hazardous=entry.toxic_hazardous,
-                            industry_code=enterprise.industry_id,
+                            industry_code=enterprise.industry_code,
                         )
                     )
                     if accepted

@@ -5,10 +5,18 @@ import pytest
 from playwright.sync_api import expect
 
 from audits import services
-from audits.choices import AuditState, DocumentKind
+from audits.choices import AuditState, DocumentKind, OptionStatus
 from audits.models import Balance
 from tests.e2e.pages import log_in
-from tests.support.audits import bring_to, engaged_audit, prepare, second_auditor, upload
+from tests.support.audits import (
+    add_option,
+    bring_to,
+    engaged_audit,
+    move_option,
+    prepare,
+    second_auditor,
+    upload,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -79,6 +87,33 @@ def test_each_new_guard_is_shown_until_met(live_server, cast, page):
     )
     move = checklist_of(page, live_server, audit, AuditState.OPTION_GENERATION)
     expect(move.get_by_test_id("unmet")).to_have_count(0)
+
+    # Option generation: an implemented no/low-cost option has its effect summarised.
+    audit = bring_to(cast, audit, AuditState.OPTION_GENERATION)
+    quick = move_option(
+        cast,
+        add_option(cast, audit, code="N9"),
+        OptionStatus.RETAINED,
+        OptionStatus.IMPLEMENTING,
+        OptionStatus.IMPLEMENTED,
+    )
+    move = checklist_of(page, live_server, audit, AuditState.FEASIBILITY)
+    expect(move.get_by_test_id("unmet")).to_contain_text(
+        "Summarise the effect of each implemented no/low-cost option (an actual benefit): N9"
+    )
+    services.option_save(
+        actor=consultant,
+        audit=audit,
+        option=quick,
+        benefits=[{"indicator": "water_t", "expected": 800, "actual": 750}],
+    )
+
+    # Implementation: what each target achieved.
+    audit = bring_to(cast, audit, AuditState.IMPLEMENTATION)
+    move = checklist_of(page, live_server, audit, AuditState.SUSTAINING)
+    expect(move.get_by_test_id("unmet")).to_contain_text(
+        "Record what each target achieved: Water per tonne"
+    )
 
     # Sustaining: the acceptance report, the monitoring data and the sustaining plan.
     audit = bring_to(cast, audit, AuditState.SUSTAINING)

@@ -22,3 +22,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Under /api/ in the API's JSON error shape (issue 14), the usual pages elsewhere.
+handler400 = "core.api.faults.bad_request"
+handler403 = "core.api.faults.permission_denied"
+handler404 = "core.api.faults.page_not_found"
+handler500 = "core.api.faults.server_error"

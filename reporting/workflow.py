@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import reports
 from .models import JobState, ReportJob, report_path
@@ -63,6 +64,14 @@ def _store(job: ReportJob, content: bytes, name: str) -> ReportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["file", "state", "size", "error", "finished_at"])
     return job
+
+
+def fault_reason(error: BaseException) -> str:
+    """What a failed job tells its reader of a transient error that outlived its retries:
+    which service failed, not the error's own text (it names server paths)."""
+    if isinstance(error, OSError):
+        return _("The report could not be stored: the file store is unavailable.")
+    return _("The report could not be made: the database is unavailable.")
 
 
 def report_fail(*, job_id: int, reason: str) -> None:

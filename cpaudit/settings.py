@@ -166,6 +166,11 @@ STORAGES = {
 # served by permission-checked views only.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Key-list imports (issue 14): the file's size, what its workbook may expand to, and the
+# seconds its rows may take to read (MAX_ROWS rows at most, enterprises/imports.py).
+MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
+MAX_IMPORT_EXPANDED_BYTES = int(os.environ.get("MAX_IMPORT_EXPANDED_BYTES", str(200 * 1024 * 1024)))
+IMPORT_PARSE_SECONDS = float(os.environ.get("IMPORT_PARSE_SECONDS", "20"))
 # A report render past this many seconds fails ("took too long") instead of hanging a
 # worker; the hard limit kills it 30 s later.
 REPORT_TIME_LIMIT = float(os.environ.get("REPORT_TIME_LIMIT", "120"))

@@ -214,7 +214,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.tasks.sweep_report_jobs",
         "schedule": 60.0,
     },
+    # Notification mails a lost broker left unsent, past the grace period (issue 14).
+    "sweep-unmailed-notifications": {
+        "task": "notifications.tasks.sweep_unmailed_notifications",
+        "schedule": 60.0,
+    },
 }
+# A notification still unmailed this long after it was made is mailed by the sweep.
+NOTIFICATION_MAIL_GRACE_SECONDS = int(os.environ.get("NOTIFICATION_MAIL_GRACE_SECONDS", "120"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -174,6 +174,12 @@ IMPORT_PARSE_SECONDS = float(os.environ.get("IMPORT_PARSE_SECONDS", "20"))
 # A report render past this many seconds fails ("took too long") instead of hanging a
 # worker; the hard limit kills it 30 s later.
 REPORT_TIME_LIMIT = float(os.environ.get("REPORT_TIME_LIMIT", "120"))
+# A rendering worker beats on its job every REPORT_HEARTBEAT_SECONDS; a job silent for
+# REPORT_LOST_AFTER_SECONDS lost its worker and is run again by the sweep (every minute),
+# at most REPORT_MAX_ATTEMPTS times in all.
+REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "15"))
+REPORT_LOST_AFTER_SECONDS = float(os.environ.get("REPORT_LOST_AFTER_SECONDS", "60"))
+REPORT_MAX_ATTEMPTS = int(os.environ.get("REPORT_MAX_ATTEMPTS", "3"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -246,7 +252,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.ScopedFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,

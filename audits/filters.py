@@ -2,11 +2,13 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.api.filters import ScopedFilterSet
+
 from .choices import AuditState
 from .models import Audit, overdue_q
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(ScopedFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=AuditState.choices)
     region = django_filters.CharFilter(
         field_name="enterprise__region__code",

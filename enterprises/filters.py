@@ -1,22 +1,24 @@
 import django_filters
 
+from core.api.filters import ScopedFilterSet
+
 from .models import Enterprise, Industry, Region
 from .selectors import enterprise_search_q
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(ScopedFilterSet):
     class Meta:
         model = Region
         fields = ["level", "parent", "retired"]
 
 
-class IndustryFilter(django_filters.FilterSet):
+class IndustryFilter(ScopedFilterSet):
     class Meta:
         model = Industry
         fields = ["level", "section"]
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(ScopedFilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", lookup_expr="startswith", label="Region code prefix"
     )

@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from . import reminders, reports, services, workflow
@@ -42,9 +42,6 @@ def render_report(self, job_id: int) -> str | None:
     try:
         job = workflow.report_run(job_id=job_id)
     except SoftTimeLimitExceeded:
-        # The limit can strike in the middle of a query and leave the connection
-        # unusable ("another command is already in progress"): start a new one.
-        connection.close()
         workflow.report_fail(job_id=job_id, reason=_("The report took too long to render."))
         return "failed"
     except (OSError, DatabaseError) as error:

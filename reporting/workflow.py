@@ -84,8 +84,21 @@ def report_run(*, job_id: int) -> ReportJob | None:
     except reports.ReportError as error:
         return _fail(job, str(error))
     except BaseException:
+        _drop_broken_connection()
         ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(state=JobState.PENDING)
         raise
+
+
+def _drop_broken_connection() -> None:
+    """A time limit that strikes in the middle of a query leaves the connection unusable
+    ("another command is already in progress"): drop it, and the next query opens a new
+    one. Never inside a transaction (the caller's to roll back)."""
+    if (
+        connection.connection is not None
+        and not connection.in_atomic_block
+        and not connection.is_usable()
+    ):
+        connection.close()
 
 
 def _store(job: ReportJob, content: bytes, name: str) -> ReportJob:
@@ -113,6 +126,7 @@ def fault_reason(error: BaseException) -> str:
 
 def report_fail(*, job_id: int, reason: str) -> None:
     """A job the task gave up on (retries spent, timed out): failed, with the reason."""
+    _drop_broken_connection()
     ReportJob.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
         state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now()
     )

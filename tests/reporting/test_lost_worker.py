@@ -133,3 +133,31 @@ def test_a_job_of_a_killed_worker_is_rendered_again_within_two_minutes(
         second.stop()
     job.refresh_from_db()
     assert job.attempts == 2 and job.file.name.endswith(".pdf") and job.error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_time_limit_striking_mid_query_still_fails_the_job(cast):
+    """The soft time limit is a signal: struck while a query waits, it leaves the
+    connection with the query still in progress. Failing the job drops that connection
+    first (it was 'another command is already in progress', and the job stayed running)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import connection
+
+    job = running_job(cast, chinese_audit(cast), beat_ago=datetime.timedelta(0))
+
+    def strike(signum, frame):
+        raise SoftTimeLimitExceeded()
+
+    before = signal.signal(signal.SIGALRM, strike)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(SoftTimeLimitExceeded), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(5)")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert not connection.is_usable()
+
+    workflow.report_fail(job_id=job.pk, reason="The report took too long to render.")
+    job.refresh_from_db()
+    assert (job.state, job.error) == (JobState.FAILED, "The report took too long to render.")

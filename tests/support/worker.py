@@ -41,7 +41,7 @@ class Worker:
     def __init__(self, process, queue, log):
         self.process, self.queue, self.log = process, queue, log
 
-    def wait_for(self, predicate, timeout=30.0, what="the worker"):
+    def wait_for(self, predicate, timeout=90.0, what="the worker"):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate():

@@ -328,7 +328,14 @@ class Review(models.Model):
                 name="review_result_iff_concluded",
             ),
         ]
-        indexes = [models.Index(fields=["state", "due_on"], name="review_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="review_state_due"),
+            # The queue's order (open rounds first, the most urgent on top), read from the
+            # index a page at a time rather than sorting every round in scope.
+            models.Index(
+                F("concluded_on").desc(nulls_first=True), "due_on", "id", name="review_queue_order"
+            ),
+        ]
 
     def __str__(self):
         return _("%(kind)s round %(round)s: %(audit)s") % {

@@ -1,6 +1,6 @@
 import django_filters
 
-from .models import Enterprise, Industry, Region
+from .models import Enterprise, Industry, ListEntry, Region
 from .selectors import enterprise_search_q
 
 
@@ -16,6 +16,26 @@ class IndustryFilter(django_filters.FilterSet):
         fields = ["level", "section"]
 
 
+def filter_search(queryset, value: str, path: str = ""):
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(enterprise_search_q(value, path))
+
+
+class PublicEntryFilter(django_filters.FilterSet):
+    """The public entries: `search` by any part of the enterprise's name or credit code."""
+
+    search = django_filters.CharFilter(method="filter_search", label="Name or credit code")
+
+    class Meta:
+        model = ListEntry
+        fields = ["search"]
+
+    def filter_search(self, queryset, name, value):
+        return filter_search(queryset, value, "enterprise")
+
+
 class EnterpriseFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", lookup_expr="startswith", label="Region code prefix"
@@ -28,7 +48,4 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields = ["region", "industry", "search"]
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(enterprise_search_q(value))
+        return filter_search(queryset, value)

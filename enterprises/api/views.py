@@ -197,6 +197,8 @@ class PublicKeyListViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = None  # the entries' own (PublicEntryFilter) on that action
 
     def get_queryset(self):
+        if self.action == "entries":
+            return public_entries()
         # entry_count in the same query, a count per list from the index of its active
         # entries (entry_once_per_list) rather than a join of every entry.
         active = ListEntry.objects.filter(key_list=OuterRef("pk"), status=EntryStatus.ACTIVE)
@@ -225,7 +227,7 @@ class PublicKeyListViewSet(viewsets.ReadOnlyModelViewSet):
         key_list = get_object_or_404(
             KeyEnterpriseList.objects.filter(status=ListStatus.PUBLISHED), pk=pk
         )
-        entries = self.filter_queryset(public_entries().filter(key_list=key_list))
+        entries = self.filter_queryset(self.get_queryset().filter(key_list=key_list))
         page = self.paginate_queryset(entries.order_by("enterprise__name", "id"))
         return self.get_paginated_response(PublicEntrySerializer(page, many=True).data)
 

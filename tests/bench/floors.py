@@ -24,8 +24,9 @@ def _like(prefix: str) -> str:
 
 
 def in_scope(prefix: str) -> str:
-    """The audits of a scope by their copy of the region code, as the indexes hold it."""
-    return f"substring(a.region_code, 1, {len(prefix)}) = %(scope)s"
+    """The audits of a scope by their copy of the region code (of that prefix's length)."""
+    column = {2: "province_code", 4: "city_code", 6: "region_code"}[len(prefix)]
+    return f"a.{column} = %(scope)s"
 
 
 # --- dashboards and the review queue -------------------------------------------------------
@@ -151,24 +152,24 @@ def statistics_sql(prefix: str, year: int | None):
             params,
         ),
         (
-            f"SELECT substr(a.region_code, 1, 4), e.industry_id, a.state, count(*), {overdue} "
+            f"SELECT a.city_code, e.industry_id, a.state, count(*), {overdue} "
             f"{audits} GROUP BY 1, 2, 3",
             params,
         ),
         (
-            "SELECT substr(a.region_code, 1, 4), e.industry_id, r.kind, r.state, r.result, "
+            "SELECT a.city_code, e.industry_id, r.kind, r.state, r.result, "
             "count(*) FROM assessments_review r JOIN audits_audit a ON a.id = r.audit_id "
             f"{joined} GROUP BY 1, 2, 3, 4, 5",
             params,
         ),
         (
-            "SELECT substr(a.region_code, 1, 4), e.industry_id, t.cost_class, sum(t.count), "
+            "SELECT a.city_code, e.industry_id, t.cost_class, sum(t.count), "
             "sum(t.implemented), sum(t.investment) FROM audits_optiontotals t "
             f"JOIN audits_audit a ON a.id = t.audit_id {joined} GROUP BY 1, 2, 3",
             params,
         ),
         (
-            "SELECT substr(a.region_code, 1, 4), e.industry_id, t.indicator, sum(t.expected), "
+            "SELECT a.city_code, e.industry_id, t.indicator, sum(t.expected), "
             "sum(t.actual), sum(t.verified) FROM audits_benefittotals t "
             f"JOIN audits_audit a ON a.id = t.audit_id {joined} GROUP BY 1, 2, 3",
             params,

@@ -331,10 +331,9 @@ class Review(models.Model):
         indexes = [
             models.Index(fields=["state", "due_on"], name="review_state_due"),
             # The queue's order (open rounds first, the most urgent on top), read from the
-            # index a page at a time rather than sorting every round in scope.
-            models.Index(
-                F("concluded_on").desc(nulls_first=True), "due_on", "id", name="review_queue_order"
-            ),
+            # index a page at a time rather than sorting every round in scope. PostgreSQL
+            # puts NULLs first in a descending index, as the queue orders them.
+            models.Index(fields=["-concluded_on", "due_on", "id"], name="review_queue_order"),
         ]
 
     def __str__(self):

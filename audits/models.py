@@ -187,8 +187,8 @@ class Audit(models.Model):
     # enterprise on every insert and update of an audit, and followed when an enterprise
     # moves; what is written here is ignored.
     region_code = models.CharField(_("region"), max_length=6, default="", editable=False)
-    city_code = models.CharField(max_length=4, default="", editable=False)
-    province_code = models.CharField(max_length=2, default="", editable=False)
+    city_code = models.CharField(_("city"), max_length=4, default="", editable=False)
+    province_code = models.CharField(_("province"), max_length=2, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -33,12 +33,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='audit',
             name='city_code',
-            field=models.CharField(default='', editable=False, max_length=4),
+            field=models.CharField(default='', editable=False, max_length=4, verbose_name='city'),
         ),
         migrations.AddField(
             model_name='audit',
             name='province_code',
-            field=models.CharField(default='', editable=False, max_length=2),
+            field=models.CharField(default='', editable=False, max_length=2, verbose_name='province'),
         ),
         migrations.RunPython(install, remove),
         migrations.AddIndex(

@@ -17,5 +17,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinp
 USER cpaudit
 ENV MEDIA_ROOT=/data/media VAR_DIR=/data
 EXPOSE 8000
-CMD ["gunicorn", "cpaudit.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "60", "--access-logfile", "-"]
+# gunicorn.conf.py: gthread, one process per core with 4 threads (README "Serving").
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "cpaudit.wsgi:application"]

@@ -3,7 +3,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 export DJANGO_SETTINGS_MODULE := cpaudit.settings
 
-.PHONY: setup setup-test run test lint migrate demo worker beat messages bench clean
+.PHONY: setup setup-test run test lint migrate demo worker beat messages bench load clean
 
 setup:
 	@scripts/setup.sh
@@ -41,11 +41,20 @@ beat: setup
 	mkdir -p var
 	.venv/bin/celery -A cpaudit beat -l info --schedule var/celerybeat-schedule
 
-# Benchmarks against the seeded province (PostgreSQL: set DATABASE_URL). Seeds it first
-# when missing (`seed_scale`, a few minutes), then prints the table of tests/bench/bench.py.
+# Benchmarks against the seeded province (PostgreSQL: set DATABASE_URL). Every row of the
+# province-scale table, timed interleaved with its hand-written SQL floor, on both sizes:
+# 20,000 enterprises in DATABASE_URL's database and 5,000 in `<name>_5k` beside it (each
+# created, migrated and seeded with `seed_scale --if-missing` when missing), then the
+# growth and the load test. BENCH_ARGS="--no-load --only queue" runs a part of it.
 bench: migrate
+	$(PY) -m tests.bench.bench $(BENCH_ARGS)
+
+# 100 concurrent users for 60 s against gunicorn as deployed (gunicorn.conf.py), on the
+# loopback interface, and the audit list's throughput beside a bare DRF view.
+# LOAD_ARGS="--configs gthread:2x4,sync:5" compares worker classes.
+load: migrate
 	$(PY) manage.py seed_scale --if-missing
-	$(PY) -m tests.bench.bench
+	$(PY) -m tests.bench.load $(LOAD_ARGS)
 
 messages: setup
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=var

@@ -178,11 +178,11 @@ def stage_conditions(today=None) -> dict:
     each round by."""
     return {
         QueueStage.WAITING_FOR_PANEL: Q(state=ReviewState.APPLIED),
+        # The state first: the counts behind it are subqueries, run only when it holds.
         QueueStage.SCORING: Q(state=ReviewState.PANEL_FORMED)
         & (Q(scored_count__lt=F("panel_size")) | Q(unverified_count__gt=0)),
-        QueueStage.READY: Q(
-            state=ReviewState.PANEL_FORMED, scored_count__gte=F("panel_size"), unverified_count=0
-        ),
+        QueueStage.READY: Q(state=ReviewState.PANEL_FORMED)
+        & Q(scored_count__gte=F("panel_size"), unverified_count=0),
         QueueStage.CONCLUDED: Q(state=ReviewState.CONCLUDED),
         "open": ~Q(state=ReviewState.CONCLUDED),
         "overdue": review_overdue_q(today),
@@ -209,9 +209,13 @@ class ReviewQuerySet(models.QuerySet):
         """Concluded acceptances are published (domain.md "People", §4)."""
         return self.filter(kind=ReviewKind.ACCEPTANCE, state=ReviewState.CONCLUDED)
 
-    def with_progress(self):
+    def with_progress(self, *, open_only: bool = False):
         """Panel size, the number of experts who scored and, at acceptance, the mid/high
-        options still to verify, for the queue (subqueries rather than a query per row)."""
+        options still to verify, for the queue (correlated subqueries rather than a query
+        per row; `order_by()` keeps the models' default orderings, and the joins they
+        bring, out of them). `open_only` counts them for the rounds whose stage depends
+        on them (panel formed) and gives 0 elsewhere: the counts of a whole province then
+        run the subqueries for the few rounds being scored, not for every concluded one."""
         panel = PanelMember.objects.filter(review=OuterRef("pk"))
         scored = Score.objects.filter(review=OuterRef("pk"))
         unverified = Option.objects.filter(
@@ -223,27 +227,24 @@ class ReviewQuerySet(models.QuerySet):
                 Verification.objects.filter(option=OuterRef("pk"), review=OuterRef(OuterRef("pk")))
             )
         )
-        progress = self.annotate(
-            panel_size=Coalesce(
-                models.Subquery(panel.values("review").annotate(n=models.Count("pk")).values("n")),
-                0,
-            ),
-            scored_count=Coalesce(
-                models.Subquery(scored.values("review").annotate(n=models.Count("pk")).values("n")),
-                0,
-            ),
-            unverified_count=models.Case(
-                models.When(
-                    kind=ReviewKind.ACCEPTANCE,
-                    then=Coalesce(
-                        models.Subquery(
-                            unverified.values("audit").annotate(n=models.Count("pk")).values("n")
-                        ),
-                        0,
-                    ),
+
+        def counted(rows, key: str, when: Q | None = None):
+            count = Coalesce(
+                models.Subquery(
+                    rows.order_by().values(key).annotate(n=models.Count("pk")).values("n")
                 ),
-                default=0,
-            ),
+                0,
+            )
+            if open_only:
+                when = Q(state=ReviewState.PANEL_FORMED) & (when or Q())
+            if when is None:
+                return count
+            return models.Case(models.When(when, then=count), default=0)
+
+        progress = self.annotate(
+            panel_size=counted(panel, "review"),
+            scored_count=counted(scored, "review"),
+            unverified_count=counted(unverified, "audit", Q(kind=ReviewKind.ACCEPTANCE)),
         )
         # The stage of each round, by the same conditions the queue filters by.
         return progress.annotate(
@@ -327,7 +328,13 @@ class Review(models.Model):
                 name="review_result_iff_concluded",
             ),
         ]
-        indexes = [models.Index(fields=["state", "due_on"], name="review_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="review_state_due"),
+            # The queue's order (open rounds first, the most urgent on top), read from the
+            # index a page at a time rather than sorting every round in scope. PostgreSQL
+            # puts NULLs first in a descending index, as the queue orders them.
+            models.Index(fields=["-concluded_on", "due_on", "id"], name="review_queue_order"),
+        ]
 
     def __str__(self):
         return _("%(kind)s round %(round)s: %(audit)s") % {

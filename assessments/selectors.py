@@ -12,7 +12,7 @@ def review_counts(user, reviews=None) -> dict:
     query."""
     reviews = Review.objects.for_user(user) if reviews is None else reviews
     return (
-        reviews.with_progress()
+        reviews.with_progress(open_only=True)
         .order_by()
         .aggregate(
             **{

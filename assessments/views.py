@@ -113,8 +113,11 @@ def review_list(request):
             my_scored=Exists(Score.objects.filter(review=OuterRef("pk"), expert=user))
         )
     # Open rounds first, the most urgent on top; then the concluded, latest first.
-    reviews = reviews.select_related("audit__enterprise__region").order_by(
-        F("concluded_on").desc(nulls_first=True), "due_on", "pk"
+    # (The queue_order index serves this order; the snapshot is not shown here.)
+    reviews = (
+        reviews.select_related("audit__enterprise__region")
+        .defer("snapshot", "not_implemented", "opinion")
+        .order_by(F("concluded_on").desc(nulls_first=True), "due_on", "pk")
     )
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = review_counts(user, scoped)

@@ -7,4 +7,12 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Audits")
 
     def ready(self):
-        from . import notices  # noqa: F401  (the texts of this app's notifications)
+        from django.db.models.signals import post_migrate
+
+        from . import (
+            notices,  # noqa: F401  (the texts of this app's notifications)
+            triggers,
+        )
+
+        # SQLite drops a table's triggers when a migration rebuilds it: set them again.
+        post_migrate.connect(triggers.reinstall, sender=self)

@@ -5,14 +5,14 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganizationKind, Role
 from accounts.models import Auditor, Organization
 from core.forms import style
 from core.regions import city_code, province_code
-from enterprises.models import Industry, Region
+from enterprises.models import Industry, KeyEnterpriseList, Region
 
 from .choices import AuditState, DocumentKind, FlowDirection, Indicator, OptionStatus
 from .models import Audit, Balance, Option, Target
@@ -56,13 +56,19 @@ class AuditFilterForm(forms.Form):
         self.fields["region"].choices = [("", _("All regions"))] + [
             (region.prefix, str(region)) for region in _regions(user, audits)
         ]
+        # The firms and the years that have an audit in scope: one probe of an index
+        # per firm and per list, not a pass over every audit in scope.
+        audits = audits.order_by()
         self.fields["consultancy"].queryset = Organization.objects.filter(
-            kind=OrganizationKind.CONSULTANCY, audits__in=audits
-        ).distinct()
+            Exists(audits.filter(consultancy=OuterRef("pk"))),
+            kind=OrganizationKind.CONSULTANCY,
+        )
         years = (
-            audits.filter(list_entry__isnull=False)
-            .order_by("-list_entry__key_list__year")
-            .values_list("list_entry__key_list__year", flat=True)
+            KeyEnterpriseList.objects.filter(
+                Exists(audits.filter(list_entry__key_list=OuterRef("pk")))
+            )
+            .order_by("-year")
+            .values_list("year", flat=True)
             .distinct()
         )
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]

@@ -33,6 +33,7 @@ from enterprises.api.views import (
     IndustryViewSet,
     PolicyViewSet,
     PublicDisclosureViewSet,
+    PublicEntryViewSet,
     PublicKeyListViewSet,
     RegionViewSet,
 )
@@ -66,6 +67,7 @@ router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profil
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportJobViewSet, basename="report")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
+router.register("public/entries", PublicEntryViewSet, basename="public-entry")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")
 router.register("public/acceptances", PublicAcceptanceViewSet, basename="public-acceptance")
 

@@ -2,7 +2,7 @@ import django_filters
 
 from core.api.filters import ScopedFilterSet
 
-from .models import Enterprise, Industry, Region
+from .models import Enterprise, Industry, ListEntry, Region
 from .selectors import enterprise_search_q
 
 
@@ -18,6 +18,26 @@ class IndustryFilter(ScopedFilterSet):
         fields = ["level", "section"]
 
 
+def filter_search(queryset, value: str, path: str = ""):
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(enterprise_search_q(value, path))
+
+
+class PublicEntryFilter(django_filters.FilterSet):
+    """The public entries: `search` by any part of the enterprise's name or credit code."""
+
+    search = django_filters.CharFilter(method="filter_search", label="Name or credit code")
+
+    class Meta:
+        model = ListEntry
+        fields = ["search"]
+
+    def filter_search(self, queryset, name, value):
+        return filter_search(queryset, value, "enterprise")
+
+
 class EnterpriseFilter(ScopedFilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", lookup_expr="startswith", label="Region code prefix"
@@ -30,7 +50,4 @@ class EnterpriseFilter(ScopedFilterSet):
         fields = ["region", "industry", "search"]
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(enterprise_search_q(value))
+        return filter_search(queryset, value)

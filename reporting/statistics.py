@@ -74,7 +74,7 @@ from accounts.choices import Role
 from assessments.choices import ReviewKind, ReviewResult, ReviewState
 from assessments.models import Review
 from audits.choices import AuditState, CostClass, Indicator
-from audits.models import OVERDUE_RULES, Audit, BenefitTotals, OptionTotals, overdue_q
+from audits.models import OVERDUE_RULES, Audit, BenefitTotals, OptionTotals, in_region, overdue_q
 from core.i18n import localized
 from core.regions import region_prefix
 from enterprises.choices import EntryStatus, ListStatus
@@ -164,6 +164,24 @@ def _groups(enterprise: str) -> dict:
     }
 
 
+def _audits_where(audit: str, prefix: str | None, year: int | None) -> Q:
+    """Rows whose audit (at the path `audit`, "" for audits) is in scope, of `year`'s
+    list: the scope by the audit's own copy of the region (an index, no join)."""
+    if prefix is None:
+        return Q(pk__in=[])
+    lead = f"{audit}__" if audit else ""
+    condition = in_region(prefix, audit) if prefix else Q()
+    if year is not None:
+        condition &= Q(**{f"{lead}list_entry__key_list__year": year})
+    return condition
+
+
+def _audit_groups(audit: str) -> dict:
+    """The group-by columns of audit rows: the audit's city and its enterprise's industry."""
+    lead = f"{audit}__" if audit else ""
+    return {"city": F(f"{lead}city_code"), "industry": F(f"{lead}enterprise__industry_id")}
+
+
 # --- the figures ------------------------------------------------------------------------
 
 
@@ -237,8 +255,8 @@ def summary(
     by_state = dict.fromkeys(AuditState.values, 0)
     overdue = dict.fromkeys(OVERDUE_KINDS, 0)
     audits = (
-        Audit.objects.filter(_where("enterprise", prefix, "list_entry__key_list__year", year))
-        .values(**_groups("enterprise"))
+        Audit.objects.filter(_audits_where("", prefix, year))
+        .values(**_audit_groups(""))
         .annotate(
             **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in by_state},
             overdue_any=Count("pk", filter=overdue_q(today)),
@@ -289,10 +307,8 @@ def summary(
         "pending": open_round,
     }
     reviews = (
-        Review.objects.filter(
-            _where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year)
-        )
-        .values(**_groups("audit__enterprise"))
+        Review.objects.filter(_audits_where("audit", prefix, year))
+        .values(**_audit_groups("audit"))
         .annotate(
             returned=Count("pk", filter=returned),
             **{
@@ -318,10 +334,8 @@ def summary(
 
     # The per-audit totals (audits/totals.py): 30,000 rows, not 300,000 options.
     options = (
-        OptionTotals.objects.filter(
-            _where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year)
-        )
-        .values(**_groups("audit__enterprise"))
+        OptionTotals.objects.filter(_audits_where("audit", prefix, year))
+        .values(**_audit_groups("audit"))
         .annotate(
             **{
                 name: aggregate
@@ -354,9 +368,7 @@ def summary(
     if prefix != "" or year is not None:
         # A semi-join on the audits in scope: one hash of audit ids.
         benefit_rows = benefit_rows.filter(
-            audit__in=Audit.objects.filter(
-                _where("enterprise", prefix, "list_entry__key_list__year", year)
-            )
+            audit__in=Audit.objects.filter(_audits_where("", prefix, year))
         )
     sums = (
         benefit_rows.values("indicator")
@@ -445,7 +457,7 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
     acceptance = Q(reviews__kind=ReviewKind.ACCEPTANCE)
     first = assessment & concluded & Q(reviews__round=1)
     firms = (
-        Audit.objects.filter(_where("enterprise", prefix, "list_entry__key_list__year", year))
+        Audit.objects.filter(_audits_where("", prefix, year))
         .values("consultancy_id", "consultancy__name")
         .annotate(
             # Audits are joined to their rounds: count each audit once.

@@ -180,13 +180,32 @@ class PublicEntrySerializer(serializers.ModelSerializer):
 
 
 class PublicKeyListSerializer(serializers.ModelSerializer):
+    """A published list without its entries (they page at …/{id}/entries/)."""
+
     region = serializers.CharField(source="province_id")
     region_name = serializers.CharField(source="province.name")
-    entries = PublicEntrySerializer(source="active_entries", many=True)
+    entry_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = KeyEnterpriseList
-        fields = ["id", "year", "region", "region_name", "title", "published_on", "entries"]
+        fields = ["id", "year", "region", "region_name", "title", "published_on", "entry_count"]
+
+
+class PublicListBriefSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="province_id")
+
+    class Meta:
+        model = KeyEnterpriseList
+        fields = ["id", "year", "region", "title", "published_on"]
+
+
+class PublicListedEntrySerializer(PublicEntrySerializer):
+    """An entry found across the published lists, with the list it is on."""
+
+    key_list = PublicListBriefSerializer()
+
+    class Meta(PublicEntrySerializer.Meta):
+        fields = [*PublicEntrySerializer.Meta.fields, "key_list"]
 
 
 class PollutantSerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,7 +14,7 @@ from core.api.permissions import RolePermission
 from core.files import XLSX
 from enterprises import services
 from enterprises.choices import EntryStatus, ListStatus
-from enterprises.filters import EnterpriseFilter, IndustryFilter, RegionFilter
+from enterprises.filters import EnterpriseFilter, IndustryFilter, PublicEntryFilter, RegionFilter
 from enterprises.imports import key_list_import, template_workbook
 from enterprises.models import (
     EmissionDisclosure,
@@ -34,7 +35,9 @@ from .serializers import (
     IndustrySerializer,
     KeyListSerializer,
     PolicySerializer,
+    PublicEntrySerializer,
     PublicKeyListSerializer,
+    PublicListedEntrySerializer,
     RegionSerializer,
 )
 
@@ -173,22 +176,76 @@ class EntryViewSet(KeyListChildMixin, viewsets.ModelViewSet):
         services.entry_delete(actor=self.request.user, entry=instance)
 
 
+def public_entries():
+    """The active entries of published lists, enterprise, region and industry on every
+    row (anyone may read them, no login)."""
+    return (
+        ListEntry.objects.active()
+        .filter(key_list__status=ListStatus.PUBLISHED)
+        .select_related("enterprise__region", "enterprise__industry")
+    )
+
+
 class PublicKeyListViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published lists with their entries, for anyone (no login)."""
+    """Published lists, each with its number of entries, for anyone (no login); the
+    entries page at `{id}/entries/?search=&page=`."""
 
     serializer_class = PublicKeyListSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
     filterset_fields = ["year", "province"]
+    filterset_class = None  # the entries' own (PublicEntryFilter) on that action
 
     def get_queryset(self):
-        entries = ListEntry.objects.active().select_related(
-            "enterprise__region", "enterprise__industry"
-        )
+        if self.action == "entries":
+            return public_entries()
+        # entry_count in the same query, a count per list from the index of its active
+        # entries (entry_once_per_list) rather than a join of every entry.
+        active = ListEntry.objects.filter(key_list=OuterRef("pk"), status=EntryStatus.ACTIVE)
         return (
             KeyEnterpriseList.objects.filter(status=ListStatus.PUBLISHED)
             .select_related("province")
-            .prefetch_related(Prefetch("entries", queryset=entries, to_attr="active_entries"))
+            .annotate(
+                entry_count=Coalesce(
+                    Subquery(
+                        active.order_by().values("key_list").annotate(n=Count("pk")).values("n")
+                    ),
+                    0,
+                )
+            )
+            .order_by("-year", "province_id", "-id")
+        )
+
+    @extend_schema(responses=PublicEntrySerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=PublicEntrySerializer,
+        filterset_class=PublicEntryFilter,
+    )
+    def entries(self, request, pk=None):
+        key_list = get_object_or_404(
+            KeyEnterpriseList.objects.filter(status=ListStatus.PUBLISHED), pk=pk
+        )
+        entries = self.filter_queryset(self.get_queryset().filter(key_list=key_list))
+        page = self.paginate_queryset(entries.order_by("enterprise__name", "id"))
+        return self.get_paginated_response(PublicEntrySerializer(page, many=True).data)
+
+
+class PublicEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """An enterprise across the published lists (`?search=<name or credit code>`), for
+    anyone (no login): each entry with its list."""
+
+    serializer_class = PublicListedEntrySerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    filterset_class = PublicEntryFilter
+
+    def get_queryset(self):
+        return (
+            public_entries()
+            .select_related("key_list")
+            .order_by("-key_list__year", "key_list__province_id", "enterprise__name", "id")
         )
 
 

@@ -1,461 +1,540 @@
-"""Benchmarks against the seeded province (issue 6), each beside the equivalent raw SQL.
+"""The province-scale benchmark (issue 13): every page an officer opens, timed against its
+floor, on both province sizes.
 
-    .venv/bin/python manage.py seed_scale --if-missing   # PostgreSQL (DATABASE_URL)
-    .venv/bin/python -m tests.bench.bench [--runs 20] [--province 320000] [--rows 5000]
+    make bench                     # both sizes, then the load test
+    .venv/bin/python -m tests.bench.bench [--sizes 5000,20000] [--rounds 3] [--runs 5]
+                                          [--no-load] [--only WORD]
 
-`make bench` does both. Prints one table: operation | median ms over N runs | the
-median ms of hand-written SQL reading (or writing) the same data. An operation whose
-code is not importable yet is reported as "not available"; one that fails, with its
-error. Leaves nothing behind: the import runs in a rolled-back transaction (as
-`bench_import` does) and report jobs are deleted with their files.
+Needs PostgreSQL (DATABASE_URL). The largest size uses DATABASE_URL's database, each
+smaller one a database of its own beside it (`<name>_5k`), created, migrated and seeded
+(`seed_scale --if-missing --enterprises N`) when missing. Each size is measured in a
+process of its own (`--child`): every operation is timed interleaved with its floor,
+hand-written SQL over the same tables returning the same rows (the PDF's floor: the
+same document laid out with a Latin-only font), `--rounds` rounds of `--runs` pairs,
+after one untimed warm-up of each. The table gives p50, p95 and the spread (max − min)
+of both, the ratio p50/floor p50 (and p95/floor p95), the operation's query count and
+its goal; then the growth from the smallest to the largest size. Last (`--no-load`
+skips it), `tests/bench/load.py` against gunicorn: throughput of the audit list beside
+a bare DRF view, and 100 concurrent users for 60 s.
+
+Leaves nothing behind: what an operation writes (report jobs, the options added for the
+200- and 300-option cases) is rolled back or deleted.
 """
 
 import argparse
+import contextlib
+import json
 import logging
 import os
+import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-import traceback
 import warnings
+from urllib.parse import urlparse, urlunparse
 
-import django
+SIZES = (5000, 20000)
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpaudit.settings")
-django.setup()
+# (key, label, goal p50 ms, growth class); the goal of a ratio, where the issue sets one.
+ROWS = [
+    ("dashboard_province", "province officer's dashboard", 150, "lists"),
+    ("queue", "review queue (province)", 150, "lists"),
+    ("queue_overdue", "review queue (province; overdue)", 150, "lists"),
+    ("dashboard_city", "city officer's dashboard", 100, "lists"),
+    ("statistics_year", "statistics summary, province, one year", 150, "statistics"),
+    ("statistics_all", "statistics summary, province, all years", 300, "statistics"),
+    ("api_page", "audit list API, page 50", 40, "lists"),
+    ("api_state", "audit list API, page 50, state=", 40, "lists"),
+    ("api_overdue", "audit list API, page 50, overdue=true", 40, "lists"),
+    ("audit_page", "audit list page /audits/", 120, "lists"),
+    ("workspace_100", "audit workspace, 100 options", 100, None),
+    ("workspace_200", "audit workspace, 200 options", 150, None),
+    ("public_lists", "GET /api/v1/public/key-lists/ (no login)", 100, "lists"),
+    ("pdf_100", "audit_summary PDF, 100 options", 2000, None),
+    ("pdf_300", "audit_summary PDF, 300 options", 5000, None),
+]
+P95_RATIO_GOALS = {"api_page": 2.0, "api_state": 2.0, "api_overdue": 2.0}
+GROWTH_GOALS = {"lists": 1.5, "statistics": 2.5}
+BYTES_GOAL = {"public_lists": 100_000}
 
-from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from accounts.models import User  # noqa: E402
-from audits.choices import BEFORE_ACCEPTANCE, BEFORE_REPORT, AuditState  # noqa: E402
-from audits.models import Audit  # noqa: E402
-from cpaudit.celery import app as celery_app  # noqa: E402
-from cpaudit.seeding import scale  # noqa: E402
-from enterprises.models import KeyEnterpriseList  # noqa: E402
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
 
-from . import bench_import  # noqa: E402
 
-NOT_AVAILABLE = "not available"
+def summary(samples) -> dict:
+    return {
+        "p50": statistics.median(samples),
+        "p95": percentile(samples, 0.95),
+        "spread": max(samples) - min(samples),
+        "n": len(samples),
+    }
+
+
+# --- the child: one size, one database -----------------------------------------------------
+
+
+def child(args):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpaudit.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        STORAGES={**settings.STORAGES, "staticfiles": static},
+    ):
+        results = measure_all(args)
+    with open(args.child, "w") as out:
+        json.dump(results, out)
 
 
 class Rollback(Exception):
     pass
 
 
-class Unavailable(Exception):
-    """The code under test is not importable (yet)."""
+@contextlib.contextmanager
+def rolled_back():
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            yield
+            raise Rollback
+    except Rollback:
+        pass
 
 
-def median_ms(fn, runs: int, warmup: int = 1, first: list | None = None) -> float:
-    """The median of `runs` timed calls after `warmup` untimed ones (the first call's
-    time, cold caches and all, goes to `first`)."""
-    for number in range(warmup):
-        started = time.perf_counter()
-        fn()
-        if number == 0 and first is not None:
-            first.append((time.perf_counter() - started) * 1000)
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        own = fn()  # a function that times itself returns its seconds
-        elapsed = own if isinstance(own, float) else time.perf_counter() - started
-        samples.append(elapsed * 1000)
-    return statistics.median(samples)
+def with_options(audit, count: int):
+    """Bring `audit` to `count` options (copies of its own, with their benefits), inside
+    the caller's transaction."""
+    from audits.models import Option, OptionBenefit
 
-
-def raw(queries):
-    """A function running `queries` [(sql, params)] and fetching every row."""
-
-    def run():
-        with connection.cursor() as cursor:
-            for sql, params in queries:
-                cursor.execute(sql, params)
-                cursor.fetchall()
-
-    return run
-
-
-# --- the operations ------------------------------------------------------------------------
-
-AUDITS_OF_YEAR = """
-    FROM audits_audit a
-    JOIN enterprises_enterprise e ON e.id = a.enterprise_id
-    JOIN enterprises_listentry le ON le.id = a.list_entry_id
-    JOIN enterprises_keyenterpriselist kl ON kl.id = le.key_list_id
-    WHERE kl.year = %(year)s AND e.region_id LIKE %(prefix)s"""
-
-
-def statistics_sql(prefix: str, year: int):
-    """The summary's figures by hand: pipeline and overdue (in total, by city, by
-    industry), review results, options and investment, summed benefits."""
-    params = {
-        "year": year,
-        "prefix": prefix + "%",
-        "today": timezone.localdate(),
-        "not_started": AuditState.NOT_STARTED,
-        "before_report": list(BEFORE_REPORT),
-        "before_acceptance": list(BEFORE_ACCEPTANCE),
-    }
-    overdue = """
-        count(*) FILTER (WHERE a.state = %(not_started)s AND a.start_due < %(today)s),
-        count(*) FILTER (WHERE a.state = ANY(%(before_report)s) AND a.report_due < %(today)s),
-        count(*) FILTER (WHERE a.state = ANY(%(before_acceptance)s)
-                         AND a.acceptance_due < %(today)s)"""
-    return [
-        (f"SELECT a.state, count(*), {overdue} {AUDITS_OF_YEAR} GROUP BY a.state", params),
-        (
-            f"SELECT substr(e.region_id, 1, 4), a.state, count(*), {overdue} {AUDITS_OF_YEAR} "
-            "GROUP BY 1, 2",
-            params,
-        ),
-        (
-            f"SELECT e.industry_id, a.state, count(*), {overdue} {AUDITS_OF_YEAR} GROUP BY 1, 2",
-            params,
-        ),
-        (
-            "SELECT r.kind, r.result, count(*) FROM assessments_review r "
-            "JOIN audits_audit a ON a.id = r.audit_id "
-            + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1]
-            + " GROUP BY 1, 2",
-            params,
-        ),
-        (
-            "SELECT o.cost_class, count(*), count(*) FILTER (WHERE o.status = 'implemented'), "
-            "sum(o.investment) FROM audits_option o JOIN audits_audit a ON a.id = o.audit_id "
-            + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1]
-            + " GROUP BY 1",
-            params,
-        ),
-        (
-            "SELECT b.indicator, sum(b.expected), sum(b.actual) FROM audits_optionbenefit b "
-            "JOIN audits_option o ON o.id = b.option_id JOIN audits_audit a ON a.id = o.audit_id "
-            + AUDITS_OF_YEAR.split("FROM audits_audit a", 1)[1]
-            + " GROUP BY 1",
-            params,
-        ),
-    ]
-
-
-def list_sql(prefix: str):
-    """The audit list's page: the count for the paginator and the first 50 rows with
-    enterprise, firm and list year."""
-    params = {"prefix": prefix + "%"}
-    return [
-        (
-            "SELECT count(*) FROM audits_audit a JOIN enterprises_enterprise e "
-            "ON e.id = a.enterprise_id WHERE e.region_id LIKE %(prefix)s",
-            params,
-        ),
-        (
-            "SELECT a.*, e.name, e.credit_code, e.region_id, o.name, kl.year "
-            "FROM audits_audit a JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
-            "LEFT JOIN accounts_organization o ON o.id = a.consultancy_id "
-            "LEFT JOIN enterprises_listentry le ON le.id = a.list_entry_id "
-            "LEFT JOIN enterprises_keyenterpriselist kl ON kl.id = le.key_list_id "
-            "WHERE e.region_id LIKE %(prefix)s ORDER BY a.start_due, a.id LIMIT 50",
-            params,
-        ),
-    ]
-
-
-def workspace_sql(audit_id: int, with_scores: bool = False):
-    """What the workspace shows: the audit and its enterprise, options, benefits, targets,
-    documents, transitions and review rounds (and, for a report, panels and scores)."""
-    params = {"audit": audit_id}
-    queries = [
-        (
-            "SELECT a.*, e.*, o.name FROM audits_audit a "
-            "JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
-            "LEFT JOIN accounts_organization o ON o.id = a.consultancy_id "
-            "WHERE a.id = %(audit)s",
-            params,
-        ),
-        ("SELECT * FROM audits_option WHERE audit_id = %(audit)s ORDER BY code", params),
-        (
-            "SELECT b.* FROM audits_optionbenefit b JOIN audits_option o ON o.id = b.option_id "
-            "WHERE o.audit_id = %(audit)s ORDER BY o.code, b.indicator",
-            params,
-        ),
-        ("SELECT * FROM audits_target WHERE audit_id = %(audit)s", params),
-        ("SELECT * FROM audits_document WHERE audit_id = %(audit)s", params),
-        (
-            "SELECT t.*, u.full_name FROM audits_transitionlog t "
-            "JOIN accounts_user u ON u.id = t.actor_id WHERE t.audit_id = %(audit)s",
-            params,
-        ),
-        ("SELECT * FROM assessments_review WHERE audit_id = %(audit)s", params),
-    ]
-    if with_scores:
-        queries.append(
-            (
-                "SELECT s.*, u.full_name FROM assessments_score s "
-                "JOIN assessments_review r ON r.id = s.review_id "
-                "JOIN accounts_user u ON u.id = s.expert_id "
-                "WHERE r.audit_id = %(audit)s",
-                params,
+    options = list(audit.options.prefetch_related("benefits").order_by("code"))
+    copies, benefits = [], []
+    for number in range(count - len(options)):
+        source = options[number % len(options)]
+        copy = Option.objects.get(pk=source.pk)
+        copy.pk = None
+        copy.code = f"B{number + 1:04d}"
+        copies.append((copy, list(source.benefits.all())))
+    Option.objects.bulk_create([copy for copy, _ in copies])
+    for copy, source_benefits in copies:
+        for benefit in source_benefits:
+            benefits.append(
+                OptionBenefit(
+                    option=copy,
+                    indicator=benefit.indicator,
+                    expected=benefit.expected,
+                    actual=benefit.actual,
+                )
             )
-        )
-    return queries
+    OptionBenefit.objects.bulk_create(benefits)
+    assert audit.options.count() == count
 
 
-def summary_op(officer, year):
-    try:
-        from reporting.statistics import summary
-    except ImportError as error:
-        raise Unavailable(str(error)) from error
-    return lambda: summary(user=officer, region=None, year=year)
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
 
 
-def page_op(client, path):
-    def get():
-        response = client.get(path, secure=True)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path}: {response.status_code}")
+def interleaved(op, floor, rounds: int, runs: int) -> dict:
+    """Warm both, then `rounds` × `runs` pairs (op, floor), and the op's query count."""
+    from django.db import connection
 
-    return get
-
-
-def pdf_op(officer, audit):
-    try:
-        from reporting.models import ReportJob
-        from reporting.services import report_request, report_run
-    except ImportError as error:
-        raise Unavailable(str(error)) from error
-
-    def render():
-        job = report_request(actor=officer, kind="audit_summary", format="pdf", audit=audit)
-        report_run(job_id=job.pk)
-        job = ReportJob.objects.get(pk=job.pk)
-        state, error = job.state, job.error
-        if job.file:
-            job.file.delete(save=False)
-        job.delete()
-        if state != "done":
-            raise RuntimeError(f"the job ended {state}: {error}")
-
-    return render
+    op()
+    floor()
+    queries = []
+    # Counted at the cursor (a request resets connection.queries as it starts).
+    with connection.execute_wrapper(
+        lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
+    ):
+        op()
+    mine, theirs = [], []
+    for _ in range(rounds):
+        for _ in range(runs):
+            mine.append(timed(op))
+            theirs.append(timed(floor))
+    return {"op": summary(mine), "floor": summary(theirs), "queries": len(queries)}
 
 
-def import_op(rows: int, make_file, year: int, publish: list):
-    """`bench_import.run`: the import alone is timed (the file is made before, the list
-    published after, all rolled back); the publish times go to `publish`."""
+def measure_all(args) -> dict:
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
 
-    def run():
-        elapsed, result = bench_import.run(rows, make_file, year)
-        if result.get("errors"):
-            raise RuntimeError(f"import errors: {result['errors'][:3]}")
-        publish.append(result["publish_s"])
-        return float(elapsed)
+    from accounts.models import User
+    from audits.choices import AuditState
+    from audits.models import Audit
+    from cpaudit.celery import app as celery_app
+    from cpaudit.seeding import scale
+    from enterprises.models import KeyEnterpriseList
 
-    return run
+    from . import floors
 
-
-def import_sql(rows: int):
-    """The same rows written by hand: COPY the enterprises, COPY the entries of a new
-    draft list, inside a transaction rolled back at the end."""
-    data = list(bench_import.rows(rows))
-
-    def run():
-        now = timezone.now()
-        try:
-            with transaction.atomic(), connection.cursor() as wrapper:
-                cursor = wrapper.cursor
-                cursor.execute(
-                    "INSERT INTO enterprises_keyenterpriselist (year, province_id, title, status,"
-                    " created_at, policy) VALUES (2092, '320000', 'bench', 'draft', %s, '{}') "
-                    "RETURNING id",
-                    [now],
-                )
-                list_id = cursor.fetchone()[0]
-                with cursor.copy(
-                    "COPY enterprises_enterprise (name, credit_code, region_id, "
-                    "industry_id, address, created_at, updated_at) "
-                    "FROM STDIN"
-                ) as copy:
-                    for code, name, county, industry, _categories, _reason in data:
-                        copy.write_row((name, code, county, industry, "", now, now))
-                cursor.execute(
-                    "SELECT credit_code, id FROM enterprises_enterprise "
-                    "WHERE credit_code = ANY(%s)",
-                    [[r[0] for r in data]],
-                )
-                ids = dict(cursor.fetchall())
-                with cursor.copy(
-                    "COPY enterprises_listentry (key_list_id, enterprise_id, "
-                    "exceeds_standards, toxic_hazardous, energy_intensive, reason, "
-                    "status, created_at) FROM STDIN"
-                ) as copy:
-                    for code, _name, _county, _industry, categories, reason in data:
-                        copy.write_row(
-                            (
-                                list_id,
-                                ids[code],
-                                "exceeds_standards" in categories,
-                                "toxic_hazardous" in categories,
-                                "energy_intensive" in categories,
-                                reason,
-                                "active",
-                                now,
-                            )
-                        )
-                raise Rollback
-        except Rollback:
-            pass
-
-    return run
-
-
-# --- the table -----------------------------------------------------------------------------
-
-
-def measure(label, make, runs, raw_fn=None, raw_runs=None, warmup=1, notes=None):
-    """(label, median ms | "not available" | "error", runs, raw median ms | None); why an
-    operation did not run goes to `notes`."""
-    first = []
-    try:
-        value = median_ms(make(), runs, warmup, first)
-        if first and label.startswith("PDF"):
-            notes.append(f"{label}: first (cold) run {first[0]:,.0f} ms")
-    except Unavailable as error:
-        value = NOT_AVAILABLE
-        notes.append(f"{label}: {NOT_AVAILABLE}: {error}")
-    except Exception as error:  # noqa: BLE001 - a benchmark reports, it does not stop
-        traceback.print_exc(file=sys.stderr)
-        value = "error"
-        notes.append(f"{label}: {type(error).__name__}: {error}")
-    raw_value = median_ms(raw_fn, raw_runs or runs) if raw_fn else None
-    return label, value, runs, raw_value
-
-
-def cell(value, width):
-    if value is None:
-        return "n/a".rjust(width)
-    if isinstance(value, float):
-        return f"{value:,.1f}".rjust(width)
-    return str(value).rjust(width)
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--province", default="320000")
-    parser.add_argument("--runs", type=int, default=20, help="runs of the fast operations")
-    parser.add_argument("--pdf-runs", type=int, default=5)
-    parser.add_argument("--import-runs", type=int, default=3)
-    parser.add_argument("--rows", type=int, default=5000, help="rows of the list import")
-    args = parser.parse_args()
-
-    if connection.vendor != "postgresql":
-        sys.exit(f"bench: needs PostgreSQL (DATABASE_URL); this database is {connection.vendor}.")
     code = args.province
     prefix = code[:2]
-    officer = User.objects.filter(username=f"{scale.user_prefix(code)}province").first()
-    if officer is None:
-        sys.exit(
-            f"bench: no scale data for {code}; run `manage.py seed_scale --province {code}`"
-            " (or `make bench`, which does)."
+    officer = User.objects.get(username=f"{scale.user_prefix(code)}province")
+    city = User.objects.filter(username=f"{scale.user_prefix(code)}{code[:2]}0100").first()
+    city = (
+        city
+        or User.objects.filter(
+            username__startswith=scale.user_prefix(code),
+            role="authority",
+            organization__region__level="city",
         )
+        .order_by("username")
+        .first()
+    )
     year = (
         KeyEnterpriseList.objects.filter(province_id=code, created_by=officer).latest("year").year
     )
+    audits = Audit.objects.in_region(prefix)
     showcase = (
-        Audit.objects.filter(enterprise__in=scale.scale_enterprises(code))
-        .annotate(n=Count("options"))
-        .filter(n=scale.SHOWCASE_OPTIONS)
+        audits.annotate(n=Count("options"))
+        .filter(n=scale.SHOWCASE_OPTIONS, state=AuditState.COMPLETED)
         .order_by("pk")
+        .first()
     )
-    audit = showcase.filter(state=AuditState.COMPLETED).first() or showcase.first()
-    audits = Audit.objects.filter(enterprise__in=scale.scale_enterprises(code)).count()
-    celery_app.conf.task_always_eager = True  # reports render in this process
-    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic here
-    for name in ("weasyprint", "fontTools", "celery", "kombu"):  # their chatter, not ours
-        logging.getLogger(name).setLevel(logging.WARNING)
-    client = Client()
-    client.force_login(officer)
-    print(
-        f"database: PostgreSQL {connection.pg_version // 10000}; province {code}: "
-        f"{audits:,} audits; year {year}; officer {officer.username}; workspace audit "
-        f"#{audit.pk} ({audit.state}, {scale.SHOWCASE_OPTIONS} options)",
-        flush=True,
-    )
+    celery_app.conf.task_always_eager = True
+    warnings.filterwarnings("ignore", message="No directory at")
+    for name in ("weasyprint", "fontTools", "celery", "kombu", "django.request"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
-    notes, publish = [], []
-    import_raw = import_sql(args.rows)
-    results = [
-        measure(
-            f"statistics summary (province, {year})",
-            lambda: summary_op(officer, year),
+    def client_of(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    province_client, city_client, anonymous = client_of(officer), client_of(city), client_of(None)
+    sizes = {}
+
+    def get(client, path):
+        def run():
+            response = client.get(path, secure=True)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path}: {response.status_code}")
+            sizes[path] = len(response.content)
+
+        return run
+
+    def page_of(queryset, wanted=50):
+        return max(1, min(wanted, (queryset.count() + 49) // 50))
+
+    busiest = audits.values("state").annotate(n=Count("pk")).order_by("-n")[0]["state"]
+    overdue_page = page_of(audits.overdue())
+    state_page = page_of(audits.filter(state=busiest))
+    all_page = page_of(audits)
+    statistics_op = _statistics_op(officer)
+    plan = {
+        "dashboard_province": (
+            get(province_client, "/dashboard/"),
+            floors.raw(floors.dashboard_sql(prefix)),
+        ),
+        "queue": (get(province_client, "/reviews/"), floors.raw(floors.review_queue_sql(prefix))),
+        "queue_overdue": (
+            get(province_client, "/reviews/?overdue=on"),
+            floors.raw(floors.review_queue_sql(prefix, overdue=True)),
+        ),
+        "dashboard_city": (
+            get(city_client, "/dashboard/"),
+            floors.raw(floors.dashboard_sql(city.scope_prefix)),
+        ),
+        "statistics_year": (
+            lambda: statistics_op(year),
+            floors.raw(floors.statistics_sql(prefix, year)),
+        ),
+        "statistics_all": (
+            lambda: statistics_op(None),
+            floors.raw(floors.statistics_sql(prefix, None)),
+        ),
+        "api_page": (
+            get(province_client, f"/api/v1/audits/?page={all_page}"),
+            floors.raw(floors.audit_list_sql(prefix, page=all_page, api=True)),
+        ),
+        "api_state": (
+            get(province_client, f"/api/v1/audits/?page={state_page}&state={busiest}"),
+            floors.raw(floors.audit_list_sql(prefix, page=state_page, state=busiest, api=True)),
+        ),
+        "api_overdue": (
+            get(province_client, f"/api/v1/audits/?page={overdue_page}&overdue=true"),
+            floors.raw(floors.audit_list_sql(prefix, page=overdue_page, overdue=True, api=True)),
+        ),
+        "audit_page": (get(province_client, "/audits/"), floors.raw(floors.audit_list_sql(prefix))),
+        "public_lists": (
+            get(anonymous, "/api/v1/public/key-lists/"),
+            floors.raw(floors.public_lists_sql()),
+        ),
+    }
+    results = {
+        "database": f"PostgreSQL {connection.pg_version // 10000}",
+        "enterprises": scale.scale_enterprises(code).count(),
+        "audits": audits.count(),
+        "year": year,
+        "showcase": showcase.pk,
+        "notes": [
+            f"page {all_page}, state={busiest} page {state_page}, overdue page {overdue_page}",
+        ],
+        "rows": {},
+    }
+    wanted = [key for key, *_ in ROWS if not args.only or args.only in key]
+    for key in wanted:
+        started = time.perf_counter()
+        try:
+            if key in plan:
+                op, floor = plan[key]
+                row = interleaved(op, floor, args.rounds, args.runs)
+            elif key.startswith("workspace"):
+                row = _workspace(key, showcase, province_client, get, args)
+            else:
+                row = _pdf(key, showcase, officer, args)
+        except Exception as error:  # noqa: BLE001 - a benchmark reports, it does not stop
+            row = {"error": f"{type(error).__name__}: {error}"}
+        if key == "public_lists":
+            row["bytes"] = sizes.get("/api/v1/public/key-lists/")
+        results["rows"][key] = row
+        print(f"  {key:<20} {time.perf_counter() - started:6.1f} s", file=sys.stderr, flush=True)
+    return results
+
+
+def _statistics_op(officer):
+    from reporting.statistics import summary as statistics_summary
+
+    return lambda year: statistics_summary(user=officer, region=None, year=year)
+
+
+def _workspace(key, audit, client, get, args):
+    from . import floors
+
+    count = int(key.split("_")[1])
+    with rolled_back():
+        if count > audit.options.count():
+            with_options(audit, count)
+        return interleaved(
+            get(client, f"/audits/{audit.pk}/"),
+            floors.raw(floors.workspace_sql(audit.pk)),
+            args.rounds,
             args.runs,
-            raw(statistics_sql(prefix, year)),
-            notes=notes,
-        ),
-        measure(
-            "audit list page (GET /audits/)",
-            lambda: page_op(client, "/audits/"),
-            args.runs,
-            raw(list_sql(prefix)),
-            notes=notes,
-        ),
-        measure(
-            f"audit workspace (GET /audits/{audit.pk}/)",
-            lambda: page_op(client, f"/audits/{audit.pk}/"),
-            args.runs,
-            raw(workspace_sql(audit.pk)),
-            notes=notes,
-        ),
-        measure(
-            f"PDF audit_summary ({scale.SHOWCASE_OPTIONS} options)",
-            lambda: pdf_op(officer, audit),
-            args.pdf_runs,
-            raw(workspace_sql(audit.pk, with_scores=True)),
-            args.runs,
-            notes=notes,
-        ),
-        measure(
-            f"list import CSV ({args.rows:,} rows)",
-            lambda: import_op(args.rows, bench_import.as_csv, 2090, publish),
-            args.import_runs,
-            import_raw,
-            warmup=0,
-            notes=notes,
-        ),
-        measure(
-            f"list import XLSX ({args.rows:,} rows)",
-            lambda: import_op(args.rows, bench_import.as_xlsx, 2091, publish),
-            args.import_runs,
-            import_raw,
-            warmup=0,
-            notes=notes,
-        ),
-    ]
-    if publish:
-        notes.append(
-            f"publishing the imported list ({args.rows:,} audits opened): median "
-            f"{statistics.median(publish) * 1000:,.0f} ms"
         )
 
-    width = max(len(r[0]) for r in results)
-    print()
-    print(f"{'operation':<{width}} | {'median ms':>10} | {'runs':>4} | {'raw SQL ms':>10}")
-    print(f"{'-' * width}-|-{'-' * 10}-|-{'-' * 4}-|-{'-' * 10}")
-    for label, value, runs, raw_value in results:
-        print(f"{label:<{width}} | {cell(value, 10)} | {runs:>4} | {cell(raw_value, 10)}")
-    print(
-        "\nraw SQL: statistics = 6 hand-written aggregates; list = count + first 50 rows; "
-        "workspace = the audit, options, benefits, targets, documents, transitions, rounds "
-        "(PDF: and scores); import = COPY of the same enterprises and entries."
+
+LATIN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def _pdf(key, audit, officer, args):
+    """The job rendered as the worker does (report_run), beside its floor: the same HTML
+    with every CJK character made a Latin letter and a Latin-only font."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from reporting import reports
+    from reporting.models import ReportJob
+    from reporting.services import report_request, report_run
+
+    count = int(key.split("_")[1])
+    HTML = reports.load_renderer()
+    with rolled_back():
+        if count > audit.options.count():
+            with_options(audit, count)
+        job = report_request(actor=officer, kind="audit_summary", format="pdf", audit=audit)
+        template, context, _sheets = reports._audit_summary(job)
+        html = render_to_string(template, context | {"generated_at": timezone.localtime()})
+        latin = LATIN.sub("x", html).replace(
+            '"WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif', '"DejaVu Sans"'
+        )
+
+        def render():
+            job = report_request(actor=officer, kind="audit_summary", format="pdf", audit=audit)
+            report_run(job_id=job.pk)
+            job = ReportJob.objects.get(pk=job.pk)
+            if job.file:
+                job.file.delete(save=False)
+            if job.state != "done":
+                raise RuntimeError(f"the job ended {job.state}: {job.error}")
+
+        return interleaved(
+            render, lambda: HTML(string=latin).write_pdf(), args.rounds, args.pdf_runs
+        )
+
+
+# --- the parent: every size, then the table ------------------------------------------------
+
+
+def database_for(url: str, size: int, largest: int) -> str:
+    if size == largest:
+        return url
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path=f"{parts.path}_{size // 1000}k"))
+
+
+def ensure_database(url: str, size: int, province: str):
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = urlunparse(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    env = os.environ | {"DATABASE_URL": url}
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    subprocess.run(
+        [*manage, "seed_scale", "--if-missing", "--enterprises", str(size), "--province", province],
+        env=env,
+        check=True,
     )
-    for note in notes:
+
+
+def cell(value, width=8, digits=1):
+    if value is None:
+        return "—".rjust(width)
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}".rjust(width)
+    return str(value).rjust(width)
+
+
+def verdict(key, goal, row) -> str:
+    if "error" in row:
+        return "ERROR"
+    short = []
+    if row["op"]["p50"] > goal:
+        short.append("p50")
+    ratio = P95_RATIO_GOALS.get(key)
+    if ratio and row["op"]["p95"] > ratio * row["floor"]["p95"]:
+        short.append("p95/floor")
+    if key in BYTES_GOAL and (row.get("bytes") or 0) > BYTES_GOAL[key]:
+        short.append("size")
+    return "ok" if not short else "SHORT: " + ", ".join(short)
+
+
+def print_table(size, data):
+    print(
+        f"\n## {size:,} enterprises: {data['enterprises']:,} in scope, {data['audits']:,} "
+        f"audits, {data['database']}, list year {data['year']}, workspace/PDF audit "
+        f"#{data['showcase']}"
+    )
+    header = (
+        f"{'operation':<42} | {'p50':>8} | {'p95':>8} | {'spread':>8} | {'floor p50':>9} | "
+        f"{'floor p95':>9} | {'ratio':>6} | {'p95 ratio':>9} | {'queries':>7} | {'goal':>7} | "
+        "verdict"
+    )
+    print(header)
+    print("-" * len(header))
+    for key, label, goal, _growth in ROWS:
+        row = data["rows"].get(key)
+        if row is None:
+            continue
+        if "error" in row:
+            print(f"{label:<42} | {row['error']}")
+            continue
+        op, floor = row["op"], row["floor"]
+        extra = f" ({row['bytes']:,} B)" if row.get("bytes") else ""
+        print(
+            f"{label:<42} | {cell(op['p50'])} | {cell(op['p95'])} | {cell(op['spread'])} | "
+            f"{cell(floor['p50'], 9)} | {cell(floor['p95'], 9)} | "
+            f"{cell(op['p50'] / floor['p50'], 6)} | {cell(op['p95'] / floor['p95'], 9)} | "
+            f"{cell(row['queries'], 7)} | {('< ' + str(goal)):>7} | {verdict(key, goal, row)}"
+            f"{extra}"
+        )
+    for note in data["notes"]:
         print(f"note: {note}")
 
 
+def print_growth(small_size, small, large_size, large):
+    print(f"\n## growth, {small_size:,} → {large_size:,} enterprises (p50)")
+    header = (
+        f"{'operation':<42} | {'small':>8} | {'large':>8} | {'growth':>6} | {'goal':>6} | verdict"
+    )
+    print(header)
+    print("-" * len(header))
+    for key, label, _goal, growth in ROWS:
+        a, b = small["rows"].get(key), large["rows"].get(key)
+        if not a or not b or "error" in a or "error" in b:
+            continue
+        factor = b["op"]["p50"] / a["op"]["p50"]
+        goal = GROWTH_GOALS.get(growth)
+        ok = "—" if goal is None else ("ok" if factor <= goal else "SHORT")
+        print(
+            f"{label:<42} | {cell(a['op']['p50'])} | {cell(b['op']['p50'])} | "
+            f"{cell(factor, 6, 2)} | {cell(goal, 6, 1)} | {ok}"
+        )
+
+
+def parent(args):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("bench: needs PostgreSQL: set DATABASE_URL=postgres://…")
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    results = {}
+    for size in sizes:
+        database = database_for(url, size, sizes[-1])
+        print(f"# {size:,} enterprises ({urlparse(database).path.lstrip('/')})", flush=True)
+        ensure_database(database, size, args.province)
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            command = [
+                sys.executable,
+                "-m",
+                "tests.bench.bench",
+                "--child",
+                out.name,
+                "--province",
+                args.province,
+                "--rounds",
+                str(args.rounds),
+                "--runs",
+                str(args.runs),
+                "--pdf-runs",
+                str(args.pdf_runs),
+                *(["--only", args.only] if args.only else []),
+            ]
+            subprocess.run(command, env=os.environ | {"DATABASE_URL": database}, check=True)
+            with open(out.name) as data:
+                results[size] = json.load(data)
+    for size in sizes:
+        print_table(size, results[size])
+    if len(sizes) > 1:
+        print_growth(sizes[0], results[sizes[0]], sizes[-1], results[sizes[-1]])
+    print(
+        "\nfloor = hand-written SQL over the same tables returning the same rows (the PDF: the "
+        "same document with its CJK text as Latin letters in DejaVu Sans); ratio = p50 / floor "
+        "p50; spread = max − min; queries = the operation's SQL statements."
+    )
+    if not args.no_load:
+        from . import load
+
+        load.main(["--duration", str(args.load_duration)])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--province", default="320000")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5, help="pairs per round")
+    parser.add_argument("--pdf-runs", type=int, default=1, help="PDF pairs per round")
+    parser.add_argument("--only", help="only the rows whose key contains this")
+    parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
+    parser.add_argument("--load-duration", type=int, default=60)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args)
+    else:
+        parent(args)
+
+
 if __name__ == "__main__":
-    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    with override_settings(
-        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-        STORAGES={**settings.STORAGES, "staticfiles": static},
-    ):
-        main()
+    main()

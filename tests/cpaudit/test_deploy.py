@@ -85,6 +85,8 @@ CONTRACT_PATHS = [
     "/api/v1/key-lists/{id}/import/",
     "/api/v1/key-lists/{id}/publish/",
     "/api/v1/public/key-lists/",
+    "/api/v1/public/key-lists/{id}/entries/",
+    "/api/v1/public/entries/",
     "/api/v1/audits/",
     "/api/v1/audits/{id}/transitions/",
     "/api/v1/audits/{id}/transition/",

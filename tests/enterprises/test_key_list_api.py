@@ -196,6 +196,9 @@ class TestPublicKeyListRoles(RoleMatrix):
         "list": {role: 200 for role in ROLES},
         "retrieve": {role: 200 for role in ROLES},
         "retrieve_draft": {role: 404 for role in ROLES},
+        "entries": {role: 200 for role in ROLES},
+        "entries_draft": {role: 404 for role in ROLES},
+        "search": {role: 200 for role in ROLES},
     }
 
     def request(self, action, client, cast):
@@ -205,6 +208,9 @@ class TestPublicKeyListRoles(RoleMatrix):
                 "list": "/api/v1/public/key-lists/",
                 "retrieve": f"/api/v1/public/key-lists/{published.pk}/",
                 "retrieve_draft": f"/api/v1/public/key-lists/{draft.pk}/",
+                "entries": f"/api/v1/public/key-lists/{published.pk}/entries/",
+                "entries_draft": f"/api/v1/public/key-lists/{draft.pk}/entries/",
+                "search": "/api/v1/public/entries/?search=paper",
             }[action]
         )
 
@@ -345,6 +351,10 @@ def test_key_list_and_public_list_query_counts_are_constant(cast):
     assert_constant_queries(lambda: client.get(URL), grow, few=1, many=4)
     assert_constant_queries(
         lambda: api_client(None).get("/api/v1/public/key-lists/"), grow, few=1, many=4
+    )
+    # The entries across lists, found by name: the same queries for 2 or 8 entries.
+    assert_constant_queries(
+        lambda: api_client(None).get("/api/v1/public/entries/?search=co."), grow, few=1, many=4
     )
 
 
@@ -576,13 +586,49 @@ def test_carry_over_suggests_overdue_and_due_enterprises(cast):
     assert any("next round falls due on 2027-06-01" in r for r in by_name["Wujiang Dyeing Co."])
 
 
-def test_public_list_shows_entries_without_login(cast):
-    published_list(cast)
+def test_public_lists_count_their_entries_which_page_apart_without_login(cast):
+    published = published_list(cast)
     draft_list(cast, year=2027)
-    data = api_client(None).get("/api/v1/public/key-lists/").data
-    assert [row["year"] for row in data["results"]] == [2026]
-    names = {e["enterprise"]["name"] for e in data["results"][0]["entries"]}
-    assert names == {"Jinling Paper Co.", "Wujiang Dyeing Co."}
+    client = api_client(None)
+    data = client.get("/api/v1/public/key-lists/").data
+    assert [(row["year"], row["entry_count"]) for row in data["results"]] == [(2026, 2)]
+    assert "entries" not in data["results"][0]
+    # The entries of one list page apart, by name; `search` by name or credit code.
+    url = f"/api/v1/public/key-lists/{published.pk}/entries/"
+    data = client.get(url).data
+    assert data["count"] == 2
+    assert [e["enterprise"]["name"] for e in data["results"]] == [
+        "Jinling Paper Co.",
+        "Wujiang Dyeing Co.",
+    ]
+    page = client.get(url, {"page_size": 1, "page": 2}).data
+    assert [e["enterprise"]["name"] for e in page["results"]] == ["Wujiang Dyeing Co."]
+    found = client.get(url, {"search": "dyeing"}).data["results"]
+    assert [e["enterprise"]["name"] for e in found] == ["Wujiang Dyeing Co."]
+    code = cast.enterprise.credit_code
+    found = client.get(url, {"search": code[:4] + " " + code[4:].lower()}).data["results"]
+    assert [e["enterprise"]["name"] for e in found] == ["Jinling Paper Co."]
+    # A removed entry is neither counted nor listed.
+    entry = published.entries.get(enterprise=cast.suzhou_enterprise)
+    ListEntry.objects.filter(pk=entry.pk).update(status="removed")
+    assert client.get("/api/v1/public/key-lists/").data["results"][0]["entry_count"] == 1
+    assert client.get(url).data["count"] == 1
+
+
+def test_public_entries_find_an_enterprise_across_published_lists(cast):
+    older = published_list(cast, year=2025, published_on=datetime.date(2025, 3, 1))
+    newer = published_list(cast, year=2026)
+    draft_list(cast, year=2027)  # not published: not found
+    found = api_client(None).get("/api/v1/public/entries/", {"search": "jinling"}).data
+    assert found["count"] == 2
+    assert [(e["key_list"]["id"], e["key_list"]["year"]) for e in found["results"]] == [
+        (newer.pk, 2026),
+        (older.pk, 2025),
+    ]
+    assert {e["enterprise"]["credit_code"] for e in found["results"]} == {
+        cast.enterprise.credit_code
+    }
+    assert api_client(None).get("/api/v1/public/entries/", {"search": "nobody"}).data["count"] == 0
 
 
 def test_list_year_is_checked(cast):

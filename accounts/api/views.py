@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from accounts import services
 from accounts.choices import Role
 from accounts.filters import AuditorFilter, OrganizationFilter, UserFilter
 from accounts.models import Auditor, Organization, User
@@ -48,6 +49,9 @@ class OrganizationViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return Organization.objects.for_user(self.request.user)
 
+    def perform_destroy(self, instance):
+        services.organization_delete(actor=self.request.user, organization=instance)
+
 
 class AuditorViewSet(viewsets.ModelViewSet):
     serializer_class = AuditorSerializer
@@ -60,6 +64,9 @@ class AuditorViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return Auditor.objects.for_user(self.request.user)
+
+    def perform_destroy(self, instance):
+        services.auditor_delete(actor=self.request.user, auditor=instance)
 
 
 extend_schema(tags=["auth"])(TokenView)

@@ -236,10 +236,22 @@ class ConclusionForm(forms.Form):
             "the rectification demands."
         ),
     )
+    demands = forms.CharField(
+        label=_("Rectification demands"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One demand a line; at least one when the review fails, none when it passes. "
+            "The enterprise answers each before it re-applies."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+    def clean_demands(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["demands"].splitlines() if line.strip()]
 
 
 # --- scoring sheets --------------------------------------------------------------------

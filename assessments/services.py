@@ -659,13 +659,10 @@ def review_conclude(*, actor, review: Review, opinion: str, demands=None) -> Rev
                 ]
             }
         )
-    scores = list(review.scores.all())
-    mean = sum((s.total for s in scores), Decimal(0)) / len(scores)
-    review.vetoed = any(s.vetoes for s in scores)
+    mean, review.vetoed, review.not_implemented = _outcome(review)
     # The rule compares the exact mean (69.9967 fails a pass mark of 70); the stored
     # score is rounded for display.
     review.score = mean.quantize(POINTS, rounding=ROUND_HALF_UP)
-    review.not_implemented = not_implemented(review)
     passed = mean >= review.sheet.pass_mark and not review.vetoed and not review.not_implemented
     review.result = ReviewResult.PASSED if passed else ReviewResult.FAILED
     demands = [str(text).strip() for text in demands or [] if str(text).strip()]
@@ -715,6 +712,18 @@ def review_conclude(*, actor, review: Review, opinion: str, demands=None) -> Rev
         url=reverse("review-detail", args=[review.pk]),
     )
     return review
+
+
+def _outcome(review: Review) -> tuple[Decimal, bool, list[str]]:
+    scores = list(review.scores.all())
+    mean = sum((s.total for s in scores), Decimal(0)) / (len(scores) or 1)
+    return mean, any(s.vetoes for s in scores), not_implemented(review)
+
+
+def would_pass(review: Review) -> bool:
+    """What concluding now would decide (the conclusion form asks for demands on a fail)."""
+    mean, vetoed, missing = _outcome(review)
+    return mean >= review.sheet.pass_mark and not vetoed and not missing
 
 
 def not_implemented(review: Review) -> list[str]:

@@ -522,7 +522,7 @@ def review_conclude(request, pk):
         request,
         form,
         lambda data: services.review_conclude(
-            actor=request.user, review=review, opinion=data["opinion"]
+            actor=request.user, review=review, opinion=data["opinion"], demands=data["demands"]
         ),
         success=lambda concluded: (
             _("The review was concluded: %(result)s.") % {"result": concluded.get_result_display()}

@@ -19,6 +19,7 @@ from tests.support.audits import bring_to
 from tests.support.cast import ROLES, user
 from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries
 from tests.support.reviews import (
+    answer_demands,
     conclude_round,
     expert_pool,
     items_for,
@@ -433,9 +434,9 @@ def score_through_api(review, experts, totals, vetoes=None) -> None:
 
 
 def conclude(cast, review, opinion="Opinion of the panel", status=200):
-    return ok(
-        post(api_client(officer(cast)), url(review, "conclude"), {"opinion": opinion}), status
-    )
+    demands = [] if services.would_pass(review) else ["Revise the water balance."]
+    body = {"opinion": opinion, "demands": demands}
+    return ok(post(api_client(officer(cast)), url(review, "conclude"), body), status)
 
 
 @pytest.mark.parametrize(
@@ -513,6 +514,7 @@ def test_reapplying_opens_round_2_and_keeps_round_1_as_it_was(cast):
     scores_before = ok(company.get(url(review, "scores")))
     assert (before["result"], before["score"], len(scores_before)) == ("failed", "62.00", 3)
 
+    answer_demands(cast, review.audit)
     ok(
         post(
             api_client(cast.user("consultant")),
@@ -842,6 +844,7 @@ def test_a_round_keeps_the_sheet_it_started_with(cast):
     experts = form_panel(cast, review)
     score_through_api(review, experts, [60, 60, 60])
     conclude(cast, review)
+    answer_demands(cast, review.audit)
     ok(post(firm, f"/api/v1/audits/{review.audit_id}/transition/", {"to": "under_assessment"}))
     again = Review.objects.get(audit=review.audit, kind="assessment", round=2)
     sheet = ok(firm.get(url(again, "sheet")))

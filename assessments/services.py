@@ -793,6 +793,22 @@ def _demand_data(demands) -> list[dict]:
     ]
 
 
+def previous_demands(review: Review):
+    """The demands of the round before, with their answers (the panel reads them)."""
+    before = previous_round(review)
+    if before is None:
+        return Demand.objects.none()
+    return before.demands.select_related("document", "responded_by")
+
+
+def demand_open(demand: Demand) -> bool:
+    """Answerable until the enterprise re-applies (the next round exists)."""
+    review = demand.review
+    return not Review.objects.filter(
+        audit_id=review.audit_id, kind=review.kind, round__gt=review.round
+    ).exists()
+
+
 def _previous_demands(review: Review) -> list[dict]:
     before = previous_round(review)
     if before is None:

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import OrganizationKind
+from accounts.models import Auditor
 from core.errors import RowErrors, StateConflict
 from core.files import check_upload
 from core.regions import province_code
@@ -88,7 +89,12 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
         raise ValueError(sorted(fields))
     if team is not None:
         foreign = [auditor.name for auditor in team if not may_join(auditor, audit)]
-        retired = [a.name for a in team if not a.active and a.pk not in before["team"]]
+        # Read from the table: the caller's instances may predate the retirement.
+        retired = list(
+            Auditor.objects.filter(pk__in=[a.pk for a in team], active=False)
+            .exclude(pk__in=before["team"])
+            .values_list("name", flat=True)
+        )
         if retired:
             raise ValidationError(
                 {"team": _("Retired auditors: %(names)s.") % {"names": ", ".join(retired)}}

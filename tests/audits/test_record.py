@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts import services as accounts
 from accounts.models import Auditor
 from assessments import services as reviews
 from assessments.models import Demand, Review, ScoreVersion
@@ -26,7 +25,6 @@ from tests.support.audits import (
     bring_to,
     engaged_audit,
     move_option,
-    pdf,
     second_auditor,
     upload,
 )

@@ -41,7 +41,9 @@ class ScoringSheetQuerySet(models.QuerySet):
 
     def current(self, kind: str, province_code: str) -> "ScoringSheet":
         """The latest version a province published for `kind`, else the national one."""
-        sheets = self.filter(Q(province_id=province_code) | Q(province__isnull=True), kind=kind)
+        sheets = self.filter(
+            Q(province_id=province_code) | Q(province__isnull=True), kind=kind, active=True
+        )
         return sheets.order_by(models.F("province").asc(nulls_last=True), "-version").first()
 
 
@@ -82,6 +84,8 @@ class ScoringSheet(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    # A retired version is no longer given to new rounds; the rounds that used it keep it.
+    active = models.BooleanField(_("active"), default=True)
 
     objects = ScoringSheetQuerySet.as_manager()
 

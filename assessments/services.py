@@ -244,6 +244,54 @@ def sheet_publish(
     )
 
 
+@transaction.atomic
+def sheet_retire(*, actor, sheet: ScoringSheet, active: bool) -> ScoringSheet:
+    """Retire a sheet version (or bring it back): new rounds take the latest active
+    version; the rounds that used it keep it. Its content never changes."""
+    require_sheet_publisher(actor, sheet.province)
+    sheet = ScoringSheet.objects.select_for_update().get(pk=sheet.pk)
+    if not active and sheet.province_id is None:
+        others = ScoringSheet.objects.filter(kind=sheet.kind, province__isnull=True, active=True)
+        if not others.exclude(pk=sheet.pk).exists():
+            raise StateConflict(
+                _("The national default cannot be retired."),
+                unmet=[_("Publish another national version first.")],
+            )
+    sheet.active = active
+    sheet.save(update_fields=["active"])
+    return sheet
+
+
+@transaction.atomic
+def sheet_delete(*, actor, sheet: ScoringSheet) -> None:
+    """A sheet that a round used is not deleted (409 naming the rounds); retire it."""
+    require_sheet_publisher(actor, sheet.province)
+    rounds = list(sheet.reviews.order_by("pk").values_list("pk", "kind", "round"))
+    if rounds:
+        raise StateConflict(
+            _("Review rounds were scored on this sheet; retire it instead."),
+            unmet=[
+                _("Review round %(id)s (%(kind)s, round %(round)s).")
+                % {"id": pk, "kind": ReviewKind(kind).label, "round": number}
+                for pk, kind, number in rounds
+            ],
+        )
+    sheet.delete()
+
+
+def expert_profile_delete(*, actor, profile) -> None:
+    """An expert who sat on a panel keeps the profile the independence check read (409);
+    retire the expert's account (`is_active: false`) instead."""
+    require_role(actor, Role.ADMIN)
+    seats = list(profile.user.panel_seats.order_by("review_id").values_list("review_id", flat=True))
+    if seats:
+        raise StateConflict(
+            _("The expert sat on review panels; retire the account instead."),
+            unmet=[_("Review round %(id)s.") % {"id": pk} for pk in seats],
+        )
+    profile.delete()
+
+
 def _sheet_entry(entry: dict, points: bool = False) -> dict:
     clean = {key: str(entry.get(key) or "").strip() for key in ("code", "title_zh", "title_en")}
     if points:

@@ -278,11 +278,25 @@ class ScoringSheetSerializer(serializers.ModelSerializer):
             "pass_mark",
             "published_at",
             "published_by",
+            "active",
         ]
         read_only_fields = ["version", "published_at"]
 
     def create(self, validated_data):
+        validated_data.pop("active", None)
         return services.sheet_publish(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        # A published version never changes; only whether new rounds take it.
+        changed = set(validated_data) - {"active"}
+        if changed:
+            message = _("A published sheet does not change; publish a new version.")
+            raise serializers.ValidationError({name: [message] for name in sorted(changed)})
+        return services.sheet_retire(
+            actor=self.context["request"].user,
+            sheet=instance,
+            active=validated_data.get("active", instance.active),
+        )
 
 
 class ExpertProfileSerializer(serializers.ModelSerializer):

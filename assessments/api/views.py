@@ -217,8 +217,14 @@ class AcceptanceViewSet(ReviewViewSet):
         return Response(VerificationSerializer(verifications, many=True).data)
 
 
-class ScoringSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Published sheet versions; POST publishes a new one (never an edit)."""
+class ScoringSheetViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Published sheet versions; POST publishes a new one (never an edit); PATCH
+    `{"active": false}` retires one; DELETE only a version no round used (409)."""
 
     serializer_class = ScoringSheetSerializer
     permission_classes = [RolePermission]
@@ -228,6 +234,9 @@ class ScoringSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     def get_queryset(self):
         return ScoringSheet.objects.for_user(self.request.user).select_related("published_by")
+
+    def perform_destroy(self, instance):
+        services.sheet_delete(actor=self.request.user, sheet=instance)
 
 
 class ExpertProfileViewSet(viewsets.ModelViewSet):
@@ -239,6 +248,9 @@ class ExpertProfileViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return ExpertProfile.objects.prefetch_related("industries").order_by("pk")
+
+    def perform_destroy(self, instance):
+        services.expert_profile_delete(actor=self.request.user, profile=instance)
 
 
 class PublicAcceptanceViewSet(viewsets.ReadOnlyModelViewSet):

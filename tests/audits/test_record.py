@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Auditor
 from assessments import services as reviews
-from assessments.models import Demand, Review, ScoreVersion
+from assessments.models import Demand, Review, ScoreVersion, ScoringSheet
 from audits import services
 from audits.choices import AuditState, CostClass, DocumentKind, EventKind, OptionStatus
 from audits.models import Audit, AuditEvent, Document
@@ -182,6 +182,8 @@ def test_two_demands_block_reapplying_until_both_are_answered(cast, client):
     company, firm = api_client(cast.user("enterprise_user")), api_client(cast.user("consultant"))
     demands = ok(company.get(f"/api/v1/assessments/{review.pk}/demands/"))
     assert [d["text"] for d in demands] == DEMANDS
+    # api.md "The record": the fields of a demand.
+    assert set(demands[0]) == {"id", "text", "response", "document", "responded_by", "responded_at"}
     assert all(d["response"] == "" and d["responded_at"] is None for d in demands)
     transition = f"/api/v1/audits/{audit.pk}/transition/"
 
@@ -478,6 +480,7 @@ def test_every_kind_of_change_is_an_event_with_its_actor(cast):
     rows = ok(api_client(cast.user("enterprise_user")).get(f"/api/v1/audits/{audit.pk}/events/"))
     assert {row["kind"] for row in rows} >= set(expected)
     assert all(row["summary"] and row["actor"] and row["at"] for row in rows)
+    assert {"at", "actor", "kind", "summary"} <= set(rows[0])
     # A score event never shows the points.
     assert all("80" not in row["summary"] for row in rows if row["kind"] == "score_submitted")
 
@@ -646,3 +649,73 @@ def test_mid_high_options_stay_in_the_snapshot_as_judged(cast):
         review.audit.options.filter(cost_class=CostClass.MID_HIGH).values_list("code", flat=True)
     )
     assert review.snapshot["demands"][0]["text"] == DEMANDS[0]
+
+
+def test_a_sheet_a_round_used_is_not_deleted_but_retired(cast):
+    review = failed_round(cast)
+    sheet = review.sheet
+    admin = api_client(cast.user("admin"))
+    newer = ok(
+        admin.post(
+            "/api/v1/sheets/",
+            {
+                "kind": "assessment",
+                "items": [{"code": "all", "title_zh": "全部", "max_points": 100}],
+                "pass_mark": 60,
+            },
+            format="json",
+        ),
+        201,
+    )
+    response = admin.delete(f"/api/v1/sheets/{sheet.pk}/")
+    assert response.status_code == 409
+    assert response.data["unmet"] == [f"Review round {review.pk} (Assessment, round 1)."]
+    edit = admin.patch(f"/api/v1/sheets/{sheet.pk}/", {"pass_mark": 10}, format="json")
+    assert edit.status_code == 400 and "pass_mark" in edit.data
+    # Retiring the newer one gives new rounds the older again; the round keeps its own.
+    assert (
+        ok(admin.patch(f"/api/v1/sheets/{newer['id']}/", {"active": False}, format="json"))[
+            "active"
+        ]
+        is False
+    )
+    assert ScoringSheet.objects.current("assessment", "320000").pk == sheet.pk
+    ok(admin.delete(f"/api/v1/sheets/{newer['id']}/"), 204)
+    assert Review.objects.get(pk=review.pk).sheet_id == sheet.pk
+
+
+def test_an_expert_who_sat_on_a_panel_keeps_the_profile(cast):
+    failed_round(cast)
+    admin = api_client(cast.user("admin"))
+    profile = cast.user("expert").expert_profile
+    response = admin.delete(f"/api/v1/expert-profiles/{profile.pk}/")
+    assert response.status_code == 409 and response.data["unmet"]
+    ok(admin.patch(f"/api/v1/users/{cast.user('expert').pk}/", {"is_active": False}), 200)
+
+
+SHEET_WRITES = {
+    "admin": 409,
+    "province_officer": 403,  # the national default is the admin's
+    "other_province_officer": 403,
+    "city_officer": 403,
+    "consultant": 403,
+    "other_consultant": 403,
+    "enterprise_user": 403,
+    "other_enterprise_user": 403,
+    "expert": 403,
+    "anonymous": 401,
+}
+PROFILE_DELETES = {role: 403 for role in round_reads()} | {"admin": 409, "anonymous": 401}
+
+
+class TestRetireApiRoles(RoleMatrix):
+    build = staticmethod(lambda cast: {"review": failed_round(cast)})
+    matrix = {"delete_sheet": SHEET_WRITES, "delete_profile": PROFILE_DELETES}
+
+    def request(self, action, client, cast):
+        review = self.world.review
+        profile = review.panel.first().expert.expert_profile
+        return {
+            "delete_sheet": lambda: client.delete(f"/api/v1/sheets/{review.sheet_id}/"),
+            "delete_profile": lambda: client.delete(f"/api/v1/expert-profiles/{profile.pk}/"),
+        }[action]()

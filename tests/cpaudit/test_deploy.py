@@ -100,6 +100,14 @@ CONTRACT_PATHS = [
     "/api/v1/options/{id}/history/",
     "/api/v1/assessments/{id}/history/",
     "/api/v1/acceptances/{id}/history/",
+    # The record (issue 11).
+    "/api/v1/audits/{id}/events/",
+    "/api/v1/assessments/{id}/snapshot/",
+    "/api/v1/acceptances/{id}/snapshot/",
+    "/api/v1/assessments/{id}/demands/",
+    "/api/v1/acceptances/{id}/demands/",
+    "/api/v1/demands/{id}/respond/",
+    "/api/v1/policies/{province}/history/",
 ]
 
 

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
+from accounts.choices import AuditorLevel, Role
 from accounts.models import User
 from audits.choices import Aspect, CostClass, DocumentKind, Indicator, OptionStatus
 from core.forms import add_service_errors
@@ -281,7 +281,10 @@ def _snapshot(review) -> dict | None:
     return {
         "taken_at": parse_datetime(taken_at) if taken_at else None,
         "concluded": snapshot is review.snapshot,
-        "team": snapshot.get("team", []),
+        "team": [
+            a | {"level_label": _label(AuditorLevel, a.get("level"))}
+            for a in snapshot.get("team", [])
+        ],
         "consultancy": snapshot.get("consultancy"),
         "focus": snapshot.get("audit", {}).get("focus"),
         "balances": snapshot.get("balances", []),

@@ -44,4 +44,6 @@ def test_seed_demo_is_idempotent_and_every_login_works(client):
     report = review.audit.documents.get(kind="audit_report", version=2)
     assert report.supersedes.version == 1
     changes = api_client(expert).get(f"/api/v1/assessments/{review.pk}/snapshot/").data
-    assert [d["version"] for d in changes["changes_since_previous"]["documents"]["new_versions"]] == [2]
+    assert [
+        d["version"] for d in changes["changes_since_previous"]["documents"]["new_versions"]
+    ] == [2]

@@ -72,6 +72,18 @@ def _params(review: Review, **extra) -> dict:
     }
 
 
+def _record(review: Review, actor, kind: str, **params) -> None:
+    """An event of the round's audit (audits.events), naming the round."""
+    record(
+        audit=review.audit_id,
+        actor=actor,
+        kind=kind,
+        review=review.kind,
+        round=review.round,
+        **params,
+    )
+
+
 def supervisors(audit: Audit):
     """The authorities whose region holds the enterprise: province, city, county."""
     return User.objects.filter(
@@ -388,12 +400,10 @@ def _seat(review: Review, actor, experts: list[User], draw: dict | None = None) 
     PanelMember.objects.bulk_create(PanelMember(review=review, expert_id=pk) for pk in added)
     PanelChange.objects.create(review=review, actor=actor, added=added, removed=removed, draw=draw)
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[*added, *removed])}
-    record(
-        audit=review.audit_id,
-        actor=actor,
-        kind=EventKind.PANEL_CHANGED,
-        review=review.kind,
-        round=review.round,
+    _record(
+        review,
+        actor,
+        EventKind.PANEL_CHANGED,
         added=[names[pk] for pk in added],
         removed=[names[pk] for pk in removed],
         seed=draw["seed"] if draw else None,
@@ -554,12 +564,10 @@ def score_submit(
     )
     # The event says that an expert scored, never the points (experts do not see each
     # other's scores before conclusion).
-    record(
-        audit=review.audit_id,
-        actor=actor,
-        kind=EventKind.SCORE_REPLACED if earlier else EventKind.SCORE_SUBMITTED,
-        review=review.kind,
-        round=review.round,
+    _record(
+        review,
+        actor,
+        EventKind.SCORE_REPLACED if earlier else EventKind.SCORE_SUBMITTED,
     )
     return score
 
@@ -649,10 +657,10 @@ def verification_save(
         VerifiedBenefit(verification=verification, indicator=indicator, value=value)
         for indicator, value in rows.items()
     )
-    record(
-        audit=review.audit_id,
-        actor=actor,
-        kind=EventKind.VERIFIED,
+    _record(
+        review,
+        actor,
+        EventKind.VERIFIED,
         code=option.code,
         implemented=implemented,
     )
@@ -731,12 +739,10 @@ def review_conclude(*, actor, review: Review, opinion: str, demands=None) -> Rev
     workflow.review_move(
         review=review, to=ReviewState.CONCLUDED, actor=actor, comment=review.opinion
     )
-    record(
-        audit=review.audit_id,
-        actor=actor,
-        kind=EventKind.CONCLUDED,
-        review=review.kind,
-        round=review.round,
+    _record(
+        review,
+        actor,
+        EventKind.CONCLUDED,
         result=review.result,
         score=str(review.score),
         demands=demands,
@@ -984,12 +990,10 @@ def demand_respond(*, actor, demand: Demand, response: str, document: Document |
     demand.responded_by = actor
     demand.responded_at = timezone.now()
     demand.save(update_fields=["response", "document", "responded_by", "responded_at"])
-    record(
-        audit=review.audit_id,
-        actor=actor,
-        kind=EventKind.DEMAND_ANSWERED,
-        review=review.kind,
-        round=review.round,
+    _record(
+        review,
+        actor,
+        EventKind.DEMAND_ANSWERED,
         text=demand.text,
         response=demand.response,
         document=document.pk if document else None,

@@ -24,6 +24,7 @@ from tests.support.reviews import (
     expert_pool,
     items_for,
     officer,
+    round_reads,
     score_all,
     seat_panel,
     submitted,
@@ -87,23 +88,7 @@ def acceptance_rounds(cast) -> dict:
 
 
 # -- role matrices ----------------------------------------------------------------------
-# Reading a round: whoever sees its audit, and the experts on its panel (the cast's
-# expert sits on it). Out of scope reads as missing.
-def round_reads(ok=200) -> dict:
-    return {
-        "admin": ok,
-        "province_officer": ok,
-        "other_province_officer": 404,
-        "city_officer": ok,
-        "consultant": ok,
-        "other_consultant": 404,
-        "enterprise_user": ok,
-        "other_enterprise_user": 404,
-        "expert": ok,
-        "anonymous": 401,
-    }
-
-
+# Reading a round: whoever sees its audit, and the experts on its panel (round_reads).
 # Panels, draws, candidates and conclusions are the authority's in charge (and admin's);
 # other roles are refused by role before their scope is looked at.
 def supervises(ok=200) -> dict:

@@ -34,6 +34,7 @@ from tests.support.reviews import (
     answer_demands,
     items_for,
     officer,
+    round_reads,
     score_all,
     seat_panel,
     submitted,
@@ -516,21 +517,6 @@ def test_the_events_endpoint_costs_the_same_queries_for_few_or_many_events(cast)
 
 
 # -- roles ------------------------------------------------------------------------------
-
-
-def round_reads(ok=200) -> dict:
-    return {
-        "admin": ok,
-        "province_officer": ok,
-        "other_province_officer": 404,
-        "city_officer": ok,
-        "consultant": ok,
-        "other_consultant": 404,
-        "enterprise_user": ok,
-        "other_enterprise_user": 404,
-        "expert": ok,
-        "anonymous": 401,
-    }
 
 
 # The enterprise and its firm answer; authorities and experts are refused by role; other

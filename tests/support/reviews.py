@@ -142,3 +142,21 @@ def answer_demands(
     re-applying waits for)."""
     for demand in Demand.objects.filter(review__audit=audit, responded_at__isnull=True):
         services.demand_respond(actor=cast.user("consultant"), demand=demand, response=response)
+
+
+def round_reads(ok=200) -> dict:
+    """Role matrix row: reading a round (or its audit's record) is for whoever sees its
+    audit and the experts on its panel (the cast's expert sits on it); out of scope reads
+    as missing."""
+    return {
+        "admin": ok,
+        "province_officer": ok,
+        "other_province_officer": 404,
+        "city_officer": ok,
+        "consultant": ok,
+        "other_consultant": 404,
+        "enterprise_user": ok,
+        "other_enterprise_user": 404,
+        "expert": ok,
+        "anonymous": 401,
+    }

@@ -735,6 +735,10 @@ def review_conclude(*, actor, review: Review, opinion: str, demands=None) -> Rev
     review.opinion = opinion.strip()
     review.concluded_on = timezone.localdate()
     review.concluded_by = actor
+    # Evidence added while the round was open was judged too: from now on it is kept.
+    Document.objects.filter(audit_id=review.audit_id, submitted_at__isnull=True).update(
+        submitted_at=timezone.now()
+    )
     review.snapshot = snapshot(review)
     workflow.review_move(
         review=review, to=ReviewState.CONCLUDED, actor=actor, comment=review.opinion

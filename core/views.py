@@ -8,7 +8,8 @@
 
 The service's ValidationError lands on the form (400), its StateConflict in
 `outcome.conflict` (409, shown with its unmet reasons), an import's RowErrors in
-`outcome.row_errors` (400); PermissionDenied goes on to the 403 page.
+`outcome.row_errors` (400), a delete the database refuses (a protected reference) in
+`outcome.conflict` too; PermissionDenied goes on to the 403 page.
 """
 
 from collections.abc import Callable
@@ -17,8 +18,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError, RestrictedError
 
-from .errors import RowErrors, StateConflict
+from .errors import RowErrors, StateConflict, in_use
 from .forms import add_service_errors
 
 
@@ -52,6 +54,8 @@ def submit(
         return Outcome()
     except StateConflict as conflict:
         return Outcome(conflict=conflict)
+    except (ProtectedError, RestrictedError) as error:
+        return Outcome(conflict=in_use(error))
     except RowErrors as error:
         return Outcome(row_errors=error.errors)
     if success is not None:

@@ -705,3 +705,40 @@ class TestRetireApiRoles(RoleMatrix):
             "delete_sheet": lambda: client.delete(f"/api/v1/sheets/{review.sheet_id}/"),
             "delete_profile": lambda: client.delete(f"/api/v1/expert-profiles/{profile.pk}/"),
         }[action]()
+
+
+def test_evidence_added_during_a_round_is_kept_once_concluded(cast):
+    review = submitted(cast)
+    evidence = upload(cast, review.audit, kind=DocumentKind.EVIDENCE, title="Photo on site")
+    assert Document.objects.get(pk=evidence.pk).submitted_at is None
+    seat_panel(cast, review)
+    score_all(cast, review, [FAIL_TOTAL] * 3)
+    reviews.review_conclude(actor=officer(cast), review=review, opinion="No", demands=["Redo"])
+    response = api_client(cast.user("consultant")).delete(f"/api/v1/documents/{evidence.pk}/")
+    assert response.status_code == 409
+    assert evidence.pk in [d["id"] for d in Review.objects.get(pk=review.pk).snapshot["documents"]]
+
+
+def test_a_document_answering_a_demand_is_not_deleted_through_the_page(cast, client):
+    review = failed_round(cast)
+    audit = Audit.objects.get(pk=review.audit_id)
+    answer = upload(cast, audit, kind=DocumentKind.EVIDENCE, title="Meter ledger")
+    reviews.demand_respond(
+        actor=cast.user("consultant"),
+        demand=review.demands.first(),
+        response="See",
+        document=answer,
+    )
+    page_client(client, cast.user("consultant"))
+    response = client.post(f"/audits/{audit.pk}/documents/{answer.pk}/delete/")
+    assert response.status_code == 409
+    assert "rectification demands" in response.content.decode()
+    assert Document.objects.filter(pk=answer.pk).exists()
+
+
+def test_the_admin_site_offers_no_delete_for_an_auditor_on_a_judged_team(cast, client):
+    failed_round(cast)
+    page_client(client, cast.user("admin"))
+    response = client.get(f"/admin/accounts/auditor/{cast.auditor.pk}/delete/")
+    assert response.status_code == 403
+    assert Auditor.objects.filter(pk=cast.auditor.pk).exists()

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Auditor, Organization, User
+from .services import auditor_references
 
 
 @admin.register(User)
@@ -31,5 +32,11 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Auditor)
 class AuditorAdmin(admin.ModelAdmin):
     list_display = ["name", "certificate_no", "level", "valid_until", "organization"]
-    list_filter = ["level"]
+    list_filter = ["level", "active"]
     search_fields = ["name", "certificate_no"]
+
+    def has_delete_permission(self, request, obj=None):
+        # The team of a submitted audit keeps its auditors (issue 11): retire instead.
+        if obj is not None and auditor_references(obj):
+            return False
+        return super().has_delete_permission(request, obj)

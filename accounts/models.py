@@ -49,6 +49,9 @@ class Organization(models.Model):
         blank=True,
         validators=[validate_credit_code],
     )
+    # Retired rather than deleted once a submitted audit or a round refers to it: hidden
+    # from new choices, kept in the record (issue 11).
+    active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()
@@ -237,6 +240,8 @@ class Auditor(models.Model):
         related_name="auditors",
         verbose_name=_("enterprise (own staff)"),
     )
+    # Retired rather than deleted once on a submitted audit's team (issue 11).
+    active = models.BooleanField(_("active"), default=True)
 
     objects = AuditorQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audits.choices import Indicator
+from audits.models import Document
 from core.forms import style
 from enterprises.models import Region
 
@@ -236,9 +237,46 @@ class ConclusionForm(forms.Form):
             "the rectification demands."
         ),
     )
+    demands = forms.CharField(
+        label=_("Rectification demands"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One demand a line; at least one when the review fails, none when it passes. "
+            "The enterprise answers each before it re-applies."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        style(self)
+
+    def clean_demands(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["demands"].splitlines() if line.strip()]
+
+
+class DemandResponseForm(forms.Form):
+    """The enterprise's or its firm's answer to one rectification demand."""
+
+    response = forms.CharField(
+        label=_("Response"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    document = forms.ModelChoiceField(
+        label=_("Document"),
+        required=False,
+        queryset=Document.objects.none(),
+        empty_label=_("None"),
+        help_text=_("The document of the audit that shows the rectification, if any."),
+    )
+
+    def __init__(self, *args, demand, **kwargs):
+        kwargs.setdefault("prefix", f"demand-{demand.pk}")
+        kwargs.setdefault("initial", {"response": demand.response, "document": demand.document_id})
+        super().__init__(*args, **kwargs)
+        self.demand_id = demand.pk
+        self.fields["document"].queryset = Document.objects.filter(
+            audit_id=demand.review.audit_id
+        ).order_by("-uploaded_at", "-id")
         style(self)
 
 

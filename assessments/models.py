@@ -41,7 +41,9 @@ class ScoringSheetQuerySet(models.QuerySet):
 
     def current(self, kind: str, province_code: str) -> "ScoringSheet":
         """The latest version a province published for `kind`, else the national one."""
-        sheets = self.filter(Q(province_id=province_code) | Q(province__isnull=True), kind=kind)
+        sheets = self.filter(
+            Q(province_id=province_code) | Q(province__isnull=True), kind=kind, active=True
+        )
         return sheets.order_by(models.F("province").asc(nulls_last=True), "-version").first()
 
 
@@ -82,6 +84,8 @@ class ScoringSheet(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    # A retired version is no longer given to new rounds; the rounds that used it keep it.
+    active = models.BooleanField(_("active"), default=True)
 
     objects = ScoringSheetQuerySet.as_manager()
 
@@ -304,8 +308,11 @@ class Review(models.Model):
         related_name="+",
         verbose_name=_("concluded by"),
     )
-    # What was judged, frozen at conclusion: documents' hashes, options with their figures,
-    # targets, panel, scores, verifications, sheet and signals.
+    # What the panel was given, frozen when the round opened (the audit's team, firm,
+    # focus, targets, balances, options, documents with their hashes, the sheet), and
+    # what was judged, frozen at conclusion (the same, with the panel, scores,
+    # verifications and signals). Never written again (issue 11).
+    submitted = models.JSONField(_("as submitted"), null=True, blank=True, editable=False)
     snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)
 
     objects = ReviewQuerySet.as_manager()
@@ -452,6 +459,82 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.expert}: {self.total}"
+
+
+class ScoreVersion(models.Model):
+    """An expert's earlier scoring of a round, kept when they replace it (issue 11): the
+    authority reads them after conclusion."""
+
+    score = models.ForeignKey(
+        Score, on_delete=models.CASCADE, related_name="versions", verbose_name=_("score")
+    )
+    items = models.JSONField(_("points per item"))
+    vetoes = models.JSONField(_("vetoes raised"), default=list, blank=True)
+    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"))
+    replaced_at = models.DateTimeField(_("replaced"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["score", "submitted_at", "id"]
+        verbose_name = _("earlier score")
+        verbose_name_plural = _("earlier scores")
+
+    def __str__(self):
+        return f"{self.score_id}: {self.total}"
+
+
+class DemandQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Visible exactly when their round is."""
+        return self.filter(review__in=Review.objects.for_user(user))
+
+
+class Demand(models.Model):
+    """A rectification demand of a failed round (domain.md §3: it fails with
+    rectification demands, and the enterprise revises and re-applies), answered by the
+    enterprise or its firm before it re-applies; the next round shows the answers."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="demands", verbose_name=_("review round")
+    )
+    position = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("demand"))
+    response = models.TextField(_("response"), blank=True)
+    document = models.ForeignKey(
+        "audits.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document"),
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = DemandQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "position"]
+        verbose_name = _("rectification demand")
+        verbose_name_plural = _("rectification demands")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "position"], name="demand_position_once")
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.responded_at is not None
 
 
 class Verification(models.Model):

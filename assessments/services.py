@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.models import User
 from audits import totals
-from audits.choices import AuditState, CostClass, Indicator
+from audits.choices import AuditState, CostClass, EventKind, Indicator
+from audits.events import record
 from audits.models import Audit, Document, Option
-from audits.workflow import ON_ENTER, audit_transition, parties
+from audits.snapshot import audit_content, changes
+from audits.workflow import ENTRY_GUARDS, ON_ENTER, audit_transition, can_work_on, parties
 from core.errors import StateConflict
 from core.regions import province_code, supervising_codes
 from core.roles import has_role, require_role
@@ -35,10 +37,12 @@ from . import compliance, workflow
 from .choices import ReviewKind, ReviewResult, ReviewState
 from .models import (
     VERIFIABLE_OPTIONS,
+    Demand,
     PanelChange,
     PanelMember,
     Review,
     Score,
+    ScoreVersion,
     ScoringSheet,
     Verification,
     VerifiedBenefit,
@@ -66,6 +70,18 @@ def _params(review: Review, **extra) -> dict:
         "round": review.round,
         **extra,
     }
+
+
+def _record(review: Review, actor, kind: str, **params) -> None:
+    """An event of the round's audit (audits.events), naming the round."""
+    record(
+        audit=review.audit_id,
+        actor=actor,
+        kind=kind,
+        review=review.kind,
+        round=review.round,
+        **params,
+    )
 
 
 def supervisors(audit: Audit):
@@ -124,6 +140,8 @@ def review_open(*, audit: Audit, actor) -> Review:
         due_on=today + relativedelta(months=ANSWER_MONTHS),
         sheet=ScoringSheet.objects.current(kind, province_code(audit.enterprise.region_id)),
     )
+    review.submitted = submission_snapshot(review)
+    review.save(update_fields=["submitted"])
     notify(
         recipients=supervisors(audit),
         kind="review_applied",
@@ -133,8 +151,34 @@ def review_open(*, audit: Audit, actor) -> Review:
     return review
 
 
+def previous_round(review: Review) -> Review | None:
+    """The round of the same kind before this one (the failed one it follows)."""
+    return (
+        Review.objects.filter(audit_id=review.audit_id, kind=review.kind, round__lt=review.round)
+        .order_by("-round")
+        .first()
+    )
+
+
+def unanswered_demands(audit: Audit) -> list[str]:
+    """Re-applying waits until every demand of the last failed round is answered
+    (domain.md §3: the enterprise revises and re-applies). A guard on entering a review
+    state (audits.workflow.ENTRY_GUARDS)."""
+    kind = ReviewKind.ASSESSMENT if audit.state == AuditState.FEASIBILITY else ReviewKind.ACCEPTANCE
+    last = Review.objects.filter(audit=audit, kind=kind).order_by("-round").first()
+    if last is None or last.result != ReviewResult.FAILED:
+        return []
+    open_demands = last.demands.filter(responded_at__isnull=True).order_by("position")
+    return [
+        _("Answer rectification demand %(n)s of round %(round)s: %(text)s")
+        % {"n": d.position, "round": last.round, "text": d.text}
+        for d in open_demands
+    ]
+
+
 for _state in KIND_OF_STATE:
     ON_ENTER.setdefault(_state, []).append(review_open)
+    ENTRY_GUARDS.setdefault(_state, []).append(unanswered_demands)
 
 
 # -- sheets -----------------------------------------------------------------------------
@@ -210,6 +254,54 @@ def sheet_publish(
         pass_mark=pass_mark,
         published_by=actor,
     )
+
+
+@transaction.atomic
+def sheet_retire(*, actor, sheet: ScoringSheet, active: bool) -> ScoringSheet:
+    """Retire a sheet version (or bring it back): new rounds take the latest active
+    version; the rounds that used it keep it. Its content never changes."""
+    require_sheet_publisher(actor, sheet.province)
+    sheet = ScoringSheet.objects.select_for_update().get(pk=sheet.pk)
+    if not active and sheet.province_id is None:
+        others = ScoringSheet.objects.filter(kind=sheet.kind, province__isnull=True, active=True)
+        if not others.exclude(pk=sheet.pk).exists():
+            raise StateConflict(
+                _("The national default cannot be retired."),
+                unmet=[_("Publish another national version first.")],
+            )
+    sheet.active = active
+    sheet.save(update_fields=["active"])
+    return sheet
+
+
+@transaction.atomic
+def sheet_delete(*, actor, sheet: ScoringSheet) -> None:
+    """A sheet that a round used is not deleted (409 naming the rounds); retire it."""
+    require_sheet_publisher(actor, sheet.province)
+    rounds = list(sheet.reviews.order_by("pk").values_list("pk", "kind", "round"))
+    if rounds:
+        raise StateConflict(
+            _("Review rounds were scored on this sheet; retire it instead."),
+            unmet=[
+                _("Review round %(id)s (%(kind)s, round %(round)s).")
+                % {"id": pk, "kind": ReviewKind(kind).label, "round": number}
+                for pk, kind, number in rounds
+            ],
+        )
+    sheet.delete()
+
+
+def expert_profile_delete(*, actor, profile) -> None:
+    """An expert who sat on a panel keeps the profile the independence check read (409);
+    retire the expert's account (`is_active: false`) instead."""
+    require_role(actor, Role.ADMIN)
+    seats = list(profile.user.panel_seats.order_by("review_id").values_list("review_id", flat=True))
+    if seats:
+        raise StateConflict(
+            _("The expert sat on review panels; retire the account instead."),
+            unmet=[_("Review round %(id)s.") % {"id": pk} for pk in seats],
+        )
+    profile.delete()
 
 
 def _sheet_entry(entry: dict, points: bool = False) -> dict:
@@ -307,6 +399,15 @@ def _seat(review: Review, actor, experts: list[User], draw: dict | None = None) 
     Score.objects.filter(review=review, expert_id__in=removed).delete()
     PanelMember.objects.bulk_create(PanelMember(review=review, expert_id=pk) for pk in added)
     PanelChange.objects.create(review=review, actor=actor, added=added, removed=removed, draw=draw)
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[*added, *removed])}
+    _record(
+        review,
+        actor,
+        EventKind.PANEL_CHANGED,
+        added=[names[pk] for pk in added],
+        removed=[names[pk] for pk in removed],
+        seed=draw["seed"] if draw else None,
+    )
     if review.state == ReviewState.APPLIED:
         workflow.review_move(review=review, to=ReviewState.PANEL_FORMED, actor=actor)
     if added:
@@ -440,6 +541,17 @@ def score_submit(
         ]
     if found:
         raise ValidationError(found)
+    earlier = Score.objects.select_for_update().filter(review=review, expert=actor).first()
+    if earlier is not None:
+        # The replaced scoring is kept (issue 11), for the authority after conclusion.
+        ScoreVersion.objects.create(
+            score=earlier,
+            items=earlier.items,
+            vetoes=earlier.vetoes,
+            total=earlier.total,
+            comment=earlier.comment,
+            submitted_at=earlier.submitted_at,
+        )
     score, _created = Score.objects.update_or_create(
         review=review,
         expert=actor,
@@ -450,7 +562,25 @@ def score_submit(
             "total": sum(points.values(), Decimal(0)),
         },
     )
+    # The event says that an expert scored, never the points (experts do not see each
+    # other's scores before conclusion).
+    _record(
+        review,
+        actor,
+        EventKind.SCORE_REPLACED if earlier else EventKind.SCORE_SUBMITTED,
+    )
     return score
+
+
+def earlier_scores(user, review: Review) -> dict[int, list[ScoreVersion]]:
+    """The replaced scorings of each score, for the authority once the round is
+    concluded (empty otherwise)."""
+    if not (review.is_concluded and has_role(user, Role.ADMIN, Role.AUTHORITY)):
+        return {}
+    found: dict[int, list[ScoreVersion]] = {}
+    for version in ScoreVersion.objects.filter(score__review=review).order_by("submitted_at"):
+        found.setdefault(version.score_id, []).append(version)
+    return found
 
 
 def visible_scores(user, review: Review):
@@ -527,6 +657,13 @@ def verification_save(
         VerifiedBenefit(verification=verification, indicator=indicator, value=value)
         for indicator, value in rows.items()
     )
+    _record(
+        review,
+        actor,
+        EventKind.VERIFIED,
+        code=option.code,
+        implemented=implemented,
+    )
     # The statistics count verified benefits and investment where verified.
     totals.refresh([review.audit_id])
     return verification
@@ -558,12 +695,14 @@ def benefit_comparison(verification: Verification) -> list[dict]:
 
 
 @transaction.atomic
-def review_conclude(*, actor, review: Review, opinion: str) -> Review:
+def review_conclude(*, actor, review: Review, opinion: str, demands=None) -> Review:
     """Passed ⇔ mean score ≥ the sheet's pass mark, nobody raised a veto and, at
     acceptance, the panel found every feasible mid/high option implemented (a verified
     "not implemented" fails the round as a veto does, domain.md §4). Keeps a snapshot of
     what was judged, moves the audit (api.md "Audits"), sets its next due date from the
-    province policy and tells the enterprise, its firm and the panel."""
+    province policy and tells the enterprise, its firm and the panel. A failed round
+    names its rectification demands (at least one; none for a pass), each answered
+    before the enterprise re-applies."""
     require_supervisor(actor, review)
     review = _locked(review)
     if unmet := workflow.conclusion_unmet(review):
@@ -576,21 +715,41 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
                 ]
             }
         )
-    scores = list(review.scores.all())
-    mean = sum((s.total for s in scores), Decimal(0)) / len(scores)
-    review.vetoed = any(s.vetoes for s in scores)
+    mean, review.vetoed, review.not_implemented = _outcome(review)
     # The rule compares the exact mean (69.9967 fails a pass mark of 70); the stored
     # score is rounded for display.
     review.score = mean.quantize(POINTS, rounding=ROUND_HALF_UP)
-    review.not_implemented = not_implemented(review)
     passed = mean >= review.sheet.pass_mark and not review.vetoed and not review.not_implemented
     review.result = ReviewResult.PASSED if passed else ReviewResult.FAILED
+    demands = [str(text).strip() for text in demands or [] if str(text).strip()]
+    if not passed and not demands:
+        raise ValidationError(
+            {"demands": [_("A failed round names at least one rectification demand.")]}
+        )
+    if passed and demands:
+        raise ValidationError({"demands": [_("A passed round has no rectification demands.")]})
+    Demand.objects.bulk_create(
+        Demand(review=review, position=number, text=text)
+        for number, text in enumerate(demands, start=1)
+    )
     review.opinion = opinion.strip()
     review.concluded_on = timezone.localdate()
     review.concluded_by = actor
+    # Evidence added while the round was open was judged too: from now on it is kept.
+    Document.objects.filter(audit_id=review.audit_id, submitted_at__isnull=True).update(
+        submitted_at=timezone.now()
+    )
     review.snapshot = snapshot(review)
     workflow.review_move(
         review=review, to=ReviewState.CONCLUDED, actor=actor, comment=review.opinion
+    )
+    _record(
+        review,
+        actor,
+        EventKind.CONCLUDED,
+        result=review.result,
+        score=str(review.score),
+        demands=demands,
     )
     audit = audit_transition(
         audit=review.audit,
@@ -611,6 +770,18 @@ def review_conclude(*, actor, review: Review, opinion: str) -> Review:
         url=reverse("review-detail", args=[review.pk]),
     )
     return review
+
+
+def _outcome(review: Review) -> tuple[Decimal, bool, list[str]]:
+    scores = list(review.scores.all())
+    mean = sum((s.total for s in scores), Decimal(0)) / (len(scores) or 1)
+    return mean, any(s.vetoes for s in scores), not_implemented(review)
+
+
+def would_pass(review: Review) -> bool:
+    """What concluding now would decide (the conclusion form asks for demands on a fail)."""
+    mean, vetoed, missing = _outcome(review)
+    return mean >= review.sheet.pass_mark and not vetoed and not missing
 
 
 def not_implemented(review: Review) -> list[str]:
@@ -653,11 +824,73 @@ def _set_next_due(audit: Audit, review: Review) -> None:
         audit.save(update_fields=["next_round_due", "updated_at"])
 
 
+def _sheet_data(review: Review) -> dict:
+    return {
+        "id": review.sheet_id,
+        "version": review.sheet.version,
+        "province": review.sheet.province_id,
+        "items": review.sheet.items,
+        "vetoes": review.sheet.vetoes,
+        "pass_mark": str(review.sheet.pass_mark),
+    }
+
+
+def _demand_data(demands) -> list[dict]:
+    return [
+        {
+            "id": d.pk,
+            "position": d.position,
+            "text": d.text,
+            "response": d.response,
+            "document": d.document_id,
+            "document_sha256": d.document.sha256 if d.document_id else None,
+            "responded_by": d.responded_by.username if d.responded_by_id else None,
+            "responded_at": d.responded_at.isoformat() if d.responded_at else None,
+        }
+        for d in demands
+    ]
+
+
+def previous_demands(review: Review):
+    """The demands of the round before, with their answers (the panel reads them)."""
+    before = previous_round(review)
+    if before is None:
+        return Demand.objects.none()
+    return before.demands.select_related("document", "responded_by")
+
+
+def demand_open(demand: Demand) -> bool:
+    """Answerable until the enterprise re-applies (the next round exists)."""
+    review = demand.review
+    return not Review.objects.filter(
+        audit_id=review.audit_id, kind=review.kind, round__gt=review.round
+    ).exists()
+
+
+def _previous_demands(review: Review) -> list[dict]:
+    before = previous_round(review)
+    if before is None:
+        return []
+    return _demand_data(before.demands.select_related("document", "responded_by"))
+
+
+def submission_snapshot(review: Review) -> dict:
+    """What the panel is given when the round opens: the audit as submitted, the sheet,
+    and the previous round's demands with their answers."""
+    return {
+        "taken_at": timezone.now().isoformat(),
+        "stage": "submitted",
+        "review": {"id": review.pk, "kind": review.kind, "round": review.round},
+        **audit_content(review.audit),
+        "sheet": _sheet_data(review),
+        "previous_demands": _previous_demands(review),
+    }
+
+
 def snapshot(review: Review) -> dict:
     """What the round judged, as plain JSON (domain.md §7: keep what was judged, and by
-    whom, exactly as it was)."""
-    audit = review.audit
-    options = audit.options.prefetch_related("benefits").order_by("code")
+    whom, exactly as it was): the audit as at conclusion, the sheet, the panel, every
+    score, the verifications, the demands and the signals."""
     verifications = review.verifications.select_related("option", "evidence").prefetch_related(
         "benefits", "option__benefits"
     )
@@ -667,66 +900,11 @@ def snapshot(review: Review) -> dict:
 
     return {
         "taken_at": timezone.now().isoformat(),
-        "audit": {
-            "state": audit.state,
-            "focus": audit.focus,
-            "started_on": text(audit.started_on),
-            "round": audit.round,
-        },
-        "sheet": {
-            "version": review.sheet.version,
-            "province": review.sheet.province_id,
-            "items": review.sheet.items,
-            "vetoes": review.sheet.vetoes,
-            "pass_mark": str(review.sheet.pass_mark),
-        },
-        "documents": [
-            {
-                "id": d.pk,
-                "kind": d.kind,
-                "title": d.title,
-                "sha256": d.sha256,
-                "size": d.size,
-                "option": d.option.code if d.option_id else None,
-                "uploaded_at": d.uploaded_at.isoformat(),
-            }
-            for d in audit.documents.select_related("option").order_by("uploaded_at", "id")
-        ],
-        "targets": [
-            {
-                "indicator": t.indicator,
-                "unit": t.unit,
-                "baseline": text(t.baseline),
-                "near_term": text(t.near_term),
-                "long_term": text(t.long_term),
-                "achieved": text(t.achieved),
-            }
-            for t in audit.targets.all()
-        ],
-        "options": [
-            {
-                "code": o.code,
-                "title": o.title,
-                "aspect": o.aspect,
-                "cost_class": o.cost_class,
-                "status": o.status,
-                "investment": text(o.investment),
-                "annual_net_benefit": text(o.annual_net_benefit),
-                "payback_years": text(o.payback_years),
-                "npv": text(o.npv),
-                "irr": text(o.irr),
-                "implemented_on": text(o.implemented_on),
-                "benefits": [
-                    {
-                        "indicator": b.indicator,
-                        "expected": text(b.expected),
-                        "actual": text(b.actual),
-                    }
-                    for b in o.benefits.all()
-                ],
-            }
-            for o in options
-        ],
+        "stage": "concluded",
+        "review": {"id": review.pk, "kind": review.kind, "round": review.round},
+        **audit_content(review.audit),
+        "sheet": _sheet_data(review),
+        "previous_demands": _previous_demands(review),
         "panel": [
             {"id": m.expert_id, "name": str(m.expert), "username": m.expert.username}
             for m in review.panel.select_related("expert")
@@ -739,6 +917,7 @@ def snapshot(review: Review) -> dict:
                 "vetoes": s.vetoes,
                 "total": str(s.total),
                 "comment": s.comment,
+                "submitted_at": s.submitted_at.isoformat(),
             }
             for s in review.scores.select_related("expert")
         ],
@@ -748,6 +927,7 @@ def snapshot(review: Review) -> dict:
                 "implemented": v.implemented,
                 "note": v.note,
                 "evidence": v.evidence.sha256 if v.evidence_id else None,
+                "evidence_document": v.evidence_id,
                 "benefits": [
                     {key: text(value) for key, value in row.items()}
                     for row in benefit_comparison(v)
@@ -755,9 +935,74 @@ def snapshot(review: Review) -> dict:
             }
             for v in verifications
         ],
+        "result": review.result,
+        "score": text(review.score),
+        "vetoed": review.vetoed,
+        "opinion": review.opinion,
+        "demands": _demand_data(review.demands.select_related("document", "responded_by")),
         "not_implemented": review.not_implemented,
         "signals": compliance.review_signals(review),
     }
+
+
+def round_changes(review: Review) -> dict | None:
+    """This round as submitted against the round before as judged (None for a first
+    round): what changed since the failed round."""
+    before = previous_round(review)
+    if before is None:
+        return None
+    return changes(before.snapshot or before.submitted, review.submitted)
+
+
+# -- rectification demands --------------------------------------------------------------
+
+
+def can_respond(user, demand: Demand) -> bool:
+    """The enterprise or its firm answers, until the next round is applied for."""
+    return can_work_on(user, demand.review.audit)
+
+
+@transaction.atomic
+def demand_respond(*, actor, demand: Demand, response: str, document: Document | None = None):
+    """Answer a rectification demand (with a document of the audit, optionally); it can
+    be answered again until the enterprise re-applies (a later round exists: 409)."""
+    demand = (
+        Demand.objects.select_for_update(of=("self",))
+        .select_related("review__audit")
+        .get(pk=demand.pk)
+    )
+    if not can_respond(actor, demand):
+        raise PermissionDenied(_("The enterprise or its consulting firm answers the demands."))
+    review = demand.review
+    later = Review.objects.filter(
+        audit_id=review.audit_id, kind=review.kind, round__gt=review.round
+    )
+    if later.exists():
+        raise StateConflict(
+            _("The demand cannot be answered any more."),
+            unmet=[_("The enterprise has re-applied; the next round shows the answer.")],
+        )
+    errors = {}
+    if not (response or "").strip():
+        errors["response"] = [_("Write the response.")]
+    if document is not None and document.audit_id != review.audit_id:
+        errors["document"] = [_("The document must be one of this audit.")]
+    if errors:
+        raise ValidationError(errors)
+    demand.response = response.strip()
+    demand.document = document
+    demand.responded_by = actor
+    demand.responded_at = timezone.now()
+    demand.save(update_fields=["response", "document", "responded_by", "responded_at"])
+    _record(
+        review,
+        actor,
+        EventKind.DEMAND_ANSWERED,
+        text=demand.text,
+        response=demand.response,
+        document=document.pk if document else None,
+    )
+    return demand
 
 
 def signals(review: Review) -> list[dict]:

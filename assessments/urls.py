@@ -11,6 +11,11 @@ urlpatterns = [
     path("reviews/<int:pk>/score/", views.review_score, name="review-score"),
     path("reviews/<int:pk>/verify/<int:option_pk>/", views.review_verify, name="review-verify"),
     path("reviews/<int:pk>/conclude/", views.review_conclude, name="review-conclude"),
+    path(
+        "reviews/<int:pk>/demands/<int:demand_pk>/respond/",
+        views.demand_respond,
+        name="review-demand-respond",
+    ),
     path("reviews/sheets/", views.sheet_list, name="sheet-list"),
     path("reviews/sheets/publish/", views.sheet_publish, name="sheet-publish"),
     path("public/acceptances/", views.public_acceptance_list, name="public-acceptance-list"),

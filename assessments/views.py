@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
+from accounts.choices import AuditorLevel, Role
 from accounts.models import User
 from audits.choices import Aspect, CostClass, DocumentKind, Indicator, OptionStatus
 from core.forms import add_service_errors
@@ -35,6 +35,7 @@ from . import services, workflow
 from .choices import QueueStage, ReviewKind
 from .forms import (
     ConclusionForm,
+    DemandResponseForm,
     DrawForm,
     PanelForm,
     ReviewFilterForm,
@@ -45,7 +46,7 @@ from .forms import (
     SheetVetoFormSet,
     VerificationForm,
 )
-from .models import Review, Score, ScoringSheet, localized, stage_conditions
+from .models import Demand, Review, Score, ScoringSheet, localized, stage_conditions
 from .selectors import review_counts
 
 REVIEW_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
@@ -276,12 +277,21 @@ def _verification_initial(verification) -> dict:
 def _snapshot(review) -> dict | None:
     """What the round judged, as concluded (documents with their SHA-256, options with
     their figures, targets, verifications), with labels in the reader's language."""
-    snapshot = review.snapshot
+    snapshot = review.snapshot or review.submitted
     if not snapshot:
         return None
     taken_at = snapshot.get("taken_at")
     return {
         "taken_at": parse_datetime(taken_at) if taken_at else None,
+        "concluded": snapshot is review.snapshot,
+        "team": [
+            a | {"level_label": _label(AuditorLevel, a.get("level"))}
+            for a in snapshot.get("team", [])
+        ],
+        "consultancy": snapshot.get("consultancy"),
+        "focus": snapshot.get("audit", {}).get("focus"),
+        "balances": snapshot.get("balances", []),
+        "sheet_version": snapshot.get("sheet", {}).get("version"),
         "documents": [
             d | {"kind_label": _label(DocumentKind, d["kind"])}
             for d in snapshot.get("documents", [])
@@ -302,6 +312,19 @@ def _snapshot(review) -> dict | None:
             for v in snapshot.get("verifications", [])
         ],
     }
+
+
+def _demands(user, review, bound=None) -> list[dict]:
+    rows = []
+    for demand in review.demands.select_related("responded_by", "document"):
+        form = None
+        if services.can_respond(user, demand) and services.demand_open(demand):
+            if bound is not None and bound.demand_id == demand.pk:
+                form = bound
+            else:
+                form = DemandResponseForm(demand=demand)
+        rows.append({"demand": demand, "form": form})
+    return rows
 
 
 def _detail_context(request, review, *, conflict=None, **forms) -> dict:
@@ -325,6 +348,10 @@ def _detail_context(request, review, *, conflict=None, **forms) -> dict:
         # Experts see their own score only until the round is concluded.
         "scores_hidden": is_open and user.role not in SUPERVISOR_ROLES,
         "snapshot": _snapshot(review),
+        "changes": services.round_changes(review),
+        # This round's demands (a failed round) and the answers to the round before's.
+        "demands": _demands(user, review, bound=forms.pop("demand_form", None)),
+        "previous_demands": services.previous_demands(review),
     }
     # Token-compliance signals are for the panel and the authority (domain.md §7).
     if supervises or on_panel:
@@ -525,7 +552,7 @@ def review_conclude(request, pk):
         request,
         form,
         lambda data: services.review_conclude(
-            actor=request.user, review=review, opinion=data["opinion"]
+            actor=request.user, review=review, opinion=data["opinion"], demands=data["demands"]
         ),
         success=lambda concluded: (
             _("The review was concluded: %(result)s.") % {"result": concluded.get_result_display()}
@@ -674,4 +701,24 @@ def public_acceptance_list(request):
         request,
         "public/acceptance_list.html",
         {"form": form, "page": page, "search": search, "public_tab": "acceptances"},
+    )
+
+
+@role_required(Role.ADMIN, Role.CONSULTANT, Role.ENTERPRISE)
+@require_POST
+def demand_respond(request, pk, demand_pk):
+    """The enterprise or its firm answers a rectification demand of a failed round."""
+    review = _scoped_review(request, pk)
+    demand = get_object_or_404(Demand.objects.for_user(request.user), pk=demand_pk, review=review)
+    form = DemandResponseForm(request.POST, demand=demand)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.demand_respond(actor=request.user, demand=demand, **data),
+        success=_("Your answer was recorded."),
+    )
+    if outcome.ok:
+        return redirect(_detail_url(review, "demands"))
+    return _render_detail(
+        request, review, status=outcome.status, conflict=outcome.conflict, demand_form=form
     )

@@ -186,3 +186,27 @@ class BalanceKind(models.TextChoices):
 class FlowDirection(models.TextChoices):
     INPUT = "in", _("Input")
     OUTPUT = "out", _("Output")
+
+
+class EventKind(models.TextChoices):
+    """What happened to an audit or one of its parts (the audit's record, issue 11):
+    each kind one line of the timeline, written by the service that made the change."""
+
+    TRANSITION = "transition", _("State changed")
+    CONSULTANCY_CHANGED = "consultancy_changed", _("Consulting firm changed")
+    TEAM_CHANGED = "team_changed", _("Team changed")
+    FOCUS_CHANGED = "focus_changed", _("Audit focus changed")
+    TARGET_CHANGED = "target_changed", _("Target changed")
+    BALANCE_CHANGED = "balance_changed", _("Balance changed")
+    OPTION_ADDED = "option_added", _("Option added")
+    OPTION_CHANGED = "option_changed", _("Option changed")
+    OPTION_STATUS = "option_status", _("Option status changed")
+    OPTION_REMOVED = "option_removed", _("Option removed")
+    DOCUMENT_ADDED = "document_added", _("Document added")
+    DOCUMENT_REMOVED = "document_removed", _("Document removed")
+    PANEL_CHANGED = "panel_changed", _("Panel changed")
+    SCORE_SUBMITTED = "score_submitted", _("Score submitted")
+    SCORE_REPLACED = "score_replaced", _("Score replaced")
+    VERIFIED = "verified", _("Option verified")
+    CONCLUDED = "concluded", _("Round concluded")
+    DEMAND_ANSWERED = "demand_answered", _("Rectification demand answered")

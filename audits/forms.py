@@ -15,7 +15,7 @@ from core.regions import city_code, province_code
 from enterprises.models import Industry, KeyEnterpriseList, Region
 
 from .choices import AuditState, DocumentKind, FlowDirection, Indicator, OptionStatus
-from .models import Audit, Balance, Option, Target
+from .models import Audit, Balance, Document, Option, Target
 
 
 def model_fields(model, names) -> dict:
@@ -118,6 +118,10 @@ class EngagementForm(forms.Form):
         kwargs.setdefault("initial", {"consultancy": audit.consultancy_id})
         kwargs.setdefault("auto_id", "engagement-%s")
         super().__init__(*args, **kwargs)
+        # Retired firms are no new choice; the one engaged stays on the list.
+        self.fields["consultancy"].queryset = Organization.objects.filter(
+            Q(active=True) | Q(pk=audit.consultancy_id), kind=OrganizationKind.CONSULTANCY
+        )
         style(self)
 
 
@@ -152,7 +156,13 @@ class TeamForm(forms.Form):
         staff = Q(enterprise_id=audit.enterprise_id)
         if audit.consultancy_id:
             staff |= Q(organization_id=audit.consultancy_id)
-        choices = Auditor.objects.filter(staff).order_by("name", "pk")
+        # Retired auditors are no new choice; those on the team stay on the list.
+        current = [auditor.pk for auditor in audit.team.all()]
+        choices = (
+            Auditor.objects.filter(staff)
+            .filter(Q(active=True) | Q(pk__in=current))
+            .order_by("name", "pk")
+        )
         self.fields["team"].queryset = choices
         self.fields["team_leader"].queryset = choices
         style(self)
@@ -447,6 +457,13 @@ class DocumentForm(forms.Form):
         queryset=Option.objects.none(),
         empty_label=_("None: a document of the whole audit"),
     )
+    supersedes = forms.ModelChoiceField(
+        label=_("New version of"),
+        required=False,
+        queryset=Document.objects.none(),
+        empty_label=_("None: a new document"),
+        help_text=_("A changed file is a new version; the earlier one stays downloadable."),
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, PNG, JPEG, XLSX or DOCX."),
@@ -457,6 +474,13 @@ class DocumentForm(forms.Form):
         kwargs.setdefault("auto_id", "document-%s")
         super().__init__(*args, **kwargs)
         self.fields["option"].queryset = audit.options.order_by("code")
+        # Only the latest version of each document is replaced.
+        self.fields["supersedes"].queryset = audit.documents.filter(
+            superseded_by__isnull=True
+        ).order_by("kind", "title", "pk")
+        self.fields["supersedes"].label_from_instance = lambda d: (
+            _("%(title)s (version %(version)s)") % {"title": d.title, "version": d.version}
+        )
         style(self)
 
 

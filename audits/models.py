@@ -25,6 +25,7 @@ from .choices import (
     CostClass,
     Deadline,
     DocumentKind,
+    EventKind,
     FlowDirection,
     Indicator,
     OptionStatus,
@@ -579,6 +580,20 @@ class Document(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # A changed file is a new version of the document it replaces, which stays
+    # downloadable (issue 11: the record is evidence).
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # Set when the audit is first submitted with it (entering a review state): from then
+    # on the document is part of what a panel judged and is never deleted.
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     # Sampled text shingles of a report (audits/fingerprint.py), filled by a task.
     fingerprint = models.JSONField(_("text fingerprint"), default=list, blank=True, editable=False)
 
@@ -644,3 +659,31 @@ class BenefitTotals(models.Model):
 
     def __str__(self):
         return f"{self.audit_id} {self.indicator}"
+
+
+class AuditEvent(models.Model):
+    """One change to an audit or one of its parts, with who made it and when, written by
+    the service that made the change in the same transaction (the audit's timeline,
+    `GET /api/v1/audits/{id}/events/`). `params` holds what the summary names, as plain
+    JSON: codes and titles, rendered in the reader's language (audits/events.py)."""
+
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="events", verbose_name=_("audit")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["audit", "at"], name="audit_event_audit_at")]
+
+    def __str__(self):
+        return f"{self.audit_id} {self.kind}"

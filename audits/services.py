@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import OrganizationKind
+from accounts.models import Auditor
 from core.errors import RowErrors, StateConflict
 from core.files import check_upload
 from core.regions import province_code
@@ -22,9 +23,11 @@ from .choices import (
     Aspect,
     CostClass,
     DocumentKind,
+    EventKind,
     OptionStatus,
 )
 from .economics import option_economics
+from .events import changed_fields, record
 from .models import (
     Audit,
     AuditComment,
@@ -39,6 +42,7 @@ from .workflow import (
     option_status_change,
     option_status_logged,
     require_commenter,
+    require_document_removable,
     require_editable,
     require_engager,
     require_uploader,
@@ -52,13 +56,25 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
     """The enterprise engages (or changes) its consulting firm; the workers set the team,
     its leader and the focus. A team is the engaged firm's auditors and the enterprise's
     own staff auditors (a self-audit: its staff only; domain.md §6)."""
-    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    audit = (
+        Audit.objects.select_for_update(of=("self",))
+        .select_related("consultancy", "team_leader")
+        .get(pk=audit.pk)
+    )
     require_editable(actor, audit)
+    before = {
+        "consultancy": audit.consultancy,
+        "focus": audit.focus,
+        "team_leader": audit.team_leader_id,
+        "team": {a.pk: a.name for a in audit.team.all()},
+    }
     if "consultancy" in fields:
         consultancy = fields.pop("consultancy")
         require_engager(actor)
         if consultancy is not None and consultancy.kind != OrganizationKind.CONSULTANCY:
             raise ValidationError({"consultancy": _("Choose a consulting firm.")})
+        if consultancy is not None and consultancy != audit.consultancy and not consultancy.active:
+            raise ValidationError({"consultancy": _("This consulting firm is retired.")})
         if consultancy != audit.consultancy:
             # The old firm's auditors leave with it (domain.md §6: the engaged firm's team).
             fields.setdefault("team", [])
@@ -73,6 +89,16 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
         raise ValueError(sorted(fields))
     if team is not None:
         foreign = [auditor.name for auditor in team if not may_join(auditor, audit)]
+        # Read from the table: the caller's instances may predate the retirement.
+        retired = list(
+            Auditor.objects.filter(pk__in=[a.pk for a in team], active=False)
+            .exclude(pk__in=before["team"])
+            .values_list("name", flat=True)
+        )
+        if retired:
+            raise ValidationError(
+                {"team": _("Retired auditors: %(names)s.") % {"names": ", ".join(retired)}}
+            )
         if foreign:
             raise ValidationError(
                 {
@@ -88,7 +114,32 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
     audit.save()
     if team is not None:
         audit.team.set(team)
+    _record_update(actor, audit, before, team)
     return audit
+
+
+def _record_update(actor, audit: Audit, before: dict, team) -> None:
+    """The events of one `audit_update`: firm, team and leader, focus."""
+    if audit.consultancy != before["consultancy"]:
+        record(
+            audit=audit,
+            actor=actor,
+            kind=EventKind.CONSULTANCY_CHANGED,
+            before=str(before["consultancy"] or ""),
+            after=str(audit.consultancy or ""),
+        )
+    after = {a.pk: a.name for a in team} if team is not None else before["team"]
+    if after.keys() != before["team"].keys() or audit.team_leader_id != before["team_leader"]:
+        record(
+            audit=audit,
+            actor=actor,
+            kind=EventKind.TEAM_CHANGED,
+            added=[after[pk] for pk in sorted(after.keys() - before["team"].keys())],
+            removed=[before["team"][pk] for pk in sorted(before["team"].keys() - after.keys())],
+            leader=audit.team_leader.name if audit.team_leader_id else "",
+        )
+    if audit.focus != before["focus"]:
+        record(audit=audit, actor=actor, kind=EventKind.FOCUS_CHANGED, after=audit.focus)
 
 
 def may_join(auditor, audit: Audit) -> bool:
@@ -108,16 +159,33 @@ def _audit_for_write(actor, audit: Audit) -> Audit:
 def target_save(*, actor, audit: Audit, target: Target | None = None, **fields) -> Target:
     _audit_for_write(actor, audit)
     target = target or Target(audit=audit)
+    before = {name: getattr(target, name) for name in fields} if target.pk else {}
     for name, value in fields.items():
         setattr(target, name, value)
     target.full_clean()
+    changed = changed_fields(target, before, list(fields)) if target.pk else list(fields)
     target.save()
+    if changed:
+        record(
+            audit=audit,
+            actor=actor,
+            kind=EventKind.TARGET_CHANGED,
+            indicator=target.indicator,
+            fields=[f for f in changed if f != "audit"],
+        )
     return target
 
 
 @transaction.atomic
 def target_delete(*, actor, target: Target) -> None:
     _audit_for_write(actor, target.audit)
+    record(
+        audit=target.audit_id,
+        actor=actor,
+        kind=EventKind.TARGET_CHANGED,
+        indicator=target.indicator,
+        removed=True,
+    )
     target.delete()
 
 
@@ -128,9 +196,14 @@ def balance_save(
     """A balance with its flows (replaced as a whole when given)."""
     _audit_for_write(actor, audit)
     balance = balance or Balance(audit=audit)
+    before = {name: getattr(balance, name) for name in fields} if balance.pk else {}
+    old_flows = (
+        [(f.direction, f.name, f.quantity) for f in balance.flows.all()] if balance.pk else []
+    )
     for name, value in fields.items():
         setattr(balance, name, value)
     balance.full_clean()
+    changed = changed_fields(balance, before, list(fields)) if balance.pk else list(fields)
     balance.save()
     if flows is not None:
         balance.flows.all().delete()
@@ -138,12 +211,30 @@ def balance_save(
         for row in rows:
             row.full_clean(exclude=["balance"])
         BalanceFlow.objects.bulk_create(rows)
+        if [(r.direction, r.name, r.quantity) for r in rows] != old_flows:
+            changed.append("flows")
+    changed = [f for f in changed if f != "audit"]
+    if changed:
+        record(
+            audit=audit,
+            actor=actor,
+            kind=EventKind.BALANCE_CHANGED,
+            title=balance.title,
+            fields=changed,
+        )
     return balance
 
 
 @transaction.atomic
 def balance_delete(*, actor, balance: Balance) -> None:
     _audit_for_write(actor, balance.audit)
+    record(
+        audit=balance.audit_id,
+        actor=actor,
+        kind=EventKind.BALANCE_CHANGED,
+        title=balance.title,
+        removed=True,
+    )
     balance.delete()
 
 
@@ -229,8 +320,11 @@ def option_save(
         if fields.get("status", OptionStatus.PROPOSED) != OptionStatus.PROPOSED:
             raise ValidationError({"status": _("A new option starts as proposed.")})
         fields.pop("status", None)
+        before = None
     else:
         option = Option.objects.select_for_update().get(pk=option.pk)
+        before = {name: getattr(option, name) for name in OPTION_FIGURES}
+        before["benefits"] = _benefit_rows(option)
     left = _apply_option(option, fields)
     if audit.options.filter(code=option.code).exclude(pk=option.pk).exists():
         raise ValidationError(
@@ -240,8 +334,50 @@ def option_save(
     option.save()
     option_status_logged(option, left, actor)
     _save_benefits(option, benefits)
+    if before is None:
+        record(
+            audit=audit,
+            actor=actor,
+            kind=EventKind.OPTION_ADDED,
+            code=option.code,
+            title=option.title,
+        )
+    else:
+        changed = changed_fields(option, before, OPTION_FIGURES)
+        if benefits is not None and _benefit_rows(option) != before["benefits"]:
+            changed.append("benefits")
+        if changed:
+            record(
+                audit=audit,
+                actor=actor,
+                kind=EventKind.OPTION_CHANGED,
+                code=option.code,
+                fields=changed,
+            )
     totals.refresh([audit.pk])
     return option
+
+
+# What an `option_changed` event compares (the status has its own event).
+OPTION_FIGURES = [
+    "code",
+    "title",
+    "description",
+    "aspect",
+    "cost_class",
+    "investment",
+    "reason",
+    "implemented_on",
+    "annual_net_benefit",
+    "lifetime_years",
+    "discount_rate",
+]
+
+
+def _benefit_rows(option: Option) -> list[tuple]:
+    return list(
+        option.benefits.order_by("indicator").values_list("indicator", "expected", "actual")
+    )
 
 
 @transaction.atomic
@@ -254,6 +390,7 @@ def option_delete(*, actor, option: Option) -> None:
                 _("The option is “%(status)s”.") % {"status": OptionStatus(option.status).label}
             ],
         )
+    record(audit=option.audit_id, actor=actor, kind=EventKind.OPTION_REMOVED, code=option.code)
     option.delete()
     totals.refresh([option.audit_id])
 
@@ -353,29 +490,65 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
 
 @transaction.atomic
 def document_upload(
-    *, actor, audit: Audit, kind: str, file, title: str = "", option: Option | None = None
+    *,
+    actor,
+    audit: Audit,
+    kind: str,
+    file,
+    title: str = "",
+    option: Option | None = None,
+    supersedes: Document | None = None,
 ) -> Document:
     """Store a document by its content type (PDF, PNG, JPEG, XLSX, DOCX), with its
-    SHA-256, outside any public URL."""
+    SHA-256, outside any public URL. A changed file is a new version of the document it
+    `supersedes` (same audit and kind, the latest version), which stays downloadable.
+    While a round is open no report is uploaded and nothing submitted replaced (409)."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
-    require_uploader(actor, audit)
+    require_uploader(actor, audit, kind=kind, supersedes=supersedes)
     if option is not None and option.audit_id != audit.pk:
         raise ValidationError({"option": _("The option belongs to another audit.")})
+    version = 1
+    if supersedes is not None:
+        supersedes = Document.objects.select_for_update().get(pk=supersedes.pk)
+        if supersedes.audit_id != audit.pk:
+            raise ValidationError({"supersedes": _("The document belongs to another audit.")})
+        if supersedes.kind != kind:
+            raise ValidationError(
+                {"supersedes": _("A new version keeps the kind of the document it replaces.")}
+            )
+        if Document.objects.filter(supersedes=supersedes).exists():
+            raise ValidationError(
+                {"supersedes": _("A later version exists already; replace the latest one.")}
+            )
+        version = supersedes.version + 1
     content_type, sha256 = check_upload(file)
     document = Document(
         audit=audit,
         option=option,
         kind=kind,
-        title=title or file.name,
+        title=title or (supersedes.title if supersedes else file.name),
         original_name=file.name[:255],
         sha256=sha256,
         size=file.size,
         content_type=content_type,
         uploaded_by=actor,
+        supersedes=supersedes,
+        version=version,
     )
     document.file = file
-    document.full_clean(exclude=["file"])
+    document.full_clean(exclude=["file", "supersedes"])
     document.save()
+    record(
+        audit=audit,
+        actor=actor,
+        kind=EventKind.DOCUMENT_ADDED,
+        document=document.pk,
+        title=document.title,
+        version=version,
+        supersedes=supersedes.pk if supersedes else None,
+        sha256=sha256,
+        document_kind=kind,
+    )
     if kind in REPORT_KINDS:
         # A broker that is down loses the fingerprint (the repeated-report signal) only.
         enqueue_on_commit("audits.tasks.document_fingerprint", document.pk)
@@ -384,8 +557,20 @@ def document_upload(
 
 @transaction.atomic
 def document_delete(*, actor, document: Document) -> None:
-    _audit_for_write(actor, document.audit)
+    """Only before the audit is submitted with it (409 after); recorded."""
+    audit = Audit.objects.select_for_update().get(pk=document.audit_id)
+    document = Document.objects.select_related("audit").get(pk=document.pk)
+    require_document_removable(actor, document)
     storage, name = document.file.storage, document.file.name
+    record(
+        audit=audit,
+        actor=actor,
+        kind=EventKind.DOCUMENT_REMOVED,
+        title=document.title,
+        version=document.version,
+        sha256=document.sha256,
+        document_kind=document.kind,
+    )
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))  # only once the row is gone
 

@@ -33,7 +33,7 @@ from core.forms import add_service_errors
 from core.roles import role_required
 from core.views import submit
 
-from . import services, workflow
+from . import events, services, workflow
 from .choices import Aspect, AuditState, CostClass, Deadline, Indicator, OptionStatus
 from .filters import AuditFilter
 from .forms import (
@@ -248,6 +248,14 @@ def _permissions(user, audit) -> dict:
     }
 
 
+def _documents(user, audit) -> list[Document]:
+    documents = list(audit.documents.select_related("uploaded_by", "option", "superseded_by"))
+    for document in documents:
+        document.audit = audit  # the rule below reads its state
+        document.removable = workflow.can_delete_document(user, document)
+    return documents
+
+
 def _detail_context(request, audit, conflict=None, **forms) -> dict:
     user = request.user
     today = timezone.localdate()
@@ -271,8 +279,13 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         "balances": audit.balances.prefetch_related("flows"),  # totals per balance
         "options": options,
         "totals": _option_totals(audit, options),
-        # who uploaded, and for which option, on every row.
-        "documents": audit.documents.select_related("uploaded_by", "option"),
+        # who uploaded, for which option, and the later version, on every row.
+        "documents": _documents(user, audit),
+        # The audit's record, oldest first, each line in the reader's language.
+        "events": [
+            {"event": event, "summary": events.summary(event)}
+            for event in audit.events.select_related("actor").order_by("at", "id")
+        ],
         "comments": audit.comments.select_related("author"),
         # The assessment and acceptance rounds the user may open (an expert: those whose
         # panel they sit on), in one query; through the audit's reverse relation, whose

@@ -35,11 +35,13 @@ from .choices import (
     OPTION_NEEDS_REASON,
     CostClass,
     DocumentKind,
+    EventKind,
     OptionStatus,
 )
 from .choices import AuditState as S
 from .choices import OptionStatus as O
-from .models import Audit, Option, OptionStatusLog, TransitionLog
+from .events import record
+from .models import Audit, Document, Option, OptionStatusLog, TransitionLog
 
 MIN_TEAM = 2
 # domain.md §2, §6; seed 004 (items 8, 9): a firm's team has at least two qualified
@@ -280,6 +282,9 @@ FIRST_REACHED = {
 }
 # Side effects on entering a state, registered by other apps (the review rounds).
 ON_ENTER: dict[str, list[Callable]] = {}
+# More guards on entering a state, registered by other apps: re-applying waits for the
+# answers to the last failed round's rectification demands (assessments).
+ENTRY_GUARDS: dict[str, list[Callable[[Audit], list[str]]]] = {}
 
 
 # --- who may do what -------------------------------------------------------------------
@@ -335,10 +340,51 @@ def can_upload(user, audit: Audit) -> bool:
     return can_work_on(user, audit) and audit.state not in CLOSED
 
 
-def require_uploader(user, audit: Audit) -> None:
+# The reports a round judges: while it is open they are not replaced (evidence for the
+# verifications may still be added).
+ROUND_REPORTS = {DocumentKind.AUDIT_REPORT, DocumentKind.ACCEPTANCE_REPORT}
+REVIEW_STATES = {S.UNDER_ASSESSMENT, S.UNDER_ACCEPTANCE}
+
+
+def require_uploader(user, audit: Audit, kind: str = "", supersedes: Document | None = None):
+    """Refused (409) once closed; while a round is open, no audit or acceptance report
+    and no new version of anything already submitted (issue 11)."""
     require_worker(user, audit)
     if audit.state in CLOSED:
         raise StateConflict(_("The audit is closed."), unmet=[_("The audit is closed.")])
+    if audit.state in REVIEW_STATES and kind in ROUND_REPORTS:
+        raise StateConflict(
+            _("A report cannot be uploaded while the round is under review."),
+            unmet=[_("The audit is “%(state)s”.") % {"state": S(audit.state).label}],
+        )
+    if audit.state in REVIEW_STATES and supersedes is not None:
+        raise StateConflict(
+            _("A submitted document is not replaced while the round is under review."),
+            unmet=[_("The audit is “%(state)s”.") % {"state": S(audit.state).label}],
+        )
+
+
+def document_removal_unmet(document: Document) -> list[str]:
+    """Why a document may not be deleted: once the audit was submitted with it, or while a
+    review looks at the audit, it is part of what a panel judges (issue 11)."""
+    unmet = []
+    if document.audit.state in FROZEN:
+        unmet.append(_("The audit is “%(state)s”.") % {"state": S(document.audit.state).label})
+    if document.submitted_at is not None:
+        unmet.append(_("The document was submitted for review; upload a new version instead."))
+    if getattr(document, "superseded_by", None) is not None:
+        unmet.append(_("A later version replaces this document; the versions stay together."))
+    return unmet
+
+
+def can_delete_document(user, document: Document) -> bool:
+    return can_work_on(user, document.audit) and not document_removal_unmet(document)
+
+
+def require_document_removable(user, document: Document) -> None:
+    require_worker(user, document.audit)
+    if unmet := document_removal_unmet(document):
+        raise StateConflict(_("The document cannot be deleted."), unmet=unmet)
 
 
 def can_comment(user, audit: Audit) -> bool:
@@ -355,11 +401,19 @@ def require_commenter(user, audit: Audit) -> None:
 # --- the audit's states ----------------------------------------------------------------
 
 
+def _unmet(audit: Audit, to: str) -> list[str]:
+    """The move's own guard, then those other apps add for entering `to`."""
+    unmet = list(TRANSITIONS[audit.state][to](audit))
+    for guard in ENTRY_GUARDS.get(to, []):
+        unmet += guard(audit)
+    return unmet
+
+
 def available_transitions(audit: Audit) -> list[dict]:
     """Every move from the current state with its unmet guards (the phase checklist)."""
     return [
-        {"to": to, "allowed": not (unmet := guard(audit)), "unmet": [str(u) for u in unmet]}
-        for to, guard in TRANSITIONS.get(audit.state, {}).items()
+        {"to": to, "allowed": not (unmet := _unmet(audit, to)), "unmet": [str(u) for u in unmet]}
+        for to in TRANSITIONS.get(audit.state, {})
     ]
 
 
@@ -379,7 +433,7 @@ def audit_transition(
                 % {"from": S(audit.state).label, "to": S(to).label if to in S.values else to},
                 unmet=[_("Not a step from the current state.")],
             )
-        unmet = [] if by_review and audit.state in REVIEW_MOVES else moves[to](audit)
+        unmet = [] if by_review and audit.state in REVIEW_MOVES else _unmet(audit, to)
         if unmet:
             raise StateConflict(_("Some conditions are not met yet."), unmet=unmet)
         from_state = _move(audit, to, actor, comment)
@@ -419,6 +473,15 @@ def _move(audit: Audit, to: str, actor, comment: str) -> str:
     TransitionLog.objects.create(
         audit=audit, from_state=from_state, to_state=to, actor=actor, comment=comment
     )
+    record(
+        audit=audit,
+        actor=actor,
+        kind=EventKind.TRANSITION,
+        **{"from": from_state, "to": to, "comment": comment},
+    )
+    if to in REVIEW_MOVES:
+        # Submitted: from now on these documents are what a panel judges (never deleted).
+        audit.documents.filter(submitted_at__isnull=True).update(submitted_at=timezone.now())
     for effect in ON_ENTER.get(to, []):
         effect(audit=audit, actor=actor)
     return from_state
@@ -556,10 +619,19 @@ def _require_assessment_passed(option: Option) -> None:
 def option_status_logged(option: Option, from_status: str | None, actor) -> None:
     """The history row of a saved status change (same transaction)."""
     if from_status is not None:
+        reason = option.reason if option.status in OPTION_NEEDS_REASON else ""
         OptionStatusLog.objects.create(
             option=option,
             from_state=from_status,
             to_state=option.status,
             actor=actor,
-            comment=option.reason if option.status in OPTION_NEEDS_REASON else "",
+            comment=reason,
+        )
+        record(
+            audit=option.audit_id,
+            actor=actor,
+            kind=EventKind.OPTION_STATUS,
+            code=option.code,
+            reason=reason,
+            **{"from": from_status, "to": option.status},
         )

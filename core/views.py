@@ -8,7 +8,8 @@
 
 The service's ValidationError lands on the form (400), its StateConflict in
 `outcome.conflict` (409, shown with its unmet reasons), an import's RowErrors in
-`outcome.row_errors` (400); PermissionDenied goes on to the 403 page. A file store that
+`outcome.row_errors` (400), a delete the database refuses (a protected reference) in
+`outcome.conflict` too; PermissionDenied goes on to the 403 page. A file store that
 cannot be written (read-only, full) is a form error too, with 503 (issue 14).
 """
 
@@ -19,9 +20,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from .errors import RowErrors, StateConflict
+from .errors import RowErrors, StateConflict, in_use
 from .forms import add_service_errors
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,8 @@ def submit(
         return Outcome()
     except StateConflict as conflict:
         return Outcome(conflict=conflict)
+    except (ProtectedError, RestrictedError) as error:
+        return Outcome(conflict=in_use(error))
     except RowErrors as error:
         return Outcome(row_errors=error.errors)
     except OSError as error:  # the service's transaction was rolled back

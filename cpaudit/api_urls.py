@@ -13,6 +13,7 @@ from accounts.api.views import (
 from assessments.api.views import (
     AcceptanceViewSet,
     AssessmentViewSet,
+    DemandViewSet,
     ExpertProfileViewSet,
     PublicAcceptanceViewSet,
     ScoringSheetViewSet,
@@ -63,6 +64,7 @@ router.register("disclosures", DisclosureViewSet, basename="disclosure")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("acceptances", AcceptanceViewSet, basename="acceptance")
 router.register("sheets", ScoringSheetViewSet, basename="sheet")
+router.register("demands", DemandViewSet, basename="demand")
 router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportJobViewSet, basename="report")

@@ -170,6 +170,9 @@ class Enterprise(models.Model):
     total_assets = models.DecimalField(
         _("total assets (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
+    # Retired rather than deleted once its audits are on the record (issue 11): hidden
+    # from new lists, kept with every audit it had.
+    active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -351,6 +354,31 @@ class ProvincePolicy(models.Model):
         if toxic_hazardous and in_industries(industry_code, self.overcapacity_industries):
             return self.cycle_overcapacity_years
         return self.cycle_default_years
+
+
+class PolicyVersion(models.Model):
+    """Every saved version of a province's policy (or the national default), with who
+    saved it: an edit keeps the figures that were in force before it (issue 11)."""
+
+    policy = models.ForeignKey(
+        ProvincePolicy,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("province policy"),
+    )
+    figures = models.JSONField(_("figures"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    saved_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["saved_at", "id"]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+
+    def __str__(self):
+        return f"{self.policy} {self.saved_at:%Y-%m-%d %H:%M}"
 
 
 class KeyEnterpriseListQuerySet(models.QuerySet):

@@ -22,6 +22,7 @@ from .models import (
     KeyEnterpriseList,
     ListAmendment,
     ListEntry,
+    PolicyVersion,
     ProvincePolicy,
 )
 
@@ -37,6 +38,7 @@ ENTERPRISE_FIELDS = (
     "employees",
     "annual_sales",
     "total_assets",
+    "active",
 )
 
 
@@ -75,9 +77,19 @@ def enterprise_update(*, actor, enterprise: Enterprise, **fields) -> Enterprise:
 
 @transaction.atomic
 def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
-    """An enterprise still referred to (users, list entries, audits) is protected; the
-    API answers that with 409."""
+    """An enterprise with an audit on the record is not deleted (409 naming the audits);
+    it is retired (`active: false`). Other references (users, list entries) are
+    protected by the database, which the API also answers with 409."""
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
+    audits = list(enterprise.audits.order_by("round").values_list("pk", "round"))
+    if audits:
+        raise StateConflict(
+            _("The enterprise has audits on the record; retire it instead."),
+            unmet=[
+                _("Audit %(id)s (round %(round)s).") % {"id": pk, "round": number}
+                for pk, number in audits
+            ],
+        )
     enterprise.delete()
 
 
@@ -201,6 +213,8 @@ def entry_save(
     key_list = KeyEnterpriseList.objects.select_for_update().get(pk=key_list.pk)
     require_draft(key_list)
     check_enterprise(actor, key_list, enterprise)
+    if not enterprise.active and (entry is None or entry.enterprise_id != enterprise.pk):
+        raise ValidationError({"enterprise": _("This enterprise is retired.")})
     if entry is not None:
         _check_entry(actor, key_list, entry)
     categories = clean_categories(categories)
@@ -365,4 +379,14 @@ def policy_save(*, actor, province_code: str | None, **figures) -> ProvincePolic
     policy.updated_by = actor
     policy.full_clean()
     policy.save()
+    PolicyVersion.objects.create(policy=policy, figures=policy_figures(policy), saved_by=actor)
     return policy
+
+
+def policy_figures(policy: ProvincePolicy) -> dict:
+    """The figures as plain JSON (a version of the policy)."""
+    return {
+        name: value if isinstance(value, int | list) else str(value)
+        for name in ProvincePolicy.FIGURES
+        for value in [getattr(policy, name)]
+    }

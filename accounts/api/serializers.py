@@ -109,7 +109,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "kind", "region", "credit_code"]
+        fields = ["id", "name", "kind", "region", "credit_code", "active"]
 
 
 class AuditorSerializer(serializers.ModelSerializer):
@@ -134,6 +134,7 @@ class AuditorSerializer(serializers.ModelSerializer):
             "valid_until",
             "organization",
             "enterprise",
+            "active",
             "is_valid",
             "is_qualified",
         ]

@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import services
 from accounts.choices import Role
 from accounts.filters import AuditorFilter, OrganizationFilter, UserFilter
 from accounts.models import Auditor, Organization, User
@@ -86,6 +87,9 @@ class OrganizationViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return Organization.objects.for_user(self.request.user)
 
+    def perform_destroy(self, instance):
+        services.organization_delete(actor=self.request.user, organization=instance)
+
 
 class AuditorViewSet(viewsets.ModelViewSet):
     serializer_class = AuditorSerializer
@@ -98,6 +102,9 @@ class AuditorViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return Auditor.objects.for_user(self.request.user)
+
+    def perform_destroy(self, instance):
+        services.auditor_delete(actor=self.request.user, auditor=instance)
 
 
 extend_schema(tags=["auth"])(TokenView)

@@ -4,7 +4,15 @@ from rest_framework.validators import UniqueValidator
 
 from accounts.models import User
 from assessments import services
-from assessments.models import ExpertProfile, PanelChange, Review, Score, ScoringSheet
+from assessments.models import (
+    Demand,
+    ExpertProfile,
+    PanelChange,
+    Review,
+    Score,
+    ScoreVersion,
+    ScoringSheet,
+)
 from audits.choices import Indicator
 from audits.models import Document, Option
 from core.api.fields import ScopedPrimaryKeyRelatedField
@@ -124,8 +132,21 @@ class ScoreRequestSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class ScoreVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoreVersion
+        fields = ["items", "vetoes", "total", "comment", "submitted_at", "replaced_at"]
+
+
 class ScoreSerializer(serializers.ModelSerializer):
     expert_name = serializers.CharField(source="expert.__str__", read_only=True)
+    earlier = serializers.SerializerMethodField(
+        help_text="The scorings this one replaced: for the authority, once concluded."
+    )
+
+    def get_earlier(self, score) -> list[dict]:
+        versions = self.context.get("earlier", {}).get(score.pk, [])
+        return ScoreVersionSerializer(versions, many=True).data
 
     class Meta:
         model = Score
@@ -138,11 +159,49 @@ class ScoreSerializer(serializers.ModelSerializer):
             "total",
             "comment",
             "submitted_at",
+            "earlier",
         ]
 
 
 class ConcludeRequestSerializer(serializers.Serializer):
     opinion = serializers.CharField(allow_blank=True)
+    demands = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=list,
+        help_text="The rectification demands: at least one when the round fails, none "
+        "when it passes.",
+    )
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    responded_by = serializers.CharField(
+        source="responded_by.username", read_only=True, default=None
+    )
+
+    class Meta:
+        model = Demand
+        fields = ["id", "text", "response", "document", "responded_by", "responded_at"]
+        read_only_fields = fields
+
+
+class DemandResponseSerializer(serializers.Serializer):
+    response = serializers.CharField(allow_blank=True)
+    document = ScopedPrimaryKeyRelatedField(
+        queryset=Document.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class RoundSnapshotSerializer(serializers.Serializer):
+    """`GET …/{id}/snapshot/`: the round as submitted and as concluded (each as stored,
+    never recomputed), and what changed since the round before."""
+
+    review = serializers.IntegerField()
+    kind = serializers.CharField()
+    round = serializers.IntegerField()
+    submitted = serializers.JSONField(allow_null=True)
+    concluded = serializers.JSONField(allow_null=True)
+    changes_since_previous = serializers.JSONField(allow_null=True)
 
 
 class VerifiedBenefitInput(serializers.Serializer):
@@ -219,11 +278,25 @@ class ScoringSheetSerializer(serializers.ModelSerializer):
             "pass_mark",
             "published_at",
             "published_by",
+            "active",
         ]
         read_only_fields = ["version", "published_at"]
 
     def create(self, validated_data):
+        validated_data.pop("active", None)
         return services.sheet_publish(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        # A published version never changes; only whether new rounds take it.
+        changed = set(validated_data) - {"active"}
+        if changed:
+            message = _("A published sheet does not change; publish a new version.")
+            raise serializers.ValidationError({name: [message] for name in sorted(changed)})
+        return services.sheet_retire(
+            actor=self.context["request"].user,
+            sheet=instance,
+            active=validated_data.get("active", instance.active),
+        )
 
 
 class ExpertProfileSerializer(serializers.ModelSerializer):

@@ -9,7 +9,14 @@ from accounts.choices import Role
 from assessments import services
 from assessments.choices import ReviewKind
 from assessments.filters import ReviewFilter
-from assessments.models import ExpertProfile, PanelMember, Review, ScoringSheet, Verification
+from assessments.models import (
+    Demand,
+    ExpertProfile,
+    PanelMember,
+    Review,
+    ScoringSheet,
+    Verification,
+)
 from audits.models import OptionBenefit
 from core.api.permissions import RolePermission
 from core.api.serializers import HistorySerializer
@@ -17,6 +24,8 @@ from core.api.serializers import HistorySerializer
 from .serializers import (
     CandidateSerializer,
     ConcludeRequestSerializer,
+    DemandResponseSerializer,
+    DemandSerializer,
     DrawRequestSerializer,
     ExpertProfileSerializer,
     PanelChangeSerializer,
@@ -25,6 +34,7 @@ from .serializers import (
     ReviewDetailSerializer,
     ReviewSerializer,
     RoundSheetSerializer,
+    RoundSnapshotSerializer,
     ScoreRequestSerializer,
     ScoreSerializer,
     ScoringSheetSerializer,
@@ -51,6 +61,8 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         "conclude": SUPERVISORS,
         "scores": None,
         "verifications": None,
+        "snapshot": None,
+        "demands": None,
     }
 
     def get_queryset(self):
@@ -121,13 +133,41 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     def scores(self, request, pk=None):
         review = self.get_object()
         if request.method == "GET":
+            earlier = services.earlier_scores(request.user, review)
             return Response(
-                ScoreSerializer(services.visible_scores(request.user, review), many=True).data
+                ScoreSerializer(
+                    services.visible_scores(request.user, review),
+                    many=True,
+                    context={"earlier": earlier},
+                ).data
             )
         params = ScoreRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         score = services.score_submit(actor=request.user, review=review, **params.validated_data)
         return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=RoundSnapshotSerializer)
+    @action(detail=True, methods=["get"])
+    def snapshot(self, request, pk=None):
+        """What the panel was given and what it judged, exactly as kept."""
+        review = self.get_object()
+        return Response(
+            {
+                "review": review.pk,
+                "kind": review.kind,
+                "round": review.round,
+                "submitted": review.submitted,
+                "concluded": review.snapshot,
+                "changes_since_previous": services.round_changes(review),
+            }
+        )
+
+    @extend_schema(responses=DemandSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def demands(self, request, pk=None):
+        """The round's rectification demands with their answers."""
+        demands = self.get_object().demands.select_related("responded_by")
+        return Response(DemandSerializer(demands, many=True).data)
 
     @extend_schema(request=ConcludeRequestSerializer, responses=ReviewDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -177,8 +217,14 @@ class AcceptanceViewSet(ReviewViewSet):
         return Response(VerificationSerializer(verifications, many=True).data)
 
 
-class ScoringSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Published sheet versions; POST publishes a new one (never an edit)."""
+class ScoringSheetViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Published sheet versions; POST publishes a new one (never an edit); PATCH
+    `{"active": false}` retires one; DELETE only a version no round used (409)."""
 
     serializer_class = ScoringSheetSerializer
     permission_classes = [RolePermission]
@@ -188,6 +234,9 @@ class ScoringSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     def get_queryset(self):
         return ScoringSheet.objects.for_user(self.request.user).select_related("published_by")
+
+    def perform_destroy(self, instance):
+        services.sheet_delete(actor=self.request.user, sheet=instance)
 
 
 class ExpertProfileViewSet(viewsets.ModelViewSet):
@@ -199,6 +248,9 @@ class ExpertProfileViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return ExpertProfile.objects.prefetch_related("industries").order_by("pk")
+
+    def perform_destroy(self, instance):
+        services.expert_profile_delete(actor=self.request.user, profile=instance)
 
 
 class PublicAcceptanceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -215,3 +267,27 @@ class PublicAcceptanceViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("audit__enterprise")
             .order_by("-concluded_on", "-id")
         )
+
+
+class DemandViewSet(viewsets.GenericViewSet):
+    """`POST /api/v1/demands/{id}/respond/`: the enterprise or its firm answers a
+    rectification demand of a round it can see (the service checks who)."""
+
+    serializer_class = DemandSerializer
+    permission_classes = [RolePermission]
+    read_roles = None
+    action_roles = {"respond": {Role.ADMIN, Role.CONSULTANT, Role.ENTERPRISE}}
+
+    def get_queryset(self):
+        return Demand.objects.for_user(self.request.user).select_related(
+            "review__audit", "responded_by"
+        )
+
+    @extend_schema(request=DemandResponseSerializer, responses=DemandSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        demand = self.get_object()
+        params = DemandResponseSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        demand = services.demand_respond(actor=request.user, demand=demand, **params.validated_data)
+        return Response(DemandSerializer(demand).data)

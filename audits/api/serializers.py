@@ -2,11 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Auditor, Organization
-from audits import publishing, services, workflow
+from audits import events, publishing, services, workflow
 from audits.choices import FlowDirection, Indicator
 from audits.models import (
     Audit,
     AuditComment,
+    AuditEvent,
     Balance,
     BalanceFlow,
     Document,
@@ -93,6 +94,20 @@ class AuditSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return services.audit_update(actor=actor(self), audit=instance, **validated_data)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """`GET /api/v1/audits/{id}/events/`: one line of the audit's record."""
+
+    actor = serializers.CharField(source="actor.username", read_only=True)
+    summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = ["at", "actor", "kind", "summary", "params"]
+
+    def get_summary(self, event) -> str:
+        return events.summary(event)
 
 
 class TransitionRequestSerializer(serializers.Serializer):
@@ -279,6 +294,13 @@ class DocumentSerializer(AuditChildSerializer):
         queryset=Option.objects.all(), required=False, allow_null=True
     )
     file = serializers.FileField(write_only=True)
+    supersedes = ScopedPrimaryKeyRelatedField(
+        queryset=Document.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The earlier document this file is a new version of (it stays downloadable).",
+    )
+    superseded_by = serializers.SerializerMethodField()
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
     download_url = serializers.SerializerMethodField()
 
@@ -297,10 +319,26 @@ class DocumentSerializer(AuditChildSerializer):
             "content_type",
             "uploaded_by",
             "uploaded_at",
+            "supersedes",
+            "version",
+            "superseded_by",
+            "submitted_at",
             "download_url",
         ]
-        read_only_fields = ["original_name", "sha256", "size", "content_type", "uploaded_at"]
+        read_only_fields = [
+            "original_name",
+            "sha256",
+            "size",
+            "content_type",
+            "uploaded_at",
+            "version",
+            "submitted_at",
+        ]
         extra_kwargs = {"title": {"required": False}}
+
+    def get_superseded_by(self, document) -> int | None:
+        later = getattr(document, "superseded_by", None)
+        return later.pk if later else None
 
     def get_download_url(self, document) -> str:
         return f"/api/v1/documents/{document.pk}/download/"

@@ -23,6 +23,7 @@ from .serializers import (
     BalanceSerializer,
     CommentSerializer,
     DocumentSerializer,
+    EventSerializer,
     OptionBulkSerializer,
     OptionSerializer,
     PublishSerializer,
@@ -49,7 +50,7 @@ class AuditViewSet(
     permission_classes = [RolePermission]
     read_roles = READERS
     write_roles = WORKERS
-    action_roles = {"transition": WORKERS, "comments": READERS}
+    action_roles = {"transition": WORKERS, "comments": READERS, "events": READERS}
 
     def get_queryset(self):
         # The enterprise name, the list year and the team ids are on every row.
@@ -80,6 +81,13 @@ class AuditViewSet(
     def history(self, request, pk=None):
         logs = self.get_object().transitions.select_related("actor")
         return Response(HistorySerializer(logs, many=True).data)
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        """Every change to the audit and its parts, oldest first, with who and when."""
+        events = self.get_object().events.select_related("actor").order_by("at", "id")
+        return Response(EventSerializer(events, many=True).data)
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["post"], request=CommentSerializer, responses=CommentSerializer)
@@ -179,7 +187,10 @@ class DocumentViewSet(
     filterset_fields = ["audit", "kind", "option"]
 
     def get_queryset(self):
-        return Document.objects.for_user(self.request.user).select_related("uploaded_by")
+        # The uploader and the later version (`superseded_by`) are on every row.
+        return Document.objects.for_user(self.request.user).select_related(
+            "uploaded_by", "superseded_by"
+        )
 
     def perform_destroy(self, instance):
         services.document_delete(actor=self.request.user, document=instance)

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Suspicio
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
-from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError
@@ -23,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from core.errors import RowErrors, StateConflict
+from core.errors import RowErrors, StateConflict, in_use
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +59,10 @@ def exception_handler(exc, context):
         set_rollback()
         return Response({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ProtectedError | RestrictedError):
-        objects = getattr(exc, "protected_objects", None) or exc.restricted_objects
         set_rollback()
-        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in objects})
+        conflict = in_use(exc)
         return Response(
-            {
-                "detail": _("This object is in use and cannot be deleted."),
-                "unmet": [_("Still referred to by: %(kind)s") % {"kind": k} for k in kinds],
-            },
-            status=status.HTTP_409_CONFLICT,
+            {"detail": conflict.detail, "unmet": conflict.unmet}, status=status.HTTP_409_CONFLICT
         )
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(validation_error_detail(exc))

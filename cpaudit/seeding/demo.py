@@ -284,16 +284,74 @@ class Demo:
             lifetime_years=10,
             discount_rate="0.08",
         )
-        self.document(consultant, audit, DocumentKind.AUDIT_REPORT, "清洁生产审核报告")
+        report = self.document(consultant, audit, DocumentKind.AUDIT_REPORT, "清洁生产审核报告")
         audit_transition(
             audit=audit, to=AuditState.UNDER_ASSESSMENT, actor=consultant, comment="提交评估申请"
         )
+        experts = list(User.objects.filter(role=Role.EXPERT).order_by("username"))
+        self.failed_first_round(audit, officer, consultant, experts, report)
+        review = Review.objects.get(audit=audit, kind="assessment", round=2)
+        review_services.panel_set(
+            actor=officer, review=review, expert_ids=[expert.pk for expert in experts]
+        )
+
+    def failed_first_round(self, audit, officer, consultant, experts, report):
+        """Round 1 fails with two rectification demands; the firm answers both, uploads
+        a second version of the report (the first stays) and re-applies: round 2 shows
+        the snapshot of round 1, the answers and what changed (issue 11)."""
         review = Review.objects.get(audit=audit, kind="assessment", round=1)
         review_services.panel_set(
+            actor=officer, review=review, expert_ids=[expert.pk for expert in experts]
+        )
+        for expert, total in zip(experts, (64, 66, 62), strict=True):
+            review_services.score_submit(
+                actor=expert,
+                review=review,
+                items=self.points(review, total),
+                vetoes=[],
+                comment="能源与水数据三年间相互矛盾",
+            )
+        review = review_services.review_conclude(
             actor=officer,
             review=review,
-            expert_ids=list(User.objects.filter(role=Role.EXPERT).values_list("pk", flat=True)),
+            opinion="报告中三年能源与水数据相互矛盾，未纳入在线监测数据。",
+            demands=["核对并统一三年的能源与水数据。", "补充在线监测数据并分析。"],
         )
+        audit.refresh_from_db()
+        monitoring = self.document(consultant, audit, DocumentKind.EVIDENCE, "在线监测数据导出")
+        answers = ["已按计量台账核对，报告第三章已修订。", "已补充2024—2026年在线监测数据。"]
+        for demand, answer in zip(review.demands.order_by("position"), answers, strict=True):
+            review_services.demand_respond(
+                actor=consultant,
+                demand=demand,
+                response=answer,
+                document=monitoring if demand.position == 2 else None,
+            )
+        audit_services.document_upload(
+            actor=consultant,
+            audit=audit,
+            kind=DocumentKind.AUDIT_REPORT,
+            title=report.title,
+            supersedes=report,
+            file=SimpleUploadedFile(
+                "audit_report-v2.pdf", PDF + b"% v2\n", content_type="application/pdf"
+            ),
+        )
+        option = audit.options.get(code="F3")
+        audit_services.option_save(
+            actor=consultant, audit=audit, option=option, annual_net_benefit=850000
+        )
+        audit_transition(
+            audit=audit, to=AuditState.UNDER_ASSESSMENT, actor=consultant, comment="整改后重新申请"
+        )
+
+    def points(self, review, total) -> dict:
+        """Points per item of the round's sheet adding up to `total`."""
+        left, points = Decimal(total), {}
+        for code, top in review.sheet.item_max().items():
+            points[code] = str(min(top, left))
+            left -= min(top, left)
+        return points
 
     def team(self, consultant) -> list[Auditor]:
         """The firm's auditors with a valid certificate, the principal (longest valid) first."""
@@ -304,7 +362,7 @@ class Demo:
         )
 
     def document(self, consultant, audit, kind, title):
-        audit_services.document_upload(
+        return audit_services.document_upload(
             actor=consultant,
             audit=audit,
             kind=kind,

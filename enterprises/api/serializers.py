@@ -15,6 +15,7 @@ from enterprises.models import (
     Industry,
     KeyEnterpriseList,
     ListEntry,
+    PolicyVersion,
     ProvincePolicy,
     Region,
 )
@@ -58,6 +59,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "annual_sales",
             "total_assets",
             "is_sme",
+            "active",
         ]
 
     def create(self, validated_data):
@@ -289,3 +291,12 @@ class PolicySerializer(serializers.ModelSerializer):
 
     def get_is_national_default(self, policy) -> bool:
         return policy.province_id is None
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    at = serializers.DateTimeField(source="saved_at", read_only=True)
+    actor = serializers.CharField(source="saved_by.username", read_only=True)
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["at", "actor", "figures"]

@@ -35,6 +35,7 @@ from .serializers import (
     IndustrySerializer,
     KeyListSerializer,
     PolicySerializer,
+    PolicyVersionSerializer,
     PublicEntrySerializer,
     PublicKeyListSerializer,
     PublicListedEntrySerializer,
@@ -310,6 +311,16 @@ class PolicyViewSet(
             return ProvincePolicy.objects.get(province__isnull=True)
         get_object_or_404(Region.objects.filter(level="province"), code=code)
         return ProvincePolicy.for_province(code)
+
+    @extend_schema(responses=PolicyVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, province=None):
+        """Every saved version of the policy, oldest first, with who saved it."""
+        policy = self.get_object()
+        if policy.pk is None or (province != "national" and policy.province_id is None):
+            return Response([])
+        versions = policy.versions.select_related("saved_by")
+        return Response(PolicyVersionSerializer(versions, many=True).data)
 
     def perform_update(self, serializer):
         code = self.kwargs["province"]

@@ -19,10 +19,12 @@ from tests.support.audits import bring_to
 from tests.support.cast import ROLES, user
 from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries
 from tests.support.reviews import (
+    answer_demands,
     conclude_round,
     expert_pool,
     items_for,
     officer,
+    round_reads,
     score_all,
     seat_panel,
     submitted,
@@ -86,23 +88,7 @@ def acceptance_rounds(cast) -> dict:
 
 
 # -- role matrices ----------------------------------------------------------------------
-# Reading a round: whoever sees its audit, and the experts on its panel (the cast's
-# expert sits on it). Out of scope reads as missing.
-def round_reads(ok=200) -> dict:
-    return {
-        "admin": ok,
-        "province_officer": ok,
-        "other_province_officer": 404,
-        "city_officer": ok,
-        "consultant": ok,
-        "other_consultant": 404,
-        "enterprise_user": ok,
-        "other_enterprise_user": 404,
-        "expert": ok,
-        "anonymous": 401,
-    }
-
-
+# Reading a round: whoever sees its audit, and the experts on its panel (round_reads).
 # Panels, draws, candidates and conclusions are the authority's in charge (and admin's);
 # other roles are refused by role before their scope is looked at.
 def supervises(ok=200) -> dict:
@@ -433,9 +419,9 @@ def score_through_api(review, experts, totals, vetoes=None) -> None:
 
 
 def conclude(cast, review, opinion="Opinion of the panel", status=200):
-    return ok(
-        post(api_client(officer(cast)), url(review, "conclude"), {"opinion": opinion}), status
-    )
+    demands = [] if services.would_pass(review) else ["Revise the water balance."]
+    body = {"opinion": opinion, "demands": demands}
+    return ok(post(api_client(officer(cast)), url(review, "conclude"), body), status)
 
 
 @pytest.mark.parametrize(
@@ -513,6 +499,7 @@ def test_reapplying_opens_round_2_and_keeps_round_1_as_it_was(cast):
     scores_before = ok(company.get(url(review, "scores")))
     assert (before["result"], before["score"], len(scores_before)) == ("failed", "62.00", 3)
 
+    answer_demands(cast, review.audit)
     ok(
         post(
             api_client(cast.user("consultant")),
@@ -842,6 +829,7 @@ def test_a_round_keeps_the_sheet_it_started_with(cast):
     experts = form_panel(cast, review)
     score_through_api(review, experts, [60, 60, 60])
     conclude(cast, review)
+    answer_demands(cast, review.audit)
     ok(post(firm, f"/api/v1/audits/{review.audit_id}/transition/", {"to": "under_assessment"}))
     again = Review.objects.get(audit=review.audit, kind="assessment", round=2)
     sheet = ok(firm.get(url(again, "sheet")))

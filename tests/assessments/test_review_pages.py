@@ -18,6 +18,7 @@ from audits.models import Audit
 from tests.support.cast import ROLES, enterprise, user
 from tests.support.matrix import RoleMatrix, assert_constant_queries
 from tests.support.reviews import (
+    answer_demands,
     expert_pool,
     items_for,
     officer,
@@ -336,8 +337,9 @@ def score_as_panel(client, review, experts, totals, vetoes=None):
 
 
 def conclude(client, cast, review, opinion):
+    demands = "" if services.would_pass(review) else "Revise the water balance."
     response = login(client, cast, "province_officer").post(
-        f"/reviews/{review.pk}/conclude/", {"opinion": opinion}
+        f"/reviews/{review.pk}/conclude/", {"opinion": opinion, "demands": demands}
     )
     assert response.status_code == 302, response.content.decode()[:800]
     assert response["Location"] == f"/reviews/{review.pk}/#conclusion"
@@ -391,6 +393,7 @@ def test_reapplying_after_a_failure_opens_round_2_and_keeps_round_1(cast, client
     first = conclude(client, cast, review, "Rework the material balance.")
     audit = Audit.objects.get(pk=review.audit_id)
     assert audit.state == AuditState.FEASIBILITY
+    answer_demands(cast, audit)
 
     # The consultant re-applies from the audit's page.
     response = login(client, cast, "consultant").post(

@@ -18,7 +18,7 @@ from assessments.models import ExpertProfile, PanelChange, Review, Score, Scorin
 from audits import publishing
 from audits import services as audit_services
 from audits.choices import AuditState, CostClass, DocumentKind
-from audits.models import Audit, Option
+from audits.models import Audit, Document, Option
 from core.errors import StateConflict
 from enterprises import services as lists
 from enterprises.models import KeyEnterpriseList, ProvincePolicy, Region
@@ -40,7 +40,10 @@ pytestmark = pytest.mark.django_db
 
 
 def conclude(cast, review, opinion="Opinion"):
-    return services.review_conclude(actor=officer(cast), review=review, opinion=opinion)
+    demands = [] if services.would_pass(review) else ["Revise the report."]
+    return services.review_conclude(
+        actor=officer(cast), review=review, opinion=opinion, demands=demands
+    )
 
 
 def scored(cast, review, totals, vetoes=None):
@@ -515,7 +518,8 @@ def test_conclusion_keeps_what_was_judged(cast):
     review.refresh_from_db()
     frozen = review.snapshot
     document = review.audit.documents.get(kind=DocumentKind.AUDIT_REPORT)
-    assert frozen["documents"][0]["sha256"] == document.sha256
+    kept = {d["id"]: d["sha256"] for d in frozen["documents"]}
+    assert kept[document.pk] == document.sha256
     assert [o["code"] for o in frozen["options"]] == ["M1", "N1"]
     assert [s["total"] for s in frozen["scores"]] == ["80.00"] * 3
     # Later work on the audit changes nothing the round shows.
@@ -527,7 +531,10 @@ def test_conclusion_keeps_what_was_judged(cast):
         investment=9_999_999,
         title="Renamed",
     )
-    audit_services.document_delete(actor=cast.user("consultant"), document=document)
+    # The submitted report is not deleted (issue 11): the round's hashes name a file.
+    with pytest.raises(StateConflict):
+        audit_services.document_delete(actor=cast.user("consultant"), document=document)
+    assert Document.objects.filter(pk=document.pk).exists()
     review.refresh_from_db()
     assert review.snapshot == frozen
     assert frozen["options"][0]["investment"] == "2000000.00"

@@ -266,7 +266,10 @@ def test_documents_are_kept_while_reviewed(cast, audit, settings):
     document = audit.documents.get(kind="audit_report")
     response = api_client(cast.user("consultant")).delete(f"{URL}{document.pk}/")
     assert response.status_code == 409
-    assert response.data["unmet"] == ["The audit is “Under assessment”."]
+    assert response.data["unmet"] == [
+        "The audit is “Under assessment”.",
+        "The document was submitted for review; upload a new version instead.",
+    ]
     assert Document.objects.filter(pk=document.pk).exists()
     # The report, the leadership commitment and the work plan: all still on disk.
     assert len(stored_files(settings)) == audit.documents.count() == 3

@@ -111,6 +111,14 @@ CONTRACT_PATHS = [
     "/api/v1/options/{id}/history/",
     "/api/v1/assessments/{id}/history/",
     "/api/v1/acceptances/{id}/history/",
+    # The record (issue 11).
+    "/api/v1/audits/{id}/events/",
+    "/api/v1/assessments/{id}/snapshot/",
+    "/api/v1/acceptances/{id}/snapshot/",
+    "/api/v1/assessments/{id}/demands/",
+    "/api/v1/acceptances/{id}/demands/",
+    "/api/v1/demands/{id}/respond/",
+    "/api/v1/policies/{province}/history/",
 ]
 
 # The fields and values api.md's "Additions of the next wave" names for the rules issue

@@ -36,3 +36,14 @@ def test_seed_demo_is_idempotent_and_every_login_works(client):
     expert = User.objects.get(username="expert")
     assert api_client(expert).get(f"/api/v1/assessments/{review.pk}/").status_code == 200
     assert review.audit.state == "under_assessment" and review.panel.count() == 3
+    # Round 1 failed with two demands, both answered; the report has a second version;
+    # both rounds keep their snapshots (issue 11).
+    first = Review.objects.get(audit=review.audit, round=1)
+    assert first.result == "failed" and first.snapshot and review.submitted
+    assert [d.is_answered for d in first.demands.all()] == [True, True]
+    report = review.audit.documents.get(kind="audit_report", version=2)
+    assert report.supersedes.version == 1
+    changes = api_client(expert).get(f"/api/v1/assessments/{review.pk}/snapshot/").data
+    assert [
+        d["version"] for d in changes["changes_since_previous"]["documents"]["new_versions"]
+    ] == [2]

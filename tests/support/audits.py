@@ -157,6 +157,8 @@ def move_option(cast, option, *statuses, **fields) -> Option:
 def prepare(cast, audit, state=None) -> None:
     """Meet the checklist for leaving `state` (default: the audit's current one), as the
     7-phase method asks (domain.md §2; issue 12)."""
+    from .reviews import answer_demands
+
     consultant = cast.user("consultant")
     state = state or Audit.objects.get(pk=audit.pk).state
     if state == AuditState.PLANNING:
@@ -189,6 +191,7 @@ def prepare(cast, audit, state=None) -> None:
         for option in audit.options.filter(status=OptionStatus.PROPOSED):
             move_option(cast, option, OptionStatus.RETAINED)
     elif state == AuditState.FEASIBILITY:
+        answer_demands(cast, audit)
         for option in audit.options.filter(
             status=OptionStatus.RETAINED, cost_class=CostClass.NO_LOW
         ):
@@ -208,6 +211,7 @@ def prepare(cast, audit, state=None) -> None:
         for target in audit.targets.filter(achieved__isnull=True):
             services.target_save(actor=consultant, audit=audit, target=target, achieved=45)
     elif state == AuditState.SUSTAINING:
+        answer_demands(cast, audit)
         upload(cast, audit, kind=DocumentKind.ACCEPTANCE_REPORT, title="Acceptance report")
         upload(cast, audit, kind=DocumentKind.MONITORING_REPORT, title="Monitoring")
         upload(cast, audit, kind=DocumentKind.SUSTAINING_PLAN, title="Sustaining plan")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from accounts.choices import Role
 from accounts.models import User
 from assessments import services
-from assessments.models import ExpertProfile, Review
+from assessments.models import Demand, ExpertProfile, Review
 from audits.choices import AuditState, CostClass, OptionStatus
 from audits.models import Audit
 
@@ -127,6 +127,36 @@ def conclude_round(cast, audit: Audit, to: str, comment: str = "") -> Audit:
     if review.kind == "acceptance":
         verify_all(cast, review)
     services.review_conclude(
-        actor=officer(cast), review=review, opinion=comment or f"Concluded with {total}"
+        actor=officer(cast),
+        review=review,
+        opinion=comment or f"Concluded with {total}",
+        demands=[] if total == PASS_TOTAL else ["Reconcile the water data of the three years."],
     )
     return Audit.objects.get(pk=audit.pk)
+
+
+def answer_demands(
+    cast, audit: Audit, response: str = "Reconciled; see the revised report."
+) -> None:
+    """The consultant answers every open demand of the audit's failed rounds (what
+    re-applying waits for)."""
+    for demand in Demand.objects.filter(review__audit=audit, responded_at__isnull=True):
+        services.demand_respond(actor=cast.user("consultant"), demand=demand, response=response)
+
+
+def round_reads(ok=200) -> dict:
+    """Role matrix row: reading a round (or its audit's record) is for whoever sees its
+    audit and the experts on its panel (the cast's expert sits on it); out of scope reads
+    as missing."""
+    return {
+        "admin": ok,
+        "province_officer": ok,
+        "other_province_officer": 404,
+        "city_officer": ok,
+        "consultant": ok,
+        "other_consultant": 404,
+        "enterprise_user": ok,
+        "other_enterprise_user": 404,
+        "expert": ok,
+        "anonymous": 401,
+    }

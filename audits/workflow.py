@@ -280,6 +280,17 @@ FIRST_REACHED = {
 }
 # Side effects on entering a state, registered by other apps (the review rounds).
 ON_ENTER: dict[str, list[Callable]] = {}
+# Guards other apps add to a move (the status survey of phase 2: the survey app), each
+# returning its unmet reasons like the guards above.
+MORE_GUARDS: dict[tuple[str, str], list[Callable[[Audit], list[str]]]] = {}
+
+
+def unmet_for(audit: Audit, to: str) -> list[str]:
+    """The unmet reasons of the move from the audit's state to `to`."""
+    unmet = list(TRANSITIONS[audit.state][to](audit))
+    for guard in MORE_GUARDS.get((audit.state, to), []):
+        unmet += guard(audit)
+    return unmet
 
 
 # --- who may do what -------------------------------------------------------------------
@@ -358,8 +369,8 @@ def require_commenter(user, audit: Audit) -> None:
 def available_transitions(audit: Audit) -> list[dict]:
     """Every move from the current state with its unmet guards (the phase checklist)."""
     return [
-        {"to": to, "allowed": not (unmet := guard(audit)), "unmet": [str(u) for u in unmet]}
-        for to, guard in TRANSITIONS.get(audit.state, {}).items()
+        {"to": to, "allowed": not (unmet := unmet_for(audit, to)), "unmet": [str(u) for u in unmet]}
+        for to in TRANSITIONS.get(audit.state, {})
     ]
 
 
@@ -379,7 +390,7 @@ def audit_transition(
                 % {"from": S(audit.state).label, "to": S(to).label if to in S.values else to},
                 unmet=[_("Not a step from the current state.")],
             )
-        unmet = [] if by_review and audit.state in REVIEW_MOVES else moves[to](audit)
+        unmet = [] if by_review and audit.state in REVIEW_MOVES else unmet_for(audit, to)
         if unmet:
             raise StateConflict(_("Some conditions are not met yet."), unmet=unmet)
         from_state = _move(audit, to, actor, comment)

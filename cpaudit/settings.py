@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "enterprises",
     "audits",
+    "survey",
     "assessments",
     "reporting",
 ]

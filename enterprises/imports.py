@@ -5,7 +5,6 @@ headings), categories separated by `;`. Every row is checked before anything is
 written; any bad row and nothing is saved. Bulk queries, so 5,000 rows take seconds.
 """
 
-import csv
 import io
 
 import openpyxl
@@ -17,6 +16,7 @@ from accounts.choices import Role
 from core.credit_code import make_credit_code, normalize, validate_credit_code
 from core.errors import RowErrors
 from core.roles import require_role
+from core.tables import read_table
 
 from .choices import Category
 from .models import Enterprise, Industry, KeyEnterpriseList, ListEntry, Region
@@ -37,39 +37,7 @@ MAX_ROWS = 20000
 def read_rows(upload) -> list[dict]:
     """The spreadsheet's rows as dicts keyed by COLUMNS; raises RowErrors for a file
     that cannot be read at all (row 0: the file)."""
-    name = (upload.name or "").lower()
-    data = upload.read()
-    try:
-        if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            table = [
-                ["" if v is None else str(v).strip() for v in row]
-                for row in book.worksheets[0].iter_rows(values_only=True)
-            ]
-        else:
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = data.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise ValueError(_("The file is neither UTF-8 nor GB18030 text."))
-            table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    except Exception as exc:  # openpyxl and csv raise many kinds; all mean "unreadable"
-        raise RowErrors(
-            [
-                {
-                    "row": 0,
-                    "field": "file",
-                    "message": _("The file could not be read as .xlsx or .csv: %(error)s")
-                    % {"error": exc},
-                }
-            ]
-        ) from exc
-    table = [row for row in table if any(row)]
-    if not table:
-        raise RowErrors([{"row": 0, "field": "file", "message": _("The file is empty.")}])
+    table = read_table(upload)
     header = [
         ALIASES.get(cell.strip().lower() if cell.isascii() else cell.strip()) for cell in table[0]
     ]

@@ -41,6 +41,60 @@ TITLES = {
     ),
     "same_experts": gettext_lazy("The same experts scored every round of the enterprise"),
 }
+# The column headings of the figures shown beside a signal.
+FIGURE_LABELS = {
+    "line": gettext_lazy("Line"),
+    "unit": gettext_lazy("Unit"),
+    "year_before": gettext_lazy("Year before"),
+    "intensity_before": gettext_lazy("Intensity before"),
+    "year": gettext_lazy("Year"),
+    "years": gettext_lazy("Years"),
+    "intensity": gettext_lazy("Intensity"),
+    "change_pct": gettext_lazy("Change (%)"),
+    "balance": gettext_lazy("Balance"),
+    "inputs": gettext_lazy("Balance inputs"),
+    "survey": gettext_lazy("Survey"),
+    "target": gettext_lazy("Target"),
+    "baseline": gettext_lazy("Baseline"),
+    "difference_pct": gettext_lazy("Difference (%)"),
+    "pollutant": gettext_lazy("Pollutant"),
+    "declared": gettext_lazy("Declared"),
+    "monitored": gettext_lazy("Monitored"),
+    "source": gettext_lazy("Source"),
+    "option": gettext_lazy("Option"),
+    "indicator": gettext_lazy("Indicator"),
+    "benefit": gettext_lazy("Benefit"),
+    "title": gettext_lazy("Title"),
+    "cost_class": gettext_lazy("Cost class"),
+    "marked": gettext_lazy("Marked end-of-pipe"),
+    "matched": gettext_lazy("Word matched"),
+    "implemented_on": gettext_lazy("Implemented on"),
+    "assessment_on": gettext_lazy("Assessment"),
+    "expert": gettext_lazy("Expert"),
+    "rounds": gettext_lazy("Earlier rounds"),
+    "claimed": gettext_lazy("Claimed"),
+    "verified": gettext_lazy("Verified"),
+}
+
+
+def figure_table(figures: list) -> dict:
+    """A signal's figures as a table for the page: headings, and rows of text."""
+    rows = [row for row in figures if isinstance(row, dict)]
+    if not rows:
+        return {"columns": [], "rows": []}
+    keys = list(rows[0])
+    columns = [str(FIGURE_LABELS.get(key, key)) for key in keys]
+
+    def cell(value):
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, list):
+            return " · ".join("—" if v is None else str(v) for v in value)
+        return "—" if value is None or value == "" else str(value)
+
+    return {"columns": columns, "rows": [[cell(row.get(key)) for key in keys] for row in rows]}
+
+
 # An expert who scored at least this many earlier rounds of the enterprise, all of them.
 SAME_EXPERT_ROUNDS = 2
 

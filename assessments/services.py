@@ -30,6 +30,7 @@ from core.roles import has_role, require_role
 from enterprises.models import ProvincePolicy
 from notifications.messages import translated
 from notifications.services import notify
+from survey import selectors as survey_selectors
 
 from . import compliance, workflow
 from .choices import ReviewKind, ReviewResult, ReviewState
@@ -757,7 +758,16 @@ def snapshot(review: Review) -> dict:
         ],
         "not_implemented": review.not_implemented,
         "signals": compliance.review_signals(review),
+        "cp_level": survey_selectors.evaluation_result_of(audit),
     }
+
+
+def cp_level(review: Review) -> dict | None:
+    """The CP level the audit reaches against its industry's system, before and after
+    (survey.grading): as concluded for a concluded round, as of now for an open one."""
+    if review.is_concluded and review.snapshot and "cp_level" in review.snapshot:
+        return review.snapshot["cp_level"]
+    return survey_selectors.evaluation_result_of(review.audit)
 
 
 def signals(review: Review) -> list[dict]:

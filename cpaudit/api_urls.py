@@ -37,6 +37,7 @@ from enterprises.api.views import (
 from notifications.api.views import NotificationViewSet
 from reporting.api.statistics import StatisticsSummaryView
 from reporting.api.views import ReportJobViewSet
+from survey.api.views import EvaluationSystemViewSet
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -63,6 +64,7 @@ router.register("sheets", ScoringSheetViewSet, basename="sheet")
 router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportJobViewSet, basename="report")
+router.register("evaluation-systems", EvaluationSystemViewSet, basename="evaluation-system")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")
 router.register("public/acceptances", PublicAcceptanceViewSet, basename="public-acceptance")
@@ -71,5 +73,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("statistics/summary/", StatisticsSummaryView.as_view(), name="statistics-summary"),
+    path("", include("survey.api.urls")),
     path("", include(router.urls)),
 ]

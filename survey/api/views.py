@@ -36,6 +36,7 @@ class AuditPartView(APIView):
     write_roles = WORKERS
 
     def audit(self, pk) -> Audit:
+        # The path names it `id`, as every other audit path does (api.md).
         return get_object_or_404(
             Audit.objects.for_user(self.request.user).select_related(
                 "enterprise", "list_entry__key_list"
@@ -46,12 +47,12 @@ class AuditPartView(APIView):
 
 class SurveyView(AuditPartView):
     @extend_schema(responses=SurveySerializer)
-    def get(self, request, pk):
-        return Response(SurveySerializer(selectors.survey_or_blank(self.audit(pk))).data)
+    def get(self, request, id):
+        return Response(SurveySerializer(selectors.survey_or_blank(self.audit(id))).data)
 
     @extend_schema(request=SurveySerializer, responses=SurveySerializer)
-    def put(self, request, pk):
-        audit = self.audit(pk)
+    def put(self, request, id):
+        audit = self.audit(id)
         params = SurveySerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
@@ -82,17 +83,17 @@ class MonitoringView(AuditPartView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses=MonitoringImportSerializer(many=True))
-    def get(self, request, pk):
+    def get(self, request, id):
         imports = (
-            MonitoringImport.objects.filter(audit=self.audit(pk))
+            MonitoringImport.objects.filter(audit=self.audit(id))
             .select_related("imported_by")
             .prefetch_related("figures")
         )
         return Response(MonitoringImportSerializer(imports, many=True).data)
 
     @extend_schema(request=MonitoringUploadSerializer, responses=MonitoringImportSerializer)
-    def post(self, request, pk):
-        audit = self.audit(pk)
+    def post(self, request, id):
+        audit = self.audit(id)
         params = MonitoringUploadSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         record = services.monitoring_import(
@@ -106,13 +107,13 @@ class MonitoringView(AuditPartView):
 
 class EvaluationView(AuditPartView):
     @extend_schema(responses=EvaluationSerializer)
-    def get(self, request, pk):
-        data = selectors.evaluation_data(self.audit(pk))
+    def get(self, request, id):
+        data = selectors.evaluation_data(self.audit(id))
         return Response(None if data is None else EvaluationSerializer(data).data)
 
     @extend_schema(request=EvaluationRequestSerializer, responses=EvaluationSerializer)
-    def put(self, request, pk):
-        audit = self.audit(pk)
+    def put(self, request, id):
+        audit = self.audit(id)
         params = EvaluationRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         values = [

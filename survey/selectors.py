@@ -1,7 +1,11 @@
 """Reads of the survey app, over Audit.objects.for_user."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
+from audits.models import Audit
+from core.regions import region_prefix
+
+from .grading import grade_label
 from .models import YEARS, AuditEvaluation, EvaluationSystem, IndicatorValue, Survey
 from .services import evaluation_result, first_year_for
 
@@ -70,3 +74,29 @@ def systems_for(audit):
         if code and (s.industry_code.startswith(code) or code.startswith(s.industry_code))
     ]
     return own + [s for s in systems if s not in own]
+
+
+def grade_counts(*, user, region: str | None = None, year: int | None = None) -> list[dict]:
+    """The CP level reached after the options (survey.grading) by the audits in the
+    user's scope that grade themselves against an industry system: one aggregate query,
+    a row per grading scheme and grade (the statistics page, issue 18)."""
+    audits = Audit.objects.for_user(user)
+    if region:
+        audits = audits.filter(enterprise__region__code__startswith=region_prefix(region))
+    if year is not None:
+        audits = audits.filter(list_entry__key_list__year=year)
+    rows = (
+        AuditEvaluation.objects.filter(audit__in=audits)
+        .values("system__grades", "grade_after")
+        .annotate(audits=Count("id"))
+        .order_by("system__grades", "grade_after")
+    )
+    return [
+        {
+            "grades": row["system__grades"],
+            "grade": row["grade_after"],
+            "label": grade_label(row["system__grades"], row["grade_after"]),
+            "audits": row["audits"],
+        }
+        for row in rows
+    ]

@@ -253,3 +253,20 @@ def test_the_survey_page_and_api_read_in_constant_queries(cast, audit):
     assert few == many
     systems = count_queries(lambda: client.get("/api/v1/evaluation-systems/"))
     assert systems <= 4
+
+
+def test_the_statistics_page_counts_the_grades_reached_in_scope(cast, audit, client):
+    survey(cast, audit)
+    system = EvaluationSystem.objects.get(industry_code="3360")
+    values = [{"indicator": c, "before": "1", "after": "1"} for c in ("1", "2", "3", "4")]
+    values.append({"indicator": "5", "before": "30", "after": "7"})
+    api_client(cast.user("consultant")).put(
+        f"/api/v1/audits/{audit.pk}/evaluation/",
+        {"system": system.pk, "values": values},
+        format="json",
+    )
+    client.force_login(cast.user("province_officer"))
+    page = client.get("/statistics/").content.decode()
+    assert 'data-testid="cp-levels"' in page and "Grade I (internationally leading)" in page
+    client.force_login(cast.user("other_province_officer"))
+    assert 'data-testid="cp-levels"' not in client.get("/statistics/").content.decode()

@@ -180,7 +180,14 @@ class ContentMixin:
         energy well above any balance of its focus (at most 200,000 a year). From a
         generator of its own, so the rest of the province stays as it was."""
         rng = random.Random(f"survey-{story.enterprise}-{story.round}-{story.year}")
-        survey = Survey(audit=story.audit, first_year=story.year - 3, updated_by=worker)
+        # Entered in pre-assessment (COPY runs no pre_save: the stamp is set here).
+        entered = story.move_on(S.PRE_ASSESSMENT) or story.published_on
+        survey = Survey(
+            audit=story.audit,
+            first_year=story.year - 3,
+            updated_by=worker,
+            updated_at=self.at(entered, rng),
+        )
         rows[Survey].append(survey)
         output = rng.uniform(10_000, 500_000)
         water, coal = rng.uniform(400_000, 2_000_000), rng.uniform(300_000, 900_000)

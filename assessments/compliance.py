@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy
 from audits import fingerprint
 from audits.choices import CostClass, DocumentKind, Indicator, OptionStatus
 from audits.models import Document, Option, OptionBenefit
+from survey import checks
 
-from .choices import ReviewKind
+from .choices import ReviewKind, ReviewResult
+from .models import Review, Score
 
 # Verified benefits below this share of the claimed ones are "far below" (issue 5).
 VERIFIED_FLOOR = Decimal("0.5")
@@ -27,7 +29,74 @@ TITLES = {
     "not_found_implemented": gettext_lazy("Claimed implemented, not found so"),
     "verified_below_claimed": gettext_lazy("Verified benefits far below the claims"),
     "repeated_report": gettext_lazy("Report repeats another audit's report"),
+    # The figures' checks (survey.checks) and the panel's (issue 18).
+    "intensity_jump": gettext_lazy("A year's intensity moves without a reason"),
+    "balance_exceeds_survey": gettext_lazy("The focus's balance exceeds the plant's totals"),
+    "target_differs_from_survey": gettext_lazy("Target baselines differ from the survey"),
+    "monitoring_differs": gettext_lazy("Monitoring figures differ from the declared emissions"),
+    "benefit_exceeds_survey": gettext_lazy("Benefits beyond what the plant uses"),
+    "end_of_pipe": gettext_lazy("End-of-pipe treatment presented as cleaner production"),
+    "mid_high_before_assessment": gettext_lazy(
+        "Mid/high-cost options implemented before the assessment"
+    ),
+    "same_experts": gettext_lazy("The same experts scored every round of the enterprise"),
 }
+# The column headings of the figures shown beside a signal.
+FIGURE_LABELS = {
+    "line": gettext_lazy("Line"),
+    "unit": gettext_lazy("Unit"),
+    "year_before": gettext_lazy("Year before"),
+    "intensity_before": gettext_lazy("Intensity before"),
+    "year": gettext_lazy("Year"),
+    "years": gettext_lazy("Years"),
+    "intensity": gettext_lazy("Intensity"),
+    "change_pct": gettext_lazy("Change (%)"),
+    "balance": gettext_lazy("Balance"),
+    "inputs": gettext_lazy("Balance inputs"),
+    "survey": gettext_lazy("Survey"),
+    "target": gettext_lazy("Target"),
+    "baseline": gettext_lazy("Baseline"),
+    "difference_pct": gettext_lazy("Difference (%)"),
+    "pollutant": gettext_lazy("Pollutant"),
+    "declared": gettext_lazy("Declared"),
+    "monitored": gettext_lazy("Monitored"),
+    "source": gettext_lazy("Source"),
+    "option": gettext_lazy("Option"),
+    "indicator": gettext_lazy("Indicator"),
+    "benefit": gettext_lazy("Benefit"),
+    "title": gettext_lazy("Title"),
+    "cost_class": gettext_lazy("Cost class"),
+    "marked": gettext_lazy("Marked end-of-pipe"),
+    "matched": gettext_lazy("Word matched"),
+    "implemented_on": gettext_lazy("Implemented on"),
+    "assessment_on": gettext_lazy("Assessment"),
+    "expert": gettext_lazy("Expert"),
+    "rounds": gettext_lazy("Earlier rounds"),
+    "claimed": gettext_lazy("Claimed"),
+    "verified": gettext_lazy("Verified"),
+}
+
+
+def figure_table(figures: list) -> dict:
+    """A signal's figures as a table for the page: headings, and rows of text."""
+    rows = [row for row in figures if isinstance(row, dict)]
+    if not rows:
+        return {"columns": [], "rows": []}
+    keys = list(rows[0])
+    columns = [str(FIGURE_LABELS.get(key, key)) for key in keys]
+
+    def cell(value):
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, list):
+            return " · ".join("—" if v is None else str(v) for v in value)
+        return "—" if value is None or value == "" else str(value)
+
+    return {"columns": columns, "rows": [[cell(row.get(key)) for key in keys] for row in rows]}
+
+
+# An expert who scored at least this many earlier rounds of the enterprise, all of them.
+SAME_EXPERT_ROUNDS = 2
 
 
 def _codes(options) -> str:
@@ -69,7 +138,84 @@ def review_signals(review) -> list[dict]:
     repeated = _repeated_report(review)
     if repeated:
         signals.append(repeated)
+    signals += checks.figure_signals(audit)
+    early_mid_high = _mid_high_before_assessment(review, options)
+    if early_mid_high:
+        signals.append(early_mid_high)
+    same = _same_experts(review)
+    if same:
+        signals.append(same)
     return signals
+
+
+def _mid_high_before_assessment(review, options) -> dict | None:
+    """Mid/high-cost options dated as implemented after the audit started but before
+    the assessment passed (or, at the assessment, at all): domain.md §3, they come
+    after it. Older measures are `predates_audit`'s."""
+    audit = review.audit
+    if review.kind == ReviewKind.ASSESSMENT:
+        passed_on = review.concluded_on or review.applied_on
+    else:
+        passed = (
+            audit.reviews.filter(kind=ReviewKind.ASSESSMENT, result=ReviewResult.PASSED)
+            .order_by("-round")
+            .first()
+        )
+        passed_on = passed.concluded_on if passed else None
+    if passed_on is None:
+        return None
+    rows = [
+        {
+            "option": o.code,
+            "implemented_on": o.implemented_on.isoformat(),
+            "assessment_on": passed_on.isoformat(),
+        }
+        for o in options
+        if o.cost_class == CostClass.MID_HIGH
+        and o.implemented_on
+        and o.implemented_on < passed_on
+        and not (audit.started_on and o.implemented_on < audit.started_on)
+    ]
+    if not rows:
+        return None
+    return {
+        "code": "mid_high_before_assessment",
+        "params": {"codes": ", ".join(r["option"] for r in rows), "figures": rows},
+    }
+
+
+def _same_experts(review) -> dict | None:
+    """Panel members who scored every earlier round of the same enterprise (at least
+    SAME_EXPERT_ROUNDS of them): domain.md §7, the experts held responsible."""
+    earlier = list(
+        Review.objects.filter(audit__enterprise_id=review.audit.enterprise_id)
+        .exclude(pk=review.pk)
+        .filter(applied_on__lte=review.applied_on)
+        .values_list("pk", flat=True)
+    )
+    if len(earlier) < SAME_EXPERT_ROUNDS:
+        return None
+    members = list(review.panel.select_related("expert"))
+    scored = {}
+    for expert_id, review_id in Score.objects.filter(
+        review_id__in=earlier, expert_id__in=[m.expert_id for m in members]
+    ).values_list("expert_id", "review_id"):
+        scored.setdefault(expert_id, set()).add(review_id)
+    rows = [
+        {"expert": str(m.expert), "rounds": len(earlier)}
+        for m in members
+        if scored.get(m.expert_id, set()) >= set(earlier)
+    ]
+    if not rows:
+        return None
+    return {
+        "code": "same_experts",
+        "params": {
+            "experts": ", ".join(r["expert"] for r in rows),
+            "rounds": len(earlier),
+            "figures": rows,
+        },
+    }
 
 
 def _verification_signals(review, options: dict) -> list[dict]:
@@ -188,5 +334,63 @@ def describe(signal: dict) -> dict:
             % params
         )
     else:
-        text = code
-    return {"code": code, "title": str(TITLES.get(code, code)), "text": text}
+        text = _figure_text(code, params)
+    # `kind`, `message` and `figures` (issue 18) beside the fields clients already read.
+    figures = params.get("figures") or params.get("items") or ([params] if params else [])
+    return {
+        "code": code,
+        "title": str(TITLES.get(code, code)),
+        "text": text,
+        "kind": code,
+        "message": text,
+        "figures": figures,
+    }
+
+
+def _figure_text(code: str, params: dict) -> str:
+    """The question each figure signal puts to the panel (the figures come beside it)."""
+    count = len(params.get("figures", []))
+    if code == "intensity_jump":
+        return _(
+            "%(count)s year-on-year changes of intensity per unit of output exceed "
+            "%(threshold)s%% with no reason stated: are the three years' figures right?"
+        ) % {"count": count, "threshold": params["threshold"]}
+    if code == "balance_exceeds_survey":
+        return _(
+            "The balance of the audit focus takes in more than the status survey shows the "
+            "whole plant using in any year: which figure is right?"
+        )
+    if code == "target_differs_from_survey":
+        return _(
+            "The baselines of %(count)s targets differ from the status survey's figure for "
+            "the last year by more than 5%%: where does each baseline come from?"
+        ) % {"count": count}
+    if code == "monitoring_differs":
+        return _(
+            "The imported monitoring or permit figures differ from the declared emissions by "
+            "more than %(tolerance)s%%, or were not declared at all: why?"
+        ) % {"tolerance": params["tolerance"]}
+    if code == "benefit_exceeds_survey":
+        return _(
+            "Options claim to save more than the status survey shows the plant using or "
+            "emitting in any year: can the benefit be real?"
+        )
+    if code == "end_of_pipe":
+        return _(
+            "%(count)s options are end-of-pipe treatment (marked so, or so named): treating "
+            "pollution once made is not cleaner production."
+        ) % {"count": params["count"]}
+    if code == "mid_high_before_assessment":
+        return (
+            _(
+                "%(codes)s are mid/high-cost options dated as implemented before the assessment "
+                "passed: were they part of this audit?"
+            )
+            % params
+        )
+    if code == "same_experts":
+        return (
+            _("%(experts)s scored every one of the enterprise's %(rounds)s earlier rounds too.")
+            % params
+        )
+    return code

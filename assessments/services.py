@@ -32,6 +32,7 @@ from core.roles import has_role, require_role
 from enterprises.models import ProvincePolicy
 from notifications.messages import translated
 from notifications.services import notify
+from survey import selectors as survey_selectors
 
 from . import compliance, workflow
 from .choices import ReviewKind, ReviewResult, ReviewState
@@ -942,6 +943,7 @@ def snapshot(review: Review) -> dict:
         "demands": _demand_data(review.demands.select_related("document", "responded_by")),
         "not_implemented": review.not_implemented,
         "signals": compliance.review_signals(review),
+        "cp_level": survey_selectors.evaluation_result_of(review.audit),
     }
 
 
@@ -1003,6 +1005,14 @@ def demand_respond(*, actor, demand: Demand, response: str, document: Document |
         document=document.pk if document else None,
     )
     return demand
+
+
+def cp_level(review: Review) -> dict | None:
+    """The CP level the audit reaches against its industry's system, before and after
+    (survey.grading): as concluded for a concluded round, as of now for an open one."""
+    if review.is_concluded and review.snapshot and "cp_level" in review.snapshot:
+        return review.snapshot["cp_level"]
+    return survey_selectors.evaluation_result_of(review.audit)
 
 
 def signals(review: Review) -> list[dict]:

@@ -31,7 +31,7 @@ from enterprises.forms import PublicSearchForm
 from enterprises.models import Region
 from enterprises.selectors import enterprise_search_q
 
-from . import services, workflow
+from . import compliance, services, workflow
 from .choices import QueueStage, ReviewKind
 from .forms import (
     ConclusionForm,
@@ -355,7 +355,13 @@ def _detail_context(request, review, *, conflict=None, **forms) -> dict:
     }
     # Token-compliance signals are for the panel and the authority (domain.md §7).
     if supervises or on_panel:
-        context["signals"] = services.signals(review)
+        context["signals"] = [
+            signal | {"table": compliance.figure_table(signal["figures"])}
+            for signal in services.signals(review)
+        ]
+    # The CP level reached against the industry standard (domain.md §4), at acceptance.
+    if review.kind == ReviewKind.ACCEPTANCE:
+        context["cp_level"] = services.cp_level(review)
     # The panel's findings are the parties' to read once concluded (the snapshot).
     if review.kind == ReviewKind.ACCEPTANCE and is_open and (supervises or on_panel):
         context["verifications"] = _verifications(

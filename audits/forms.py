@@ -292,6 +292,7 @@ NEW_OPTION_FIELDS = [
     "lifetime_years",
     "discount_rate",
     "description",
+    "end_of_pipe",
 ]
 OPTION_FIELDS = [
     *NEW_OPTION_FIELDS[:5],

@@ -456,6 +456,13 @@ class Option(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    # Treatment at the end of the pipe is not cleaner production (domain.md §7): marked,
+    # it is counted among the token-compliance signals (assessments.compliance).
+    end_of_pipe = models.BooleanField(
+        _("end-of-pipe treatment"),
+        default=False,
+        help_text=_("Treats pollution once made (wastewater plant, scrubber, dust filter)."),
+    )
     annual_net_benefit = models.DecimalField(
         _("annual net benefit (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )

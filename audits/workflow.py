@@ -282,8 +282,9 @@ FIRST_REACHED = {
 }
 # Side effects on entering a state, registered by other apps (the review rounds).
 ON_ENTER: dict[str, list[Callable]] = {}
-# More guards on entering a state, registered by other apps: re-applying waits for the
-# answers to the last failed round's rectification demands (assessments).
+# More guards on entering a state, registered by other apps, each returning its unmet
+# reasons like the guards above: re-applying waits for the answers to the last failed
+# round's rectification demands (assessments); phase 2 asks for the status survey (survey).
 ENTRY_GUARDS: dict[str, list[Callable[[Audit], list[str]]]] = {}
 
 

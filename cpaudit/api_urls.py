@@ -41,6 +41,7 @@ from enterprises.api.views import (
 from notifications.api.views import NotificationViewSet
 from reporting.api.statistics import StatisticsSummaryView
 from reporting.api.views import ReportJobViewSet
+from survey.api.views import EvaluationSystemViewSet
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -68,6 +69,7 @@ router.register("demands", DemandViewSet, basename="demand")
 router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportJobViewSet, basename="report")
+router.register("evaluation-systems", EvaluationSystemViewSet, basename="evaluation-system")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/entries", PublicEntryViewSet, basename="public-entry")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")
@@ -79,5 +81,6 @@ urlpatterns = [
     path("users/<int:pk>/token/", UserTokenView.as_view(), name="api-user-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("statistics/summary/", StatisticsSummaryView.as_view(), name="statistics-summary"),
+    path("", include("survey.api.urls")),
     path("", include(router.urls)),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "notifications",
     "enterprises",
     "audits",
+    "survey",
     "assessments",
     "reporting",
 ]

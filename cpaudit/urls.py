@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("enterprises.urls")),
     path("", include("audits.urls")),
+    path("", include("survey.urls")),
     path("", include("assessments.urls")),
     path("", include("reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -30,6 +30,7 @@ from core.roles import role_required
 from core.views import submit
 from enterprises.choices import ListStatus, RegionLevel
 from enterprises.models import KeyEnterpriseList, Region
+from survey import selectors as survey_selectors
 
 from .models import JobState, ReportFormat, ReportJob, ReportKind
 from .services import report_file_response, report_request
@@ -310,5 +311,7 @@ def statistics(request):
         # authority's own.
         "export_region": region
         or (user.organization.region_id if user.role == Role.AUTHORITY else ""),
+        # The CP level reached against the industry standards (issue 18).
+        "cp_levels": survey_selectors.grade_counts(user=user, region=region, year=year),
     }
     return render(request, "reporting/statistics.html", context)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -57,16 +58,37 @@ class ReviewSerializer(serializers.ModelSerializer):
         return [member.expert_id for member in review.panel.all()]
 
 
+class SignalSerializer(serializers.Serializer):
+    """A token-compliance signal: `code`, `title`, `text` as before; `kind`, `message`
+    and `figures` (the numbers side by side, issue 18)."""
+
+    code = serializers.CharField()
+    title = serializers.CharField()
+    text = serializers.CharField()
+    kind = serializers.CharField()
+    message = serializers.CharField()
+    figures = serializers.ListField(child=serializers.DictField())
+
+
 class ReviewDetailSerializer(ReviewSerializer):
     signals = serializers.SerializerMethodField()
+    cp_level = serializers.SerializerMethodField(
+        help_text="The CP level against the industry's evaluation system, before and after "
+        "(null when the audit has chosen none)."
+    )
     snapshot = serializers.JSONField(read_only=True)
 
     class Meta(ReviewSerializer.Meta):
-        fields = [*ReviewSerializer.Meta.fields, "signals", "snapshot"]
+        fields = [*ReviewSerializer.Meta.fields, "signals", "cp_level", "snapshot"]
         read_only_fields = fields
 
+    @extend_schema_field(SignalSerializer(many=True))
     def get_signals(self, review) -> list[dict]:
         return services.signals(review)
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_cp_level(self, review) -> dict | None:
+        return services.cp_level(review)
 
 
 class SheetItemSerializer(serializers.Serializer):

@@ -240,6 +240,7 @@ class OptionSerializer(AuditChildSerializer):
             "status",
             "reason",
             "implemented_on",
+            "end_of_pipe",
             "annual_net_benefit",
             "lifetime_years",
             "discount_rate",

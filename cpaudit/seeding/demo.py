@@ -23,6 +23,7 @@ from audits.workflow import audit_transition
 from core.credit_code import make_credit_code
 from enterprises import services as lists
 from enterprises.models import Enterprise, KeyEnterpriseList, Region
+from survey import services as survey_services
 
 DEMO_PASSWORD = "cpaudit-demo"
 
@@ -242,6 +243,51 @@ class Demo:
                 cost_class=cost_class,
                 investment=investment,
             )
+        # The status survey of the three years before the audit (issue 18): steady figures.
+        survey_services.survey_save(
+            actor=consultant,
+            audit=audit,
+            lines=[
+                {
+                    "category": "output",
+                    "name": "精细化学品",
+                    "unit": "t",
+                    "values": [48000, 50000, 51000],
+                },
+                {
+                    "category": "raw_material",
+                    "name": "溶剂",
+                    "unit": "t",
+                    "values": [1900, 2000, 2050],
+                },
+                {
+                    "category": "water",
+                    "name": "新鲜水",
+                    "unit": "t",
+                    "values": [576000, 600000, 612000],
+                },
+                {
+                    "category": "energy",
+                    "name": "电力",
+                    "unit": "万kWh",
+                    "values": [1200, 1250, 1275],
+                },
+                {"category": "energy", "name": "天然气", "unit": "万m³", "values": [300, 310, 318]},
+                {
+                    "category": "wastewater",
+                    "name": "废水",
+                    "unit": "t",
+                    "values": [460000, 480000, 490000],
+                },
+                {"category": "pollutant", "name": "COD", "unit": "t", "values": [23, 24, 24.5]},
+                {
+                    "category": "hazardous_waste",
+                    "name": "精馏残渣",
+                    "unit": "t",
+                    "values": [310, 320, 330],
+                },
+            ],
+        )
         audit_transition(audit=audit, to=AuditState.FOCUSED_ASSESSMENT, actor=consultant)
         # The water balance of the distillation section: 3 % unaccounted, within 5 %.
         audit_services.balance_save(

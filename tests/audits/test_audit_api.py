@@ -253,6 +253,21 @@ def test_walk_from_not_started_to_under_assessment_through_the_api(cast):
         201,
     )
     ids = {option["code"]: option["id"] for option in options}
+    # The status survey (issue 18), pasted from a spreadsheet with its three years.
+    ok(
+        firm.put(
+            f"/api/v1/audits/{audit.pk}/survey/",
+            {
+                "table": (
+                    "category\tname\tunit\t2023\t2024\t2025\n"
+                    "output\tPaper\tt\t10000\t10200\t10400\n"
+                    "water\tFresh water\tt\t600000\t612000\t624000\n"
+                    "energy\tElectricity\tkWh\t5000000\t5100000\t5200000\n"
+                )
+            },
+            format="json",
+        )
+    )
     move(firm, "focused_assessment")
     ok(
         firm.post(

@@ -26,6 +26,7 @@ from tests.support.audits import (
     pdf,
     prepare,
     second_auditor,
+    survey,
     upload,
 )
 from tests.support.cast import make_cast
@@ -226,6 +227,7 @@ def test_another_firms_auditor_is_not_found_for_the_team(cast, audit):
 
 def test_pre_assessment_needs_the_focus_complete_targets_and_a_no_low_option(cast, audit):
     audit = bring_to(cast, audit, "pre_assessment")
+    survey(cast, audit)  # the status survey's own guard: tests/survey
     assert refused(cast, audit, "focused_assessment") == [
         "Choose the audit focus.",
         "Set at least one CP target.",

@@ -20,6 +20,7 @@ from core.credit_code import make_credit_code
 from cpaudit.seeding import scale
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.models import Enterprise, KeyEnterpriseList
+from survey.guards import survey_unmet
 from tests.support.audits import PATH
 
 S = AuditState
@@ -121,6 +122,8 @@ def test_small_province_is_complete_and_consistent():
             if audit.consultancy_id:
                 assert len(audit.team.all()) >= 2, audit.pk
                 assert audit.team_leader_id in {a.pk for a in audit.team.all()}, audit.pk
+        if reached > PATH.index(S.PRE_ASSESSMENT):  # the status survey (issue 18)
+            assert survey_unmet(audit) == [], audit.pk
         if reached > PATH.index(S.FOCUSED_ASSESSMENT):
             for balance in audit.balances.all():
                 assert balance.closes or balance.closure_note, balance.pk

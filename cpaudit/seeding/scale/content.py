@@ -3,6 +3,7 @@ benefits, documents, rounds with panels, scores and verifications."""
 
 import datetime
 import math
+import random
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -37,6 +38,7 @@ from audits.models import (
     Target,
     TransitionLog,
 )
+from survey.models import Survey, SurveyLine
 
 from .plan import Review_, Story
 from .pools import (
@@ -76,6 +78,8 @@ class ContentMixin:
             for model in (
                 TransitionLog,
                 Target,
+                Survey,
+                SurveyLine,
                 Balance,
                 BalanceFlow,
                 Option,
@@ -128,6 +132,8 @@ class ContentMixin:
             )
         if audit.focus:
             self.targets(rng, story, rows)
+        if story.reached(S.FOCUSED_ASSESSMENT):
+            self.survey(story, worker, rows)
         if story.reached(S.OPTION_GENERATION):
             self.balance(rng, story, rows)
         options = self.options(rng, story, rows)
@@ -166,6 +172,47 @@ class ContentMixin:
                     near_term=amount(near),
                     long_term=amount(far),
                     achieved=amount(achieved) if achieved is not None else None,
+                )
+            )
+
+    def survey(self, story, worker, rows):
+        """Phase 2's status survey (issue 18): three steady years, the plant's water and
+        energy well above any balance of its focus (at most 200,000 a year). From a
+        generator of its own, so the rest of the province stays as it was."""
+        rng = random.Random(f"survey-{story.enterprise}-{story.round}-{story.year}")
+        # Entered in pre-assessment (COPY runs no pre_save: the stamp is set here).
+        entered = story.move_on(S.PRE_ASSESSMENT) or story.published_on
+        survey = Survey(
+            audit=story.audit,
+            first_year=story.year - 3,
+            updated_by=worker,
+            updated_at=self.at(entered, rng),
+        )
+        rows[Survey].append(survey)
+        output = rng.uniform(10_000, 500_000)
+        water, coal = rng.uniform(400_000, 2_000_000), rng.uniform(300_000, 900_000)
+        lines = [
+            ("output", "主要产品", "t", "", None, output),
+            ("water", "新鲜水", "t", "", None, water),
+            ("energy", "原煤", "t", "raw_coal", Decimal("0.7143"), coal),
+            ("wastewater", "废水", "t", "", None, water * 0.8),
+        ]
+        for position, (category, name, unit, carrier, factor, base) in enumerate(lines):
+            growth = [1, rng.uniform(0.97, 1.05), rng.uniform(0.97, 1.05)]
+            values = [amount(base * growth[0]), amount(base * growth[0] * growth[1])]
+            values.append(amount(base * growth[0] * growth[1] * growth[2]))
+            rows[SurveyLine].append(
+                SurveyLine(
+                    survey=survey,
+                    position=position,
+                    category=category,
+                    name=name,
+                    unit=unit,
+                    carrier=carrier,
+                    tce_factor=factor,
+                    value_1=values[0],
+                    value_2=values[1],
+                    value_3=values[2],
                 )
             )
 

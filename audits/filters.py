@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditState
 from .models import Audit, overdue_q
+from .selectors import deadline_choices, deadline_q
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -16,11 +17,26 @@ class AuditFilter(django_filters.FilterSet):
     industry = django_filters.CharFilter(field_name="enterprise__industry_id")
     year = django_filters.NumberFilter(field_name="list_entry__key_list__year")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
+    # The deadline board's drill-down: `report_overdue`, `start_soon`, …
+    deadline = django_filters.ChoiceFilter(choices=deadline_choices, method="filter_deadline")
 
     class Meta:
         model = Audit
-        fields = ["enterprise", "state", "region", "industry", "consultancy", "year", "overdue"]
+        fields = [
+            "enterprise",
+            "state",
+            "region",
+            "industry",
+            "consultancy",
+            "year",
+            "overdue",
+            "deadline",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         condition = overdue_q(timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_deadline(self, queryset, name, value):
+        kind, _sep, status = value.rpartition("_")
+        return queryset.filter(deadline_q(kind, status, timezone.localdate()))

@@ -6,38 +6,12 @@ import re
 
 from django.utils import timezone, translation
 
-from audits import services
 from audits.choices import AuditState
 from audits.models import Audit
 from audits.selectors import QUEUE_PAGE_SIZE, deadline_board, work_queue
-from tests.support.audits import step
 from tests.support.cast import enterprise
-from tests.support.lists import published_list
+from tests.support.dashboards import days_late, late_list
 from tests.support.matrix import assert_constant_queries, count_queries
-
-
-def _late_list(cast):
-    """Jiangsu's list published 80 days ago (the start was due two months later, some
-    20 days ago: `_days_late`), the
-    Nanjing and the Suzhou audits both engaged with cast.firm; Nanjing's started and
-    its report due in 10 days, the Suzhou one not started."""
-    today = timezone.localdate()
-    published_list(
-        cast, categories=("toxic_hazardous",), published_on=today - datetime.timedelta(days=80)
-    )
-    for company in (cast.enterprise, cast.suzhou_enterprise):
-        services.audit_update(
-            actor=cast.user("admin"),
-            audit=Audit.objects.get(enterprise=company),
-            consultancy=cast.firm,
-        )
-    nanjing = step(cast, Audit.objects.get(enterprise=cast.enterprise), AuditState.PLANNING)
-    Audit.objects.filter(pk=nanjing.pk).update(report_due=today + datetime.timedelta(days=10))
-    return nanjing, Audit.objects.get(enterprise=cast.suzhou_enterprise)
-
-
-def _days_late(audit) -> int:
-    return (timezone.localdate() - audit.start_due).days
 
 
 def _queue_rows(content: str) -> list[str]:
@@ -46,13 +20,13 @@ def _queue_rows(content: str) -> list[str]:
 
 
 def test_work_queue_lists_the_firms_open_audits_most_urgent_first(cast, client):
-    nanjing, suzhou = _late_list(cast)
+    nanjing, suzhou = late_list(cast)
     today = timezone.localdate()
     client.force_login(cast.user("consultant"))
     content = client.get("/dashboard/").content.decode()
     assert _queue_rows(content) == [str(suzhou.pk), str(nanjing.pk)]
     assert "Wujiang Dyeing Co." in content and "Jinling Paper Co." in content
-    late = _days_late(suzhou)
+    late = days_late(suzhou)
     assert f"{late} days overdue" in content and "10 days left" in content
     # What the checklist still misses before the next phase.
     assert "Missing before “2 Pre-assessment”:" in content
@@ -70,11 +44,11 @@ def test_work_queue_lists_the_firms_open_audits_most_urgent_first(cast, client):
 
 
 def test_work_queue_reads_in_chinese(cast, client):
-    _nanjing, suzhou = _late_list(cast)
+    _nanjing, suzhou = late_list(cast)
     client.force_login(cast.user("consultant"))
     content = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "待办工作" in content and "还剩 10 天" in content
-    assert f"已逾期 {_days_late(suzhou)} 天" in content
+    assert f"已逾期 {days_late(suzhou)} 天" in content
     assert "进入“2 预审核”前尚缺：" in content
 
 
@@ -117,7 +91,7 @@ def _cells(board) -> dict:
 
 
 def test_deadline_board_counts_overdue_and_due_soon_by_kind_and_city(cast):
-    _late_list(cast)
+    late_list(cast)
     assert _cells(_board(cast, "province_officer")) == {
         "3201": {"report": (0, 1)},
         "3205": {"start": (1, 0)},
@@ -131,7 +105,7 @@ def test_deadline_board_counts_overdue_and_due_soon_by_kind_and_city(cast):
 
 
 def test_deadline_board_drills_down_to_the_audits(cast, client):
-    nanjing, suzhou = _late_list(cast)
+    nanjing, suzhou = late_list(cast)
     client.force_login(cast.user("province_officer"))
     content = client.get("/dashboard/").content.decode()
     board = re.search(r'data-testid="deadline-board">(.*?)</table>', content, re.S).group(1)
@@ -140,7 +114,7 @@ def test_deadline_board_drills_down_to_the_audits(cast, client):
     assert "/audits/?region=3201&amp;deadline=report_soon" in links
     overdue = re.search(r'data-testid="overdue-audits">(.*?)</ul>', content, re.S).group(1)
     assert "Wujiang Dyeing Co." in overdue and "Jinling Paper Co." not in overdue
-    assert f"{_days_late(suzhou)} days overdue" in overdue
+    assert f"{days_late(suzhou)} days overdue" in overdue
 
     def listed(query) -> set[str]:
         page = client.get(f"/audits/?{query}")
@@ -155,7 +129,7 @@ def test_deadline_board_drills_down_to_the_audits(cast, client):
 
 
 def test_deadline_board_reads_in_chinese(cast, client):
-    _late_list(cast)
+    late_list(cast)
     client.force_login(cast.user("province_officer"))
     content = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     board = re.search(r'data-testid="deadline-board">(.*?)</table>', content, re.S).group(1)

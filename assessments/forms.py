@@ -20,6 +20,7 @@ from .models import localized
 class ReviewFilterForm(forms.Form):
     """The queue's filters; `stage` and `overdue` are applied by the view's selector."""
 
+    search = forms.CharField(label=_("Name or credit code"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     kind = forms.ChoiceField(label=_("Review"), required=False)
     # The view reads "true"; a checkbox without a value would send "on".

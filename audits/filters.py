@@ -2,6 +2,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.selectors import enterprise_search_q
+
 from .choices import AuditState
 from .models import Audit, overdue_q
 from .selectors import deadline_choices, deadline_q
@@ -19,6 +21,7 @@ class AuditFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     # The deadline board's drill-down: `report_overdue`, `start_soon`, …
     deadline = django_filters.ChoiceFilter(choices=deadline_choices, method="filter_deadline")
+    search = django_filters.CharFilter(method="filter_search", label=_("Name or credit code"))
 
     class Meta:
         model = Audit
@@ -31,12 +34,17 @@ class AuditFilter(django_filters.FilterSet):
             "year",
             "overdue",
             "deadline",
+            "search",
         ]
 
     def filter_overdue(self, queryset, name, value):
         condition = overdue_q(timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
-    def filter_deadline(self, queryset, name, value):
+    def filter_deadline(self, queryset, name, value: str):
         kind, _sep, status = value.rpartition("_")
         return queryset.filter(deadline_q(kind, status, timezone.localdate()))
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(enterprise_search_q(value, "enterprise")) if value else queryset

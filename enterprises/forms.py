@@ -48,6 +48,10 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["region"].choices = [("", _("All regions"))] + [
             (region.prefix, str(region)) for region in cities
         ]
+        # The industries present in the user's region, not every division.
+        self.fields["industry"].queryset = Industry.objects.filter(
+            pk__in=Enterprise.objects.for_user(user).order_by().values("industry_id")
+        )
         style(self)
 
 

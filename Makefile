@@ -18,6 +18,8 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export DAILY_REMINDERS ?= 1
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

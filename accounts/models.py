@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.credit_code import validate_credit_code
 from core.regions import region_prefix
@@ -218,7 +219,7 @@ class Auditor(models.Model):
     firm, or on the staff of an enterprise that audits itself. The certificate has a
     level and an issue date; it is valid 3, 4 or 5 years by level unless given."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     certificate_no = models.CharField(_("certificate number"), max_length=50, unique=True)
     level = models.CharField(_("level"), max_length=16, choices=AuditorLevel.choices)
     issued_on = models.DateField(_("issued on"))

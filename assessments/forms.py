@@ -21,6 +21,7 @@ from .models import localized
 class ReviewFilterForm(forms.Form):
     """The queue's filters; `stage` and `overdue` are applied by the view's selector."""
 
+    search = forms.CharField(label=_("Name or credit code"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     kind = forms.ChoiceField(label=_("Review"), required=False)
     # The view reads "true"; a checkbox without a value would send "on".
@@ -145,22 +146,25 @@ class ScoreForm(forms.Form):
         ]
 
     def add_service_errors(self, error: ValidationError) -> None:
-        """The service names an item in each of its messages (“code”: …): such a
-        message goes next to that item, any other above the form."""
+        """The service names an item in each of its messages (“code”: …, as the API
+        shows them): such a message goes next to that item, with the item's title in
+        place of its code; any other above the form."""
         if not hasattr(error, "error_dict"):
             self.add_error(None, error.messages)
             return
         for field, messages in error.message_dict.items():
             for message in messages:
-                self.add_error(self._field_of(field, message), message)
+                name, message = self._field_of(field, message)
+                self.add_error(name, message)
 
-    def _field_of(self, key: str, message: str) -> str | None:
+    def _field_of(self, key: str, message: str) -> tuple[str | None, str]:
         if key == "items":
             for item, name in self.item_fields:
-                if f"“{item['code']}”" in message:
-                    return name
-            return None
-        return key if key in self.fields and key != NON_FIELD_ERRORS else None
+                quoted = f"“{item['code']}”"
+                if quoted in message:
+                    return name, message.replace(quoted, f"“{localized(item)}”")
+            return None, message
+        return (key if key in self.fields and key != NON_FIELD_ERRORS else None), message
 
 
 # --- verification (acceptance) ---------------------------------------------------------

@@ -109,6 +109,8 @@ def review_list(request):
         reviews = reviews.filter(conditions["overdue"])
     if kind := filters.get("kind"):
         reviews = reviews.filter(kind=kind)
+    if search := filters.get("search", "").strip():
+        reviews = reviews.filter(enterprise_search_q(search, "audit__enterprise"))
     if user.role == Role.EXPERT:
         reviews = reviews.annotate(
             my_scored=Exists(Score.objects.filter(review=OuterRef("pk"), expert=user))

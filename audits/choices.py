@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditState(models.TextChoices):
@@ -109,7 +110,8 @@ class Aspect(models.TextChoices):
     PRODUCT = "product", _("Product")
     WASTE = "waste", _("Waste")
     MANAGEMENT = "management", _("Management")
-    EMPLOYEES = "employees", _("Employees")
+    # The people of the enterprise as a source of waste (员工), not its headcount.
+    EMPLOYEES = "employees", pgettext_lazy("option aspect", "Employees")
 
 
 class CostClass(models.TextChoices):

@@ -16,6 +16,7 @@ from enterprises.models import Industry, KeyEnterpriseList, Region
 
 from .choices import AuditState, DocumentKind, FlowDirection, Indicator, OptionStatus
 from .models import Audit, Balance, Document, Option, Target
+from .selectors import deadline_choices
 
 
 def model_fields(model, names) -> dict:
@@ -50,9 +51,18 @@ class AuditFilterForm(forms.Form):
         label=_("Overdue only"), required=False, widget=forms.CheckboxInput(attrs={"value": "true"})
     )
 
+    # The deadline board's drill-down (audits.selectors.deadline_q).
+    deadline = forms.ChoiceField(label=_("Deadline"), required=False)
+    search = forms.CharField(label=_("Name or credit code"), required=False)
+
     def __init__(self, *args, user, audits, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("Any state")), *AuditState.choices]
+        self.fields["deadline"].choices = [("", _("Any deadline")), *deadline_choices()]
+        # The industries of the audits in scope, not every division of GB/T 4754.
+        self.fields["industry"].queryset = Industry.objects.filter(
+            pk__in=audits.order_by().values("enterprise__industry_id")
+        )
         self.fields["region"].choices = [("", _("All regions"))] + [
             (region.prefix, str(region)) for region in _regions(user, audits)
         ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from core.files import XLSX
+from core.regions import province_code
 from core.roles import role_required
 from core.views import Outcome, submit
 from enterprises import services as lists
@@ -66,7 +67,14 @@ def _detail_url(key_list) -> str:
 
 
 def _create_form(user, data=None) -> KeyListCreateForm:
-    return KeyListCreateForm(data, ask_province=user.role == Role.ADMIN)
+    taken = set()
+    if user.role == Role.AUTHORITY and user.scope_prefix:
+        taken = set(
+            KeyEnterpriseList.objects.filter(
+                province_id=province_code(user.scope_prefix)
+            ).values_list("year", flat=True)
+        )
+    return KeyListCreateForm(data, ask_province=user.role == Role.ADMIN, taken_years=taken)
 
 
 def _can_create(user) -> bool:

@@ -246,6 +246,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cpaudit <noreply@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Without beat (the embedded default, `make run`): the web process sends the day's
+# deadline reminders itself (reporting/daily.py).
+DAILY_REMINDERS = env_bool("DAILY_REMINDERS", False)
 
 # API tokens are good for this many days after they are issued; renewable (issue 14).
 API_TOKEN_TTL_DAYS = float(os.environ.get("API_TOKEN_TTL_DAYS", "30"))

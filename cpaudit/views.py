@@ -9,7 +9,13 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import Auditor, Organization, User
 from assessments.selectors import awaiting_score, latest_reviews, review_dashboard
-from audits.selectors import enterprise_timeline
+from audits.selectors import (
+    deadline_board,
+    enterprise_timeline,
+    next_deadline,
+    overdue_audits,
+    work_queue,
+)
 from enterprises.models import Enterprise, Industry, ListEntry
 
 
@@ -20,11 +26,11 @@ def home(request):
 @login_required
 def dashboard(request):
     """One dashboard per role: templates/dashboard/<role>.html."""
-    context = dashboard_context(request.user)
+    context = dashboard_context(request.user, page=request.GET.get("page"))
     return render(request, f"dashboard/{request.user.role}.html", context)
 
 
-def dashboard_context(user) -> dict:
+def dashboard_context(user, page=None) -> dict:
     if user.role == Role.ADMIN:
         return {
             "user_counts": dict(User.objects.values_list("role").annotate(n=Count("id"))),
@@ -40,9 +46,12 @@ def dashboard_context(user) -> dict:
             .annotate(n=Count("enterprises"))
             .order_by("-n", "code")[:8],
             **review_dashboard(user),
+            "board": deadline_board(user, today=timezone.localdate()),
+            "overdue_audits": overdue_audits(user, today=timezone.localdate()),
         }
     if user.role == Role.CONSULTANT:
         return {
+            "queue": work_queue(user, today=timezone.localdate(), page=page),
             "auditors": Auditor.objects.for_user(user).order_by("valid_until"),
             "today": timezone.localdate(),
         }
@@ -78,6 +87,7 @@ def _enterprise_dashboard(user) -> dict:
                 )
                 if audit
                 else [],
+                "deadline": next_deadline(audit, today) if audit else None,
             }
         )
     return {

@@ -48,6 +48,10 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["region"].choices = [("", _("All regions"))] + [
             (region.prefix, str(region)) for region in cities
         ]
+        # The industries present in the user's region, not every division.
+        self.fields["industry"].queryset = Industry.objects.filter(
+            pk__in=Enterprise.objects.for_user(user).order_by().values("industry_id")
+        )
         style(self)
 
 
@@ -93,8 +97,15 @@ class KeyListCreateForm(forms.Form):
         queryset=Region.objects.filter(level="province"),
     )
 
-    def __init__(self, *args, ask_province: bool, **kwargs):
-        kwargs.setdefault("initial", {"year": timezone.localdate().year})
+    def __init__(self, *args, ask_province: bool, taken_years=(), **kwargs):
+        # The first year from this one on that has no list yet: a first click that
+        # submits the default creates a list, not a uniqueness error.
+        year = timezone.localdate().year
+        while year in taken_years:
+            year += 1
+        kwargs.setdefault("initial", {"year": year})
+        # The list page has a year filter too: ids of their own (id="create_year").
+        kwargs.setdefault("auto_id", "create_%s")
         super().__init__(*args, **kwargs)
         if not ask_province:
             del self.fields["province"]

@@ -7,4 +7,6 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reports and statistics")
 
     def ready(self):
-        from . import notices  # noqa: F401  (the texts of this app's notifications)
+        from . import daily, notices  # noqa: F401  (the texts of this app's notifications)
+
+        daily.connect()

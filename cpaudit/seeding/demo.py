@@ -194,6 +194,15 @@ class Demo:
             ],
         )
         self.under_assessment(key_list, enterprises[1], officer)
+        # A third enterprise has engaged the firm, which has not started yet: its start
+        # is overdue, first in the firm's work queue (the operator records the
+        # engagement, as the enterprise has no demo login).
+        late = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprises[2])
+        audit_update(
+            actor=User.objects.get(username="admin"),
+            audit=late,
+            consultancy=consultant.organization,
+        )
 
     def under_assessment(self, key_list, enterprise, officer):
         """The second enterprise's audit carried through the phases by the firm and

@@ -490,6 +490,21 @@ def test_expert_sees_only_their_own_score_until_concluded(cast, client):
     assert "Scored 75" in content and "Scored 85" in content
 
 
+def test_score_table_heads_its_columns_with_the_sheets_titles(cast, client):
+    review = scored_round(cast)
+    login(client, cast, "province_officer")
+    content = page(client, review)
+    heads = re.search(r'data-testid="scores">\s*<thead>(.*?)</thead>', content, re.S).group(1)
+    assert "Completeness and conformity of the audit report" in heads
+    assert "Audit focus and CP targets" in heads
+    assert "focus_targets" not in re.sub(r'data-item="\w+"', "", heads)
+    content = client.get(f"/reviews/{review.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    heads = re.search(
+        r'data-testid="scores">\s*<thead>(.*?)</thead>', content.decode(), re.S
+    ).group(1)
+    assert "审核重点与清洁生产目标" in heads and "/ 15" in heads
+
+
 def test_scoring_form_prefills_and_replaces_the_earlier_score(cast, client):
     review = submitted(cast)
     seat_panel(cast, review)
@@ -527,15 +542,23 @@ def test_bad_scores_are_a_400_next_to_their_items_and_save_nothing(cast, client)
     assert response.status_code == 400
     content = response.content.decode()
     rows = dict(re.findall(r'<tr data-item="(\w+)"(.*?)</tr>', content, re.S))
-    assert "“report”: give 0 to 15 points." in rows["report"]
-    assert "“process”: give a score." in rows["process"]
-    assert "“balance”: a number of points, at most two decimals." in rows["balance"]
+    # The sheet's titles, not its codes (those are the API's).
+    assert (
+        "“Completeness and conformity of the audit report”: give 0 to 15 points." in rows["report"]
+    )
+    assert "“Truth of the audit process”: give a score." in rows["process"]
+    assert "“Material balance”: a number of points, at most two decimals." in rows["balance"]
     # Whole maxima read as such (20, not 2E+1).
-    assert "“no_low”: give 0 to 20 points." in rows["no_low"]
+    assert "“No/low-cost options implemented”: give 0 to 20 points." in rows["no_low"]
     assert "item-error" not in rows["focus_targets"]
+    assert "“report”" not in content and "<code" not in content
     # What was typed stays in the form.
     assert 'value="16"' in rows["report"]
     assert not Score.objects.filter(review=review).exists()
+    # In Chinese, the Chinese titles.
+    response = client.post(f"/reviews/{review.pk}/score/", data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    rows = dict(re.findall(r'<tr data-item="(\w+)"(.*?)</tr>', response.content.decode(), re.S))
+    assert "“审核报告完整性与规范性”" in rows["report"] and "“report”" not in rows["report"]
 
 
 def test_scores_cannot_change_once_concluded(cast, client):

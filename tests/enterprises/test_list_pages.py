@@ -4,6 +4,7 @@ then what each screen does."""
 import datetime
 import html
 import itertools
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -246,6 +247,20 @@ def test_a_second_list_for_the_same_year_is_a_form_error(cast, client):
     assert response.status_code == 400
     assert response.context["create_form"].non_field_errors()
     assert KeyEnterpriseList.objects.count() == 1
+
+
+def test_create_form_defaults_to_a_free_year_and_has_ids_of_its_own(cast, client):
+    this_year = timezone.localdate().year
+    draft(cast, this_year, with_entries=False)
+    draft(cast, this_year + 1, with_entries=False)
+    content = login(client, cast).get("/lists/").content.decode()
+    # The filter's year and the create form's year are two inputs, two ids.
+    assert content.count('id="id_year"') == 1 and content.count('id="create_year"') == 1
+    assert re.search(rf'name="year" value="{this_year + 2}"[^>]*id="create_year"', content)
+    # Submitting the default as it is creates the list.
+    response = client.post("/lists/new/", {"year": this_year + 2, "title": ""})
+    assert response.status_code == 302
+    assert KeyEnterpriseList.objects.filter(year=this_year + 2, province_id="320000").exists()
 
 
 def test_list_page_counts_entries_filters_and_stays_in_the_province(cast, client):

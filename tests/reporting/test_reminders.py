@@ -3,6 +3,7 @@ has passed, to the enterprise and its consultancy; the authorities in scope are 
 became overdue; each reminder exactly once, however often the run repeats."""
 
 import datetime
+import io
 import threading
 from decimal import Decimal
 
@@ -377,3 +378,45 @@ def test_the_task_runs_on_a_real_worker_through_the_broker_once(celery_worker_pr
     # The worker logs what the task returned: nothing sent.
     result = worker.log.read_text().split(f"[{second.id}] succeeded")[1].split("\n")[0]
     assert result.endswith(": 0")
+
+
+# --- without beat: the command and the embedded default's daily run (issue 17) ---------
+
+
+def test_the_command_sends_the_days_reminders_once(cast):
+    from django.core.management import CommandError, call_command
+
+    due_audit(cast, report_due=day(30))
+    out = io.StringIO()
+    call_command("send_deadline_reminders", "--date", TODAY.isoformat(), stdout=out)
+    assert out.getvalue().strip() == "1 reminder(s) sent."
+    assert received() == [(role, "deadline_ahead") for role in PARTIES]
+    call_command("send_deadline_reminders", "--date", TODAY.isoformat(), stdout=out)
+    assert out.getvalue().strip().endswith("0 reminder(s) sent.")
+    with pytest.raises(CommandError, match="--date"):
+        call_command("send_deadline_reminders", "--date", "June 1st")
+
+
+def test_the_embedded_default_sends_the_reminders_after_the_first_request_of_a_day(
+    cast, client, settings, monkeypatch
+):
+    from django.core.signals import request_finished
+
+    from reporting import daily
+
+    audit = due_audit(cast, report_due=timezone.localdate() + datetime.timedelta(days=30))
+    monkeypatch.setitem(daily._last_run, "day", None)
+    settings.DAILY_REMINDERS = True
+    daily.connect()
+    try:
+        client.force_login(cast.user("expert"))
+        client.get("/dashboard/")
+        assert received() == [(role, "deadline_ahead") for role in PARTIES]
+        assert daily._last_run["day"] == timezone.localdate()
+        # Later requests of the day run nothing.
+        ReminderLog.objects.filter(audit=audit).delete()
+        client.get("/dashboard/")
+        assert len(received()) == 2 and not ReminderLog.objects.filter(audit=audit).exists()
+    finally:
+        request_finished.disconnect(dispatch_uid="daily-deadline-reminders")
+    assert settings.DAILY_REMINDERS and daily.run_once_a_day() is None

@@ -275,13 +275,17 @@ def test_experts_who_scored_every_round_of_the_enterprise(cast):
     review = submitted(cast)
     experts = seat_panel(cast, review)
     score_all(cast, review, [60, 60, 60])
-    reviews.review_conclude(actor=officer(cast), review=review, opinion="Rework")
+    reviews.review_conclude(
+        actor=officer(cast), review=review, opinion="Rework", demands=["Rework the balance"]
+    )
     audit = review.audit
     bring_to(cast, audit, "under_assessment")
     second = audit.reviews.get(kind="assessment", round=2)
     seat_panel(cast, second, experts)
     score_all(cast, second, [60, 60, 60])
-    reviews.review_conclude(actor=officer(cast), review=second, opinion="Rework")
+    reviews.review_conclude(
+        actor=officer(cast), review=second, opinion="Rework", demands=["Rework the balance"]
+    )
     bring_to(cast, audit, "under_assessment")
     third = audit.reviews.get(kind="assessment", round=3)
     seat_panel(cast, third, experts)

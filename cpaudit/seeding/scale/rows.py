@@ -119,7 +119,9 @@ def purge(queryset, counts: Counter, depth: int = 0) -> None:
         fk = relation.field
         targets = queryset.values(fk.target_field.attname)
         children = relation.related_model._base_manager.filter(**{f"{fk.name}__in": targets})
-        if relation.on_delete is models.SET_NULL:
+        if relation.on_delete is models.SET_NULL or (relation.related_model is model and fk.null):
+            # A row that refers to a row of its own table (a document's earlier version)
+            # lets go of it first: following it would not end.
             children.update(**{fk.name: None})
         elif relation.on_delete is models.DO_NOTHING and not fk.db_constraint:
             continue

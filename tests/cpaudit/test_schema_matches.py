@@ -38,8 +38,8 @@ def test_nullable_fields_are_nullable(schema):
 @pytest.mark.parametrize(
     ("path", "types"),
     [
-        ("/api/v1/reports/{id}/download/", {"application/pdf", "xlsx"}),
-        ("/api/v1/documents/{id}/download/", {"application/pdf", "image/png", "docx"}),
+        ("/api/v1/reports/{id}/download/", {"application/pdf", "spreadsheetml"}),
+        ("/api/v1/documents/{id}/download/", {"application/pdf", "image/png", "wordprocessingml"}),
     ],
 )
 def test_downloads_name_their_real_content_types(schema, path, types):

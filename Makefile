@@ -3,7 +3,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 export DJANGO_SETTINGS_MODULE := cpaudit.settings
 
-.PHONY: setup setup-test run test lint migrate demo worker beat messages bench load clean
+.PHONY: setup setup-test run test lint migrate demo worker beat serve messages bench load clean
 
 setup:
 	@scripts/setup.sh
@@ -11,8 +11,10 @@ setup:
 setup-test:
 	@scripts/setup.sh --test
 
+# Full mode needs the hashed static files (DEBUG off): migrate collects them too.
 migrate: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
 
 demo: migrate
 	$(PY) manage.py seed_demo
@@ -38,6 +40,12 @@ lint: setup
 
 worker: setup
 	.venv/bin/celery -A cpaudit worker -l info -Q celery,pdf
+
+# Full mode's web process (README "Full mode"): the static files, then gunicorn.
+BIND ?= 127.0.0.1:$(PORT)
+serve: setup
+	$(PY) manage.py collectstatic --noinput -v 0
+	.venv/bin/gunicorn -c gunicorn.conf.py cpaudit.wsgi:application --bind $(BIND)
 
 beat: setup
 	mkdir -p var

@@ -14,6 +14,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg", XLSX: "xlsx", DOCX: "docx"}
 
 
+def download_responses(*content_types) -> dict:
+    """The OpenAPI responses of a download: the file, as each type it may be served in."""
+    return {(200, content_type): bytes for content_type in content_types or EXTENSIONS}
+
+
 def sniff_content_type(upload) -> str | None:
     """PDF, PNG, JPEG by their magic numbers; XLSX and DOCX by the part every such
     ZIP package has. Anything else is None, whatever the file is called."""

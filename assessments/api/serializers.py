@@ -285,7 +285,7 @@ class ScoringSheetSerializer(serializers.ModelSerializer):
     items = SheetItemEntrySerializer(many=True)
     vetoes = SheetEntrySerializer(many=True, required=False, default=list)
     published_by = serializers.CharField(
-        source="published_by.username", read_only=True, default=None
+        source="published_by.username", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

@@ -18,6 +18,7 @@ from assessments.models import (
     Verification,
 )
 from audits.models import OptionBenefit
+from core.api.filters import AS_ARRAY
 from core.api.permissions import RolePermission
 from core.api.serializers import HistorySerializer
 
@@ -107,20 +108,20 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         return self._detail(review)
 
     @extend_schema(responses=CandidateSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **AS_ARRAY)
     def candidates(self, request, pk=None):
         review = self.get_object()
         services.require_supervisor(request.user, review)
         return Response(CandidateSerializer(services.candidates(review), many=True).data)
 
     @extend_schema(responses=PanelChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="panel-history")
+    @action(detail=True, methods=["get"], url_path="panel-history", **AS_ARRAY)
     def panel_history(self, request, pk=None):
         changes = self.get_object().panel_changes.select_related("actor")
         return Response(PanelChangeSerializer(changes, many=True).data)
 
     @extend_schema(responses=HistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **AS_ARRAY)
     def history(self, request, pk=None):
         """Every change of the round's state, with who, when and the comment (a
         conclusion's opinion)."""
@@ -129,7 +130,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(methods=["get"], responses=ScoreSerializer(many=True))
     @extend_schema(methods=["post"], request=ScoreRequestSerializer, responses=ScoreSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], **AS_ARRAY)
     def scores(self, request, pk=None):
         review = self.get_object()
         if request.method == "GET":
@@ -190,7 +191,7 @@ class AcceptanceViewSet(ReviewViewSet):
     @extend_schema(
         methods=["post"], request=VerificationRequestSerializer, responses=VerificationSerializer
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], **AS_ARRAY)
     def verifications(self, request, pk=None):
         review = self.get_object()
         if request.method == "POST":

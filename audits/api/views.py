@@ -10,8 +10,10 @@ from accounts.choices import Role
 from audits import publishing, services, workflow
 from audits.filters import AuditFilter
 from audits.models import Audit, Balance, Document, Option, OptionBenefit, Target
+from core.api.filters import AS_ARRAY
 from core.api.permissions import RolePermission
 from core.api.serializers import HistorySerializer
+from core.files import download_responses
 from enterprises.api.serializers import KeyListSerializer
 from enterprises.api.views import WRITERS, KeyListChildMixin
 from enterprises.api.views import KeyListViewSet as DraftKeyListViewSet
@@ -63,7 +65,7 @@ class AuditViewSet(
         )
 
     @extend_schema(responses=TransitionOptionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **AS_ARRAY)
     def transitions(self, request, pk=None):
         return Response(workflow.available_transitions(self.get_object()))
 
@@ -77,7 +79,7 @@ class AuditViewSet(
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(responses=HistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **AS_ARRAY)
     def history(self, request, pk=None):
         logs = self.get_object().transitions.select_related("actor")
         return Response(HistorySerializer(logs, many=True).data)
@@ -91,7 +93,7 @@ class AuditViewSet(
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["post"], request=CommentSerializer, responses=CommentSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], **AS_ARRAY)
     def comments(self, request, pk=None):
         audit = self.get_object()
         if request.method == "GET":
@@ -155,7 +157,7 @@ class OptionViewSet(AuditChildViewSet):
         services.option_delete(actor=self.request.user, option=instance)
 
     @extend_schema(responses=HistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **AS_ARRAY)
     def history(self, request, pk=None):
         """Every change of the option's status, with who, when and the reason."""
         changes = self.get_object().status_changes.select_related("actor")
@@ -195,7 +197,7 @@ class DocumentViewSet(
     def perform_destroy(self, instance):
         services.document_delete(actor=self.request.user, document=instance)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=download_responses())
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
@@ -223,7 +225,7 @@ class KeyListViewSet(DraftKeyListViewSet):
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(responses=SuggestionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **AS_ARRAY)
     def suggestions(self, request, pk=None):
         key_list = self.get_object()
         return Response(

@@ -31,3 +31,9 @@ class ScopedFilterBackend(DjangoFilterBackend):
     """The API's filter backend: a view's `filterset_fields` build a ScopedFilterSet."""
 
     filterset_base = ScopedFilterSet
+
+
+# An action of a detail route that answers a plain array (api.md: comments, history,
+# transitions, candidates, panel history, scores, verifications, suggestions): neither
+# paginated nor filtered, and so documented (issue 14, item 8).
+AS_ARRAY = {"pagination_class": None, "filter_backends": []}

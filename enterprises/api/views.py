@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from accounts.choices import Role
 from core.api.permissions import RolePermission
-from core.files import XLSX
+from core.files import XLSX, download_responses
 from enterprises import services
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.filters import EnterpriseFilter, IndustryFilter, PublicEntryFilter, RegionFilter
@@ -274,7 +274,7 @@ class PublicDisclosureViewSet(DisclosureViewSet):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=download_responses())
     @action(detail=True, methods=["get"])
     def document(self, request, pk=None):
         disclosure = self.get_object()

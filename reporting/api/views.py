@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.errors import StateConflict
+from core.files import PDF, XLSX, download_responses
 from reporting.models import JobState, ReportJob
 from reporting.services import report_file_response, report_request
 
@@ -29,7 +30,7 @@ class ReportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         job.refresh_from_db()  # in-process tasks have already rendered it
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=download_responses(PDF, XLSX))
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         job = self.get_object()

@@ -1,15 +1,17 @@
 import django_filters
 
+from core.api.filters import ScopedFilterSet
+
 from .models import Auditor, Organization, User
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(ScopedFilterSet):
     class Meta:
         model = User
         fields = ["role", "organization", "enterprise", "is_active"]
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(ScopedFilterSet):
     region = django_filters.CharFilter(field_name="region__code", lookup_expr="startswith")
 
     class Meta:
@@ -17,7 +19,7 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["kind", "region"]
 
 
-class AuditorFilter(django_filters.FilterSet):
+class AuditorFilter(ScopedFilterSet):
     valid_on = django_filters.DateFilter(field_name="valid_until", lookup_expr="gte")
 
     class Meta:

@@ -1,10 +1,12 @@
 import django_filters
 
+from core.api.filters import ScopedFilterSet
+
 from .choices import ReviewResult, ReviewState
 from .models import Review, review_overdue_q
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(ScopedFilterSet):
     """api.md "Reviews": `audit`, `state`, `result`; also `overdue` for the queue."""
 
     # By id, not a choice of every audit: an audit outside the caller's scope answers an

@@ -2,11 +2,13 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.api.filters import ScopedFilterSet
+
 from .choices import AuditState
 from .models import Audit, in_region, overdue_q
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(ScopedFilterSet):
     # A column of the row itself: no join to de-duplicate, so no DISTINCT (which sorts
     # every row in scope instead of reading the page from the index).
     state = django_filters.MultipleChoiceFilter(choices=AuditState.choices, distinct=False)

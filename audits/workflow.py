@@ -492,7 +492,7 @@ def option_status_change(option: Option, to: str) -> str | None:
     if to == O.FEASIBLE:
         _require_feasibility(option)
     if option.cost_class == CostClass.MID_HIGH and to in (O.IMPLEMENTING, O.IMPLEMENTED):
-        _require_assessment_passed(option, to)
+        _require_assessment_passed(option)
     if to == O.IMPLEMENTED and option.implemented_on is None:
         raise ValidationError(
             {"implemented_on": _("Give the date on which the option was implemented.")}
@@ -528,7 +528,7 @@ def _require_feasibility(option: Option) -> None:
         )
 
 
-def _require_assessment_passed(option: Option, to: str) -> None:
+def _require_assessment_passed(option: Option) -> None:
     """Mid/high-cost options are implemented after the assessment has passed (domain.md
     §3: the assessment comes before they are implemented). A measure taken before the
     audit started may be recorded as implemented, with its date: the token-compliance
@@ -537,8 +537,7 @@ def _require_assessment_passed(option: Option, to: str) -> None:
     if audit.state in AFTER_ASSESSMENT:
         return
     predates = (
-        to == O.IMPLEMENTED
-        and option.implemented_on is not None
+        option.implemented_on is not None
         and audit.started_on is not None
         and option.implemented_on < audit.started_on
     )

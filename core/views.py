@@ -8,18 +8,23 @@
 
 The service's ValidationError lands on the form (400), its StateConflict in
 `outcome.conflict` (409, shown with its unmet reasons), an import's RowErrors in
-`outcome.row_errors` (400); PermissionDenied goes on to the 403 page.
+`outcome.row_errors` (400); PermissionDenied goes on to the 403 page. A file store that
+cannot be written (read-only, full) is a form error too, with 503 (issue 14).
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .errors import RowErrors, StateConflict
 from .forms import add_service_errors
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,10 +34,13 @@ class Outcome:
     conflict: StateConflict | None = None
     row_errors: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # a ValidationError without a form
+    unavailable: bool = False  # the file store could not be written
 
     @property
     def status(self) -> int:
-        return 200 if self.ok else 409 if self.conflict else 400
+        if self.ok:
+            return 200
+        return 409 if self.conflict else 503 if self.unavailable else 400
 
 
 def submit(
@@ -54,6 +62,12 @@ def submit(
         return Outcome(conflict=conflict)
     except RowErrors as error:
         return Outcome(row_errors=error.errors)
+    except OSError as error:  # the service's transaction was rolled back
+        log.error("file store unavailable: %r", error)
+        message = _("The file could not be stored. Please try again later.")
+        if form is not None:
+            form.add_error(None, message)
+        return Outcome(errors=[message], unavailable=True)
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
     return Outcome(ok=True, result=result)

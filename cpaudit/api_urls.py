@@ -5,7 +5,9 @@ from accounts.api.views import (
     AuditorViewSet,
     MeView,
     OrganizationViewSet,
+    TokenRenewView,
     TokenView,
+    UserTokenView,
     UserViewSet,
 )
 from assessments.api.views import (
@@ -71,6 +73,8 @@ router.register("public/acceptances", PublicAcceptanceViewSet, basename="public-
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/renew/", TokenRenewView.as_view(), name="api-token-renew"),
+    path("users/<int:pk>/token/", UserTokenView.as_view(), name="api-user-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("statistics/summary/", StatisticsSummaryView.as_view(), name="statistics-summary"),
     path("", include(router.urls)),

@@ -1,16 +1,18 @@
 import django_filters
 
+from core.api.filters import ScopedFilterSet
+
 from .models import Enterprise, Industry, ListEntry, Region
 from .selectors import enterprise_search_q
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(ScopedFilterSet):
     class Meta:
         model = Region
         fields = ["level", "parent", "retired"]
 
 
-class IndustryFilter(django_filters.FilterSet):
+class IndustryFilter(ScopedFilterSet):
     class Meta:
         model = Industry
         fields = ["level", "section"]
@@ -23,7 +25,7 @@ def filter_search(queryset, value: str, path: str = ""):
     return queryset.filter(enterprise_search_q(value, path))
 
 
-class PublicEntryFilter(django_filters.FilterSet):
+class PublicEntryFilter(ScopedFilterSet):
     """The public entries: `search` by any part of the enterprise's name or credit code."""
 
     search = django_filters.CharFilter(method="filter_search", label="Name or credit code")
@@ -36,7 +38,7 @@ class PublicEntryFilter(django_filters.FilterSet):
         return filter_search(queryset, value, "enterprise")
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(ScopedFilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", lookup_expr="startswith", label="Region code prefix"
     )

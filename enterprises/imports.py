@@ -7,16 +7,21 @@ written; any bad row and nothing is saved. Bulk queries, so 5,000 rows take seco
 
 import csv
 import io
+import time
+import zipfile
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from core.credit_code import make_credit_code, normalize, validate_credit_code
 from core.errors import RowErrors
 from core.roles import require_role
+from core.xlsx import append_row
 
 from .choices import Category
 from .models import Enterprise, Industry, KeyEnterpriseList, ListEntry, Region
@@ -34,38 +39,98 @@ CATEGORY_ALIASES = {c.value: c.value for c in Category} | {
 MAX_ROWS = 20000
 
 
+class Unreadable(Exception):
+    """The file cannot be taken as an import; the message says why."""
+
+
+def _file_error(message) -> RowErrors:
+    return RowErrors([{"row": 0, "field": "file", "message": str(message)}])
+
+
+def _too_many_rows() -> Unreadable:
+    return Unreadable(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
+
+
+def _bounded(rows, *, deadline: float):
+    """The rows, until MAX_ROWS + 1 (the header) have been seen, within the time bound."""
+    for count, row in enumerate(rows):
+        if count > MAX_ROWS:
+            raise _too_many_rows()
+        if count % 256 == 0 and time.monotonic() > deadline:
+            raise Unreadable(
+                _("The file took longer than %(n)d seconds to read.")
+                % {"n": settings.IMPORT_PARSE_SECONDS}
+            )
+        yield row
+
+
+def _xlsx_rows(data: bytes, deadline: float):
+    """A workbook's first sheet, streamed (openpyxl read-only), after checking what the
+    package declares: its expanded size and the sheet's dimensions (a "zip bomb" of a few
+    kilobytes can expand to gigabytes or hundreds of thousands of rows)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        expanded = sum(info.file_size for info in package.infolist())
+    if expanded > settings.MAX_IMPORT_EXPANDED_BYTES:
+        raise Unreadable(
+            _("The workbook expands to more than %(size)s.")
+            % {"size": filesizeformat(settings.MAX_IMPORT_EXPANDED_BYTES)}
+        )
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        declared = sheet.max_row  # from the sheet's <dimension>, when it declares one
+        if declared is not None and declared > MAX_ROWS + 1:
+            raise _too_many_rows()
+        rows = sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 10)
+        yield from (
+            ["" if v is None else str(v).strip() for v in row]
+            for row in _bounded(rows, deadline=deadline)
+        )
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes, deadline: float):
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Unreadable(_("The file is neither UTF-8 nor GB18030 text."))
+    rows = csv.reader(io.StringIO(text))
+    yield from ([cell.strip() for cell in row] for row in _bounded(rows, deadline=deadline))
+
+
 def read_rows(upload) -> list[dict]:
     """The spreadsheet's rows as dicts keyed by COLUMNS; raises RowErrors for a file
-    that cannot be read at all (row 0: the file)."""
+    that cannot be read at all (row 0: the file). Bounded (issue 14): at most
+    MAX_IMPORT_BYTES uploaded, MAX_ROWS rows (streamed: reading stops at the limit), and
+    IMPORT_PARSE_SECONDS of reading."""
     name = (upload.name or "").lower()
-    data = upload.read()
+    if upload.size is not None and upload.size > settings.MAX_IMPORT_BYTES:
+        raise _file_error(
+            _("The file is larger than %(size)s.")
+            % {"size": filesizeformat(settings.MAX_IMPORT_BYTES)}
+        )
+    data = upload.read(settings.MAX_IMPORT_BYTES + 1)
+    if len(data) > settings.MAX_IMPORT_BYTES:
+        raise _file_error(
+            _("The file is larger than %(size)s.")
+            % {"size": filesizeformat(settings.MAX_IMPORT_BYTES)}
+        )
+    deadline = time.monotonic() + settings.IMPORT_PARSE_SECONDS
     try:
         if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            table = [
-                ["" if v is None else str(v).strip() for v in row]
-                for row in book.worksheets[0].iter_rows(values_only=True)
-            ]
+            table = list(_xlsx_rows(data, deadline))
         else:
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = data.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise ValueError(_("The file is neither UTF-8 nor GB18030 text."))
-            table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+            table = list(_csv_rows(data, deadline))
+    except Unreadable as exc:
+        raise _file_error(exc) from exc
     except Exception as exc:  # openpyxl and csv raise many kinds; all mean "unreadable"
-        raise RowErrors(
-            [
-                {
-                    "row": 0,
-                    "field": "file",
-                    "message": _("The file could not be read as .xlsx or .csv: %(error)s")
-                    % {"error": exc},
-                }
-            ]
+        raise _file_error(
+            _("The file could not be read as .xlsx or .csv: %(error)s") % {"error": exc}
         ) from exc
     table = [row for row in table if any(row)]
     if not table:
@@ -253,9 +318,10 @@ def template_workbook() -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "key-enterprises"
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     example_code = make_credit_code(division="320100", serial=12345678)
-    sheet.append(
+    append_row(
+        sheet,
         [
             example_code,
             "示例纸业有限公司",
@@ -263,7 +329,7 @@ def template_workbook() -> bytes:
             "22",
             "exceeds_standards;toxic_hazardous",
             "COD 排放超过总量控制指标",
-        ]
+        ],
     )
     for column, width in zip("ABCDEF", (22, 30, 10, 10, 36, 40), strict=True):
         sheet.column_dimensions[column].width = width
@@ -274,7 +340,7 @@ def template_workbook() -> bytes:
         ["industry", "two-digit GB/T 4754-2017 division / 国民经济行业大类代码"],
         ["categories", "; separated: " + ", ".join(Category.values) + " (or 双超;双有;高耗能)"],
     ):
-        notes.append(line)
+        append_row(notes, line)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -43,6 +43,12 @@ class Notification(models.Model):
         indexes = [
             # The bell's unread count on every page.
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The mail sweep's owed notifications: few rows, whatever the table's size.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unmailed",
+            ),
         ]
 
     def __str__(self):

@@ -94,6 +94,8 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written by the rendering worker every few seconds (reporting.workflow.heartbeat).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     enqueued_at = models.DateTimeField(_("enqueued"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -22,7 +22,6 @@ from .models import JobState, ReportFormat, ReportJob, ReportKind
 
 # The workflow's, here too for the sweep's callers.
 STALE_PENDING = workflow.STALE_PENDING
-STALE_RUNNING = workflow.STALE_RUNNING
 RENDER_TASK = "reporting.tasks.render_report"
 log = logging.getLogger(__name__)
 # Read by the tests and the bench, which run jobs in-process.

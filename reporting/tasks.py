@@ -1,3 +1,5 @@
+import logging
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init
@@ -5,6 +7,8 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from . import reminders, reports, services, workflow
+
+log = logging.getLogger(__name__)
 
 
 @worker_process_init.connect
@@ -42,7 +46,10 @@ def render_report(self, job_id: int) -> str | None:
         return "failed"
     except (OSError, DatabaseError) as error:
         if self.request.retries >= self.max_retries:
-            workflow.report_fail(job_id=job_id, reason=str(error))
+            # The reason in the reader's words; the error itself (a server path, say) goes
+            # to the worker's log only.
+            log.error("report job %s failed: %r", job_id, error)
+            workflow.report_fail(job_id=job_id, reason=workflow.fault_reason(error))
         raise
     return job.state if job else None
 

@@ -1,10 +1,15 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.choices import Role
 from accounts.filters import AuditorFilter, OrganizationFilter, UserFilter
 from accounts.models import Auditor, Organization, User
+from accounts.tokens import token_expires_at, token_issue, token_renew, token_revoke
 from core.api.permissions import RolePermission
 
 from .serializers import AuditorSerializer, MeSerializer, OrganizationSerializer, UserSerializer
@@ -18,6 +23,39 @@ class TokenView(ObtainAuthToken):
         # django-axes marks a locked-out request on the HttpRequest its middleware
         # sees, not on DRF's wrapper.
         return {**super().get_serializer_context(), "request": self.request._request}
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        """Revoke the caller's own token (logging out of the API)."""
+        if not request.user.is_authenticated:
+            return Response(status=status.HTTP_401_UNAUTHORIZED)
+        token_revoke(actor=request.user, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+
+TOKEN_RESPONSE = inline_serializer(
+    "Token",
+    {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()},
+)
+
+
+class TokenRenewView(APIView):
+    """`POST` → a new token for the caller, good for another API_TOKEN_TTL_DAYS; the old
+    one stops working."""
+
+    @extend_schema(request=None, responses=TOKEN_RESPONSE, tags=["auth"])
+    def post(self, request):
+        token = token_renew(actor=request.user)
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
 
 class MeView(generics.RetrieveAPIView):
@@ -63,3 +101,16 @@ class AuditorViewSet(viewsets.ModelViewSet):
 
 
 extend_schema(tags=["auth"])(TokenView)
+
+
+class UserTokenView(APIView):
+    """`DELETE` → an admin revokes the user's API token (204)."""
+
+    permission_classes = [RolePermission]
+    read_roles = write_roles = {Role.ADMIN}
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request, pk):
+        user = get_object_or_404(User.objects.for_user(request.user), pk=pk)
+        token_revoke(actor=request.user, user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

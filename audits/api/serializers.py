@@ -175,6 +175,7 @@ class BalanceSerializer(AuditChildSerializer):
             "title",
             "unit",
             "tolerance_pct",
+            "closure_note",
             "flows",
             "inputs",
             "outputs",

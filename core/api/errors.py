@@ -1,11 +1,19 @@
 """One exception handler for the whole API: the error shapes of api.md.
 
 Services raise Django's ValidationError (400 with field errors), PermissionDenied
-(403) and StateConflict (409 with `unmet`); DRF's own errors pass through.
+(403) and StateConflict (409 with `unmet`); DRF's own errors pass through. Faults no
+view meant (issue 14, item 2) answer in the same `{"detail"}` shape, never with a
+traceback or a server path: a body nested too deeply 400, too large 413, the database or
+the file store unavailable 503, anything else 500 (logged with its traceback). `fault`
+says which; the URLconf's error handlers (cpaudit.views) use it for what happens before
+a view runs.
 """
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -16,6 +24,23 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from core.errors import RowErrors, StateConflict
+
+log = logging.getLogger(__name__)
+
+
+def fault(exc) -> tuple[int, str]:
+    """The status and message of an error no view handled (api.md "Errors" shape)."""
+    if isinstance(exc, RecursionError):
+        return 400, _("The request body is nested too deeply.")
+    if isinstance(exc, RequestDataTooBig):
+        return 413, _("The request body is too large.")
+    if isinstance(exc, SuspiciousOperation):
+        return 400, _("The request could not be understood.")
+    if isinstance(exc, OperationalError | InterfaceError):
+        return 503, _("The database is unavailable. Please try again shortly.")
+    if isinstance(exc, OSError):
+        return 503, _("The file store is unavailable. Please try again shortly.")
+    return 500, _("A server error occurred. It has been logged.")
 
 
 def validation_error_detail(exc: DjangoValidationError):
@@ -49,4 +74,11 @@ def exception_handler(exc, context):
         exc = ValidationError(validation_error_detail(exc))
     elif isinstance(exc, PermissionDenied):
         exc = DRFPermissionDenied(str(exc) or None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None:  # not an API error: a fault, answered in the same shape
+        code, detail = fault(exc)
+        if code >= 500:
+            log.error("API fault (%s): %r", code, exc, exc_info=exc)
+        set_rollback()
+        response = Response({"detail": detail}, status=code)
+    return response

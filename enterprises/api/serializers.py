@@ -128,14 +128,21 @@ class EntrySerializer(serializers.ModelSerializer):
             "enterprise_detail",
             "categories",
             "reason",
+            "open_audit",
+            "closing_reason",
             "status",
             "audit",
         ]
         read_only_fields = ["status"]
 
     def get_audit(self, entry) -> int | None:
+        """The audit the entry answers to: the one it opened, or the open audit of an
+        earlier list it continues."""
         audit = getattr(entry, "audit", None)
-        return audit.pk if audit else None
+        if audit is not None:
+            return audit.pk
+        carryover = getattr(entry, "carryover", None)
+        return carryover.audit_id if carryover else None
 
     def save_entry(self, **kwargs):
         return services.entry_save(

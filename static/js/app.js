@@ -9,3 +9,12 @@ document.body.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// The navbar's language select submits its form when changed (no inline handler: the
+// Content-Security-Policy allows no inline script).
+var languageSelect = document.getElementById("language-select");
+if (languageSelect) {
+  languageSelect.addEventListener("change", function () {
+    languageSelect.form.submit();
+  });
+}

@@ -268,12 +268,14 @@ def test_focused_assessment_needs_a_balance_that_closes_or_explains_its_gap(cast
         "The balance “Water” does not close (10.00% against a tolerance of 5%): close it "
         "or explain the gap in its closure note."
     ]
-    services.balance_save(
-        actor=consultant,
-        audit=audit,
-        balance=balance,
-        closure_note="10 t/d evaporate from the open clarifier; not metered.",
+    response = api_client(consultant).patch(
+        f"/api/v1/balances/{balance.pk}/",
+        {"closure_note": "10 t/d evaporate from the open clarifier; not metered."},
+        format="json",
     )
+    assert response.status_code == 200, response.data
+    assert response.data["closes"] is False
+    assert response.data["closure_note"].startswith("10 t/d evaporate")
     allowed(cast, audit, "option_generation")
     services.balance_save(
         actor=consultant, audit=audit, kind="energy", title="Steam", unit="GJ", flows=[]

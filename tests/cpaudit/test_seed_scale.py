@@ -20,6 +20,7 @@ from core.credit_code import make_credit_code
 from cpaudit.seeding import scale
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.models import Enterprise, KeyEnterpriseList
+from tests.support.audits import PATH
 
 S = AuditState
 pytestmark = pytest.mark.django_db
@@ -105,14 +106,46 @@ def test_small_province_is_complete_and_consistent():
     assert not implemented.exclude(benefits__actual__isnull=False).exists()
     assert OptionBenefit.objects.filter(option__audit__in=audits, expected__isnull=False).exists()
 
-    # The workflow's other guards and the audit trail.
+    # The workflow's other guards (issue 12) and the audit trail.
+    kinds = defaultdict(set)
+    for audit_id, kind in Document.objects.filter(audit__in=audits).values_list("audit", "kind"):
+        kinds[audit_id].add(kind)
     for audit in audits.exclude(state__in=[S.NOT_STARTED, S.CANCELLED]).prefetch_related(
-        "targets", "team"
+        "targets", "team", "balances__flows", "options", "reviews"
     ):
+        reached = PATH.index(audit.state)
         if audit.state not in (S.PLANNING, S.PRE_ASSESSMENT):
             assert audit.focus and audit.targets.all(), audit.pk
-        if audit.consultancy_id and audit.state != S.PLANNING:
-            assert len(audit.team.all()) >= 2, audit.pk
+        if reached > PATH.index(S.PLANNING):
+            assert {DocumentKind.WORK_PLAN, DocumentKind.LEADERSHIP_COMMITMENT} <= kinds[audit.pk]
+            if audit.consultancy_id:
+                assert len(audit.team.all()) >= 2, audit.pk
+                assert audit.team_leader_id in {a.pk for a in audit.team.all()}, audit.pk
+        if reached > PATH.index(S.FOCUSED_ASSESSMENT):
+            for balance in audit.balances.all():
+                assert balance.closes or balance.closure_note, balance.pk
+        if reached > PATH.index(S.IMPLEMENTATION):
+            assert all(t.achieved is not None for t in audit.targets.all()), audit.pk
+        if reached > PATH.index(S.SUSTAINING):
+            assert {DocumentKind.MONITORING_REPORT, DocumentKind.SUSTAINING_PLAN} <= kinds[audit.pk]
+        applied = {r.kind: r.applied_on for r in audit.reviews.all() if r.round == 1}
+        assert audit.report_submitted_on == applied.get(ReviewKind.ASSESSMENT), audit.pk
+        assert audit.acceptance_applied_on == applied.get(ReviewKind.ACCEPTANCE), audit.pk
+        passed = [
+            r.concluded_on
+            for r in audit.reviews.all()
+            if r.kind == ReviewKind.ASSESSMENT and r.result == ReviewResult.PASSED
+        ]
+        for option in audit.options.all():
+            if option.status in (OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTED) and (
+                option.cost_class == CostClass.MID_HIGH
+            ):
+                assert option.annual_net_benefit and option.discount_rate is not None
+                assert 0 <= option.discount_rate < 1
+            if option.status == OptionStatus.IMPLEMENTED:
+                assert option.implemented_on, option.pk
+                if option.cost_class == CostClass.MID_HIGH:  # after the assessment passed
+                    assert passed and option.implemented_on >= passed[0], option.pk
         assert audit.started_on
     last_move = {}
     for audit_id, to_state in (
@@ -200,7 +233,7 @@ def test_small_province_is_complete_and_consistent():
         vetoed = any(s.vetoes for s in scores[review.pk])
         assert review.vetoed == vetoed
         assert review.score == mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        passed = mean >= review.sheet.pass_mark and not vetoed
+        passed = mean >= review.sheet.pass_mark and not vetoed and not review.not_implemented
         assert review.result == (ReviewResult.PASSED if passed else ReviewResult.FAILED)
         assert review.concluded_on and review.concluded_by_id and review.opinion
         if review.kind == ReviewKind.ACCEPTANCE:

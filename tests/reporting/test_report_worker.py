@@ -212,5 +212,8 @@ def test_a_transient_error_is_retried_with_back_off_then_fails_the_job(
         what="the retries to be spent",
     )
     job.refresh_from_db()
-    assert "Not a directory" in job.error and job.attempts == 1 + 5 and not job.file
+    assert job.attempts == 1 + 5 and not job.file
+    # The reason, not the error: no server path (issue 14, item 2).
+    assert job.error == "The report could not be stored: the file store is unavailable."
+    assert "/dev/null" in worker.log.read_text() and "/dev/null" not in job.error
     assert worker.log.read_text().count("Retry in") == 5

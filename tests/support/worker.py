@@ -41,7 +41,7 @@ class Worker:
     def __init__(self, process, queue, log):
         self.process, self.queue, self.log = process, queue, log
 
-    def wait_for(self, predicate, timeout=30.0, what="the worker"):
+    def wait_for(self, predicate, timeout=90.0, what="the worker"):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate():
@@ -51,20 +51,28 @@ class Worker:
             time.sleep(0.2)
         pytest.fail(f"timed out waiting for {what}; worker log:\n{self.log.read_text()[-3000:]}")
 
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path, settings, request):
-    redis_url = broker_or_skip()
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    log = tmp_path / "worker.log"
+
+def start_worker(queue, log, *, prefork=False, mail_dir=None, media_root=None) -> Worker:
+    """A `celery -A cpaudit worker` process consuming `queue` on the test database,
+    started and ready (the solo pool unless `prefork`: time limits need it)."""
+    from django.conf import settings
+
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
-        "REDIS_URL": redis_url,
+        "REDIS_URL": os.environ["REDIS_URL"],
         "CELERY_QUEUE": queue,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "EMAIL_FILE_PATH": str(mail_dir or log.parent / "mail"),
+        "MEDIA_ROOT": str(media_root or settings.MEDIA_ROOT),
     }
     with open(log, "w") as handle:
         process = subprocess.Popen(
@@ -75,12 +83,7 @@ def celery_worker_process(transactional_db, tmp_path, settings, request):
                 "-A",
                 "cpaudit",
                 "worker",
-                # Time limits need the prefork pool; one process is enough otherwise.
-                *(
-                    ["--pool=prefork", "--concurrency=1"]
-                    if request.node.get_closest_marker("time_limits")
-                    else ["--pool=solo"]
-                ),
+                *(["--pool=prefork", "--concurrency=1"] if prefork else ["--pool=solo"]),
                 "-Q",
                 queue,
                 "--without-gossip",
@@ -93,18 +96,30 @@ def celery_worker_process(transactional_db, tmp_path, settings, request):
             stdout=handle,
             stderr=subprocess.STDOUT,
         )
+    worker = Worker(process, queue, log)
+    worker.mail_dir = Path(env["EMAIL_FILE_PATH"])
+    worker.wait_for(lambda: "ready." in log.read_text(), what="the worker to start")
+    return worker
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, settings, request):
+    broker_or_skip()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
-    worker = Worker(process, queue, log)
-    worker.mail_dir = tmp_path / "mail"
-    worker.wait_for(lambda: "ready." in log.read_text(), what="the worker to start")
     try:
+        worker = start_worker(
+            queue,
+            tmp_path / "worker.log",
+            # Time limits need the prefork pool; one process is enough otherwise.
+            prefork=bool(request.node.get_closest_marker("time_limits")),
+            mail_dir=tmp_path / "mail",
+            media_root=settings.MEDIA_ROOT,
+        )
         yield worker
     finally:
         celery_app.conf.task_always_eager = True
         celery_app.conf.task_default_queue = "celery"
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if "worker" in locals():
+            worker.stop()

@@ -45,6 +45,7 @@ from .pools import (
     ASSESSMENT_ISSUES,
     BALANCE_TITLES,
     BENEFIT_RANGES,
+    CLOSURE_NOTES,
     INDUSTRIES,
     NON_ECONOMIC,
     OPTION_STATUSES,
@@ -151,8 +152,10 @@ class ContentMixin:
             else:
                 near = min(99, baseline + rng.uniform(2, 6))
                 far = min(99.5, near + rng.uniform(1, 5))
-            achieved = None
-            if story.reached(S.SUSTAINING) and rng.random() < 0.9:
+            achieved = None  # each target's achieved value is recorded before sustaining
+            if story.reached(S.SUSTAINING) or (
+                story.state == S.IMPLEMENTATION and rng.random() < 0.5
+            ):
                 achieved = near * rng.uniform(0.95, 1.05)
             rows[Target].append(
                 Target(
@@ -179,6 +182,9 @@ class ContentMixin:
         total = rng.uniform(1_000, 200_000)
         split = rng.uniform(0.55, 0.85)
         closure = rng.uniform(-0.04, 0.04) if rng.random() < 0.85 else rng.uniform(0.06, 0.15)
+        if abs(closure) > 0.05 and story.reached(S.OPTION_GENERATION):
+            # A balance that does not close within its 5 % explains the gap.
+            balance.closure_note = rng.choice(CLOSURE_NOTES)
         out = total * (1 - closure)
         flows = [
             (FlowDirection.INPUT, "主原料", total * split),
@@ -329,6 +335,11 @@ class ContentMixin:
             rows[Document].append(document)
             return document
 
+        started = story.move_on(S.PLANNING)
+        if started and story.reached(S.PRE_ASSESSMENT):
+            planned = started + datetime.timedelta(days=rng.randint(3, 20))
+            add(DocumentKind.LEADERSHIP_COMMITMENT, "企业领导清洁生产承诺书", planned)
+            add(DocumentKind.WORK_PLAN, "清洁生产审核工作计划", planned, name="工作计划.pdf")
         for review in story.reviews:
             day = review.applied_on - datetime.timedelta(days=rng.randint(0, 3))
             if review.kind == ReviewKind.ASSESSMENT:
@@ -353,6 +364,8 @@ class ContentMixin:
                     day,
                     name="清洁生产审核验收报告.pdf",
                 )
+                if review.round == 1:
+                    add(DocumentKind.SUSTAINING_PLAN, "持续清洁生产计划", day, name="持续计划.pdf")
         evidence = {}
         for option, _benefits in options:
             if (
@@ -496,6 +509,7 @@ class ContentMixin:
             )
         if plan.kind != ReviewKind.ACCEPTANCE:
             return
+        not_implemented = []
         for option, benefits in options:
             if (
                 option.cost_class != CostClass.MID_HIGH
@@ -520,6 +534,8 @@ class ContentMixin:
                 verified_at=self.at(min(end, panel_on + datetime.timedelta(days=1)), rng),
             )
             rows[Verification].append(verification)
+            if not implemented and concluded:
+                not_implemented.append(option.code)
             if implemented:
                 for benefit in benefits:
                     if benefit.actual is not None:
@@ -530,3 +546,5 @@ class ContentMixin:
                                 value=amount(float(benefit.actual) * rng.uniform(0.85, 1.0)),
                             )
                         )
+        # An option verified as not implemented fails the round (issue 12).
+        review.not_implemented = sorted(not_implemented)

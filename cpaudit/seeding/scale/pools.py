@@ -504,3 +504,11 @@ SCORE_COMMENTS = [
     "方案实施效果明显",
     "物料平衡需进一步核实",
 ]
+
+# Why a balance does not close within its tolerance (Balance.closure_note).
+CLOSURE_NOTES = [
+    "敞开式澄清池蒸发损失未计量，按经验估算约占进水量的 6%。",
+    "部分工序无分表计量，损耗按设计值折算，存在计量误差。",
+    "物料含水率随季节波动，按年平均值核算，差额来自含水率变化。",
+    "蒸汽冷凝水部分外排未计量，已列入计量器具配备计划。",
+]

@@ -705,7 +705,7 @@ class Seeder(ContentMixin):
         for story in self.stories:
             story.n_options = self.option_count(rng, story, mean)
 
-        audits, team = [], []
+        audits, team, team_of = [], [], []
         for story in self.stories:
             enterprise = self.enterprises[story.enterprise]
             entry = story.entry
@@ -733,11 +733,20 @@ class Seeder(ContentMixin):
             has_focus = story.reached(S.FOCUSED_ASSESSMENT) or (
                 story.state == S.PRE_ASSESSMENT and rng.random() < 0.5
             )
+            members = []
+            if story.firm is not None and story.reached(S.PLANNING):
+                pool = self.firm_auditors[self.firms[story.firm].pk]
+                members = rng.sample(pool, min(len(pool), rng.randint(2, 4)))
+                team.extend(Audit.team.through(auditor_id=pk) for pk in members)
             audit = Audit(
                 enterprise=enterprise,
                 list_entry=entry,
                 round=story.round,
                 state=story.state,
+                # The leader is named by the end of planning.
+                team_leader_id=members[0] if members and story.reached(S.PRE_ASSESSMENT) else None,
+                report_submitted_on=first_applied(story, ReviewKind.ASSESSMENT),
+                acceptance_applied_on=first_applied(story, ReviewKind.ACCEPTANCE),
                 focus=f"{workshop}{rng.choice(CONCERNS)}" if has_focus else "",
                 consultancy=self.firms[story.firm] if story.firm is not None else None,
                 started_on=story.move_on(S.PLANNING),
@@ -763,12 +772,10 @@ class Seeder(ContentMixin):
             )
             story.audit = audit
             audits.append(audit)
+            team_of.extend([audit] * len(members))
         self.insert(Audit, audits)
-        for story in self.stories:
-            if story.firm is not None and story.reached(S.PLANNING):
-                pool = self.firm_auditors[self.firms[story.firm].pk]
-                for auditor_id in rng.sample(pool, min(len(pool), rng.randint(2, 4))):
-                    team.append(Audit.team.through(audit_id=story.audit.pk, auditor_id=auditor_id))
+        for row, audit in zip(team, team_of, strict=True):
+            row.audit_id = audit.pk
         self.insert(Audit.team.through, team)
 
     def make_disclosures(self):
@@ -867,3 +874,9 @@ class Seeder(ContentMixin):
         with connection.cursor() as cursor:
             for table in sorted(tables):
                 cursor.execute(f'ANALYZE "{table}"')
+
+
+def first_applied(story, kind) -> datetime.date | None:
+    """The day the first round of `kind` was applied for (the report submitted, or
+    acceptance applied for)."""
+    return next((r.applied_on for r in story.reviews if r.kind == kind), None)

@@ -11,7 +11,9 @@ from .selectors import deadline_choices, deadline_q
 
 
 class AuditFilter(ScopedFilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=AuditState.choices)
+    # A column of the row itself: no join to de-duplicate, so no DISTINCT (which sorts
+    # every row in scope instead of reading the page from the index).
+    state = django_filters.MultipleChoiceFilter(choices=AuditState.choices, distinct=False)
     region = django_filters.CharFilter(method="filter_region", label=_("Region code prefix"))
     industry = django_filters.CharFilter(field_name="enterprise__industry_id")
     year = django_filters.NumberFilter(field_name="list_entry__key_list__year")

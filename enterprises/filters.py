@@ -25,7 +25,7 @@ def filter_search(queryset, value: str, path: str = ""):
     return queryset.filter(enterprise_search_q(value, path))
 
 
-class PublicEntryFilter(django_filters.FilterSet):
+class PublicEntryFilter(ScopedFilterSet):
     """The public entries: `search` by any part of the enterprise's name or credit code."""
 
     search = django_filters.CharFilter(method="filter_search", label="Name or credit code")

@@ -95,9 +95,19 @@ class Server:
 
 
 def request(port, path, cookie=None, connection=None):
-    """One GET; (status, connection to reuse)."""
-    connection = connection or http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+    """One GET; (status, connection to reuse). A kept-alive connection the server closed
+    meanwhile (gunicorn's keepalive is shorter than a reader's pause) is opened again
+    and the GET sent once more, as a browser does; a fresh connection is not retried."""
     headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    if connection is not None:
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status, connection
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            connection.close()
+    connection = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     response.read()

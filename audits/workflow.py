@@ -39,7 +39,7 @@ from .choices import (
 )
 from .choices import AuditState as S
 from .choices import OptionStatus as O
-from .models import Audit, Option, OptionStatusLog, TransitionLog
+from .models import Audit, Option, OptionStatusLog, TransitionLog, audit_policy
 
 MIN_TEAM = 2
 # domain.md §2, §6; seed 004 (items 8, 9): a firm's team has at least two qualified
@@ -249,9 +249,18 @@ def _by_acceptance(audit: Audit) -> list[str]:
     return [_("Only the conclusion of the acceptance moves the audit on.")]
 
 
+# Conditions of starting the audit that other apps add (the filing, where the province's
+# policy makes it one: procedures).
+START_GUARDS: list[Callable[[Audit], list[str]]] = []
+
+
+def _may_start(audit: Audit) -> list[str]:
+    return [reason for guard in START_GUARDS for reason in guard(audit)]
+
+
 # from → {to: guard}
 TRANSITIONS: dict[str, dict[str, Callable[[Audit], list[str]]]] = {
-    S.NOT_STARTED: {S.PLANNING: lambda audit: []},
+    S.NOT_STARTED: {S.PLANNING: _may_start},
     S.PLANNING: {S.PRE_ASSESSMENT: _planning_done},
     S.PRE_ASSESSMENT: {S.FOCUSED_ASSESSMENT: _pre_assessment_done},
     S.FOCUSED_ASSESSMENT: {S.OPTION_GENERATION: _focused_assessment_done},
@@ -364,11 +373,19 @@ def available_transitions(audit: Audit) -> list[dict]:
 
 
 def audit_transition(
-    *, audit: Audit, to: str, actor, comment: str = "", by_review: bool = False
+    *,
+    audit: Audit,
+    to: str,
+    actor,
+    comment: str = "",
+    by_review: bool = False,
+    by_filing: bool = False,
 ) -> Audit:
     """Move `audit` to `to`. Refused (409) from the wrong state, with unmet guards, or
-    out of a review state unless `by_review` (the review's conclusion calls it so)."""
-    if not by_review:
+    out of a review state unless `by_review` (the review's conclusion calls it so).
+    `by_filing`: the authority's acceptance of the filing that starts the audit
+    (procedures), with the guards as for anyone."""
+    if not (by_review or by_filing):
         require_worker(actor, audit)
     with transaction.atomic():
         audit = Audit.objects.select_for_update().get(pk=audit.pk)
@@ -413,6 +430,8 @@ def _move(audit: Audit, to: str, actor, comment: str) -> str:
     # dates that meet (or miss) its deadlines (`Audit.late`).
     for state, field in FIRST_REACHED.items():
         if to == state and getattr(audit, field) is None:
+            if field == "started_on" and audit_policy(audit).filing_is_start:
+                continue  # the accepted filing's date meets the start deadline (procedures)
             setattr(audit, field, timezone.localdate())
             fields.append(field)
     audit.save(update_fields=fields)

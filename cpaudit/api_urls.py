@@ -35,6 +35,13 @@ from enterprises.api.views import (
     RegionViewSet,
 )
 from notifications.api.views import NotificationViewSet
+from procedures.api.views import (
+    FilingViewSet,
+    InvitationViewSet,
+    MeetingViewSet,
+    ProposalViewSet,
+    RegistrationViewSet,
+)
 from reporting.api.statistics import StatisticsSummaryView
 from reporting.api.views import ReportJobViewSet
 
@@ -62,6 +69,11 @@ router.register("acceptances", AcceptanceViewSet, basename="acceptance")
 router.register("sheets", ScoringSheetViewSet, basename="sheet")
 router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("filings", FilingViewSet, basename="filing-api")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("reports", ReportJobViewSet, basename="report")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")

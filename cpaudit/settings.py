@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "enterprises",
     "audits",
     "assessments",
+    "procedures",
     "reporting",
 ]
 
@@ -201,6 +202,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deadline-reminders": {
         "task": "reporting.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # The review meetings whose material is released today (procedures), told once.
+    "release-meeting-material": {
+        "task": "procedures.tasks.release_meeting_material",
+        "schedule": crontab(hour=6, minute=30),
     },
     # Report jobs left pending by a broker that was down, or running by a lost worker.
     "sweep-report-jobs": {

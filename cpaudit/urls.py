@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("", include("audits.urls")),
     path("", include("assessments.urls")),
+    path("", include("procedures.urls")),
     path("", include("reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

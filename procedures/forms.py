@@ -56,7 +56,7 @@ class MeetingForm(forms.Form):
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    link = forms.URLField(label=_("Online link"), required=False)
+    link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -62,6 +62,8 @@ class FilingSerializer(serializers.ModelSerializer):
             "filing_due",
         ]
         read_only_fields = ["state", "reason", "submitted_at", "decided_on"]
+        # One waiting per kind: the service answers that with 409, not a 400 here.
+        validators = []
 
 
 class ReasonSerializer(serializers.Serializer):

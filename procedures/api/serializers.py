@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.choices import Role
 from assessments.models import Review
 from audits.models import Audit, Document
 from core.api.fields import ScopedPrimaryKeyRelatedField
@@ -97,7 +99,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class MeetingSerializer(serializers.ModelSerializer):
     review = ScopedPrimaryKeyRelatedField(queryset=Review.objects.all())
-    invitations = InvitationSerializer(many=True, read_only=True)
+    invitations = serializers.SerializerMethodField()
     released = serializers.SerializerMethodField()
     scores_open = serializers.SerializerMethodField()
 
@@ -121,6 +123,19 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = ["release_on", "release_estimated", "minutes", "minutes_at"]
         extra_kwargs = {"held_on": {"required": True}}
         validators = []
+
+    @extend_schema_field(InvitationSerializer(many=True))
+    def get_invitations(self, meeting):
+        """The authority sees the panel's answers; an expert their own; the parties
+        none (prefetched `invitations__expert`)."""
+        user = self.context["request"].user
+        if user.role in (Role.ADMIN, Role.AUTHORITY):
+            shown = list(meeting.invitations.all())
+        elif user.role == Role.EXPERT:
+            shown = [i for i in meeting.invitations.all() if i.expert_id == user.pk]
+        else:
+            shown = []
+        return InvitationSerializer(shown, many=True).data
 
     def get_released(self, meeting) -> bool:
         return meeting.is_released()

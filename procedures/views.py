@@ -2,7 +2,6 @@
 the filings to decide, the round's meeting, the expert's meetings, city proposals."""
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from enterprises.choices import ListStatus
 from enterprises.models import Enterprise, KeyEnterpriseList
 
 from . import services
-from .choices import FilingState, InvitationState, ProposalState
+from .choices import FilingState, InvitationState
 from .forms import (
     AnswerForm,
     DecisionForm,
@@ -33,6 +32,7 @@ from .forms import (
     RegistrationForm,
 )
 from .models import CityProposal, Filing, Invitation, Meeting, Registration
+from .selectors import proposal_counts_by_city
 
 PARTIES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE)
 WORKERS = (Role.ADMIN, Role.CONSULTANT, Role.ENTERPRISE)
@@ -439,16 +439,7 @@ def _proposals_page(request, *, status=200, form=None, conflict=None, key_list=N
     if key_list:
         proposals = proposals.filter(key_list=key_list)
     can_propose = bool(key_list) and services.can_propose(user, key_list)
-    by_city = (
-        proposals.values("proposed_by__organization__name")
-        .annotate(
-            total=Count("pk"),
-            accepted=Count("pk", filter=Q(state=ProposalState.ACCEPTED)),
-            rejected=Count("pk", filter=Q(state=ProposalState.REJECTED)),
-            waiting=Count("pk", filter=Q(state=ProposalState.PROPOSED)),
-        )
-        .order_by("proposed_by__organization__name")
-    )
+    by_city = proposal_counts_by_city(key_list, user) if key_list else []
     return render(
         request,
         "procedures/proposals.html",

@@ -36,6 +36,7 @@ from enterprises.api.views import (
 )
 from notifications.api.views import NotificationViewSet
 from procedures.api.views import (
+    ExpertPoolView,
     FilingViewSet,
     InvitationViewSet,
     MeetingViewSet,
@@ -74,6 +75,7 @@ router.register("filings", FilingViewSet, basename="filing-api")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("expert-pool", ExpertPoolView, basename="expert-pool")
 router.register("reports", ReportJobViewSet, basename="report")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("filing-list", _("Filings"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE}),
     ("my-meetings", _("My meetings"), {Role.EXPERT}),
     ("proposal-list", _("City proposals"), {Role.ADMIN, Role.AUTHORITY}),
+    ("expert-pool", _("Expert pool"), {Role.ADMIN, Role.AUTHORITY}),
     ("statistics", _("Statistics"), {Role.ADMIN, Role.AUTHORITY}),
     ("report-list", _("Reports"), set(Role)),
     ("public-keylist-list", _("Public lists"), set(Role)),

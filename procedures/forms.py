@@ -141,3 +141,55 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+
+class ExpertForm(forms.Form):
+    """A new expert of the pool, or an expert's industries and employers (`new=False`:
+    the account fields are left out)."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    organization = forms.ModelChoiceField(label=_("Expert body"), queryset=None)
+    industries = forms.ModelMultipleChoiceField(
+        label=_("Industries of expertise"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    employer = forms.ModelChoiceField(
+        label=_("Employed by (enterprise)"), queryset=None, required=False
+    )
+    consultancy = forms.ModelChoiceField(
+        label=_("Works for (consulting firm)"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, bodies, industries, enterprises, firms, new=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not new:
+            for name in ("username", "full_name", "email", "organization"):
+                del self.fields[name]
+        else:
+            self.fields["organization"].queryset = bodies
+        self.fields["industries"].queryset = industries
+        self.fields["employer"].queryset = enterprises
+        self.fields["consultancy"].queryset = firms
+        style(self)
+
+
+class DeclarationForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    consultancy = forms.ModelChoiceField(label=_("Consulting firm"), queryset=None, required=False)
+    note = forms.CharField(label=_("Tie"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    since = forms.DateField(
+        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, enterprises, firms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+        self.fields["consultancy"].queryset = firms
+        style(self)

@@ -392,3 +392,70 @@ class ProposalDecision(StateChange):
     class Meta(StateChange.Meta):
         verbose_name = _("proposal decision")
         verbose_name_plural = _("proposal decisions")
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The authorities of the expert's region; the expert their own."""
+        role = getattr(user, "role", None)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.AUTHORITY and user.scope_prefix:
+            return self.filter(expert__organization__region__code__startswith=user.scope_prefix)
+        if role == Role.EXPERT:
+            return self.filter(expert=user)
+        return self.none()
+
+
+class ExpertDeclaration(models.Model):
+    """A standing declaration of an expert's ties (回避): to an enterprise or a
+    consulting firm, from `since` to `until` (open when still tied). A tie within the
+    last three years keeps the expert off that enterprise's or firm's rounds when a
+    replacement is drawn."""
+
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="declarations",
+        verbose_name=_("expert"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    consultancy = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "consultancy"},
+        verbose_name=_("consulting firm"),
+    )
+    note = models.TextField(_("tie"))
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    declared_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_at", "-id"]
+        verbose_name = _("declaration of ties")
+        verbose_name_plural = _("declarations of ties")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False) | Q(consultancy__isnull=False),
+                name="declaration_names_a_tie",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.expert}: {self.enterprise or self.consultancy}"

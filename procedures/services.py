@@ -39,6 +39,7 @@ from enterprises.models import Enterprise, KeyEnterpriseList, ListEntry
 from notifications.messages import translated
 from notifications.services import notify
 
+from . import pool
 from .choices import FilingKind, FilingState, InvitationState, ProposalState
 from .models import (
     CityProposal,
@@ -528,20 +529,23 @@ def invitation_replace(*, actor, invitation: Invitation, seed: int | None = None
             _("The review is concluded."), unmet=[_("A concluded round does not change.")]
         )
     invited = set(invitation.meeting.invitations.values_list("expert_id", flat=True))
-    pool = [
+    # Ties declared to the enterprise or its firm in the last three years keep an
+    # expert out, beside the panel's own independence rules.
+    tied = pool.declared_ties(review.audit)
+    candidates = [
         c
         for c in reviews.candidates(review)
-        if not c["conflicts"] and not c["on_panel"] and c["expert"].pk not in invited
+        if not c["conflicts"] and not c["on_panel"] and c["expert"].pk not in invited | tied
     ]
-    if not pool:
+    if not candidates:
         raise StateConflict(
             _("No independent expert is left in the pool to draw from."),
             unmet=[_("Add experts to the pool, or seat one by hand.")],
         )
     seed = secrets.randbelow(2**31) if seed is None else seed
     rng = random.Random(seed)
-    matching = [c["expert"].pk for c in pool if c["matches_industry"]]
-    others = [c["expert"].pk for c in pool if not c["matches_industry"]]
+    matching = [c["expert"].pk for c in candidates if c["matches_industry"]]
+    others = [c["expert"].pk for c in candidates if not c["matches_industry"]]
     drawn = rng.choice(matching or others)
     seated = [
         pk for pk in review.panel.values_list("expert_id", flat=True) if pk != invitation.expert_id
@@ -552,7 +556,7 @@ def invitation_replace(*, actor, invitation: Invitation, seed: int | None = None
     invitation.replaced_by = replacement
     invitation.draw = {
         "seed": seed,
-        "pool": [c["expert"].pk for c in pool],
+        "pool": [c["expert"].pk for c in candidates],
         "matching": matching,
         "drawn": drawn,
     }

@@ -27,4 +27,8 @@ urlpatterns = [
     path("proposals/", views.proposal_list, name="proposal-list"),
     path("proposals/lists/<int:list_pk>/", views.proposal_create, name="proposal-create"),
     path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal-decide"),
+    path("experts/", views.expert_pool, name="expert-pool"),
+    path("experts/<int:pk>/", views.expert_record, name="expert-record"),
+    path("experts/<int:pk>/retire/", views.expert_retire, name="expert-retire"),
+    path("experts/<int:pk>/declarations/", views.expert_declare, name="expert-declare"),
 ]

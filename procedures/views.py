@@ -8,21 +8,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
-from assessments.models import Review
+from accounts.choices import OrganizationKind, Role
+from accounts.models import Organization
+from assessments.choices import ReviewState
+from assessments.models import Review, Score
 from audits import services as audit_services
 from audits.choices import DocumentKind
 from audits.models import Audit
 from core.roles import role_required
 from core.views import submit
-from enterprises.choices import ListStatus
-from enterprises.models import Enterprise, KeyEnterpriseList
+from enterprises.choices import IndustryLevel, ListStatus
+from enterprises.models import Enterprise, Industry, KeyEnterpriseList
 
-from . import services
+from . import pool, services
 from .choices import FilingState, InvitationState
 from .forms import (
     AnswerForm,
     DecisionForm,
+    DeclarationForm,
+    ExpertForm,
     FilingForm,
     MeetingForm,
     MinutesForm,
@@ -31,7 +35,7 @@ from .forms import (
     ReasonForm,
     RegistrationForm,
 )
-from .models import CityProposal, Filing, Invitation, Meeting, Registration
+from .models import CityProposal, ExpertDeclaration, Filing, Invitation, Meeting, Registration
 from .selectors import proposal_counts_by_city
 
 PARTIES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE)
@@ -503,3 +507,148 @@ def proposal_decide(request, pk):
     return _proposals_page(
         request, status=outcome.status, conflict=outcome.conflict, key_list=proposal.key_list
     )
+
+
+# --- the expert pool ---------------------------------------------------------------------
+
+
+def _expert_form(request, data=None, *, new=True, initial=None):
+    user = request.user
+    return ExpertForm(
+        data,
+        new=new,
+        initial=initial,
+        bodies=pool.expert_bodies(user),
+        industries=Industry.objects.filter(level=IndustryLevel.DIVISION),
+        enterprises=Enterprise.objects.for_user(user),
+        firms=Organization.objects.filter(kind=OrganizationKind.CONSULTANCY).order_by("name"),
+    )
+
+
+def _pool_page(request, *, status=200, form=None):
+    experts = list(
+        pool.pool_of(request.user)
+        .select_related("organization", "expert_profile__employer", "expert_profile__consultancy")
+        .prefetch_related("expert_profile__industries")
+        .order_by("-is_active", "full_name", "username")
+    )
+    figures = pool.records(experts)
+    seats = pool.seats(experts)
+    rows = [
+        {"expert": e, "record": figures.get(e.pk, {}), "seats": seats.get(e.pk, 0)} for e in experts
+    ]
+    return render(
+        request,
+        "procedures/pool.html",
+        {"rows": rows, "form": form or _expert_form(request)},
+        status=status,
+    )
+
+
+@role_required(*SUPERVISORS)
+def expert_pool(request):
+    if request.method == "POST":
+        form = _expert_form(request, request.POST)
+        outcome = submit(
+            request,
+            form,
+            lambda data: pool.expert_add(actor=request.user, **data),
+            success=_("The expert was added to the pool."),
+        )
+        if outcome.ok:
+            return redirect("expert-record", outcome.result.pk)
+        return _pool_page(request, status=outcome.status, form=form)
+    return _pool_page(request)
+
+
+def _pool_expert(request, pk):
+    return get_object_or_404(pool.pool_of(request.user).select_related("organization"), pk=pk)
+
+
+def _record_page(request, expert, *, status=200, form=None, declaration_form=None):
+    user = request.user
+    profile = getattr(expert, "expert_profile", None)
+    firms = Organization.objects.filter(kind=OrganizationKind.CONSULTANCY).order_by("name")
+    scores = (
+        Score.objects.filter(expert=expert, review__state=ReviewState.CONCLUDED)
+        .select_related("review__audit__enterprise")
+        .order_by("-review__concluded_on", "-id")
+    )
+    return render(
+        request,
+        "procedures/expert_record.html",
+        {
+            "expert": expert,
+            "profile": profile,
+            "record": pool.records([expert]).get(expert.pk, {}),
+            "seats": pool.seats([expert]).get(expert.pk, 0),
+            "scores": scores,
+            "declarations": ExpertDeclaration.objects.for_user(user)
+            .filter(expert=expert)
+            .select_related("enterprise", "consultancy", "declared_by"),
+            "form": form
+            or _expert_form(
+                request,
+                new=False,
+                initial=profile
+                and {
+                    "industries": list(profile.industries.all()),
+                    "employer": profile.employer,
+                    "consultancy": profile.consultancy,
+                },
+            ),
+            "declaration_form": declaration_form
+            or DeclarationForm(enterprises=Enterprise.objects.for_user(user), firms=firms),
+        },
+        status=status,
+    )
+
+
+@role_required(*SUPERVISORS)
+def expert_record(request, pk):
+    expert = _pool_expert(request, pk)
+    if request.method == "POST":
+        form = _expert_form(request, request.POST, new=False)
+        outcome = submit(
+            request,
+            form,
+            lambda data: pool.expert_update(actor=request.user, expert=expert, **data),
+            success=_("The expert's industries and employers were saved."),
+        )
+        if outcome.ok:
+            return redirect("expert-record", expert.pk)
+        return _record_page(request, expert, status=outcome.status, form=form)
+    return _record_page(request, expert)
+
+
+@role_required(*SUPERVISORS)
+@require_POST
+def expert_retire(request, pk):
+    expert = _pool_expert(request, pk)
+    active = request.POST.get("active") == "1"
+    submit(
+        request,
+        None,
+        lambda: pool.expert_retire(actor=request.user, expert=expert, active=active),
+        success=_("The expert is back in the pool.") if active else _("The expert was retired."),
+    )
+    return redirect("expert-record", expert.pk)
+
+
+@role_required(*SUPERVISORS)
+@require_POST
+def expert_declare(request, pk):
+    expert = _pool_expert(request, pk)
+    firms = Organization.objects.filter(kind=OrganizationKind.CONSULTANCY)
+    form = DeclarationForm(
+        request.POST, enterprises=Enterprise.objects.for_user(request.user), firms=firms
+    )
+    outcome = submit(
+        request,
+        form,
+        lambda data: pool.declaration_add(actor=request.user, expert=expert, **data),
+        success=_("The declaration was recorded."),
+    )
+    if outcome.ok:
+        return redirect("expert-record", expert.pk)
+    return _record_page(request, expert, status=outcome.status, declaration_form=form)

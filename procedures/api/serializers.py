@@ -218,3 +218,21 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
     default_error_messages = {"required": _("Accept or reject.")}
+
+
+class PoolExpertSerializer(serializers.Serializer):
+    """An expert of the pool with their record over concluded rounds."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    active = serializers.BooleanField()
+    organization = serializers.CharField(allow_null=True)
+    industries = serializers.ListField(child=serializers.CharField())
+    employer = serializers.IntegerField(allow_null=True)
+    consultancy = serializers.IntegerField(allow_null=True)
+    rounds_sat = serializers.IntegerField()
+    rounds_scored = serializers.IntegerField()
+    vetoes_raised = serializers.IntegerField()
+    leniency = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    spread = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)

@@ -1,5 +1,5 @@
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from accounts.choices import Role
 from core.api.permissions import RolePermission
-from procedures import services
+from procedures import pool, services
 from procedures.models import CityProposal, Filing, Invitation, Meeting, Registration
 
 from .serializers import (
@@ -17,6 +17,7 @@ from .serializers import (
     InvitationSerializer,
     MeetingSerializer,
     MinutesSerializer,
+    PoolExpertSerializer,
     PreReviewSerializer,
     ProposalSerializer,
     ReasonSerializer,
@@ -251,3 +252,57 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             filename=proposal.evidence_name,
             content_type=proposal.evidence_content_type,
         )
+
+
+class ExpertPoolView(viewsets.ViewSet):
+    """The authority's pool with each expert's record: rounds sat and scored, vetoes
+    raised, leniency and spread (procedures.pool)."""
+
+    permission_classes = [RolePermission]
+    read_roles = SUPERVISORS
+    serializer_class = PoolExpertSerializer
+
+    def _rows(self, experts):
+        experts = list(
+            experts.select_related("organization", "expert_profile")
+            .prefetch_related("expert_profile__industries")
+            .order_by("pk")
+        )
+        figures, seats = pool.records(experts), pool.seats(experts)
+        rows = []
+        for expert in experts:
+            profile = getattr(expert, "expert_profile", None)
+            record = figures.get(expert.pk, {})
+            rows.append(
+                {
+                    "id": expert.pk,
+                    "username": expert.username,
+                    "name": str(expert),
+                    "active": expert.is_active,
+                    "organization": expert.organization.name if expert.organization else None,
+                    "industries": [i.code for i in profile.industries.all()] if profile else [],
+                    "employer": profile.employer_id if profile else None,
+                    "consultancy": profile.consultancy_id if profile else None,
+                    "rounds_sat": seats.get(expert.pk, 0),
+                    "rounds_scored": record.get("rounds", 0),
+                    "vetoes_raised": record.get("vetoes", 0),
+                    "leniency": record.get("leniency"),
+                    "spread": record.get("spread"),
+                }
+            )
+        return rows
+
+    @extend_schema(responses=PoolExpertSerializer(many=True))
+    def list(self, request):
+        rows = self._rows(pool.pool_of(request.user))
+        return Response(PoolExpertSerializer(rows, many=True).data)
+
+    @extend_schema(
+        responses=PoolExpertSerializer,
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    def retrieve(self, request, pk=None):
+        experts = pool.pool_of(request.user).filter(pk=pk) if str(pk).isdigit() else None
+        if not experts or not experts.exists():
+            raise Http404
+        return Response(PoolExpertSerializer(self._rows(experts)[0]).data)

@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "procedures.tasks.release_meeting_material",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Registration and filing deadlines (procedures), each reminder sent once.
+    "step-reminders": {
+        "task": "procedures.tasks.send_step_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Report jobs left pending by a broker that was down, or running by a lost worker.
     "sweep-report-jobs": {
         "task": "reporting.tasks.sweep_report_jobs",

@@ -459,3 +459,25 @@ class ExpertDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.expert}: {self.enterprise or self.consultancy}"
+
+
+class StepReminder(models.Model):
+    """A reminder of a registration or filing deadline, sent once (procedures.services
+    .step_reminders): `stage` is "soon" (a week before) or "passed"."""
+
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="+", verbose_name=_("audit")
+    )
+    kind = models.CharField(_("deadline"), max_length=16)
+    stage = models.CharField(_("stage"), max_length=8)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("step reminder")
+        verbose_name_plural = _("step reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "kind", "stage"], name="step_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.audit_id} {self.kind} {self.stage}"

@@ -27,6 +27,20 @@ register(
         "%(expert)s declined the meeting on %(review)s of %(enterprise)s (round %(round)s): "
         "draw a replacement."
     ),
+    registration_soon=_(
+        "%(enterprise)s: register on the platform (basic data and a contact person) by %(due)s."
+    ),
+    registration_passed=_(
+        "%(enterprise)s: the registration on the platform was due on %(due)s. Register now."
+    ),
+    filing_soon=_(
+        "%(enterprise)s: file the consultancy contract and the audit plan with the authority "
+        "by %(due)s."
+    ),
+    filing_passed=_(
+        "%(enterprise)s: the filing of the consultancy contract and the audit plan was due "
+        "on %(due)s."
+    ),
     proposal_submitted=_("%(city)s proposes %(enterprise)s for %(list)s."),
     proposal_decided=_("Your proposal of %(enterprise)s for %(list)s: %(state)s. %(reason)s"),
 )

@@ -15,9 +15,11 @@
 
 import random
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +51,7 @@ from .models import (
     Meeting,
     ProposalDecision,
     Registration,
+    StepReminder,
 )
 
 # The documents each kind of filing carries (DocumentKind of audits).
@@ -755,3 +758,70 @@ def proposal_decide(
         url=reverse("proposal-list"),
     )
     return proposal
+
+
+# --- reminders of what is due ------------------------------------------------------------
+
+REMIND_DAYS = 7
+
+
+def _owing(today):
+    """(kind, audits that still owe it, due field): the registration, and the filing of
+    the contract and audit plan (none waiting or accepted)."""
+    open_audits = Audit.objects.exclude(state__in=CLOSED)
+    return [
+        ("registration", open_audits.filter(registration__isnull=True), "registration_due"),
+        (
+            "filing",
+            open_audits.exclude(
+                filings__kind=FilingKind.START,
+                filings__state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED],
+            ),
+            "filing_due",
+        ),
+    ]
+
+
+def step_reminders(today=None) -> int:
+    """The daily reminders: a week before the registration or filing deadline and once
+    it has passed, the enterprise (and, for the filing, its firm) is told; each once."""
+    today = today or timezone.localdate()
+    sent = 0
+    for kind, audits, field in _owing(today):
+        for stage, condition in (
+            (
+                "soon",
+                Q(**{f"{field}__gte": today, f"{field}__lte": today + timedelta(REMIND_DAYS)}),
+            ),
+            ("passed", Q(**{f"{field}__lt": today})),
+        ):
+            due = (
+                audits.filter(condition)
+                .exclude(
+                    pk__in=StepReminder.objects.filter(kind=kind, stage=stage).values("audit_id")
+                )
+                .select_related("enterprise")
+            )
+            for audit in due:
+                with transaction.atomic():
+                    _, created = StepReminder.objects.get_or_create(
+                        audit=audit, kind=kind, stage=stage
+                    )
+                    if not created:
+                        continue
+                    recipients = (
+                        User.objects.filter(enterprise_id=audit.enterprise_id, is_active=True)
+                        if kind == "registration"
+                        else parties(audit)
+                    )
+                    notify(
+                        recipients=recipients,
+                        kind=f"{kind}_{stage}",
+                        params={
+                            "enterprise": audit.enterprise.name,
+                            "due": getattr(audit, field).isoformat(),
+                        },
+                        url=_audit_url(audit),
+                    )
+                    sent += 1
+    return sent

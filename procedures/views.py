@@ -303,21 +303,27 @@ def review_meeting(request, pk):
     return _meeting_page(request, _review(request, pk))
 
 
+def _meeting_post(request, review, form, call, success, form_name):
+    """A form of the meeting page: its service, then back to the page (or the page
+    again with the form's errors or the conflict)."""
+    outcome = submit(request, form, call, success=success)
+    if outcome.ok:
+        return redirect("review-meeting", review.pk)
+    forms = {form_name: form} if form is not None else {}
+    return _meeting_page(request, review, status=outcome.status, conflict=outcome.conflict, **forms)
+
+
 @role_required(*SUPERVISORS)
 @require_POST
 def review_meeting_schedule(request, pk):
     review = _review(request, pk)
-    form = MeetingForm(request.POST)
-    outcome = submit(
+    return _meeting_post(
         request,
-        form,
+        review,
+        MeetingForm(request.POST),
         lambda data: services.meeting_schedule(actor=request.user, review=review, **data),
-        success=_("The meeting was scheduled and the panel invited."),
-    )
-    if outcome.ok:
-        return redirect("review-meeting", review.pk)
-    return _meeting_page(
-        request, review, status=outcome.status, conflict=outcome.conflict, meeting_form=form
+        _("The meeting was scheduled and the panel invited."),
+        "meeting_form",
     )
 
 
@@ -332,17 +338,13 @@ def meeting_minutes(request, pk):
             state__in=[InvitationState.INVITED, InvitationState.ACCEPTED]
         ).select_related("expert")
     ]
-    form = MinutesForm(request.POST, experts=seated)
-    outcome = submit(
+    return _meeting_post(
         request,
-        form,
+        review,
+        MinutesForm(request.POST, experts=seated),
         lambda data: services.minutes_record(actor=request.user, meeting=meeting, **data),
-        success=_("The minutes were recorded."),
-    )
-    if outcome.ok:
-        return redirect("review-meeting", review.pk)
-    return _meeting_page(
-        request, review, status=outcome.status, conflict=outcome.conflict, minutes_form=form
+        _("The minutes were recorded."),
+        "minutes_form",
     )
 
 
@@ -356,18 +358,13 @@ def _invitation(request, pk) -> Invitation:
 @require_POST
 def invitation_answer(request, pk):
     invitation = _invitation(request, pk)
-    form = AnswerForm(request.POST)
-    outcome = submit(
+    return _meeting_post(
         request,
-        form,
+        _review(request, invitation.meeting.review_id),
+        AnswerForm(request.POST),
         lambda data: services.invitation_answer(actor=request.user, invitation=invitation, **data),
-        success=_("Your answer was recorded."),
-    )
-    review = _review(request, invitation.meeting.review_id)
-    if outcome.ok:
-        return redirect("review-meeting", review.pk)
-    return _meeting_page(
-        request, review, status=outcome.status, conflict=outcome.conflict, answer_form=form
+        _("Your answer was recorded."),
+        "answer_form",
     )
 
 
@@ -375,20 +372,15 @@ def invitation_answer(request, pk):
 @require_POST
 def invitation_pre_review(request, pk):
     invitation = _invitation(request, pk)
-    form = PreReviewForm(request.POST)
-    outcome = submit(
+    return _meeting_post(
         request,
-        form,
+        _review(request, invitation.meeting.review_id),
+        PreReviewForm(request.POST),
         lambda data: services.pre_review_submit(
             actor=request.user, invitation=invitation, text=data["text"]
         ),
-        success=_("Your pre-review opinion was filed."),
-    )
-    review = _review(request, invitation.meeting.review_id)
-    if outcome.ok:
-        return redirect("review-meeting", review.pk)
-    return _meeting_page(
-        request, review, status=outcome.status, conflict=outcome.conflict, pre_review_form=form
+        _("Your pre-review opinion was filed."),
+        "pre_review_form",
     )
 
 
@@ -396,16 +388,14 @@ def invitation_pre_review(request, pk):
 @require_POST
 def invitation_replace(request, pk):
     invitation = _invitation(request, pk)
-    outcome = submit(
+    return _meeting_post(
         request,
+        _review(request, invitation.meeting.review_id),
         None,
         lambda: services.invitation_replace(actor=request.user, invitation=invitation),
-        success=lambda new: _("%(expert)s was drawn to replace the seat.") % {"expert": new.expert},
+        lambda new: _("%(expert)s was drawn to replace the seat.") % {"expert": new.expert},
+        "",
     )
-    review = _review(request, invitation.meeting.review_id)
-    if outcome.ok:
-        return redirect("review-meeting", review.pk)
-    return _meeting_page(request, review, status=outcome.status, conflict=outcome.conflict)
 
 
 @role_required(Role.EXPERT)

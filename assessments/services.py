@@ -494,6 +494,10 @@ def panel_draw(*, actor, review: Review, size: int = MIN_PANEL, seed: int | None
 
 # -- scores -----------------------------------------------------------------------------
 
+# Conditions of scoring that other apps add (the round's meeting: scores open on its
+# date; procedures), each giving the reasons it is not met.
+SCORE_GUARDS: list = []
+
 
 @transaction.atomic
 def score_submit(
@@ -505,6 +509,8 @@ def score_submit(
     if not review.panel.filter(expert=actor).exists():
         raise PermissionDenied(_("Only the experts on the panel score this round."))
     _require_open(review)
+    if unmet := [reason for guard in SCORE_GUARDS for reason in guard(review)]:
+        raise StateConflict(_("Scoring has not opened yet."), unmet=unmet)
     sheet = review.sheet
     maxima = sheet.item_max()
     errors = []

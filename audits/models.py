@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.files import EXTENSIONS
 from core.models import StateChange
+from core.regions import province_code
 from enterprises.choices import EntryStatus
+from enterprises.models import ProvincePolicy
 
 from .choices import (
     BEFORE_ACCEPTANCE,
@@ -178,6 +180,10 @@ class Audit(models.Model):
     report_submitted_on = models.DateField(_("report submitted on"), null=True, blank=True)
     acceptance_applied_on = models.DateField(_("acceptance applied for on"), null=True, blank=True)
     start_due = models.DateField(_("start due"))
+    # The steps around the audit (the procedures app): registration on the platform and
+    # the filing (报备) of the contract and audit plan, from the list's policy.
+    registration_due = models.DateField(_("registration due"), null=True, blank=True)
+    filing_due = models.DateField(_("filing due"), null=True, blank=True)
     report_due = models.DateField(_("report due"))
     disclosure_due = models.DateField(_("disclosure due"), null=True, blank=True)
     acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
@@ -263,6 +269,15 @@ class Audit(models.Model):
     @property
     def is_overdue(self) -> bool:
         return bool(self.overdue_kinds())
+
+
+def audit_policy(audit: Audit):
+    """The figures the audit's list was published with, else its province's today."""
+    figures = audit.list_entry.key_list.policy if audit.list_entry_id else None
+    if figures:
+        known = {name: figures[name] for name in ProvincePolicy.FIGURES if name in figures}
+        return ProvincePolicy(**known)
+    return ProvincePolicy.for_province(province_code(audit.enterprise.region_id))
 
 
 class Carryover(models.Model):
@@ -556,6 +571,20 @@ class OptionBenefit(models.Model):
         return self.get_indicator_display()
 
 
+class DocumentQuerySet(AuditChildQuerySet):
+    def for_user(self, user):
+        """As the audit; an expert reads an audit's documents only once the material of
+        their round's meeting is released (procedures: the policy's working days
+        before the meeting), and whenever their round has no meeting."""
+        visible = super().for_user(user)
+        if getattr(user, "role", None) != Role.EXPERT:
+            return visible
+        withheld = Audit.objects.filter(
+            reviews__panel__expert=user, reviews__meeting__release_on__gt=timezone.localdate()
+        )
+        return visible.exclude(audit__in=withheld.values("pk"))
+
+
 def document_path(document, filename):
     # Never the uploaded name: a random one under the audit, with the sniffed extension.
     return f"documents/{document.audit_id}/{uuid.uuid4().hex}.{document.extension}"
@@ -604,7 +633,7 @@ class Document(models.Model):
     # Sampled text shingles of a report (audits/fingerprint.py), filled by a task.
     fingerprint = models.JSONField(_("text fingerprint"), default=list, blank=True, editable=False)
 
-    objects = AuditChildQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

@@ -41,7 +41,7 @@ from .choices import (
 from .choices import AuditState as S
 from .choices import OptionStatus as O
 from .events import record
-from .models import Audit, Document, Option, OptionStatusLog, TransitionLog
+from .models import Audit, Document, Option, OptionStatusLog, TransitionLog, audit_policy
 
 MIN_TEAM = 2
 # domain.md §2, §6; seed 004 (items 8, 9): a firm's team has at least two qualified
@@ -284,7 +284,8 @@ FIRST_REACHED = {
 ON_ENTER: dict[str, list[Callable]] = {}
 # More guards on entering a state, registered by other apps, each returning its unmet
 # reasons like the guards above: re-applying waits for the answers to the last failed
-# round's rectification demands (assessments); phase 2 asks for the status survey (survey).
+# round's rectification demands (assessments); phase 2 asks for the status survey (survey);
+# starting waits for the accepted filing where the province's policy says so (procedures).
 ENTRY_GUARDS: dict[str, list[Callable[[Audit], list[str]]]] = {}
 
 
@@ -419,11 +420,19 @@ def available_transitions(audit: Audit) -> list[dict]:
 
 
 def audit_transition(
-    *, audit: Audit, to: str, actor, comment: str = "", by_review: bool = False
+    *,
+    audit: Audit,
+    to: str,
+    actor,
+    comment: str = "",
+    by_review: bool = False,
+    by_filing: bool = False,
 ) -> Audit:
     """Move `audit` to `to`. Refused (409) from the wrong state, with unmet guards, or
-    out of a review state unless `by_review` (the review's conclusion calls it so)."""
-    if not by_review:
+    out of a review state unless `by_review` (the review's conclusion calls it so).
+    `by_filing`: the authority's acceptance of the filing that starts the audit
+    (procedures), with the guards as for anyone."""
+    if not (by_review or by_filing):
         require_worker(actor, audit)
     with transaction.atomic():
         audit = Audit.objects.select_for_update().get(pk=audit.pk)
@@ -468,6 +477,8 @@ def _move(audit: Audit, to: str, actor, comment: str) -> str:
     # dates that meet (or miss) its deadlines (`Audit.late`).
     for state, field in FIRST_REACHED.items():
         if to == state and getattr(audit, field) is None:
+            if field == "started_on" and audit_policy(audit).filing_is_start:
+                continue  # the accepted filing's date meets the start deadline (procedures)
             setattr(audit, field, timezone.localdate())
             fields.append(field)
     audit.save(update_fields=fields)

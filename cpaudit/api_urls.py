@@ -39,6 +39,14 @@ from enterprises.api.views import (
     RegionViewSet,
 )
 from notifications.api.views import NotificationViewSet
+from procedures.api.views import (
+    ExpertPoolView,
+    FilingViewSet,
+    InvitationViewSet,
+    MeetingViewSet,
+    ProposalViewSet,
+    RegistrationViewSet,
+)
 from reporting.api.statistics import StatisticsSummaryView
 from reporting.api.views import ReportJobViewSet
 from survey.api.views import EvaluationSystemViewSet
@@ -68,6 +76,12 @@ router.register("sheets", ScoringSheetViewSet, basename="sheet")
 router.register("demands", DemandViewSet, basename="demand")
 router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("filings", FilingViewSet, basename="filing-api")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("expert-pool", ExpertPoolView, basename="expert-pool")
 router.register("reports", ReportJobViewSet, basename="report")
 router.register("evaluation-systems", EvaluationSystemViewSet, basename="evaluation-system")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")

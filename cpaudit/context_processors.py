@@ -12,6 +12,10 @@ NAVIGATION = [
     ("review-list", _("Reviews"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE}),
     # The same queue: for an expert, the rounds they sit on.
     ("review-list", _("My reviews"), {Role.EXPERT}),
+    ("filing-list", _("Filings"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE}),
+    ("my-meetings", _("My meetings"), {Role.EXPERT}),
+    ("proposal-list", _("City proposals"), {Role.ADMIN, Role.AUTHORITY}),
+    ("expert-pool", _("Expert pool"), {Role.ADMIN, Role.AUTHORITY}),
     ("statistics", _("Statistics"), {Role.ADMIN, Role.AUTHORITY}),
     ("report-list", _("Reports"), set(Role)),
     ("public-keylist-list", _("Public lists"), set(Role)),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audits",
     "survey",
     "assessments",
+    "procedures",
     "reporting",
 ]
 
@@ -222,6 +223,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deadline-reminders": {
         "task": "reporting.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # The review meetings whose material is released today (procedures), told once.
+    "release-meeting-material": {
+        "task": "procedures.tasks.release_meeting_material",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Registration and filing deadlines (procedures), each reminder sent once.
+    "step-reminders": {
+        "task": "procedures.tasks.send_step_reminders",
+        "schedule": crontab(hour=7, minute=10),
     },
     # Report jobs left pending by a broker that was down, or running by a lost worker.
     "sweep-report-jobs": {

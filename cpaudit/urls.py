@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("", include("survey.urls")),
     path("", include("assessments.urls")),
+    path("", include("procedures.urls")),
     path("", include("reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -21,7 +21,7 @@ from core.xlsx import append_row
 
 from .choices import Category
 from .models import Enterprise, Industry, KeyEnterpriseList, ListEntry, Region
-from .services import require_draft
+from .services import require_draft, require_province_officer
 
 COLUMNS = ["credit_code", "name", "region", "industry", "categories", "reason"]
 HEADINGS_ZH = ["统一社会信用代码", "企业名称", "行政区划代码", "行业代码", "类别", "列入原因"]
@@ -141,8 +141,10 @@ def _check_rows(actor, key_list, rows):
 @transaction.atomic
 def key_list_import(*, actor, key_list: KeyEnterpriseList, upload) -> dict:
     """Add or update the entries of a draft list from a spreadsheet; create missing
-    enterprises and update the names of known ones. All or nothing."""
+    enterprises and update the names of known ones. All or nothing. The province's
+    (a city proposes entries: procedures)."""
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
+    require_province_officer(actor, key_list.province_id)
     key_list = KeyEnterpriseList.objects.select_for_update().get(pk=key_list.pk)
     require_draft(key_list)
     errors, clean = _check_rows(actor, key_list, read_rows(upload))

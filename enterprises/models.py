@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core import workdays
 from core.credit_code import validate_credit_code
 from core.i18n import localized
 from core.regions import province_code, region_prefix
@@ -229,6 +230,25 @@ def _months(day: datetime.date, months: int) -> datetime.date:
     return day + relativedelta(months=months)
 
 
+def _period(day: datetime.date, months: int, working_days: int | None) -> datetime.date:
+    """A deadline `months` after `day`, or `working_days` working days after it where
+    the province counts in working days (Shandong: 45), holidays and adjusted
+    workdays included (core.workdays)."""
+    if working_days:
+        return workdays.after(day, working_days).day
+    return _months(day, months)
+
+
+def working_days_field(label):
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("Counted in working days instead of months when given."),
+    )
+
+
 class ProvincePolicy(models.Model):
     """A province's figures for the deadlines, cycles and cost classes (domain.md §1,
     §4). Pass marks belong to the scoring sheets (assessments.ScoringSheet).
@@ -250,6 +270,38 @@ class ProvincePolicy(models.Model):
         help_text=_("Empty for the national default."),
     )
     start_months = models.PositiveSmallIntegerField(_("start the audit within (months)"), default=2)
+    start_working_days = working_days_field(_("start the audit within (working days)"))
+    # The steps around the audit (domain.md §7, §8): the enterprise registers on the
+    # platform (basic data and a contact person), then files (报备) the consultancy
+    # contract and the audit plan, which the authority accepts or returns.
+    registration_months = models.PositiveSmallIntegerField(
+        _("register on the platform within (months)"), default=1
+    )
+    registration_working_days = working_days_field(
+        _("register on the platform within (working days)")
+    )
+    filing_months = models.PositiveSmallIntegerField(
+        _("file the contract and audit plan within (months)"), default=2
+    )
+    filing_working_days = working_days_field(
+        _("file the contract and audit plan within (working days)")
+    )
+    filing_is_start = models.BooleanField(
+        _("the accepted filing starts the audit"),
+        default=False,
+        help_text=_(
+            "The date the filing is accepted meets the start deadline (Wuhan); otherwise "
+            "the move to planning does."
+        ),
+    )
+    filing_required_to_start = models.BooleanField(
+        _("planning needs an accepted filing"), default=False
+    )
+    release_working_days = models.PositiveSmallIntegerField(
+        _("release the report to the panel (working days before the meeting)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
     report_months = models.PositiveSmallIntegerField(
         _("submit the audit report within (months)"), default=12
     )
@@ -312,6 +364,14 @@ class ProvincePolicy(models.Model):
     INDUSTRY_LISTS = ("heavy_metal_industries", "overcapacity_industries")
     FIGURES = (
         "start_months",
+        "start_working_days",
+        "registration_months",
+        "registration_working_days",
+        "filing_months",
+        "filing_working_days",
+        "filing_is_start",
+        "filing_required_to_start",
+        "release_working_days",
         "report_months",
         "disclosure_months",
         "acceptance_months",
@@ -333,7 +393,11 @@ class ProvincePolicy(models.Model):
     def deadlines(self, published_on: datetime.date, *, exceeds_standards: bool) -> dict:
         """Deadlines counted from publication (domain.md §1)."""
         return {
-            "start_due": _months(published_on, self.start_months),
+            "start_due": _period(published_on, self.start_months, self.start_working_days),
+            "registration_due": _period(
+                published_on, self.registration_months, self.registration_working_days
+            ),
+            "filing_due": _period(published_on, self.filing_months, self.filing_working_days),
             "report_due": _months(published_on, self.report_months),
             "disclosure_due": (
                 _months(published_on, self.disclosure_months) if exceeds_standards else None

@@ -205,11 +205,13 @@ def entry_save(
     open_audit: str | None = None,
     closing_reason: str | None = None,
 ) -> ListEntry:
-    """Add an enterprise to a draft list, or change its entry. A city authority
-    proposes entries for its own city only. `open_audit` says what publishing does with
-    an audit of the enterprise still open from an earlier list: continue it (the
-    default) or cancel it, with `closing_reason`, and open a new one."""
+    """Add an enterprise to a draft list, or change its entry: the province's (a city
+    proposes entries, procedures.services.proposal_submit, and the province accepts
+    them into its draft). `open_audit` says what publishing does with an audit of the
+    enterprise still open from an earlier list: continue it (the default) or cancel it,
+    with `closing_reason`, and open a new one."""
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
+    require_province_officer(actor, key_list.province_id)
     key_list = KeyEnterpriseList.objects.select_for_update().get(pk=key_list.pk)
     require_draft(key_list)
     check_enterprise(actor, key_list, enterprise)
@@ -246,6 +248,7 @@ def entry_save(
 @transaction.atomic
 def entry_delete(*, actor, entry: ListEntry) -> None:
     require_role(actor, Role.ADMIN, Role.AUTHORITY)
+    require_province_officer(actor, entry.key_list.province_id)
     key_list = KeyEnterpriseList.objects.select_for_update().get(pk=entry.key_list_id)
     require_draft(key_list)
     _check_entry(actor, key_list, entry)

@@ -1,6 +1,8 @@
 """Demo data for local use: Jiangsu with a few cities, one consulting firm, ten
 enterprises, one login per role (and two more experts for a panel), one audit started
-and one under assessment. Idempotent: run it as often as you like."""
+and one under assessment, the steps around them (registration, filings returned,
+accepted and waiting, a scheduled review meeting, the cities' proposals for next year's
+draft). Idempotent: run it as often as you like."""
 
 import datetime
 from decimal import Decimal
@@ -20,9 +22,11 @@ from audits.choices import AuditState, CostClass, DocumentKind, OptionStatus
 from audits.models import Audit
 from audits.services import audit_update
 from audits.workflow import audit_transition
+from core import workdays
 from core.credit_code import make_credit_code
 from enterprises import services as lists
 from enterprises.models import Enterprise, KeyEnterpriseList, Region
+from procedures import services as procedures
 from survey import services as survey_services
 
 DEMO_PASSWORD = "cpaudit-demo"
@@ -194,14 +198,86 @@ class Demo:
             ],
         )
         self.under_assessment(key_list, enterprises[1], officer)
-        # A third enterprise has engaged the firm, which has not started yet: its start
+        self.steps(key_list, enterprises, officer)
+
+    def steps(self, key_list, enterprises, officer):
+        """The steps around the audits (procedures): the first enterprise registered, its
+        filing returned once and accepted on refiling; the third's filing waiting for the
+        authority; the round under assessment with its meeting scheduled; Nanjing's
+        proposals for the 2027 draft, one accepted into it with its reason, one waiting."""
+        consultant = User.objects.get(username="consultant")
+        enterprise_user = User.objects.get(username="enterprise")
+        first = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprises[0])
+        procedures.registration_save(
+            actor=enterprise_user,
+            audit=first,
+            contact_name="陈建国",
+            contact_phone="025-52110000",
+            contact_email="chen@jinling-paper.example.cn",
+        )
+        returned = self.filing(consultant, first)
+        procedures.filing_return(
+            actor=officer,
+            filing=returned,
+            reason="审核工作计划缺少各阶段时间安排，请补充后重新报备。",
+        )
+        procedures.filing_accept(actor=officer, filing=self.filing(consultant, first))
+        # The third enterprise has engaged the firm, which has not started yet: its start
         # is overdue, first in the firm's work queue (the operator records the
         # engagement, as the enterprise has no demo login).
-        late = Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprises[2])
-        audit_update(
+        third = audit_update(
             actor=User.objects.get(username="admin"),
-            audit=late,
+            audit=Audit.objects.get(list_entry__key_list=key_list, enterprise=enterprises[2]),
             consultancy=consultant.organization,
+        )
+        self.filing(consultant, third)
+        review = Review.objects.get(
+            audit__enterprise=enterprises[1], kind="assessment", state="panel_formed"
+        )
+        procedures.meeting_schedule(
+            actor=officer,
+            review=review,
+            held_on=workdays.after(timezone.localdate(), 8).day,
+            place="江苏省生态环境厅 3 楼会议室",
+            link="https://meeting.example.cn/cp-2026-review",
+        )
+        draft = lists.key_list_create(
+            actor=officer, province=Region.objects.get(code="320000"), year=2027
+        )
+        city = User.objects.get(username="nanjing")
+        accepted = procedures.proposal_submit(
+            actor=city,
+            key_list=draft,
+            enterprise=enterprises[2],
+            categories=["energy_intensive"],
+            reason="2026 年综合能耗超过 1 万吨标准煤",
+            evidence=SimpleUploadedFile("energy.pdf", PDF, content_type="application/pdf"),
+        )
+        procedures.proposal_decide(actor=officer, proposal=accepted, accept=True)
+        procedures.proposal_submit(
+            actor=city,
+            key_list=draft,
+            enterprise=enterprises[9],
+            categories=["exceeds_standards"],
+            reason="2026 年监督性监测氮氧化物超标",
+        )
+
+    def filing(self, consultant, audit):
+        documents = [
+            audit_services.document_upload(
+                actor=consultant,
+                audit=audit,
+                kind=kind,
+                title=title,
+                file=SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf"),
+            )
+            for kind, title in (
+                (DocumentKind.CONSULTANCY_CONTRACT, "清洁生产审核咨询合同"),
+                (DocumentKind.WORK_PLAN, "清洁生产审核工作计划"),
+            )
+        ]
+        return procedures.filing_submit(
+            actor=consultant, audit=audit, kind="start", documents=documents
         )
 
     def under_assessment(self, key_list, enterprise, officer):

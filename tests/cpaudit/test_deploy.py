@@ -124,6 +124,21 @@ CONTRACT_PATHS = [
     "/api/v1/acceptances/{id}/demands/",
     "/api/v1/demands/{id}/respond/",
     "/api/v1/policies/{province}/history/",
+    # The steps around the audit (issue 15): filings, meetings on a round, invitations,
+    # registrations, city proposals.
+    "/api/v1/filings/",
+    "/api/v1/filings/{id}/",
+    "/api/v1/filings/{id}/accept/",
+    "/api/v1/filings/{id}/return/",
+    "/api/v1/registrations/",
+    "/api/v1/meetings/",
+    "/api/v1/meetings/{id}/minutes/",
+    "/api/v1/invitations/",
+    "/api/v1/invitations/{id}/answer/",
+    "/api/v1/invitations/{id}/pre-review/",
+    "/api/v1/invitations/{id}/replace/",
+    "/api/v1/proposals/",
+    "/api/v1/proposals/{id}/decide/",
 ]
 
 # The fields and values api.md's "Additions of the next wave" names for the rules issue
@@ -143,6 +158,10 @@ CONTRACT_FIELDS = {
     "Overdue": ["start", "report", "disclosure", "acceptance"],
     "ReviewCounts": ["passed", "failed", "pending", "rounds"],
     "Entry": ["open_audit", "closing_reason", "audit"],
+    # issue 15
+    "Filing": ["audit", "kind", "documents", "state", "reason", "decided_by", "decided_on"],
+    "FilingStateEnum": ["submitted", "accepted", "returned"],
+    "Meeting": ["review", "held_on", "place", "link", "release_on", "scores_open"],
 }
 
 

@@ -7,6 +7,7 @@ from accounts.models import User
 from assessments.models import Review
 from audits.models import Audit
 from enterprises.models import Enterprise, KeyEnterpriseList
+from procedures.models import CityProposal, Filing, Meeting, Registration
 from tests.support.matrix import api_client
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,8 @@ def test_seed_demo_is_idempotent_and_every_login_works(client):
     call_command("seed_demo", stdout=StringIO())
     first = counts()
     call_command("seed_demo", stdout=StringIO())
-    assert counts() == first == (8, 10, 1, 8)
+    # the published 2026 list and the 2027 draft the cities propose for
+    assert counts() == first == (8, 10, 2, 8)
     for username in ("admin", "authority", "nanjing", "consultant", "enterprise", "expert"):
         assert client.login(username=username, password="cpaudit-demo"), username
     started = Audit.objects.get(state="planning")
@@ -47,3 +49,21 @@ def test_seed_demo_is_idempotent_and_every_login_works(client):
     assert [
         d["version"] for d in changes["changes_since_previous"]["documents"]["new_versions"]
     ] == [2]
+
+    # The steps around the audits (procedures): a filing returned and one accepted, one
+    # waiting for the authority, a scheduled meeting with its invitations, a city
+    # proposal accepted into the draft with its reason and one waiting.
+    assert sorted(Filing.objects.values_list("state", flat=True)) == [
+        "accepted",
+        "returned",
+        "submitted",
+    ]
+    assert Registration.objects.count() == 1
+    meeting = Meeting.objects.get(review=review)
+    assert meeting.invitations.count() == 3 and meeting.held_on > meeting.release_on
+    proposals = dict(CityProposal.objects.values_list("state", "reason"))
+    assert set(proposals) == {"accepted", "proposed"}
+    entry = CityProposal.objects.get(state="accepted").entry
+    assert entry.reason == proposals["accepted"] and entry.key_list.year == 2027
+    officer = api_client(User.objects.get(username="authority"))
+    assert len(officer.get("/api/v1/filings/?state=submitted").data["results"]) == 1

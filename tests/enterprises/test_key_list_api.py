@@ -74,11 +74,12 @@ class TestKeyListApiRoles(RoleMatrix):
         "update": province_only(200),
         "delete": province_only(204),
         "publish": province_only(200),
+        # a city proposes entries (procedures), it no longer writes them
         "import": {
             "admin": 200,
             "province_officer": 200,
             "other_province_officer": 404,
-            "city_officer": 200,
+            "city_officer": 403,
         }
         | NON_WRITERS,
         "import_template": EVERYONE,
@@ -124,7 +125,7 @@ class TestEntryApiRoles(RoleMatrix):
             "admin": 201,
             "province_officer": 201,
             "other_province_officer": 404,
-            "city_officer": 201,
+            "city_officer": 403,
         }
         | NON_WRITERS,
         "retrieve": DRAFT_READ | {"city_officer": 404},
@@ -293,7 +294,8 @@ def test_entries_of_a_published_list_cannot_be_changed_directly(cast):
 
 def test_entry_rules(cast):
     key_list = draft_list(cast)
-    client = api_client(cast.user("city_officer"))
+    client = api_client(cast.user("province_officer"))
+    city = api_client(cast.user("city_officer"))
     url = f"{URL}{key_list.pk}/entries/"
     # Already on the list.
     response = client.post(
@@ -302,10 +304,17 @@ def test_entry_rules(cast):
     assert response.status_code == 400 and "enterprise" in response.data
     # Another city's enterprise is not even visible to the city officer.
     suzhou = enterprise("Kunshan Plating Co.", "320583", "33", 778)
-    response = client.post(
+    response = city.post(
         url, {"enterprise": suzhou.pk, "categories": ["toxic_hazardous"]}, format="json"
     )
     assert response.status_code == 400 and "enterprise" in response.data
+    # Its own city's enterprise it proposes (procedures), it does not write it.
+    newcomer = enterprise("Pukou Steel Co.", "320111", "31", 779)
+    response = city.post(
+        url, {"enterprise": newcomer.pk, "categories": ["toxic_hazardous"]}, format="json"
+    )
+    assert response.status_code == 403
+    assert not key_list.entries.filter(enterprise=newcomer).exists()
     # A Zhejiang enterprise cannot go on Jiangsu's list, even for an admin.
     response = api_client(cast.user("admin")).post(
         url,

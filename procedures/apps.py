@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProceduresConfig(AppConfig):
+    name = "procedures"
+    verbose_name = _("Steps around the audit")
+
+    def ready(self):
+        # The texts of this app's notifications, and the start guard it adds to the
+        # audits' workflow (audits.workflow.ENTRY_GUARDS) and the scoring guard it adds
+        # to the review rounds (assessments.services.SCORE_GUARDS).
+        from . import notices, services  # noqa: F401

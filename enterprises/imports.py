@@ -17,6 +17,7 @@ from accounts.choices import Role
 from core.credit_code import make_credit_code, normalize, validate_credit_code
 from core.errors import RowErrors
 from core.roles import require_role
+from core.xlsx import append_row
 
 from .choices import Category
 from .models import Enterprise, Industry, KeyEnterpriseList, ListEntry, Region
@@ -253,9 +254,10 @@ def template_workbook() -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "key-enterprises"
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     example_code = make_credit_code(division="320100", serial=12345678)
-    sheet.append(
+    append_row(
+        sheet,
         [
             example_code,
             "示例纸业有限公司",
@@ -263,7 +265,7 @@ def template_workbook() -> bytes:
             "22",
             "exceeds_standards;toxic_hazardous",
             "COD 排放超过总量控制指标",
-        ]
+        ],
     )
     for column, width in zip("ABCDEF", (22, 30, 10, 10, 36, 40), strict=True):
         sheet.column_dimensions[column].width = width
@@ -274,7 +276,7 @@ def template_workbook() -> bytes:
         ["industry", "two-digit GB/T 4754-2017 division / 国民经济行业大类代码"],
         ["categories", "; separated: " + ", ".join(Category.values) + " (or 双超;双有;高耗能)"],
     ):
-        notes.append(line)
+        append_row(notes, line)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -2,21 +2,18 @@
 WeasyPrint from templates (with a CJK font, so Chinese is text, not boxes), XLSX by
 openpyxl with numbers as numbers. Called by the render task in the job's language."""
 
-import io
 from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from assessments.choices import ReviewKind, ReviewState
 from assessments.models import Review, localized
 from audits.choices import AuditState, CostClass, Deadline, Indicator
 from audits.models import Audit, Balance, Option, OptionBenefit
+from core.xlsx import workbook_bytes
 
 from .models import ReportFormat, ReportJob, ReportKind
 from .statistics import COLUMN_LABELS, summary
@@ -56,27 +53,9 @@ def pdf(template: str, context: dict) -> bytes:
 
 
 def workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """One worksheet per `(title, header, rows)`; Decimals and ints stay numbers."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([_excel(value) for value in row])
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-def _excel(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, Promise):  # a lazily translated label
-        return str(value)
-    return value
+    """One worksheet per `(title, header, rows)`; Decimals and ints stay numbers, text
+    that looks like a formula stays text (core.xlsx)."""
+    return workbook_bytes(sheets)
 
 
 # -- the audit's report -----------------------------------------------------------------

@@ -25,6 +25,7 @@ from .choices import (
     OptionStatus,
 )
 from .economics import option_economics
+from .engagement import engagement_warnings
 from .models import (
     Audit,
     AuditComment,
@@ -50,16 +51,20 @@ REPORT_KINDS = {DocumentKind.AUDIT_REPORT, DocumentKind.ACCEPTANCE_REPORT}
 @transaction.atomic
 def audit_update(*, actor, audit: Audit, **fields) -> Audit:
     """The enterprise engages (or changes) its consulting firm; the workers set the team,
-    its leader and the focus. A team is the engaged firm's auditors and the enterprise's
-    own staff auditors (a self-audit: its staff only; domain.md §6)."""
+        its leader and the focus. A team is the engaged firm's auditors and the enterprise's
+        own staff auditors (a self-audit: its staff only; domain.md §6). The returned audit
+    carries `engagement_warnings`: what the registered checks found in a new engagement."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     require_editable(actor, audit)
+    warnings = []
     if "consultancy" in fields:
         consultancy = fields.pop("consultancy")
         require_engager(actor)
         if consultancy is not None and consultancy.kind != OrganizationKind.CONSULTANCY:
             raise ValidationError({"consultancy": _("Choose a consulting firm.")})
         if consultancy != audit.consultancy:
+            # Outside the firm's registered industries: warned, or refused (ValidationError).
+            warnings = engagement_warnings(audit=audit, consultancy=consultancy)
             # The old firm's auditors leave with it (domain.md §6: the engaged firm's team).
             fields.setdefault("team", [])
             fields.setdefault("team_leader", None)
@@ -88,6 +93,7 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
     audit.save()
     if team is not None:
         audit.team.set(team)
+    audit.engagement_warnings = warnings
     return audit
 
 

@@ -37,6 +37,12 @@ from enterprises.api.views import (
 from notifications.api.views import NotificationViewSet
 from reporting.api.statistics import StatisticsSummaryView
 from reporting.api.views import ReportJobViewSet
+from supervision.api.views import (
+    ConsultancyViewSet,
+    PenaltyViewSet,
+    UpwardReportViewSet,
+    UrgeViewSet,
+)
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -63,6 +69,10 @@ router.register("sheets", ScoringSheetViewSet, basename="sheet")
 router.register("expert-profiles", ExpertProfileViewSet, basename="expert-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportJobViewSet, basename="report")
+router.register("upward-reports", UpwardReportViewSet, basename="upward-report")
+router.register("urges", UrgeViewSet, basename="urge")
+router.register("penalties", PenaltyViewSet, basename="penalty")
+router.register("consultancies", ConsultancyViewSet, basename="consultancy")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")
 router.register("public/acceptances", PublicAcceptanceViewSet, basename="public-acceptance")

@@ -13,6 +13,7 @@ NAVIGATION = [
     # The same queue: for an expert, the rounds they sit on.
     ("review-list", _("My reviews"), {Role.EXPERT}),
     ("statistics", _("Statistics"), {Role.ADMIN, Role.AUTHORITY}),
+    ("upward-report-list", _("Supervision"), {Role.ADMIN, Role.AUTHORITY}),
     ("report-list", _("Reports"), set(Role)),
     ("public-keylist-list", _("Public lists"), set(Role)),
     ("api-docs", _("API"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT}),

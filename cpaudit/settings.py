@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "audits",
     "assessments",
     "reporting",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-report-jobs": {
         "task": "reporting.tasks.sweep_report_jobs",
         "schedule": 60.0,
+    },
+    # PDFs of submitted reports upward that a lost task left unrendered.
+    "sweep-upward-reports": {
+        "task": "supervision.tasks.sweep_upward_reports",
+        "schedule": 300.0,
     },
 }
 

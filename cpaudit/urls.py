@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("", include("assessments.urls")),
     path("", include("reporting.urls")),
+    path("", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Namespaced: the router's names (enterprise-list, …) must not shadow the pages'.

@@ -1,0 +1,105 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import OrganizationKind
+from accounts.models import Organization
+from core.forms import style
+from enterprises.models import Enterprise, Industry, Region
+
+from .choices import PenaltyGround, ReportKind
+
+
+class UpwardReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
+    as_of = forms.DateField(
+        label=_("Figures as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: 30 June, 15 December or 31 December, by the report."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        style(self)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class ReturnForm(CommentForm):
+    comment = forms.CharField(
+        label=_("Why it is returned"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class UrgeForm(forms.Form):
+    text = forms.CharField(
+        label=_("Urge notice"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial=_("Complete the overdue steps of the audit without delay and report back."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PenaltyForm(forms.Form):
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False
+    )
+    consultancy = forms.ModelChoiceField(
+        label=_("Consulting firm"), queryset=Organization.objects.none(), required=False
+    )
+    ground = forms.ChoiceField(label=_("Ground"), choices=PenaltyGround.choices)
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    document = forms.FileField(label=_("Decision document"), required=False)
+
+    def __init__(self, *args, user, firms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["consultancy"].queryset = firms.order_by("name")
+        style(self)
+
+
+class RegistrationForm(forms.Form):
+    industries = forms.ModelMultipleChoiceField(
+        label=_("Registered industries"),
+        queryset=Industry.objects.filter(level="division").order_by("code"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Registered region"),
+        queryset=Region.objects.filter(level__in=["province", "city"]).order_by("code"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.scope_prefix:
+            self.fields["region"].queryset = self.fields["region"].queryset.filter(
+                code__startswith=user.scope_prefix
+            )
+        style(self)
+
+
+def firm_choices():
+    return Organization.objects.filter(kind=OrganizationKind.CONSULTANCY)

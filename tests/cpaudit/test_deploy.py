@@ -109,6 +109,20 @@ CONTRACT_PATHS = [
     "/api/v1/options/{id}/history/",
     "/api/v1/assessments/{id}/history/",
     "/api/v1/acceptances/{id}/history/",
+    # Supervision (issue 16).
+    "/api/v1/upward-reports/",
+    "/api/v1/upward-reports/{id}/",
+    "/api/v1/upward-reports/{id}/submit/",
+    "/api/v1/upward-reports/{id}/receive/",
+    "/api/v1/upward-reports/{id}/return/",
+    "/api/v1/upward-reports/{id}/xlsx/",
+    "/api/v1/upward-reports/{id}/pdf/",
+    "/api/v1/urges/",
+    "/api/v1/penalties/",
+    "/api/v1/penalties/{id}/document/",
+    "/api/v1/consultancies/",
+    "/api/v1/consultancies/{id}/record/",
+    "/api/v1/consultancies/{id}/registration/",
 ]
 
 # The fields and values api.md's "Additions of the next wave" names for the rules issue
@@ -128,6 +142,9 @@ CONTRACT_FIELDS = {
     "Overdue": ["start", "report", "disclosure", "acceptance"],
     "ReviewCounts": ["passed", "failed", "pending", "rounds"],
     "Entry": ["open_audit", "closing_reason", "audit"],
+    "Summary": ["as_of"],
+    "UpwardReport": ["region", "kind", "year", "as_of", "due_on", "state", "is_late", "figures"],
+    "FirmRecord": ["first_time_pass_pct", "signals", "urges", "penalties", "auditors"],
 }
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audits.choices import AuditState, CostClass, Deadline, Indicator
 from core.xlsx import workbook_bytes
 from reporting.reports import pdf
-from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS
+from reporting.statistics import COLUMN_LABELS, COST_CLASSES, OVERDUE_KINDS, ROW_COLUMNS
 
 FIRM_COLUMNS = (
     "audits",
@@ -45,9 +45,12 @@ def number(value):
 
 
 def summary_rows(figures: dict) -> list[list]:
+    # In the states' and deadlines' own order (a frozen report's JSON keeps no order).
     rows = [[_("Enterprises listed"), figures["listed"]]]
-    rows += [[AuditState(state).label, n] for state, n in figures["by_state"].items()]
-    rows += [[Deadline(kind).overdue_label, n] for kind, n in figures["overdue"].items()]
+    rows += [[state.label, figures["by_state"].get(state.value, 0)] for state in AuditState]
+    rows += [
+        [Deadline(kind).overdue_label, figures["overdue"].get(kind, 0)] for kind in OVERDUE_KINDS
+    ]
     for key, title in (
         ("assessments", _("Audits assessed")),
         ("acceptances", _("Audits accepted")),
@@ -61,7 +64,8 @@ def summary_rows(figures: dict) -> list[list]:
                 ("pending", _("pending")),
             )
         ]
-    for cost_class, values in figures["options"].items():
+    for cost_class in COST_CLASSES:
+        values = figures["options"][cost_class]
         label = CostClass(cost_class).label
         rows += [
             [f"{label}: {_('options')}", values["count"]],
@@ -77,8 +81,9 @@ def breakdown_rows(rows: list[dict]) -> list[list]:
 
 def benefit_rows(figures: dict) -> list[list]:
     return [
-        [Indicator(code).label, number(v["expected"]), number(v["actual"]), number(v["verified"])]
-        for code, v in figures["benefits"].items()
+        [indicator.label, *(number(values[key]) for key in ("expected", "actual", "verified"))]
+        for indicator in Indicator
+        if (values := figures["benefits"].get(indicator.value))
     ]
 
 

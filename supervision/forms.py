@@ -44,6 +44,11 @@ class ReturnForm(CommentForm):
         label=_("Why it is returned"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, **kwargs):
+        # Beside the receive form on one page: ids of its own.
+        kwargs.setdefault("auto_id", "id_return_%s")
+        super().__init__(*args, **kwargs)
+
 
 class UrgeForm(forms.Form):
     text = forms.CharField(

@@ -90,9 +90,10 @@ class SupervisionPolicy(models.Model):
 
     @classmethod
     def for_province(cls, province_code: str) -> "SupervisionPolicy":
-        """The province's own policy, or the national default (one query)."""
+        """The province's own policy, or the national default (one query); the default's
+        figures, unsaved, should its row be missing."""
         policies = cls.objects.filter(Q(province_id=province_code) | Q(province__isnull=True))
-        return sorted(policies, key=lambda p: p.province_id is None)[0]
+        return min(policies, key=lambda p: p.province_id is None, default=None) or cls()
 
     def due_on(self, kind: str, year: int) -> datetime.date:
         """When the report of `kind` for `year` is due."""

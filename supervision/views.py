@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from assessments.compliance import TITLES as SIGNAL_TITLES
 from audits.choices import AuditState, Deadline
 from audits.models import Audit
 from core.roles import role_required
@@ -299,6 +300,7 @@ def firm_detail(request, pk):
         "firm": firm,
         "record": record,
         "states": [(AuditState(state).label, n) for state, n in record["audits_by_state"].items()],
+        "signals": [(SIGNAL_TITLES.get(code, code), n) for code, n in record["signals"].items()],
         "form": form,
     }
     return render(request, "supervision/firm_detail.html", context, status=status)

@@ -6,6 +6,7 @@ as text); PDF by WeasyPrint (reporting.reports.pdf), landscape."""
 
 from decimal import Decimal, InvalidOperation
 
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from audits.choices import AuditState, CostClass, Deadline, Indicator
@@ -132,3 +133,22 @@ def report_pdf(report, figures: dict | None = None) -> bytes:
         "firms": firm_rows(figures.get("consultancies", [])),
     }
     return pdf("supervision/pdf/upward_report.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(field, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file (a report's PDF, a penalty's document) as an attachment; 404 while
+    there is none."""
+    if not field:
+        raise Http404
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

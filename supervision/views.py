@@ -3,7 +3,7 @@ receive and return, the XLSX and PDF), the overdue audits to urge, penalties, th
 consulting firms and each firm's record, and the public list of penalised firms.
 Authorities and admins; other roles 403; an object outside the caller's scope 404."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from audits.choices import AuditState, Deadline
 from audits.models import Audit
 from core.roles import role_required
 from core.views import submit
+from core.xlsx import workbook_bytes
 from enterprises.models import Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS
 
@@ -39,7 +40,14 @@ from .selectors import (
 )
 
 SUPERVISORS = (Role.ADMIN, Role.AUTHORITY)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(request, name: str, header: list, rows: list):
+    """`?export=xlsx`: the rows the page shows, as a spreadsheet (headings in the
+    reader's language, numbers and dates as such); None otherwise."""
+    if request.GET.get("export") != "xlsx":
+        return None
+    return exports.xlsx_response(workbook_bytes([(name, header, rows)]), f"{name}.xlsx")
 
 
 # --- reports upward ------------------------------------------------------------------------
@@ -73,6 +81,35 @@ def upward_report_list(request):
         status = outcome.status
     else:
         status = 200
+    exported = _export(
+        request,
+        "upward-reports",
+        [
+            _("Region"),
+            _("Report"),
+            _("Year"),
+            _("Figures as of"),
+            _("Due on"),
+            _("State"),
+            _("Late"),
+            _("Submitted on"),
+        ],
+        [
+            [
+                r.region.name,
+                r.get_kind_display(),
+                r.year,
+                r.as_of,
+                r.due_on,
+                r.get_state_display(),
+                _("yes") if r.is_late else _("no"),
+                r.submitted_on,
+            ]
+            for r in reports
+        ],
+    )
+    if exported:
+        return exported
     context = {
         "own": [r for r in reports if own is None or r.region_id == own.code],
         "received": [r for r in reports if own is not None and r.region_id != own.code],
@@ -154,23 +191,16 @@ def upward_report_move(request, pk, move):
 @role_required(*SUPERVISORS)
 def upward_report_xlsx(request, pk):
     report = _report(request, pk)
-    response = HttpResponse(
-        exports.report_xlsx(report, _figures(request, report)), content_type=XLSX
+    return exports.xlsx_response(
+        exports.report_xlsx(report, _figures(request, report)), f"upward-report-{report.pk}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="upward-report-{report.pk}.xlsx"'
-    return response
 
 
 @role_required(*SUPERVISORS)
 def upward_report_pdf(request, pk):
     report = _report(request, pk)
-    if not report.pdf:
-        raise Http404
-    return FileResponse(
-        report.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"upward-report-{report.pk}.pdf",
-        content_type="application/pdf",
+    return exports.download(
+        report.pdf, filename=f"upward-report-{report.pk}.pdf", content_type="application/pdf"
     )
 
 
@@ -184,7 +214,24 @@ def overdue_list(request):
         {"audit": audit, "overdue": [Deadline(kind).label for kind in audit.overdue_kinds()]}
         for audit in audits
     ]
-    return render(request, "supervision/overdue_list.html", {"rows": rows, "form": UrgeForm()})
+    exported = _export(
+        request,
+        "overdue",
+        [_("Enterprise"), _("Region"), _("Consulting firm"), _("Overdue"), _("Urge notices")],
+        [
+            [
+                row["audit"].enterprise.name,
+                row["audit"].enterprise.region.name,
+                row["audit"].consultancy.name if row["audit"].consultancy else "",
+                ", ".join(str(label) for label in row["overdue"]),
+                row["audit"].urge_count,
+            ]
+            for row in rows
+        ],
+    )
+    return exported or render(
+        request, "supervision/overdue_list.html", {"rows": rows, "form": UrgeForm()}
+    )
 
 
 @role_required(*SUPERVISORS)
@@ -233,6 +280,18 @@ def penalty_list(request):
     penalties = Penalty.objects.for_user(request.user).select_related(
         "enterprise", "consultancy", "audit", "recorded_by"
     )
+    if request.method == "GET" and (
+        exported := _export(
+            request,
+            "penalties",
+            [_("Decided on"), _("Against"), _("Ground"), _("Amount (yuan)"), _("Legal basis")],
+            [
+                [p.decided_on, str(p.party), p.get_ground_display(), p.amount, p.legal_basis]
+                for p in penalties
+            ],
+        )
+    ):
+        return exported
     return render(
         request,
         "supervision/penalty_list.html",
@@ -244,11 +303,8 @@ def penalty_list(request):
 @role_required(*SUPERVISORS)
 def penalty_document(request, pk):
     penalty = get_object_or_404(Penalty.objects.for_user(request.user), pk=pk)
-    if not penalty.document:
-        raise Http404
-    return FileResponse(
-        penalty.document.open("rb"),
-        as_attachment=True,
+    return exports.download(
+        penalty.document,
         filename=f"penalty-{penalty.pk}.{penalty.document_extension}",
         content_type=penalty.document_content_type,
     )
@@ -270,8 +326,30 @@ def firm_list(request):
     ]
     listed = {row["id"] for row in rows}
     # Firms seated in the region with no audit there yet.
-    idle = firms_for(request.user).exclude(pk__in=listed).order_by("name")
-    return render(request, "supervision/firm_list.html", {"rows": rows, "idle": idle})
+    idle = list(firms_for(request.user).exclude(pk__in=listed).order_by("name"))
+    labels = exports.firm_labels()
+    exported = _export(
+        request,
+        "consulting-firms",
+        [_("Consulting firm"), _("Registered industries"), *labels.values()],
+        [
+            [
+                row["name"],
+                ", ".join(row["registration"].industry_codes) if row["registration"] else "",
+                *[row[key] for key in labels],
+            ]
+            for row in rows
+        ]
+        + [
+            [
+                firm.name,
+                "",
+                *[0 if key in ("audits", "urges", "penalties") else None for key in labels],
+            ]
+            for firm in idle
+        ],
+    )
+    return exported or render(request, "supervision/firm_list.html", {"rows": rows, "idle": idle})
 
 
 @role_required(*SUPERVISORS)

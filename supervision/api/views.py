@@ -2,7 +2,7 @@
 `/api/v1/penalties/`, `/api/v1/consultancies/` (`{id}/record/`, `{id}/registration/`).
 Thin: each write is one service; scope is the querysets' (outside it, 404)."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +13,7 @@ from accounts.choices import Role
 from core.api.permissions import RolePermission
 
 from .. import services, workflow
-from ..exports import report_xlsx
+from ..exports import XLSX, download, report_xlsx, xlsx_response
 from ..models import ConsultancyRegistration, Penalty, UpwardReport, Urge
 from ..selectors import firm_for, firm_record, firms_for
 from .serializers import (
@@ -30,7 +30,6 @@ from .serializers import (
 
 SUPERVISORS = {Role.ADMIN, Role.AUTHORITY}
 EVERYONE = {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UpwardReportViewSet(
@@ -111,22 +110,15 @@ class UpwardReportViewSet(
     def xlsx(self, request, pk=None):
         report = self.get_object()
         figures = report.figures or workflow.figures_for(actor=request.user, report=report)
-        response = HttpResponse(report_xlsx(report, figures), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="upward-report-{report.pk}.xlsx"'
-        return response
+        return xlsx_response(report_xlsx(report, figures), f"upward-report-{report.pk}.xlsx")
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The PDF.")})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         """The PDF of a submitted report, once rendered (404 before)."""
         report = self.get_object()
-        if not report.pdf:
-            raise Http404
-        return FileResponse(
-            report.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"upward-report-{report.pk}.pdf",
-            content_type="application/pdf",
+        return download(
+            report.pdf, filename=f"upward-report-{report.pk}.pdf", content_type="application/pdf"
         )
 
 
@@ -174,11 +166,8 @@ class PenaltyViewSet(
     @action(detail=True, methods=["get"])
     def document(self, request, pk=None):
         penalty = self.get_object()
-        if not penalty.document:
-            raise Http404
-        return FileResponse(
-            penalty.document.open("rb"),
-            as_attachment=True,
+        return download(
+            penalty.document,
             filename=f"penalty-{penalty.pk}.{penalty.document_extension}",
             content_type=penalty.document_content_type,
         )

@@ -18,7 +18,7 @@ from notifications.models import Notification
 from supervision import services
 from supervision.choices import PenaltyGround
 from supervision.models import Penalty, SupervisionPolicy, Urge
-from supervision.selectors import firm_record
+from supervision.selectors import audit_events, firm_record
 from tests.support.audits import engaged_audit, pdf
 from tests.support.matrix import RoleMatrix, api_client
 
@@ -328,3 +328,13 @@ def test_urge_count_on_the_overdue_page_does_not_grow_the_queries(cast, client):
         urge(cast, audit, text=f"Urge {n}")
     assert count_queries(lambda: client.get("/supervision/overdue/")) == before
     assert audit.state == AuditState.NOT_STARTED
+
+
+def test_urges_and_penalties_as_timeline_events(cast):
+    audit = overdue_audit(cast)
+    urge(cast, audit, text="Start now")
+    penalty(cast, enterprise=cast.enterprise, audit=audit, amount=50_000)
+    events = audit_events(audit)
+    assert [event["kind"] for event in events] == ["urge", "penalty"]
+    assert events[0]["actor"] == "province_officer" and "Start now" in events[0]["summary"]
+    assert set(events[1]) == {"at", "actor", "kind", "summary"}

@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganizationKind
-from accounts.models import Organization
+from accounts.models import Auditor, Organization
 from core.forms import style
 from enterprises.models import Enterprise, Industry, Region
+from enterprises.services import ENTERPRISE_FIELDS
 
 from .choices import PenaltyGround, ReportKind
 
@@ -108,3 +109,49 @@ class RegistrationForm(forms.Form):
 
 def firm_choices():
     return Organization.objects.filter(kind=OrganizationKind.CONSULTANCY)
+
+
+class EnterpriseForm(forms.ModelForm):
+    """An enterprise of the officer's region, with the figures that make it an SME."""
+
+    class Meta:
+        model = Enterprise
+        fields = list(ENTERPRISE_FIELDS)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.filter(retired=False).order_by("code")
+        if user.scope_prefix:
+            regions = regions.filter(code__startswith=user.scope_prefix)
+        self.fields["region"].queryset = regions
+        self.fields["industry"].queryset = Industry.objects.filter(level="division").order_by(
+            "code"
+        )
+        style(self)
+
+    def validate_unique(self):
+        """The service checks (and reports) what the database would refuse."""
+
+
+class AuditorForm(forms.ModelForm):
+    """A certified auditor of a firm or an enterprise in the officer's region; renewing
+    a certificate is a new issue date (its validity follows from the level)."""
+
+    class Meta:
+        model = Auditor
+        fields = ["name", "certificate_no", "level", "issued_on", "valid_until", "organization"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, firms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = firms.order_by("name")
+        self.fields["organization"].required = True
+        self.fields["valid_until"].required = False
+        self.fields["valid_until"].help_text = _("Empty: the years of its level from the issue.")
+        style(self)
+
+    def validate_unique(self):
+        """The service checks (and reports) what the database would refuse."""

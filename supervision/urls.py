@@ -22,5 +22,9 @@ urlpatterns = [
     ),
     path("supervision/firms/", views.firm_list, name="firm-list"),
     path("supervision/firms/<int:pk>/", views.firm_detail, name="firm-detail"),
+    path("supervision/enterprises/new/", views.enterprise_edit, name="enterprise-create"),
+    path("supervision/enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
+    path("supervision/auditors/", views.auditor_list, name="auditor-list"),
+    path("supervision/auditors/<int:pk>/", views.auditor_edit, name="auditor-edit"),
     path("public/penalties/", views.public_penalties, name="public-penalties"),
 ]

@@ -3,26 +3,34 @@ receive and return, the XLSX and PDF), the overdue audits to urge, penalties, th
 consulting firms and each firm's record, and the public list of penalised firms.
 Authorities and admins; other roles 403; an object outside the caller's scope 404."""
 
+import datetime
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import services as accounts
 from accounts.choices import Role
+from accounts.models import Auditor
 from assessments.compliance import TITLES as SIGNAL_TITLES
 from audits.choices import AuditState, Deadline
 from audits.models import Audit
 from core.roles import role_required
 from core.views import submit
 from core.xlsx import workbook_bytes
-from enterprises.models import Region
+from enterprises import services as enterprises
+from enterprises.models import Enterprise, Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS
 
 from . import exports, services, workflow
 from .choices import ReportState
 from .forms import (
+    AuditorForm,
     CommentForm,
+    EnterpriseForm,
     PenaltyForm,
     RegistrationForm,
     ReturnForm,
@@ -31,6 +39,7 @@ from .forms import (
 )
 from .models import ConsultancyRegistration, Penalty, UpwardReport
 from .selectors import (
+    EXPIRY_WARNING_DAYS,
     firm_for,
     firm_record,
     firm_rows,
@@ -395,4 +404,111 @@ def public_penalties(request):
         request,
         "supervision/public_penalties.html",
         {"penalties": penalties, "public_tab": "penalties"},
+    )
+
+
+# --- authorities manage their region (item 4, in part) ---------------------------------
+
+
+@role_required(*SUPERVISORS)
+def enterprise_edit(request, pk=None):
+    """Register an enterprise of the region, or change one (404 outside the region)."""
+    enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), pk=pk) if pk else None
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    status = 200
+    if request.method == "POST":
+        outcome = submit(
+            request,
+            form,
+            lambda data: (
+                enterprises.enterprise_update(actor=request.user, enterprise=enterprise, **data)
+                if enterprise
+                else enterprises.enterprise_create(actor=request.user, **data)
+            ),
+            success=_("The enterprise was saved."),
+        )
+        if outcome.ok:
+            return redirect("enterprise-detail", outcome.result.pk)
+        status = outcome.status
+    return render(
+        request,
+        "supervision/enterprise_form.html",
+        {"form": form, "enterprise": enterprise},
+        status=status,
+    )
+
+
+@role_required(*SUPERVISORS)
+def auditor_list(request):
+    """The certified auditors of the firms and enterprises of the region, the expired and
+    those expiring within 90 days flagged; a new one registered here."""
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    auditors = list(
+        Auditor.objects.for_user(request.user)
+        .select_related("organization", "enterprise")
+        .order_by("valid_until", "name")
+    )
+    for auditor in auditors:
+        auditor.expired = auditor.valid_until < today
+        auditor.expiring = today <= auditor.valid_until <= soon
+    exported = _export(
+        request,
+        "auditors",
+        [
+            _("Name"),
+            _("Certificate"),
+            _("Level"),
+            _("Employer"),
+            _("Issued on"),
+            _("Valid until"),
+            _("Expires within 90 days"),
+        ],
+        [
+            [
+                a.name,
+                a.certificate_no,
+                a.get_level_display(),
+                str(a.organization or a.enterprise),
+                a.issued_on,
+                a.valid_until,
+                _("yes") if a.expiring else _("no"),
+            ]
+            for a in auditors
+        ],
+    )
+    if exported and request.method == "GET":
+        return exported
+    return _auditor_form(request, None, auditors=auditors)
+
+
+@role_required(*SUPERVISORS)
+def auditor_edit(request, pk):
+    """Change or renew a certificate (404 outside the region)."""
+    auditor = get_object_or_404(Auditor.objects.for_user(request.user), pk=pk)
+    return _auditor_form(request, auditor)
+
+
+def _auditor_form(request, auditor, auditors=None):
+    form = AuditorForm(request.POST or None, instance=auditor, firms=firms_for(request.user))
+    status = 200
+    if request.method == "POST":
+        outcome = submit(
+            request,
+            form,
+            lambda data: accounts.auditor_save(
+                actor=request.user,
+                auditor=auditor,
+                **{k: v for k, v in data.items() if not (k == "valid_until" and v is None)},
+            ),
+            success=_("The auditor was saved."),
+        )
+        if outcome.ok:
+            return redirect("auditor-list")
+        status = outcome.status
+    return render(
+        request,
+        "supervision/auditor_list.html",
+        {"form": form, "auditor": auditor, "auditors": auditors},
+        status=status,
     )

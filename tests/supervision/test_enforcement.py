@@ -19,6 +19,7 @@ from supervision import services
 from supervision.choices import PenaltyGround
 from supervision.models import Penalty, SupervisionPolicy, Urge
 from supervision.selectors import audit_events, firm_record
+from tests.supervision.roles import NOT_FOR_THEM
 from tests.support.audits import engaged_audit, pdf
 from tests.support.matrix import RoleMatrix, api_client
 
@@ -214,15 +215,6 @@ def enforcement_world(cast):
     }
 
 
-NOT_AUTHORITIES = {
-    "consultant": 403,
-    "other_consultant": 403,
-    "enterprise_user": 403,
-    "other_enterprise_user": 403,
-    "expert": 403,
-}
-
-
 class TestEnforcementApiRoles(RoleMatrix):
     build = staticmethod(enforcement_world)
     matrix = {
@@ -243,7 +235,7 @@ class TestEnforcementApiRoles(RoleMatrix):
             "province_officer": 201,
             "other_province_officer": 400,
             "city_officer": 201,
-            **NOT_AUTHORITIES,
+            **NOT_FOR_THEM,
             "anonymous": 401,
         },
         "penalty": {
@@ -279,7 +271,7 @@ class TestEnforcementPageRoles(RoleMatrix):
             "province_officer": 200,
             "other_province_officer": 200,
             "city_officer": 200,
-            **NOT_AUTHORITIES,
+            **NOT_FOR_THEM,
             "anonymous": LOGIN,
         },
         "urge": {
@@ -287,7 +279,7 @@ class TestEnforcementPageRoles(RoleMatrix):
             "province_officer": 302,
             "other_province_officer": 404,
             "city_officer": 302,
-            **NOT_AUTHORITIES,
+            **NOT_FOR_THEM,
             "anonymous": LOGIN,
         },
         "penalties": {
@@ -295,10 +287,10 @@ class TestEnforcementPageRoles(RoleMatrix):
             "province_officer": 200,
             "other_province_officer": 200,
             "city_officer": 200,
-            **NOT_AUTHORITIES,
+            **NOT_FOR_THEM,
             "anonymous": LOGIN,
         },
-        "public": {role: 200 for role in NOT_AUTHORITIES}
+        "public": {role: 200 for role in NOT_FOR_THEM}
         | {
             "admin": 200,
             "province_officer": 200,

@@ -17,6 +17,7 @@ from enterprises.models import Industry, Region
 from supervision import services
 from supervision.choices import OutsideIndustry
 from supervision.models import ConsultancyRegistration, SupervisionPolicy
+from tests.supervision.roles import NOT_FOR_THEM
 from tests.support.audits import engaged_audit
 from tests.support.lists import published_list
 from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries
@@ -190,15 +191,6 @@ def registry_world(cast):
     return {}
 
 
-SUPERVISORS_ONLY = {
-    "consultant": 403,
-    "other_consultant": 403,
-    "enterprise_user": 403,
-    "other_enterprise_user": 403,
-    "expert": 403,
-}
-
-
 class TestConsultancyApiRoles(RoleMatrix):
     build = staticmethod(registry_world)
     matrix = {
@@ -207,7 +199,7 @@ class TestConsultancyApiRoles(RoleMatrix):
             "province_officer": 200,
             "other_province_officer": 200,
             "city_officer": 200,
-            **SUPERVISORS_ONLY,
+            **NOT_FOR_THEM,
             "anonymous": 401,
         },
         "record": {
@@ -215,7 +207,7 @@ class TestConsultancyApiRoles(RoleMatrix):
             "province_officer": 200,
             "other_province_officer": 404,
             "city_officer": 200,
-            **SUPERVISORS_ONLY,
+            **NOT_FOR_THEM,
             "anonymous": 401,
         },
         "register": {
@@ -223,7 +215,7 @@ class TestConsultancyApiRoles(RoleMatrix):
             "province_officer": 200,
             "other_province_officer": 404,
             "city_officer": 200,
-            **SUPERVISORS_ONLY,
+            **NOT_FOR_THEM,
             "anonymous": 401,
         },
     }
@@ -248,7 +240,7 @@ class TestConsultancyPageRoles(RoleMatrix):
             "province_officer": 200,
             "other_province_officer": 200,
             "city_officer": 200,
-            **SUPERVISORS_ONLY,
+            **NOT_FOR_THEM,
             "anonymous": LOGIN,
         },
         "record": {
@@ -256,7 +248,7 @@ class TestConsultancyPageRoles(RoleMatrix):
             "province_officer": 200,
             "other_province_officer": 404,
             "city_officer": 200,
-            **SUPERVISORS_ONLY,
+            **NOT_FOR_THEM,
             "anonymous": LOGIN,
         },
     }

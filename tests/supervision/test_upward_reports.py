@@ -21,6 +21,7 @@ from supervision import exports, services, workflow
 from supervision.choices import ReportKind, ReportState
 from supervision.models import SupervisionPolicy, UpwardReport, UpwardReportTransition
 from tests.reporting.test_reports import pdf_text
+from tests.supervision.roles import NOT_FOR_THEM
 from tests.support.audits import bring_to, engaged_audit
 from tests.support.matrix import RoleMatrix, api_client
 
@@ -248,15 +249,6 @@ def world(cast):
         year=2026,
     )
     return {"city_report": city_report, "province_draft": province_draft}
-
-
-NOT_FOR_THEM = {
-    "consultant": 403,
-    "other_consultant": 403,
-    "enterprise_user": 403,
-    "other_enterprise_user": 403,
-    "expert": 403,
-}
 
 
 class TestUpwardReportApiRoles(RoleMatrix):

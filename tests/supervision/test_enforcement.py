@@ -330,3 +330,19 @@ def test_urges_and_penalties_as_timeline_events(cast):
     assert [event["kind"] for event in events] == ["urge", "penalty"]
     assert events[0]["actor"] == "province_officer" and "Start now" in events[0]["summary"]
     assert set(events[1]) == {"at", "actor", "kind", "summary"}
+
+
+def test_audit_page_queries_do_not_grow_with_urges_and_penalties(cast, client):
+    from tests.support.matrix import count_queries
+
+    audit = overdue_audit(cast)
+    client.force_login(cast.user("province_officer"))
+    urge(cast, audit)
+    penalty(cast, enterprise=cast.enterprise, audit=audit)
+    few = count_queries(lambda: client.get(f"/audits/{audit.pk}/"))
+    for n in range(4):
+        urge(cast, audit, text=f"Again {n}")
+        penalty(cast, consultancy=cast.firm, audit=audit)
+    many = count_queries(lambda: client.get(f"/audits/{audit.pk}/"))
+    assert few == many
+    assert client.get(f"/audits/{audit.pk}/").content.decode().count('data-kind="urge"') == 5

@@ -10,7 +10,7 @@ The list's own states change in `enterprises.workflow`, the audit's in
 import datetime
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -234,11 +234,38 @@ def _failed_rounds(audits) -> dict[int, dict]:
     return {pk: row for (pk, _kind), row in latest.items() if row["result"] == "failed"}
 
 
+def _enforcement(audits) -> tuple[dict, dict]:
+    """Urge notices per audit and penalties per enterprise, `(count, latest)` each (two
+    queries through the reverse relations of supervision, the room above)."""
+    ids = [audit.pk for audit in audits]
+    urges = {
+        pk: (count, last)
+        for pk, count, last in Audit.objects.filter(pk__in=ids, urges__isnull=False)
+        .values_list("pk")
+        .annotate(count=Count("urges"), last=Max("urges__sent_at"))
+        .values_list("pk", "count", "last")
+        .order_by()
+    }
+    penalties = {
+        pk: (count, last)
+        for pk, count, last in Enterprise.objects.filter(
+            pk__in={audit.enterprise_id for audit in audits}, penalties__isnull=False
+        )
+        .values_list("pk")
+        .annotate(count=Count("penalties"), last=Max("penalties__decided_on"))
+        .values_list("pk", "count", "last")
+        .order_by()
+    }
+    return urges, penalties
+
+
 def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
     """Enterprises of the province that belong on next year's list, each with why
     (domain.md §7): an audit overdue today, a failed review not yet re-applied for, or a
-    next round falling due in the list's year. Those already on the list, or outside the
-    actor's scope (a city officer sees its city's), are left out."""
+    next round falling due in the list's year, or a penalty decided against the
+    enterprise; the urge notices sent about an audit and the penalties are shown beside
+    (issue 16). Those already on the list, or outside the actor's scope (a city officer
+    sees its city's), are left out."""
     today = timezone.localdate()
     prefix = key_list.province_id[:2]
     listed = key_list.entries.active().values("enterprise_id")
@@ -250,11 +277,19 @@ def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
             overdue_q(today)
             | Q(next_round_due__year=key_list.year)
             | Q(pk__in=Audit.objects.filter(reviews__result="failed").values("pk"))
+            # The urges and penalties of supervision (the room above), by their reverse
+            # relations: a penalised enterprise's latest audit belongs on the next list.
+            | Q(
+                enterprise__in=Audit.objects.filter(enterprise__penalties__isnull=False).values(
+                    "enterprise_id"
+                )
+            )
         )
         .select_related("enterprise", "list_entry__key_list", "list_entry__disclosure")
         .order_by("enterprise__name", "round")
     )
     failures = _failed_rounds(audits)
+    urges, penalties = _enforcement(audits)
     suggestions: dict[int, dict] = {}
     for audit in audits:
         reasons = []
@@ -275,6 +310,17 @@ def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
         if audit.next_round_due and audit.next_round_due.year == key_list.year:
             reasons.append(
                 Deadline.NEXT_ROUND.missed % {"round": audit.round, "date": audit.next_round_due}
+            )
+        if audit.pk in urges:
+            count, last = urges[audit.pk]
+            reasons.append(
+                _("round %(round)s: urged %(count)s times, last on %(date)s")
+                % {"round": audit.round, "count": count, "date": timezone.localdate(last)}
+            )
+        if audit.enterprise_id in penalties:
+            count, last = penalties.pop(audit.enterprise_id)
+            reasons.append(
+                _("penalised %(count)s times, last on %(date)s") % {"count": count, "date": last}
             )
         if reasons:
             suggestions.setdefault(

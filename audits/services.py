@@ -27,6 +27,7 @@ from .choices import (
     OptionStatus,
 )
 from .economics import option_economics
+from .engagement import engagement_warnings
 from .events import changed_fields, record
 from .models import (
     Audit,
@@ -55,7 +56,8 @@ REPORT_KINDS = {DocumentKind.AUDIT_REPORT, DocumentKind.ACCEPTANCE_REPORT}
 def audit_update(*, actor, audit: Audit, **fields) -> Audit:
     """The enterprise engages (or changes) its consulting firm; the workers set the team,
     its leader and the focus. A team is the engaged firm's auditors and the enterprise's
-    own staff auditors (a self-audit: its staff only; domain.md §6)."""
+    own staff auditors (a self-audit: its staff only; domain.md §6). The returned audit
+    carries `engagement_warnings`: what the registered checks found in a new engagement."""
     audit = (
         Audit.objects.select_for_update(of=("self",))
         .select_related("consultancy", "team_leader")
@@ -68,6 +70,7 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
         "team_leader": audit.team_leader_id,
         "team": {a.pk: a.name for a in audit.team.all()},
     }
+    warnings = []
     if "consultancy" in fields:
         consultancy = fields.pop("consultancy")
         require_engager(actor)
@@ -76,6 +79,8 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
         if consultancy is not None and consultancy != audit.consultancy and not consultancy.active:
             raise ValidationError({"consultancy": _("This consulting firm is retired.")})
         if consultancy != audit.consultancy:
+            # Outside the firm's registered industries: warned, or refused (ValidationError).
+            warnings = engagement_warnings(audit=audit, consultancy=consultancy)
             # The old firm's auditors leave with it (domain.md §6: the engaged firm's team).
             fields.setdefault("team", [])
             fields.setdefault("team_leader", None)
@@ -115,6 +120,7 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
     if team is not None:
         audit.team.set(team)
     _record_update(actor, audit, before, team)
+    audit.engagement_warnings = warnings
     return audit
 
 

@@ -15,6 +15,7 @@ works as a plain post that redirects to the page, or shows it again with the err
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
@@ -35,6 +36,7 @@ from core.views import submit
 
 from . import events, services, workflow
 from .choices import Aspect, AuditState, CostClass, Deadline, Indicator, OptionStatus
+from .engagement import engagement_warnings
 from .filters import AuditFilter
 from .forms import (
     AuditFilterForm,
@@ -313,6 +315,8 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         context["document_form"] = DocumentForm(audit=audit)
     if allowed["can_comment"]:
         context["comment_form"] = CommentForm()
+    # A firm engaged outside its registered industries (the checks of audits.engagement).
+    context["engagement_warnings"] = engagement_warnings(audit=audit, consultancy=audit.consultancy)
     context.update(forms)
     return context
 
@@ -383,6 +387,8 @@ def audit_update(request, pk):
         success=UPDATE_SAVED[section],
     )
     if outcome.ok:
+        for warning in outcome.result.engagement_warnings:
+            messages.warning(request, warning)
         return redirect(_detail_url(audit, "engagement"))
     return _render_detail(
         request,

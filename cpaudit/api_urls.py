@@ -49,6 +49,12 @@ from procedures.api.views import (
 )
 from reporting.api.statistics import StatisticsSummaryView
 from reporting.api.views import ReportJobViewSet
+from supervision.api.views import (
+    ConsultancyViewSet,
+    PenaltyViewSet,
+    UpwardReportViewSet,
+    UrgeViewSet,
+)
 from survey.api.views import EvaluationSystemViewSet
 
 router = DefaultRouter()
@@ -84,6 +90,10 @@ router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("expert-pool", ExpertPoolView, basename="expert-pool")
 router.register("reports", ReportJobViewSet, basename="report")
 router.register("evaluation-systems", EvaluationSystemViewSet, basename="evaluation-system")
+router.register("upward-reports", UpwardReportViewSet, basename="upward-report")
+router.register("urges", UrgeViewSet, basename="urge")
+router.register("penalties", PenaltyViewSet, basename="penalty")
+router.register("consultancies", ConsultancyViewSet, basename="consultancy")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/entries", PublicEntryViewSet, basename="public-entry")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")

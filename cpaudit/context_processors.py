@@ -17,6 +17,7 @@ NAVIGATION = [
     ("proposal-list", _("City proposals"), {Role.ADMIN, Role.AUTHORITY}),
     ("expert-pool", _("Expert pool"), {Role.ADMIN, Role.AUTHORITY}),
     ("statistics", _("Statistics"), {Role.ADMIN, Role.AUTHORITY}),
+    ("upward-report-list", _("Supervision"), {Role.ADMIN, Role.AUTHORITY}),
     ("report-list", _("Reports"), set(Role)),
     ("public-keylist-list", _("Public lists"), set(Role)),
     ("api-docs", _("API"), {Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT}),

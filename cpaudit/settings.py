@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "assessments",
     "procedures",
     "reporting",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-unmailed-notifications": {
         "task": "notifications.tasks.sweep_unmailed_notifications",
         "schedule": 60.0,
+    },
+    # PDFs of submitted reports upward that a lost task left unrendered.
+    "sweep-upward-reports": {
+        "task": "supervision.tasks.sweep_upward_reports",
+        "schedule": 300.0,
     },
 }
 # A notification still unmailed this long after it was made is mailed by the sweep.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("procedures.urls")),
     path("", include("reporting.urls")),
+    path("", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Namespaced: the router's names (enterprise-list, …) must not shadow the pages'.

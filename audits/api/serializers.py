@@ -44,6 +44,10 @@ class AuditSerializer(serializers.ModelSerializer):
     late = serializers.SerializerMethodField(
         help_text="The deadlines met after their due date (start, report, disclosure, acceptance)."
     )
+    engagement_warnings = serializers.SerializerMethodField(
+        help_text="In the answer to a change of consulting firm: what the registry warns of "
+        "(a firm engaged outside its registered industries)."
+    )
 
     class Meta:
         model = Audit
@@ -70,6 +74,7 @@ class AuditSerializer(serializers.ModelSerializer):
             "is_overdue",
             "overdue",
             "late",
+            "engagement_warnings",
         ]
         read_only_fields = [
             "enterprise",
@@ -91,6 +96,9 @@ class AuditSerializer(serializers.ModelSerializer):
 
     def get_late(self, audit) -> list[str]:
         return audit.late
+
+    def get_engagement_warnings(self, audit) -> list[str]:
+        return getattr(audit, "engagement_warnings", [])
 
     def update(self, instance, validated_data):
         return services.audit_update(actor=actor(self), audit=instance, **validated_data)

@@ -25,11 +25,17 @@ from audits.workflow import audit_transition
 from core import workdays
 from core.credit_code import make_credit_code
 from enterprises import services as lists
-from enterprises.models import Enterprise, KeyEnterpriseList, Region
+from enterprises.models import Enterprise, Industry, KeyEnterpriseList, Region
 from procedures import services as procedures
+from supervision.choices import PenaltyGround, ReportKind
+from supervision.models import Penalty, UpwardReport, Urge
+from supervision.services import penalty_record, registration_save, urge_send
+from supervision.workflow import upward_report_create, upward_report_submit
 from survey import services as survey_services
 
 DEMO_PASSWORD = "cpaudit-demo"
+# The demo firm is registered for paper, chemicals and textiles (GB/T 4754 divisions).
+REGISTERED_INDUSTRIES = ["22", "26", "17"]
 
 # (name, district, industry, employees, annual sales in 10k yuan, total assets in 10k yuan)
 ENTERPRISES = [
@@ -130,12 +136,61 @@ class Demo:
             if role == Role.EXPERT:
                 profile, _ = ExpertProfile.objects.get_or_create(user=user)
                 profile.industries.set(EXPERTISE[username])
+        # The firm's registered industries and region, before the enterprises engage it.
+        registration_save(
+            actor=User.objects.get(username="authority"),
+            organization=orgs["firm"],
+            industries=list(Industry.objects.filter(code__in=REGISTERED_INDUSTRIES)),
+            region=Region.objects.get(code="320000"),
+        )
         self.key_list(enterprises)
+        self.supervision(enterprises)
         return (
             f"Demo data ready: {len(ENTERPRISES)} enterprises; logins "
             + ", ".join(u[0] for u in USERS)
             + f" with password {DEMO_PASSWORD!r}."
         )
+
+    def supervision(self, enterprises):
+        """Nanjing's half-year report as of 30 June submitted to the province; an urge
+        notice about the steelworks' audit, which never started; a penalty decided
+        against it, and the firm named for a contract it did not file."""
+        nanjing = User.objects.get(username="nanjing")
+        province = User.objects.get(username="authority")
+        steel = Audit.objects.filter(enterprise=enterprises[2]).order_by("-round").first()
+        if steel and not Urge.objects.filter(audit=steel).exists() and steel.overdue_kinds():
+            urge_send(
+                actor=nanjing,
+                audit=steel,
+                text="请于 15 个工作日内启动清洁生产审核并报送进展。",
+            )
+        if steel and not Penalty.objects.exists():
+            penalty_record(
+                actor=province,
+                enterprise=enterprises[2],
+                audit=steel,
+                ground=PenaltyGround.NOT_AUDITED,
+                legal_basis="《中华人民共和国清洁生产促进法》第三十九条",
+                amount=Decimal("50000"),
+                decided_on=datetime.date(2026, 9, 15),
+            )
+            penalty_record(
+                actor=province,
+                consultancy=Organization.objects.get(kind=OrganizationKind.CONSULTANCY),
+                ground=PenaltyGround.OTHER,
+                legal_basis="未按规定报备咨询服务合同，责令改正并通报",
+                decided_on=datetime.date(2026, 9, 15),
+            )
+        day = datetime.date(2026, 6, 30)
+        if day <= timezone.localdate() and not UpwardReport.objects.exists():
+            report = upward_report_create(
+                actor=nanjing,
+                region=Region.objects.get(code="320100"),
+                kind=ReportKind.PROGRESS_H1,
+                year=2026,
+                note="上半年重点企业清洁生产审核进展",
+            )
+            upward_report_submit(actor=nanjing, report=report, comment="按期报送")
 
     def key_list(self, enterprises):
         """Jiangsu's published 2026 list with eight of the enterprises; the first one's

@@ -1,10 +1,13 @@
-"""`GET /api/v1/statistics/summary/?region=&year=` (api.md "Reports and statistics").
+"""`GET /api/v1/statistics/summary/?region=&year=&as_of=` (api.md "Reports and statistics").
 
 The figures and what they count are `reporting.statistics.summary`'s. A `region` that does
 not exist or lies outside the caller's jurisdiction is a 404, the same answer for both;
 a malformed one (not six digits) or a year outside 2003–2100 is a 400 with field errors.
+With `as_of` (a past or present day), the figures as they stood at the end of that day,
+from the history (`reporting.as_of`); a day in the future is a 400.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -13,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.choices import Role
 from core.api.permissions import RolePermission
+from reporting.as_of import summary_as_of
 from reporting.statistics import summary
 
 
@@ -32,6 +36,16 @@ class SummaryParamsSerializer(serializers.Serializer):
         max_value=2100,
         help_text=_("The key list's year."),
     )
+    as_of = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("The figures as they stood at the end of this day (YYYY-MM-DD)."),
+    )
+
+    def validate_as_of(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError(_("The figures of a day still to come are unknown."))
+        return value
 
 
 def _decimal(places: int):
@@ -98,6 +112,9 @@ class BreakdownRowSerializer(serializers.Serializer):
 
 
 class SummarySerializer(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False, help_text=_("The day of the figures, when asked for; absent for today's.")
+    )
     listed = serializers.IntegerField()
     by_state = serializers.DictField(child=serializers.IntegerField())
     overdue = OverdueSerializer()
@@ -125,9 +142,13 @@ class StatisticsSummaryView(APIView):
     def get(self, request):
         params = SummaryParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        data = summary(
-            user=request.user,
-            region=params.validated_data.get("region") or None,
-            year=params.validated_data.get("year"),
-        )
+        arguments = {
+            "user": request.user,
+            "region": params.validated_data.get("region") or None,
+            "year": params.validated_data.get("year"),
+        }
+        if as_of := params.validated_data.get("as_of"):
+            data = summary_as_of(as_of=as_of, **arguments)
+        else:
+            data = summary(**arguments)
         return Response(SummarySerializer(data).data)

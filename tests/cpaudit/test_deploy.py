@@ -139,6 +139,20 @@ CONTRACT_PATHS = [
     "/api/v1/invitations/{id}/replace/",
     "/api/v1/proposals/",
     "/api/v1/proposals/{id}/decide/",
+    # Supervision (issue 16).
+    "/api/v1/upward-reports/",
+    "/api/v1/upward-reports/{id}/",
+    "/api/v1/upward-reports/{id}/submit/",
+    "/api/v1/upward-reports/{id}/receive/",
+    "/api/v1/upward-reports/{id}/return/",
+    "/api/v1/upward-reports/{id}/xlsx/",
+    "/api/v1/upward-reports/{id}/pdf/",
+    "/api/v1/urges/",
+    "/api/v1/penalties/",
+    "/api/v1/penalties/{id}/document/",
+    "/api/v1/consultancies/",
+    "/api/v1/consultancies/{id}/record/",
+    "/api/v1/consultancies/{id}/registration/",
 ]
 
 # The fields and values api.md's "Additions of the next wave" names for the rules issue
@@ -162,6 +176,9 @@ CONTRACT_FIELDS = {
     "Filing": ["audit", "kind", "documents", "state", "reason", "decided_by", "decided_on"],
     "FilingStateEnum": ["submitted", "accepted", "returned"],
     "Meeting": ["review", "held_on", "place", "link", "release_on", "scores_open"],
+    "Summary": ["as_of"],
+    "UpwardReport": ["region", "kind", "year", "as_of", "due_on", "state", "is_late", "figures"],
+    "FirmRecord": ["first_time_pass_pct", "signals", "urges", "penalties", "auditors"],
 }
 
 

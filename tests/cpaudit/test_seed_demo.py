@@ -8,6 +8,7 @@ from assessments.models import Review
 from audits.models import Audit
 from enterprises.models import Enterprise, KeyEnterpriseList
 from procedures.models import CityProposal, Filing, Meeting, Registration
+from supervision.models import ConsultancyRegistration, Penalty, UpwardReport, Urge
 from tests.support.matrix import api_client
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,13 @@ def test_seed_demo_is_idempotent_and_every_login_works(client):
     assert entry.reason == proposals["accepted"] and entry.key_list.year == 2027
     officer = api_client(User.objects.get(username="authority"))
     assert len(officer.get("/api/v1/filings/?state=submitted").data["results"]) == 1
+
+    # Supervision: Nanjing's half-year report sent to the province, an urge, a penalty
+    # and the firm's registered industries, each once however often the seed runs.
+    report = UpwardReport.objects.get()
+    assert report.state == "submitted" and report.figures["as_of"] == "2026-06-30"
+    assert Urge.objects.count() == 1 and Penalty.objects.count() == 2
+    registration = ConsultancyRegistration.objects.get()
+    assert sorted(registration.industry_codes) == ["17", "22", "26"]
+    province = User.objects.get(username="authority")
+    assert api_client(province).get(f"/api/v1/upward-reports/{report.pk}/").status_code == 200

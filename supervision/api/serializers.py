@@ -115,7 +115,7 @@ class PenaltySerializer(serializers.ModelSerializer):
         return f"/api/v1/penalties/{penalty.pk}/document/"
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class ConsultancyRegistrationSerializer(serializers.ModelSerializer):
     industries = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Industry.objects.all()
     )
@@ -172,7 +172,7 @@ class FirmRecordSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     region = serializers.CharField()
-    registration = RegistrationSerializer(allow_null=True)
+    registration = ConsultancyRegistrationSerializer(allow_null=True)
     audits = serializers.IntegerField()
     audits_by_state = serializers.DictField(child=serializers.IntegerField())
     first_round_concluded = serializers.IntegerField()

@@ -17,11 +17,11 @@ from ..exports import XLSX, download, report_xlsx, xlsx_response
 from ..models import ConsultancyRegistration, Penalty, UpwardReport, Urge
 from ..selectors import firm_for, firm_record, firms_for
 from .serializers import (
+    ConsultancyRegistrationSerializer,
     ConsultancySerializer,
     FirmRecordSerializer,
     MoveSerializer,
     PenaltySerializer,
-    RegistrationSerializer,
     ReturnSerializer,
     UpwardReportSerializer,
     UpwardReportUpdateSerializer,
@@ -191,12 +191,14 @@ class ConsultancyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(FirmRecordSerializer(firm_record(user=request.user, firm=firm)).data)
 
     @extend_schema(
-        methods=["GET"], responses=RegistrationSerializer, operation_id="consultancy_registration"
+        methods=["GET"],
+        responses=ConsultancyRegistrationSerializer,
+        operation_id="consultancy_registration",
     )
     @extend_schema(
         methods=["PUT"],
-        request=RegistrationSerializer,
-        responses=RegistrationSerializer,
+        request=ConsultancyRegistrationSerializer,
+        responses=ConsultancyRegistrationSerializer,
         operation_id="consultancy_registration_update",
     )
     @action(detail=True, methods=["get", "put"])
@@ -206,10 +208,12 @@ class ConsultancyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             registration = ConsultancyRegistration.objects.filter(organization=firm).first()
             if registration is None:
                 raise Http404
-            return Response(RegistrationSerializer(registration).data)
-        params = RegistrationSerializer(data=request.data)
+            return Response(ConsultancyRegistrationSerializer(registration).data)
+        params = ConsultancyRegistrationSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         registration = services.registration_save(
             actor=request.user, organization=firm, **params.validated_data
         )
-        return Response(RegistrationSerializer(registration).data, status=status.HTTP_200_OK)
+        return Response(
+            ConsultancyRegistrationSerializer(registration).data, status=status.HTTP_200_OK
+        )

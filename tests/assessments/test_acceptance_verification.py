@@ -56,9 +56,13 @@ def verify(cast, review, code, implemented):
     assert response.status_code in (200, 201), response.data
 
 
-def conclude(cast, review):
+def conclude(cast, review, demands=()):
+    """Conclude through the API; a failing round names its rectification demands."""
+    demands = list(demands)
     response = api_client(officer(cast)).post(
-        f"{ACCEPTANCES}{review.pk}/conclude/", {"opinion": "As found on site"}, format="json"
+        f"{ACCEPTANCES}{review.pk}/conclude/",
+        {"opinion": "As found on site", "demands": demands},
+        format="json",
     )
     assert response.status_code == 200, response.data
     return response.data
@@ -68,7 +72,7 @@ def test_one_option_verified_as_not_implemented_fails_a_passing_acceptance(cast)
     review = acceptance_with_two_options(cast)
     verify(cast, review, "M1", True)
     verify(cast, review, "M2", False)
-    data = conclude(cast, review)
+    data = conclude(cast, review, demands=["Install the M2 line and show it running"])
     assert data["result"] == ReviewResult.FAILED
     assert float(data["score"]) >= float(review.sheet.pass_mark)
     assert data["not_implemented"] == ["M2"]
@@ -88,6 +92,8 @@ def test_every_option_verified_as_implemented_passes(cast):
 def test_the_service_names_every_option_not_implemented(cast):
     review = acceptance_with_two_options(cast)
     verify_all(cast, review, implemented=False)
-    concluded = services.review_conclude(actor=officer(cast), review=review, opinion="Not done")
+    concluded = services.review_conclude(
+        actor=officer(cast), review=review, opinion="Not done", demands=["Implement M1 and M2"]
+    )
     assert concluded.result == ReviewResult.FAILED
     assert concluded.not_implemented == ["M1", "M2"]

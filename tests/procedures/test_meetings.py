@@ -17,7 +17,6 @@ from notifications.models import Notification
 from procedures import services
 from procedures.choices import InvitationState
 from procedures.models import Invitation, Meeting
-from tests.support.audits import upload
 from tests.support.matrix import RoleMatrix, api_client
 from tests.support.reviews import expert_pool, items_for, officer, seat_panel, submitted
 
@@ -38,8 +37,7 @@ def round_with_panel(cast, pool=5):
     """An assessment round of the Nanjing audit with its report, a panel of three (the
     cast's expert, expert2, expert3) and `pool` − 3 more experts of paper left in the
     pool."""
-    review = submitted(cast)
-    upload(cast, review.audit)
+    review = submitted(cast)  # with its audit report (tests.support.audits.prepare)
     experts = expert_pool(cast, count=pool)
     seat_panel(cast, review, experts[:3])
     return review, experts

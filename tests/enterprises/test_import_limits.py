@@ -91,9 +91,9 @@ def test_a_zip_bomb_of_400000_rows_is_refused_within_seconds(cast, declare, sett
     assert response.data["errors"] == [
         {"row": 0, "field": "file", "message": f"At most {MAX_ROWS} rows per file."}
     ]
-    # ...refused at once when declared, after MAX_ROWS streamed rows otherwise (61 s
-    # to a worker timeout before; a few seconds here, more on a loaded machine).
-    assert elapsed < (2 if declare else 30)
+    # ...refused at once when declared, after MAX_ROWS streamed rows otherwise (about 5 s
+    # here, more on a loaded machine; 61 s to a worker timeout before).
+    assert elapsed < (5 if declare else 45)
 
 
 def test_a_workbook_expanding_past_the_limit_is_refused_unread(cast, settings):

@@ -118,9 +118,12 @@ def test_mail_lost_while_redis_was_down_is_sent_once_by_the_sweep_on_a_worker(
     sweep = task("notifications.tasks.sweep_unmailed_notifications")
     sweep.apply_async(queue=worker.queue)
     sweep.apply_async(queue=worker.queue)  # beat twice: still once each
-    worker.wait_for(lambda: not unmailed().exists(), what="the sweep to mail the notices")
+    worker.wait_for(
+        lambda: not unmailed().exists(), timeout=120, what="the sweep to mail the notices"
+    )
     worker.wait_for(
         lambda: worker.log.read_text().count("sweep_unmailed_notifications") >= 4,
+        timeout=120,
         what="both sweeps to finish",
     )
     text = "".join(path.read_text() for path in sorted(worker.mail_dir.iterdir()))

@@ -3,7 +3,7 @@ floor, on both province sizes.
 
     make bench                     # both sizes, then the load test
     .venv/bin/python -m tests.bench.bench [--sizes 5000,20000] [--rounds 3] [--runs 5]
-                                          [--no-load] [--only WORD]
+                                          [--no-load] [--only WORD] [--skip WORD]
 
 Needs PostgreSQL (DATABASE_URL). The largest size uses DATABASE_URL's database, each
 smaller one a database of its own beside it (`<name>_5k`), created, migrated and seeded
@@ -286,7 +286,11 @@ def measure_all(args) -> dict:
         ],
         "rows": {},
     }
-    wanted = [key for key, *_ in ROWS if not args.only or args.only in key]
+    wanted = [
+        key
+        for key, *_ in ROWS
+        if (not args.only or args.only in key) and not (args.skip and args.skip in key)
+    ]
     for key in wanted:
         started = time.perf_counter()
         try:
@@ -499,6 +503,7 @@ def parent(args):
                 "--pdf-runs",
                 str(args.pdf_runs),
                 *(["--only", args.only] if args.only else []),
+                *(["--skip", args.skip] if args.skip else []),
             ]
             subprocess.run(command, env=os.environ | {"DATABASE_URL": database}, check=True)
             with open(out.name) as data:
@@ -526,6 +531,7 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5, help="pairs per round")
     parser.add_argument("--pdf-runs", type=int, default=1, help="PDF pairs per round")
     parser.add_argument("--only", help="only the rows whose key contains this")
+    parser.add_argument("--skip", help="not the rows whose key contains this (e.g. pdf)")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
     parser.add_argument("--load-duration", type=int, default=60)
     parser.add_argument("--child", help=argparse.SUPPRESS)

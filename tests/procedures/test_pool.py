@@ -31,7 +31,9 @@ def two_concluded_rounds(cast):
     experts = seat_panel(cast, review)
     veto = sorted(review.sheet.veto_codes())[0]
     score_all(cast, review, [95, 40, 35], vetoes={2: [veto]})
-    reviews.review_conclude(actor=officer(cast), review=review, opinion="Data contradict")
+    reviews.review_conclude(
+        actor=officer(cast), review=review, opinion="Data contradict", demands=["Check the data"]
+    )
     audit = review.audit
     audit.refresh_from_db()
     assert audit.state == AuditState.FEASIBILITY

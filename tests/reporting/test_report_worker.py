@@ -100,14 +100,21 @@ def private_broker(tmp_path, monkeypatch, request):
     redis.start()
     monkeypatch.setenv("REDIS_URL", redis.url)  # the worker process connects to it
     previous = celery_app.conf.broker_url
-    celery_app.close()  # drop the connection pool: the next publish uses the new URL
+    drop_connections()  # the next publish uses the new URL
     celery_app.conf.broker_url = redis.url
     try:
         yield redis
     finally:
         redis.stop()
-        celery_app.close()
+        drop_connections()
         celery_app.conf.broker_url = previous
+
+
+def drop_connections():
+    """Close the app's connection pool and forget its producer pool, which Celery keeps
+    apart (app.amqp) and would otherwise publish to the previous broker's address."""
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
 
 
 def test_a_report_requested_while_the_broker_is_down_is_rendered_once_it_is_back(

@@ -7,12 +7,14 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Audits")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
         from . import (
             notices,  # noqa: F401  (the texts of this app's notifications)
             triggers,
         )
 
-        # SQLite drops a table's triggers when a migration rebuilds it: set them again.
+        # SQLite drops a table's triggers when a migration rebuilds it, and a rebuild
+        # trips over a trigger naming the table: off while migrating, then set again.
+        pre_migrate.connect(triggers.drop_for_rebuilds, sender=self)
         post_migrate.connect(triggers.reinstall, sender=self)

@@ -46,7 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.choices import ReviewKind, ReviewResult, ReviewState
@@ -60,7 +60,6 @@ from audits.models import (
     OptionStatusLog,
     TransitionLog,
 )
-from core.i18n import localized
 from enterprises.choices import AmendmentAction, ListStatus
 from enterprises.models import Industry, ListAmendment, ListEntry, Region
 
@@ -83,56 +82,6 @@ def _state_on(history, moment, current: str):
     return Coalesce(Subquery(first_after, output_field=CharField()), F(current))
 
 
-def _scope(enterprise: str, prefix: str | None, year_path: str, year: int | None) -> Q:
-    if prefix is None:
-        return Q(pk__in=[])
-    condition = Q()
-    if prefix:
-        condition &= Q(**{f"{enterprise}__region__code__startswith": prefix})
-    if year is not None:
-        condition &= Q(**{year_path: year})
-    return condition
-
-
-def _groups(enterprise: str) -> dict:
-    return {
-        "city": Substr(f"{enterprise}__region_id", 1, 4),
-        "industry": F(f"{enterprise}__industry_id"),
-    }
-
-
-def _reviews_zero() -> dict:
-    return {
-        "passed": 0,
-        "failed": 0,
-        "pending": 0,
-        "rounds": dict.fromkeys(("passed", "failed", "pending"), 0),
-    }
-
-
-def _row_zero() -> dict:
-    return {
-        "listed": 0,
-        "started": 0,
-        "overdue": 0,
-        "submitted": 0,
-        "assessments": _reviews_zero(),
-        "acceptances": _reviews_zero(),
-        "options": {
-            cost_class: {"count": 0, "implemented": 0, "investment": Decimal("0.00")}
-            for cost_class in statistics.COST_CLASSES
-        },
-    }
-
-
-def _add(target: dict, source: dict) -> None:
-    for key, value in source.items():
-        if isinstance(value, dict):
-            _add(target[key], value)
-        else:
-            target[key] += value
-
-
 def summary_as_of(
     *, user, as_of: datetime.date, region: str | None = None, year: int | None = None
 ) -> dict:
@@ -144,19 +93,19 @@ def summary_as_of(
     cells: dict[tuple[str, str], dict] = {}
 
     def cell(group) -> dict:
-        return cells.setdefault((group["city"], group["industry"]), _row_zero())
+        return cells.setdefault((group["city"], group["industry"]), statistics._row_zero())
 
     # -- entries ---------------------------------------------------------------------------
     amended = ListAmendment.objects.filter(entry_id=OuterRef("pk"))
     listed = (
         ListEntry.objects.filter(
-            _scope("enterprise", prefix, "key_list__year", year),
+            statistics._where("enterprise", prefix, "key_list__year", year),
             key_list__status=ListStatus.PUBLISHED,
             key_list__published_on__lte=as_of,
         )
         .exclude(Exists(amended.filter(action=AmendmentAction.REMOVE, created_at__lt=moment)))
         .exclude(Exists(amended.filter(action=AmendmentAction.ADD, created_at__gte=moment)))
-        .values(**_groups("enterprise"))
+        .values(**statistics._groups("enterprise"))
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -189,7 +138,9 @@ def summary_as_of(
     for condition in overdue_conditions.values():
         any_overdue |= condition
     audits = (
-        Audit.objects.filter(then, _scope("enterprise", prefix, "list_entry__key_list__year", year))
+        Audit.objects.filter(
+            then, statistics._where("enterprise", prefix, "list_entry__key_list__year", year)
+        )
         .annotate(
             state_then=_state_on(
                 TransitionLog.objects.filter(audit_id=OuterRef("pk")), moment, "state"
@@ -202,7 +153,7 @@ def summary_as_of(
                 )
             ),
         )
-        .values(**_groups("enterprise"))
+        .values(**statistics._groups("enterprise"))
         .annotate(
             **{f"state_{state}": Count("pk", filter=Q(state_then=state)) for state in by_state},
             submitted=Count(
@@ -253,10 +204,12 @@ def summary_as_of(
     }
     reviews = (
         Review.objects.filter(
-            _scope("audit__enterprise", prefix, "audit__list_entry__key_list__year", year),
+            statistics._where(
+                "audit__enterprise", prefix, "audit__list_entry__key_list__year", year
+            ),
             applied_on__lte=as_of,
         )
-        .values(**_groups("audit__enterprise"))
+        .values(**statistics._groups("audit__enterprise"))
         .annotate(
             **{
                 f"{key}_{name}": Count("pk", filter=Q(kind=kind) & condition)
@@ -281,7 +234,7 @@ def summary_as_of(
     # -- options -----------------------------------------------------------------------------
     verdicts = _verdicts(as_of, OuterRef("pk"))
     options = Option.objects.filter(
-        _scope("audit__enterprise", prefix, "audit__list_entry__key_list__year", year),
+        statistics._where("audit__enterprise", prefix, "audit__list_entry__key_list__year", year),
         created_at__lt=moment,
     ).annotate(
         status_then=_state_on(
@@ -293,7 +246,7 @@ def summary_as_of(
         Q(verdict__isnull=True) | Q(verdict=True)
     )
     grouped = (
-        options.values(**_groups("audit__enterprise"))
+        options.values(**statistics._groups("audit__enterprise"))
         .annotate(
             **{
                 name: aggregate
@@ -323,13 +276,13 @@ def summary_as_of(
 
     benefits = _benefits(options, as_of=as_of)
 
-    total = _row_zero()
+    total = statistics._row_zero()
     by_city: dict[str, dict] = {}
     by_industry: dict[str, dict] = {}
     for (city, industry), row in cells.items():
-        _add(total, row)
-        _add(by_city.setdefault(city + "00", _row_zero()), row)
-        _add(by_industry.setdefault(industry, _row_zero()), row)
+        statistics._add(total, row)
+        statistics._add(by_city.setdefault(city + "00", statistics._row_zero()), row)
+        statistics._add(by_industry.setdefault(industry, statistics._row_zero()), row)
     return {
         "as_of": as_of,
         "listed": total["listed"],
@@ -337,10 +290,10 @@ def summary_as_of(
         "overdue": overdue,
         "assessments": total["assessments"],
         "acceptances": total["acceptances"],
-        "options": _money(total["options"]),
+        "options": statistics._money(total["options"]),
         "benefits": benefits,
-        "by_city": _rows(by_city, Region),
-        "by_industry": _rows(by_industry, Industry),
+        "by_city": statistics._rows(by_city, Region),
+        "by_industry": statistics._rows(by_industry, Industry),
     }
 
 
@@ -447,29 +400,3 @@ def _verdicts(as_of: datetime.date, option):
         review__state=ReviewState.CONCLUDED,
         review__concluded_on__lte=as_of,
     ).order_by("-review__round", "-pk")
-
-
-def _money(options: dict) -> dict:
-    return {
-        cost_class: figures | {"investment": figures["investment"].quantize(statistics.YUAN)}
-        for cost_class, figures in options.items()
-    }
-
-
-def _rows(rows: dict[str, dict], model) -> list[dict]:
-    """Breakdown rows by code, flat, as the live figures print them."""
-    names = dict(
-        (code, localized(zh, en))
-        for code, zh, en in model.objects.filter(code__in=list(rows)).values_list(
-            "code", "name_zh", "name_en"
-        )
-    )
-    result = []
-    for code, row in sorted(rows.items()):
-        flat = {key: row[key] for key in ("listed", "started", "overdue", "submitted")}
-        for review, label in (("assessments", "assessed"), ("acceptances", "accepted")):
-            flat |= {f"{label}_{name}": row[review][name] for name in ("passed", "failed")}
-        for cost_class, figures in _money(row["options"]).items():
-            flat |= {f"{cost_class}_{key}": value for key, value in figures.items()}
-        result.append({"code": code, "name": names.get(code, code), **flat})
-    return result

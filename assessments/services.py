@@ -143,6 +143,10 @@ def review_open(*, audit: Audit, actor) -> Review:
     )
     review.submitted = submission_snapshot(review)
     review.save(update_fields=["submitted"])
+    # What the round raises as applied for, for the statistics (round_checks); kept up
+    # to date whenever it is shown, and frozen at conclusion.
+    signals(review)
+    cp_level(review)
     notify(
         recipients=supervisors(audit),
         kind="review_applied",

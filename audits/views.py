@@ -284,10 +284,7 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         # who uploaded, for which option, and the later version, on every row.
         "documents": _documents(user, audit),
         # The audit's record, oldest first, each line in the reader's language.
-        "events": [
-            {"event": event, "summary": events.summary(event)}
-            for event in audit.events.select_related("actor").order_by("at", "id")
-        ],
+        "events": events.timeline(audit),  # with supervision's urges and penalties
         "comments": audit.comments.select_related("author"),
         # The assessment and acceptance rounds the user may open (an expert: those whose
         # panel they sit on), in one query; through the audit's reverse relation, whose

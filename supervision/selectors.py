@@ -180,26 +180,44 @@ def _prefixes(provinces: list[str]) -> str:
 
 
 def audit_events(audit) -> list[dict]:
-    """The urges and penalties of `audit` as events of its timeline, in the shape of
-    `GET /api/v1/audits/{id}/events/` (`at`, `actor`, `kind`, `summary`), for the events
-    feed to merge with its own (two queries)."""
+    """The urges and penalties of `audit` as rows of its timeline (audits.events.entry:
+    `at`, `actor`, `kind`, `summary`, `params`), which `GET /api/v1/audits/{id}/events/`
+    and the audit page merge with the audit's own events (two queries). Registered with
+    audits.events in this app's `ready`."""
+    from audits.events import entry
+
     events = [
-        {
-            "at": urge.sent_at,
-            "actor": urge.sent_by.username,
-            "kind": "urge",
-            "summary": _("Urge notice: %(text)s") % {"text": urge.text},
-        }
+        entry(
+            at=urge.sent_at,
+            actor=urge.sent_by,
+            kind="urge",
+            label=_("Urge notice"),
+            summary=_("Urge notice: %(text)s") % {"text": urge.text},
+            params={"text": urge.text, "overdue": urge.overdue, "sent_on": urge.sent_at.date()},
+        )
         for urge in Urge.objects.filter(audit=audit).select_related("sent_by")
     ]
     events += [
-        {
-            "at": penalty.recorded_at,
-            "actor": penalty.recorded_by.username,
-            "kind": "penalty",
-            "summary": _("Penalty decided on %(date)s against %(party)s: %(basis)s")
-            % {"date": penalty.decided_on, "party": penalty.party, "basis": penalty.legal_basis},
-        }
+        entry(
+            at=penalty.recorded_at,
+            actor=penalty.recorded_by,
+            kind="penalty",
+            label=_("Penalty"),
+            summary=_("Penalty decided on %(date)s against %(party)s: %(basis)s")
+            % {"date": penalty.decided_on, "party": penalty.party, "basis": penalty.legal_basis}
+            + (
+                " " + _("Amount: %(amount)s yuan.") % {"amount": penalty.amount}
+                if penalty.amount is not None
+                else ""
+            ),
+            params={
+                "decided_on": penalty.decided_on,
+                "party": str(penalty.party),
+                "ground": penalty.ground,
+                "legal_basis": penalty.legal_basis,
+                "amount": penalty.amount,
+            },
+        )
         for penalty in Penalty.objects.filter(audit=audit).select_related(
             "recorded_by", "enterprise", "consultancy"
         )

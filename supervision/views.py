@@ -20,7 +20,7 @@ from audits.choices import AuditState, Deadline
 from audits.models import Audit
 from core.roles import role_required
 from core.views import submit
-from core.xlsx import workbook_bytes
+from core.xlsx import export_requested, export_response
 from enterprises import services as enterprises
 from enterprises.models import Enterprise, Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS
@@ -52,11 +52,11 @@ SUPERVISORS = (Role.ADMIN, Role.AUTHORITY)
 
 
 def _export(request, name: str, header: list, rows: list):
-    """`?export=xlsx`: the rows the page shows, as a spreadsheet (headings in the
-    reader's language, numbers and dates as such); None otherwise."""
-    if request.GET.get("export") != "xlsx":
+    """`?export=xlsx`: the rows the page shows, as a spreadsheet (core.xlsx: headings in
+    the reader's language, numbers and dates as such, bounded); None otherwise."""
+    if not export_requested(request):
         return None
-    return exports.xlsx_response(workbook_bytes([(name, header, rows)]), f"{name}.xlsx")
+    return export_response(request, name=name, title=name, header=header, items=rows)
 
 
 # --- reports upward ------------------------------------------------------------------------

@@ -8,10 +8,12 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from audits import engagement, events
+        from reporting import statistics
 
         from . import notices  # noqa: F401  (the texts of this app's notifications)
-        from .selectors import audit_events
+        from .selectors import audit_events, record_extension
         from .services import registry_check
 
         engagement.register(registry_check)
         events.register_provider(audit_events)
+        statistics.register_record_extension(record_extension)

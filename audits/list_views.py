@@ -15,6 +15,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
@@ -98,6 +99,29 @@ def _render_list(request, create_form, *, status=200):
         if filters.cleaned_data["status"]:
             key_lists = key_lists.filter(status=filters.cleaned_data["status"])
     key_lists = key_lists.order_by("-year", "province_id", "-pk")
+    if export_requested(request):
+        return export_response(
+            request,
+            name="key-lists",
+            title=_("Key-enterprise lists"),
+            header=[
+                _("Year"),
+                pgettext("a province, not its level", "Province"),
+                _("Title"),
+                _("Status"),
+                _("Published on"),
+                _("Entries"),
+            ],
+            items=key_lists,
+            row=lambda k: [
+                k.year,
+                k.province.name,
+                k.title,
+                k.get_status_display(),
+                k.published_on,
+                k.entry_count,
+            ],
+        )
     page = Paginator(key_lists, 50).get_page(request.GET.get("page"))
     can_create = _can_create(request.user)
     return render(

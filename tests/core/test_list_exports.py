@@ -136,6 +136,21 @@ def test_filings_export_is_the_filtered_list(built, cast, client):
     assert len(sheet_rows(export(client, "/filings/?state=submitted"))) == 2
 
 
+def test_key_lists_export_is_the_filtered_list(built, cast, client):
+    page_client(client, cast.user("province_officer"))
+    key_list = built["key_list"]
+    for query in ("", f"?year={key_list.year}", "?status=draft"):
+        html = client.get(f"/lists/{query}").content.decode()
+        table = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        ids = [int(pk) for pk in re.findall(r'href="/lists/(\d+)/"', table)]
+        rows = sheet_rows(export(client, f"/lists/{query}"))
+        titles = dict(KeyEnterpriseList.objects.values_list("pk", "title"))
+        assert [row[2] for row in rows[1:]] == [titles[pk] for pk in ids]
+    rows = sheet_rows(export(client, "/lists/"))
+    assert rows[1][0] == key_list.year and rows[1][5] == 2  # numbers: the year, the entries
+    assert len(sheet_rows(export(client, "/lists/?status=draft"))) == 1
+
+
 # --- the reader's language, the bound, the link ------------------------------------
 
 
@@ -221,6 +236,7 @@ class TestExportRoles(RoleMatrix):
         "entries": SUPERVISORS | {"other_province_officer": 404},
         "reviews": ALL,
         "filings": ALL | {"expert": 403},
+        "key-lists": SUPERVISORS,
     }
 
     def request(self, action, client, cast):
@@ -231,6 +247,7 @@ class TestExportRoles(RoleMatrix):
             "entries": f"/lists/{key_list.pk}/",
             "reviews": "/reviews/",
             "filings": "/filings/",
+            "key-lists": "/lists/",
         }[action]
         page = client.get(url)
         exported = export(client, url)

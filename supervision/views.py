@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import services as accounts
@@ -612,15 +612,15 @@ def staff_detail(request, pk):
 STAFF_MOVES = {
     "deactivate": (
         lambda actor, user: accounts.staff_update(actor=actor, user=user, is_active=False),
-        _lazy("The account was deactivated."),
+        gettext_lazy("The account was deactivated."),
     ),
     "reactivate": (
         lambda actor, user: accounts.staff_update(actor=actor, user=user, is_active=True),
-        _lazy("The account was reactivated."),
+        gettext_lazy("The account was reactivated."),
     ),
     "invite": (
         lambda actor, user: accounts.staff_invite(actor=actor, user=user),
-        _lazy("A new invitation to set a password was sent."),
+        gettext_lazy("A new invitation to set a password was sent."),
     ),
 }
 

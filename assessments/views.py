@@ -27,6 +27,7 @@ from core.forms import add_service_errors
 from core.regions import province_code
 from core.roles import role_required
 from core.views import Outcome, submit
+from core.xlsx import export_requested, export_response
 from enterprises.forms import PublicSearchForm
 from enterprises.models import Region
 from enterprises.selectors import enterprise_search_q
@@ -92,6 +93,48 @@ def _label(choices, value) -> str:
 # --- the queue -------------------------------------------------------------------------
 
 
+def _export_queue(request, reviews, *, is_expert: bool):
+    header = [
+        _("Enterprise"),
+        _("Region"),
+        _("Review"),
+        _("Round"),
+        _("Applied on"),
+        _("Answer due"),
+        _("Overdue"),
+        _("Stage"),
+        _("Scored"),
+        _("Panel size"),
+        _("Result"),
+        _("Mean score"),
+    ]
+    if is_expert:
+        header.insert(10, _("Your score"))
+
+    def row(review):
+        values = [
+            review.audit.enterprise.name,
+            review.audit.enterprise.region.name,
+            review.get_kind_display(),
+            review.round,
+            review.applied_on,
+            review.due_on,
+            _("yes") if review.is_overdue else _("no"),
+            review.stage.label,
+            review.scored_count,
+            review.panel_size,
+            review.get_result_display() if review.result else _("pending"),
+            review.score,
+        ]
+        if is_expert:
+            values.insert(10, _("scored") if review.my_scored else "")
+        return values
+
+    return export_response(
+        request, name="reviews", title=_("Reviews"), header=header, items=reviews, row=row
+    )
+
+
 @role_required(*REVIEW_ROLES)
 def review_list(request):
     """The rounds in the user's scope by stage (the authority's queue), with an overdue
@@ -123,6 +166,8 @@ def review_list(request):
         .defer("snapshot", "not_implemented", "opinion")
         .order_by(F("concluded_on").desc(nulls_first=True), "due_on", "pk")
     )
+    if export_requested(request):
+        return _export_queue(request, reviews, is_expert=user.role == Role.EXPERT)
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = review_counts(user, scoped)
     return render(

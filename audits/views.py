@@ -33,6 +33,7 @@ from accounts.choices import Role
 from core.forms import add_service_errors
 from core.roles import role_required
 from core.views import submit
+from core.xlsx import export_requested, export_response
 
 from . import events, services, workflow
 from .choices import Aspect, AuditState, CostClass, Deadline, Indicator, OptionStatus
@@ -116,8 +117,39 @@ def audit_list(request):
             "enterprise", "consultancy", "list_entry__key_list", "list_entry__disclosure"
         ),
     ).qs.order_by("start_due", "pk")
-    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    if export_requested(request):
+        return export_response(
+            request,
+            name="audits",
+            title=_("Audits"),
+            header=[
+                _("Enterprise"),
+                _("Unified social credit code"),
+                _("Round"),
+                _("Year"),
+                _("State"),
+                _("Consulting firm"),
+                _("Start due"),
+                _("Report due"),
+                _("Acceptance due"),
+                _("Overdue"),
+            ],
+            items=audits,
+            row=lambda audit: [
+                audit.enterprise.name,
+                audit.enterprise.credit_code,
+                audit.round,
+                audit.list_entry.key_list.year if audit.list_entry else None,
+                audit.get_state_display(),
+                audit.consultancy.name if audit.consultancy else "",
+                audit.start_due,
+                audit.report_due,
+                audit.acceptance_due,
+                ", ".join(str(Deadline(kind).label) for kind in audit.overdue_kinds(today)),
+            ],
+        )
+    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     for audit in page:
         audit.overdue = audit.overdue_kinds(today)
     return render(request, "audits/audit_list.html", {"filters": filters, "page": page})
@@ -284,10 +316,7 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         # who uploaded, for which option, and the later version, on every row.
         "documents": _documents(user, audit),
         # The audit's record, oldest first, each line in the reader's language.
-        "events": [
-            {"event": event, "summary": events.summary(event)}
-            for event in audit.events.select_related("actor").order_by("at", "id")
-        ],
+        "events": events.timeline(audit),  # with supervision's urges and penalties
         "comments": audit.comments.select_related("author"),
         # The assessment and acceptance rounds the user may open (an expert: those whose
         # panel they sit on), in one query; through the audit's reverse relation, whose

@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "assessments.choices.ReviewKind",
         "ReportKindEnum": "reporting.models.ReportKind",
         "JobStateEnum": "reporting.models.JobState",
+        "RoleEnum": "accounts.choices.Role",
+        "StaffRoleEnum": "accounts.choices.STAFF_ROLE_CHOICES",
     },
 }
 

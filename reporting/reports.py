@@ -16,7 +16,7 @@ from audits.models import Audit, Balance, Option, OptionBenefit
 from core.xlsx import workbook_bytes
 
 from .models import ReportFormat, ReportJob, ReportKind
-from .statistics import COLUMN_LABELS, summary
+from .statistics import COLUMN_LABELS, firm_records, summary
 
 
 class ReportError(Exception):
@@ -313,6 +313,7 @@ def _province_summary(job: ReportJob):
             (Indicator(code).label, v["expected"], v["actual"], v["verified"])
             for code, v in data["benefits"].items()
         ],
+        **_firm_table(job),
     }
     sheets = [
         (_("Summary"), [_("Figure"), _("Value")], _summary_rows(data)),
@@ -326,8 +327,49 @@ def _province_summary(job: ReportJob):
                 for label, expected, actual, verified in context["benefits"]
             ],
         ),
+        (_("Consulting firms"), context["firm_header"], context["firms"]),
     ]
     return "reporting/pdf/province_summary.html", context, sheets
+
+
+def _firm_table(job: ReportJob) -> dict:
+    """The consulting firms' records of the region and year (statistics.firm_records):
+    audits in all and by state, the first-time pass rate, the mean scores, the
+    compliance signals raised, and the urges and penalties supervision adds."""
+    records, extra = firm_records(user=job.requested_by, region=job.region_id, year=job.year)
+    header = [
+        _("Consulting firm"),
+        _("Audits"),
+        *[state.label for state in AuditState],
+        _("Rounds 1 concluded"),
+        _("First-time pass rate (%)"),
+        _("Mean assessment score"),
+        _("Mean acceptance score"),
+        _("Compliance signals"),
+        *extra.values(),
+    ]
+    rows = [
+        [
+            record["name"],
+            record["audits"],
+            *[record["audits_by_state"][state] for state in AuditState.values],
+            record["first_round_concluded"],
+            record["first_time_pass_pct"],
+            record["assessment_mean_score"],
+            record["acceptance_mean_score"],
+            sum(record["signals"].values()),
+            *[record.get(key) for key in extra],
+        ]
+        for record in records
+    ]
+    # The PDF (portrait) leaves out the by-state columns the spreadsheet has.
+    states = range(2, 2 + len(AuditState))
+    return {
+        "firm_header": [str(label) for label in header],
+        "firms": rows,
+        "firm_pdf_header": [str(label) for i, label in enumerate(header) if i not in states],
+        "firm_pdf_rows": [[v for i, v in enumerate(row) if i not in states] for row in rows],
+    }
 
 
 def _column_label(key: str) -> str:

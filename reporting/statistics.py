@@ -618,3 +618,56 @@ def cp_grade_statistics(*, user, region: str | None = None, year: int | None = N
         for grade in grades
         if grade is None or grade <= row["scheme"]
     ]
+
+
+# --- the firms' records in the statistics XLSX and PDF (issue 16, item 3) ----------------
+#
+# A firm's record (domain.md §6) as the province summary report shows it: the figures of
+# consultancy_records, its audits by state and the compliance signals its concluded rounds
+# were concluded with, plus what the rooms above add: supervision registers the counts of
+# its urge notices and penalties (`register_record_extension`), which this room cannot
+# read. An extension is `extension(records, *, audits) -> {key: label}`: it sets `key` on
+# every record (the firm's `id`, None for self-audits) and names its columns.
+
+_record_extensions = []
+
+
+def register_record_extension(extension):
+    if extension not in _record_extensions:
+        _record_extensions.append(extension)
+    return extension
+
+
+def firm_signals(audits) -> dict:
+    """The token-compliance signals the concluded rounds of `audits` were concluded with
+    (their snapshots), counted by firm and code: {firm id: {code: n}} (one query)."""
+    found: dict = {}
+    for firm, signals in Review.objects.filter(
+        audit__in=audits, state=ReviewState.CONCLUDED, snapshot__isnull=False
+    ).values_list("audit__consultancy_id", "snapshot__signals"):
+        counts = found.setdefault(firm, {})
+        for signal in signals or []:
+            counts[signal["code"]] = counts.get(signal["code"], 0) + 1
+    return {firm: dict(sorted(counts.items())) for firm, counts in found.items()}
+
+
+def firm_records(*, user, region: str | None = None, year: int | None = None):
+    """Each firm's record in the caller's jurisdiction (consultancy_records), with
+    `audits_by_state`, `signals` (by code) and the registered extensions' figures; and
+    the extensions' column labels. A fixed number of queries."""
+    records = consultancy_records(user=user, region=region, year=year)
+    prefix = scope_prefix(user=user, region=region)
+    audits = Audit.objects.filter(_audits_where("", prefix, year))
+    by_state: dict = {}
+    for firm, state, n in (
+        audits.values_list("consultancy_id", "state").annotate(n=Count("pk")).order_by()
+    ):
+        by_state.setdefault(firm, dict.fromkeys(AuditState.values, 0))[state] = n
+    signals = firm_signals(audits)
+    for record in records:
+        record["audits_by_state"] = by_state.get(record["id"], dict.fromkeys(AuditState.values, 0))
+        record["signals"] = signals.get(record["id"], {})
+    labels = {}
+    for extension in _record_extensions:
+        labels |= extension(records, audits=audits)
+    return records, labels

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from assessments.choices import ReviewKind, ReviewState
 from assessments.models import Review, localized
@@ -331,8 +332,8 @@ def _province_summary(job: ReportJob):
     ]
     sheets = [
         (_("Summary"), [_("Figure"), _("Value")], _summary_rows(data)),
-        (_("By city"), [_("Code"), _("Name"), *labels], context["by_city"]),
-        (_("By industry"), [_("Code"), _("Name"), *labels], context["by_industry"]),
+        (_("By city"), [_("Code"), pgettext("thing", "Name"), *labels], context["by_city"]),
+        (_("By industry"), [_("Code"), pgettext("thing", "Name"), *labels], context["by_industry"]),
         (
             _("Benefits"),
             [_("Indicator"), _("Expected"), _("Actual (claimed)"), _("Verified")],

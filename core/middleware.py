@@ -17,7 +17,8 @@ class MoneyUnitMiddleware:
             and session.get(numbers.SESSION_KEY) != chosen
         ):
             session[numbers.SESSION_KEY] = chosen
-        unit = session.get(numbers.SESSION_KEY) if session is not None else None
+        # Read from the session only if the page shows money.
+        unit = (lambda: session.get(numbers.SESSION_KEY)) if session is not None else None
         token = numbers.set_money_unit(unit)
         try:
             return self.get_response(request)

@@ -28,7 +28,9 @@ MONEY_UNITS = (YUAN, WAN)
 SESSION_KEY = "money_unit"
 MAX_PLACES = 4
 
-_unit: ContextVar[str | None] = ContextVar("money_unit", default=None)
+# The reader's choice for the current request: a unit, or a callable that reads it from
+# the session only when a page shows money (no session access, no `Vary: Cookie`, else).
+_unit: ContextVar = ContextVar("money_unit", default=None)
 
 # Indicator (or unit) code -> decimal places, registered by the apps that own them.
 PLACES: dict[str, int] = {}
@@ -40,12 +42,18 @@ def register_places(places: dict[str, int]) -> None:
 
 def money_unit() -> str:
     """The reader's money unit: their choice, else the language's default."""
-    return _unit.get() or (WAN if is_chinese() else YUAN)
+    chosen = _unit.get()
+    if callable(chosen):
+        chosen = chosen()
+    if chosen in MONEY_UNITS:
+        return chosen
+    return WAN if is_chinese() else YUAN
 
 
-def set_money_unit(unit: str | None):
-    """Set the unit for the current request (a token for `reset_money_unit`)."""
-    return _unit.set(unit if unit in MONEY_UNITS else None)
+def set_money_unit(unit):
+    """Set the unit (or a callable returning it) for the current request; a token for
+    `reset_money_unit`. An unknown unit is no choice."""
+    return _unit.set(unit if callable(unit) or unit in MONEY_UNITS else None)
 
 
 def reset_money_unit(token) -> None:

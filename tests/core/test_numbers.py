@@ -154,3 +154,24 @@ def test_money_switch_links_keep_the_query():
         )
     assert 'href="?year=2025&amp;money=wan"' in shown
     assert 'data-money="yuan" aria-current="true"' in shown
+
+
+def test_a_page_without_money_does_not_read_the_session():
+    """The unit is read from the session only when a figure of money is shown (no
+    `Vary: Cookie` on every public page)."""
+
+    class Session(dict):
+        reads = 0
+
+        def get(self, *args):
+            Session.reads += 1
+            return super().get(*args)
+
+    session = Session(money_unit="wan")
+    request = RequestFactory().get("/")
+    request.session = session
+    MoneyUnitMiddleware(lambda request: None)(request)
+    assert Session.reads == 0
+    shown = []
+    MoneyUnitMiddleware(lambda request: shown.append(format_money(Decimal("50000"))))(request)
+    assert shown == ["5.00"] and Session.reads == 1

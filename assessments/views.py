@@ -47,7 +47,7 @@ from .forms import (
     VerificationForm,
 )
 from .models import Demand, Review, Score, ScoringSheet, localized, stage_conditions
-from .selectors import review_counts
+from .selectors import narrowed_by, review_counts, signal_filter
 
 REVIEW_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
 # Panels, conclusions and sheets are the authority's (domain.md §3).
@@ -98,7 +98,7 @@ def review_list(request):
     filter; for an expert the rounds they sit on, and whether they scored yet."""
     user = request.user
     scoped = Review.objects.for_user(user)
-    form = ReviewFilterForm(request.GET or None)
+    form = ReviewFilterForm(request.GET or None, signals=user.role in SUPERVISOR_ROLES)
     filters = form.filters()
     conditions = stage_conditions()
     # Panel size and scores in two subqueries, not a query per row.
@@ -111,6 +111,7 @@ def review_list(request):
         reviews = reviews.filter(kind=kind)
     if search := filters.get("search", "").strip():
         reviews = reviews.filter(enterprise_search_q(search, "audit__enterprise"))
+    reviews = signal_filter(reviews, filters)
     if user.role == Role.EXPERT:
         reviews = reviews.annotate(
             my_scored=Exists(Score.objects.filter(review=OuterRef("pk"), expert=user))
@@ -135,6 +136,7 @@ def review_list(request):
             "stages": [(value, label, counts[value]) for value, label in QueueStage.choices],
             "is_expert": user.role == Role.EXPERT,
             "supervises": user.role in SUPERVISOR_ROLES,
+            "narrowed": narrowed_by(filters, reviews),
         },
     )
 

@@ -72,6 +72,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from assessments.choices import ReviewKind, ReviewResult, ReviewState
+from assessments.compliance import TITLES as SIGNAL_TITLES
 from assessments.models import Review
 from audits.choices import AuditState, CostClass, Indicator
 from audits.models import OVERDUE_RULES, Audit, BenefitTotals, OptionTotals, in_region, overdue_q
@@ -79,6 +80,7 @@ from core.i18n import localized
 from core.regions import region_prefix
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.models import Industry, ListEntry, Region
+from survey.grading import grade_label
 
 STATISTICS_ROLES = (Role.ADMIN, Role.AUTHORITY)
 
@@ -512,3 +514,131 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
     order = {"firm": 0, "self": 1, "none": 2}
     records.sort(key=lambda record: (order[record["kind"]], record["name"], record["id"] or 0))
     return records
+
+
+# --- token-compliance signals by firm and city, CP levels at acceptance (issue 18) --------
+
+SIGNAL_KINDS = list(SIGNAL_TITLES)
+
+
+def _signal_zero() -> dict:
+    return {"rounds": 0, "signals": dict.fromkeys(SIGNAL_KINDS, 0)}
+
+
+def signal_statistics(*, user, region: str | None = None, year: int | None = None) -> dict:
+    """The province view of the token-compliance signals (domain.md §7): for each
+    consulting firm and each city in scope, how many rounds raised each kind of signal,
+    beside the rounds checked (rounds whose signals are recorded: every concluded one,
+    and the open ones as last shown; assessments.round_checks).
+
+    Counted from the stored RaisedSignal rows, one aggregate query grouped by firm and
+    city (a few hundred groups at most, whatever the number of rounds), the names of the
+    cities one more; a round is placed by its audit's city and firm. Scope, 403 and 404
+    as `summary`'s. `by_consultancy` rows are `{"id", "name", "rounds", "signals"}` (id
+    None for the self-audits, last); `by_city` rows `{"code", "name", "rounds",
+    "signals"}`; `signals` maps every kind of `kinds` to its count."""
+    prefix = scope_prefix(user=user, region=region)
+    groups = (
+        Review.objects.filter(
+            _audits_where("audit", prefix, year), round_check__signals_at__isnull=False
+        )
+        .values(
+            firm=F("audit__consultancy_id"),
+            firm_name=F("audit__consultancy__name"),
+            city=F("audit__city_code"),
+        )
+        .annotate(
+            # Rounds are joined to their raised kinds (one row per kind): count each once.
+            checked=Count("pk", distinct=True),
+            **{
+                f"kind_{number}": Count("raised_signals", filter=Q(raised_signals__code=code))
+                for number, code in enumerate(SIGNAL_KINDS)
+            },
+        )
+        .order_by()
+    )
+    firms: dict = {}
+    cities: dict = {}
+    total = _signal_zero()
+    for group in groups:
+        firm = firms.setdefault(group["firm"], _signal_zero() | {"name": group["firm_name"]})
+        city = cities.setdefault(group["city"] + "00", _signal_zero())
+        for row in (firm, city, total):
+            row["rounds"] += group["checked"]
+            for number, code in enumerate(SIGNAL_KINDS):
+                row["signals"][code] += group[f"kind_{number}"]
+    names = {
+        code: localized(zh, en)
+        for code, zh, en in Region.objects.filter(code__in=list(cities)).values_list(
+            "code", "name_zh", "name_en"
+        )
+    }
+    by_consultancy = [
+        {
+            "id": firm_id,
+            "name": row["name"] or _("No consulting firm (self-audit)"),
+            "rounds": row["rounds"],
+            "signals": row["signals"],
+        }
+        for firm_id, row in firms.items()
+    ]
+    by_consultancy.sort(key=lambda row: (row["id"] is None, row["name"], row["id"] or 0))
+    return {
+        "kinds": [{"kind": code, "title": str(SIGNAL_TITLES[code])} for code in SIGNAL_KINDS],
+        "total": total,
+        "by_consultancy": by_consultancy,
+        "by_city": [
+            {"code": code, "name": names.get(code, code), **row}
+            for code, row in sorted(cities.items())
+        ],
+    }
+
+
+def cp_grade_statistics(*, user, region: str | None = None, year: int | None = None) -> list:
+    """The CP level reached before and after the options (survey.grading) at acceptance:
+    the audits in scope by their latest acceptance round (concluded: as concluded; open:
+    as last shown) that grade themselves against an industry system, a row per grading
+    scheme (2 or 3 grades) and grade, best first, then "no grade reached":
+    `{"grades", "grade", "label", "before", "after"}` (counts of audits). One aggregate
+    query over the stored grades (assessments.RoundCheck); scope as `summary`'s."""
+    prefix = scope_prefix(user=user, region=region)
+    later = Review.objects.filter(
+        audit_id=OuterRef("audit_id"), kind=ReviewKind.ACCEPTANCE, round__gt=OuterRef("round")
+    )
+    grades = (1, 2, 3, None)
+
+    def at(moment: str, grade):
+        if grade is None:
+            return Q(**{f"round_check__grade_{moment}__isnull": True})
+        return Q(**{f"round_check__grade_{moment}": grade})
+
+    rows = (
+        Review.objects.filter(
+            _audits_where("audit", prefix, year),
+            kind=ReviewKind.ACCEPTANCE,
+            round_check__cp_level_at__isnull=False,
+            round_check__grades__isnull=False,
+        )
+        .exclude(Exists(later))
+        .values(scheme=F("round_check__grades"))
+        .annotate(
+            **{
+                f"{moment}_{grade or 0}": Count("pk", filter=at(moment, grade))
+                for moment in ("before", "after")
+                for grade in grades
+            }
+        )
+        .order_by("scheme")
+    )
+    return [
+        {
+            "grades": row["scheme"],
+            "grade": grade,
+            "label": grade_label(row["scheme"], grade),
+            "before": row[f"before_{grade or 0}"],
+            "after": row[f"after_{grade or 0}"],
+        }
+        for row in rows
+        for grade in grades
+        if grade is None or grade <= row["scheme"]
+    ]

@@ -12,11 +12,13 @@ API; other roles get 403.
 """
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
@@ -26,6 +28,7 @@ from assessments.choices import ReviewKind
 from audits.choices import AuditState, CostClass, Deadline, Indicator
 from audits.models import Audit
 from core.forms import style
+from core.regions import region_prefix
 from core.roles import role_required
 from core.views import submit
 from enterprises.choices import ListStatus, RegionLevel
@@ -38,7 +41,9 @@ from .statistics import (
     NOT_STARTED_STATES,
     OVERDUE_KINDS,
     consultancy_records,
+    cp_grade_statistics,
     scope_prefix,
+    signal_statistics,
     summary,
 )
 
@@ -299,6 +304,60 @@ def _context(data: dict, records: list) -> dict:
     }
 
 
+def signal_tables(signals: dict, *, region: str | None, year: int | None) -> dict:
+    """The signals by firm and by city as the page's two tables: a column per kind
+    raised anywhere in the selection, each count with the link to the rounds behind it
+    (the review list, filtered as `assessments.selectors.signal_filter` reads it)."""
+    kinds = [k for k in signals["kinds"] if signals["total"]["signals"][k["kind"]]]
+    base = reverse("review-list")
+    # A county chosen on the page narrows each city's link to it.
+    county = region if region and len(region_prefix(region)) == 6 else None
+
+    def cells(row, where: dict) -> list[dict]:
+        out = []
+        for kind in kinds:
+            count = row["signals"][kind["kind"]]
+            query = {"signal": kind["kind"], **where}
+            if year:
+                query["year"] = year
+            out.append({"count": count, "url": f"{base}?{urlencode(query)}" if count else ""})
+        return out
+
+    firm_where = {"region": region} if region else {}
+    return {
+        "kinds": kinds,
+        "total": signals["total"],
+        "tables": [
+            (
+                pgettext("statistics heading", "Signals by consulting firm"),
+                "table-signals-by-firm",
+                [
+                    {
+                        "key": row["id"] or "none",
+                        "name": row["name"],
+                        "rounds": row["rounds"],
+                        "cells": cells(row, {"consultancy": row["id"] or "none"} | firm_where),
+                    }
+                    for row in signals["by_consultancy"]
+                ],
+            ),
+            (
+                pgettext("statistics heading", "Signals by city"),
+                "table-signals-by-city",
+                [
+                    {
+                        "key": row["code"],
+                        "name": row["name"],
+                        "rounds": row["rounds"],
+                        "cells": cells(row, {"region": county or row["code"]}),
+                    }
+                    for row in signals["by_city"]
+                ],
+            ),
+        ],
+    }
+
+
 @role_required(Role.ADMIN, Role.AUTHORITY)
 def statistics(request):
     user = request.user
@@ -332,5 +391,10 @@ def statistics(request):
         or (user.organization.region_id if user.role == Role.AUTHORITY else ""),
         # The CP level reached against the industry standards (issue 18).
         "cp_levels": survey_selectors.grade_counts(user=user, region=region, year=year),
+        # At acceptance, before and after, and the signals by firm and city (issue 18).
+        "cp_grades": cp_grade_statistics(user=user, region=region, year=year),
+        "signal_view": signal_tables(
+            signal_statistics(user=user, region=region, year=year), region=region, year=year
+        ),
     }
     return render(request, "reporting/statistics.html", context)

@@ -38,7 +38,7 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class Organization(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
     region = models.ForeignKey(
         "enterprises.Region",

@@ -242,6 +242,7 @@ class VerificationForm(forms.Form):
         for indicator in Indicator:
             row = {
                 "field": self[self.benefit_name(indicator)],
+                "indicator": indicator.value,
                 "claimed": self.claimed.get(indicator.value),
             }
             (claimed if indicator.value in self.claimed else others).append(row)

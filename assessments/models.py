@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -447,7 +447,7 @@ class Score(models.Model):
     vetoes = models.JSONField(_("vetoes raised"), default=list, blank=True)
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), auto_now=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("time submitted", "submitted"), auto_now=True)
 
     class Meta:
         ordering = ["review", "expert__username"]
@@ -472,7 +472,7 @@ class ScoreVersion(models.Model):
     vetoes = models.JSONField(_("vetoes raised"), default=list, blank=True)
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_at = models.DateTimeField(pgettext_lazy("time submitted", "submitted"))
     replaced_at = models.DateTimeField(_("replaced"), auto_now_add=True)
 
     class Meta:

@@ -35,7 +35,7 @@ from enterprises.forms import (
     KeyListFilterForm,
     PublishForm,
 )
-from enterprises.imports import COLUMNS, key_list_import, template_workbook
+from enterprises.imports import import_columns, key_list_import, template_workbook
 from enterprises.models import KeyEnterpriseList, ListAmendment, ListEntry, ProvincePolicy
 from enterprises.views import own_province
 
@@ -439,7 +439,7 @@ def keylist_import(request, pk):
             "form": form,
             "conflict": outcome.conflict,
             "row_errors": outcome.row_errors,
-            "columns": COLUMNS,
+            "columns": import_columns(),
         },
         status=status,
     )

@@ -223,11 +223,12 @@ def _decorate_option(option, threshold, labels=None) -> None:
     option.cost_class_label = labels["cost_class"].get(option.cost_class, option.cost_class)
     option.status_label = labels["status"].get(option.status, option.status)
     benefits = [
-        (labels["indicator"].get(b.indicator, b.indicator), b.expected, b.actual)
+        (labels["indicator"].get(b.indicator, b.indicator), b.expected, b.actual, b.indicator)
         for b in option.benefits.all()
     ]
-    option.expected_benefits = [(label, e) for label, e, _a in benefits if e is not None]
-    option.actual_benefits = [(label, a) for label, _e, a in benefits if a is not None]
+    # (label, figure, indicator): the page shows each figure with its indicator's places.
+    option.expected_benefits = [(label, e, i) for label, e, _a, i in benefits if e is not None]
+    option.actual_benefits = [(label, a, i) for label, _e, a, i in benefits if a is not None]
     option.has_benefits = bool(benefits)
 
 

@@ -7,12 +7,15 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from assessments.choices import ReviewKind, ReviewState
 from assessments.models import Review, localized
 from audits.choices import AuditState, CostClass, Deadline, Indicator
 from audits.models import Audit, Balance, Option, OptionBenefit
+from core.numbers import format_number
 from core.xlsx import workbook_bytes
 
 from .models import ReportFormat, ReportJob, ReportKind
@@ -99,7 +102,12 @@ def _audit_summary(job: ReportJob):
             row[0] += benefit.expected or 0
             row[1] += benefit.actual or 0
     benefit_totals = [
-        {"indicator": Indicator(code).label, "expected": values[0], "actual": values[1]}
+        {
+            "indicator": Indicator(code).label,
+            "code": code,
+            "expected": values[0],
+            "actual": values[1],
+        }
         for code, values in sorted(totals.items())
     ]
     context = {
@@ -315,10 +323,18 @@ def _province_summary(job: ReportJob):
         ],
         **_firm_table(job),
     }
+    context["columns_shown"] = [_two_lines(label) for label in labels]
+    # The PDF's figures comma-grouped, amounts (yuan, as the headings say) to the fen.
+    context["by_city_shown"] = [_shown_row(row) for row in context["by_city"]]
+    context["by_industry_shown"] = [_shown_row(row) for row in context["by_industry"]]
+    context["benefits_shown"] = [
+        (Indicator(code).label, v["expected"], v["actual"], v["verified"], code)
+        for code, v in data["benefits"].items()
+    ]
     sheets = [
         (_("Summary"), [_("Figure"), _("Value")], _summary_rows(data)),
-        (_("By city"), [_("Code"), _("Name"), *labels], context["by_city"]),
-        (_("By industry"), [_("Code"), _("Name"), *labels], context["by_industry"]),
+        (_("By city"), [_("Code"), pgettext("thing", "Name"), *labels], context["by_city"]),
+        (_("By industry"), [_("Code"), pgettext("thing", "Name"), *labels], context["by_industry"]),
         (
             _("Benefits"),
             [_("Indicator"), _("Expected"), _("Actual (claimed)"), _("Verified")],
@@ -362,7 +378,7 @@ def _firm_table(job: ReportJob) -> dict:
         ]
         for record in records
     ]
-    # The PDF (portrait) leaves out the by-state columns the spreadsheet has.
+    # The PDF leaves out the by-state columns (the spreadsheet has them): one page width.
     states = range(2, 2 + len(AuditState))
     return {
         "firm_header": [str(label) for label in header],
@@ -370,6 +386,28 @@ def _firm_table(job: ReportJob) -> dict:
         "firm_pdf_header": [str(label) for i, label in enumerate(header) if i not in states],
         "firm_pdf_rows": [[v for i, v in enumerate(row) if i not in states] for row in rows],
     }
+
+
+def _two_lines(label: str):
+    """A Chinese heading of the PDF's narrow columns in two unbreakable halves, so that
+    it wraps once in its middle ("评估通过 / 的审核"), never leaving one character on a
+    line; a heading with spaces wraps between its words."""
+    if " " in label or len(label) < 5:
+        return label
+    half = (len(label) + 1) // 2
+    return format_html(
+        '<span class="nowrap">{}</span><span class="nowrap">{}</span>', label[:half], label[half:]
+    )
+
+
+def _shown_row(row: list) -> list:
+    """A breakdown row for the PDF: code and name, then counts and amounts as read."""
+    code, name, *figures = row
+    return [
+        code,
+        name,
+        *[format_number(value, 2 if isinstance(value, Decimal) else 0) or "—" for value in figures],
+    ]
 
 
 def _column_label(key: str) -> str:

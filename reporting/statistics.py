@@ -63,7 +63,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -447,12 +447,23 @@ def _mean(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(SCORE)
 
 
+# The rows of the audits without a consulting firm (consultancy_records).
+NO_FIRM_NAMES = {
+    "self": gettext_lazy("Self-audit (the enterprise's own auditors)"),
+    "none": gettext_lazy("No consulting firm engaged yet"),
+}
+
+
 def consultancy_records(*, user, region: str | None = None, year: int | None = None) -> list:
     """Each consulting firm's record in the caller's jurisdiction (domain.md §6): its
     audits there; the first-time pass rate, in per cent, of assessment (round 1 passed /
     round 1 concluded; None before any round 1 is concluded); the mean score of the
-    concluded assessment and acceptance rounds. Audits without a firm (self-audits) make
-    the last row, with `id` None. One query (two with `region`)."""
+    concluded assessment and acceptance rounds. Audits without a firm make the last rows,
+    with `id` None: the self-audits (`kind` "self": no firm and a team of the
+    enterprise's own staff auditors, the choice a self-auditing enterprise records, as
+    audits.services.audit_update says), then the audits that have engaged no firm yet
+    (`kind` "none": no firm and no team; they are not self-audits). One query (two with
+    `region`)."""
     prefix = scope_prefix(user=user, region=region)
     concluded = Q(reviews__state=ReviewState.CONCLUDED)
     assessment = Q(reviews__kind=ReviewKind.ASSESSMENT)
@@ -460,7 +471,17 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
     first = assessment & concluded & Q(reviews__round=1)
     firms = (
         Audit.objects.filter(_audits_where("", prefix, year))
-        .values("consultancy_id", "consultancy__name")
+        .values(
+            "consultancy_id",
+            "consultancy__name",
+            own_team=Case(
+                When(
+                    consultancy__isnull=True,
+                    then=Exists(Audit.team.through.objects.filter(audit_id=OuterRef("pk"))),
+                ),
+                default=Value(False),
+            ),
+        )
         .annotate(
             # Audits are joined to their rounds: count each audit once.
             audits=Count("pk", distinct=True),
@@ -473,13 +494,15 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
     )
     records = []
     for firm in firms:
+        kind = "firm" if firm["consultancy_id"] else ("self" if firm["own_team"] else "none")
         rate = None
         if firm["first_concluded"]:
             rate = (Decimal(100 * firm["first_passed"]) / firm["first_concluded"]).quantize(PERCENT)
         records.append(
             {
                 "id": firm["consultancy_id"],
-                "name": firm["consultancy__name"] or _("No consulting firm (self-audit)"),
+                "kind": kind,
+                "name": firm["consultancy__name"] or NO_FIRM_NAMES[kind],
                 "audits": firm["audits"],
                 "first_round_concluded": firm["first_concluded"],
                 "first_round_passed": firm["first_passed"],
@@ -488,7 +511,8 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
                 "acceptance_mean_score": _mean(firm["acceptance_score"]),
             }
         )
-    records.sort(key=lambda record: (record["id"] is None, record["name"], record["id"] or 0))
+    order = {"firm": 0, "self": 1, "none": 2}
+    records.sort(key=lambda record: (order[record["kind"]], record["name"], record["id"] or 0))
     return records
 
 

@@ -175,15 +175,23 @@ def _pct(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT) if whole else None
 
 
-def _chart(chart_id: str, labels, datasets, **options) -> dict:
-    """What static/js/statistics.js draws: labels and datasets, already translated."""
+def _chart(chart_id: str, labels, datasets, *, value_title=None, rates=False, **options) -> dict:
+    """What static/js/statistics.js draws: labels and datasets, already translated, and
+    the title of the value axis (with its unit). `empty`: nothing to draw (no bar, or
+    only counts of 0; a rate of 0 % is a figure): the page says "no data" instead of an
+    axis from 0 to 1."""
+    labels = [str(label) for label in labels]
+    datasets = [
+        {"label": str(label), "data": [float(value or 0) for value in data]}
+        for label, data in datasets
+    ]
     return {
         "id": chart_id,
-        "labels": [str(label) for label in labels],
-        "datasets": [
-            {"label": str(label), "data": [float(value or 0) for value in data]}
-            for label, data in datasets
-        ],
+        "labels": labels,
+        "datasets": datasets,
+        "value_title": str(value_title) if value_title else "",
+        "empty": not labels
+        or not (rates or any(value for dataset in datasets for value in dataset["data"])),
         **options,
     }
 
@@ -209,6 +217,8 @@ def _context(data: dict, records: list) -> dict:
             "indicator": label,
             **data["benefits"][value],
             "pct": _pct(data["benefits"][value]["actual"], data["benefits"][value]["expected"]),
+            # Nobody reported a figure of this indicator: greyed, not a row of zeros.
+            "reported": any(data["benefits"][value].values()),
         }
         for value, label in Indicator.choices
     ]
@@ -220,12 +230,14 @@ def _context(data: dict, records: list) -> dict:
             "chart-pipeline",
             [label for _value, label, _n in states],
             [(_("Audits"), [n for _value, _label, n in states])],
+            value_title=_("Audits"),
             horizontal=True,
         ),
         _chart(
             "chart-overdue",
             [row["name"] for row in data["by_city"]],
             [(_("Overdue audits"), [row["overdue"] for row in data["by_city"]])],
+            value_title=_("Overdue audits"),
         ),
         _chart(
             "chart-reviews",
@@ -236,6 +248,7 @@ def _context(data: dict, records: list) -> dict:
                     result_labels, ("passed", "failed", "pending"), strict=True
                 )
             ],
+            value_title=_("Audits"),
         ),
         _chart(
             "chart-options",
@@ -244,17 +257,22 @@ def _context(data: dict, records: list) -> dict:
                 (_("Proposed"), [figures["count"] for _label, figures in options]),
                 (_("Implemented"), [figures["implemented"] for _label, figures in options]),
             ],
+            value_title=_("Options"),
         ),
         _chart(
             "chart-benefits",
             [row["indicator"] for row in charted],
             [(_("Actual share of expected (%)"), [row["pct"] for row in charted])],
+            value_title=_("Actual benefit as a share of the expected one (%)"),
+            rates=True,
             horizontal=True,
         ),
         _chart(
             "chart-consultancies",
             [record["name"] for record in rated],
             [(_("First-time pass rate (%)"), [record["first_time_pass_pct"] for record in rated])],
+            value_title=_("First-time pass rate (%)"),
+            rates=True,
             horizontal=True,
         ),
     ]
@@ -282,6 +300,7 @@ def _context(data: dict, records: list) -> dict:
         "records": records,
         "breakdowns": breakdowns,
         "charts": charts,
+        "empty_charts": {chart["id"] for chart in charts if chart["empty"]},
     }
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts import services as accounts
@@ -459,7 +459,7 @@ def auditor_list(request):
         request,
         "auditors",
         [
-            _("Name"),
+            pgettext("person", "Name"),
             _("Certificate"),
             _("Level"),
             _("Employer"),

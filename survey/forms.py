@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import LineCategory, MonitoringSource
 
@@ -43,7 +44,7 @@ class SurveyLineForm(forms.Form):
     checks it as it checks a pasted row)."""
 
     category = forms.ChoiceField(label=_("Category"), choices=LineCategory.choices)
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=120)
     unit = forms.CharField(label=_("Unit"), max_length=40)
     # As typed ("1,234.5"; blank for none): the service reads them as a paste's cells.
     value_1 = forms.CharField(label=_("First year"), required=False, max_length=40)

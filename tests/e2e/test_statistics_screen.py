@@ -56,6 +56,12 @@ def test_officer_sees_every_chart_drawn(live_server, cast, page):
     )
     cells = page.locator("[data-testid=table-pipeline] tbody td").all_inner_texts()
     assert pipeline == [float(cell) for cell in cells]
+    # The value axis says what it counts, with its unit (issue 17 item 9).
+    title = page.evaluate(
+        "() => window.Chart.getChart(document.getElementById('chart-benefits'))"
+        ".options.scales.x.title.text"
+    )
+    assert title == "Actual benefit as a share of the expected one (%)"
     page.screenshot(path=SCREENSHOT, full_page=True)
 
     page.select_option("#id_year", "2026")

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.choices import Role
 from core.forms import add_service_errors
@@ -69,7 +70,7 @@ def enterprise_list(request):
             name="enterprises",
             title=_("Enterprises"),
             header=[
-                _("Name"),
+                pgettext("thing", "Name"),
                 _("Unified social credit code"),
                 _("Region"),
                 _("Industry"),

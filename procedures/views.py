@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import OrganizationKind, Role
@@ -173,7 +174,13 @@ def filing_list(request):
             request,
             name="filings",
             title=_("Filings"),
-            header=[_("Enterprise"), _("Filing"), _("Submitted"), _("Due"), _("State")],
+            header=[
+                _("Enterprise"),
+                _("Filing"),
+                pgettext("time submitted", "Submitted"),
+                _("Due"),
+                _("State"),
+            ],
             items=shown,
             row=lambda filing: [
                 filing.audit.enterprise.name,

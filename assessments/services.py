@@ -23,7 +23,7 @@ from accounts.models import User
 from audits import totals
 from audits.choices import AuditState, CostClass, EventKind, Indicator
 from audits.events import record
-from audits.models import Audit, Document, Option
+from audits.models import Audit, Document, Option, documents_withheld
 from audits.snapshot import audit_content, changes
 from audits.workflow import ENTRY_GUARDS, ON_ENTER, audit_transition, can_work_on, parties
 from core.errors import StateConflict
@@ -951,6 +951,15 @@ def snapshot(review: Review) -> dict:
         "signals": compliance.review_signals(review),
         "cp_level": survey_selectors.evaluation_result_of(review.audit),
     }
+
+
+def without_withheld_documents(user, review: Review, data: dict | None) -> dict | None:
+    """A snapshot or its changes as `user` may read them: without the documents (their
+    titles included) while they are withheld from the expert (audits.models
+    .withheld_audits: before the meeting's release)."""
+    if not data or not documents_withheld(user, review.audit_id):
+        return data
+    return {key: value for key, value in data.items() if key != "documents"}
 
 
 def round_changes(review: Review) -> dict | None:

@@ -571,18 +571,35 @@ class OptionBenefit(models.Model):
         return self.get_indicator_display()
 
 
+def withheld_audits(user):
+    """The audits whose documents (files and titles alike) are withheld from `user`: for
+    an expert, those of a round they sit on whose meeting's material is not released yet
+    (procedures: the policy's working days before the meeting); nothing for anyone
+    else. The one rule for the documents, the audit's timeline and the round's
+    snapshot."""
+    if getattr(user, "role", None) != Role.EXPERT:
+        return Audit.objects.none()
+    return Audit.objects.filter(
+        reviews__panel__expert=user, reviews__meeting__release_on__gt=timezone.localdate()
+    )
+
+
+def documents_withheld(user, audit) -> bool:
+    """Whether `audit`'s documents are withheld from `user` (withheld_audits)."""
+    if getattr(user, "role", None) != Role.EXPERT:
+        return False
+    return withheld_audits(user).filter(pk=getattr(audit, "pk", audit)).exists()
+
+
 class DocumentQuerySet(AuditChildQuerySet):
     def for_user(self, user):
         """As the audit; an expert reads an audit's documents only once the material of
-        their round's meeting is released (procedures: the policy's working days
-        before the meeting), and whenever their round has no meeting."""
+        their round's meeting is released, and whenever their round has no meeting
+        (withheld_audits)."""
         visible = super().for_user(user)
         if getattr(user, "role", None) != Role.EXPERT:
             return visible
-        withheld = Audit.objects.filter(
-            reviews__panel__expert=user, reviews__meeting__release_on__gt=timezone.localdate()
-        )
-        return visible.exclude(audit__in=withheld.values("pk"))
+        return visible.exclude(audit__in=withheld_audits(user).values("pk"))
 
 
 def document_path(document, filename):
@@ -697,6 +714,22 @@ class BenefitTotals(models.Model):
         return f"{self.audit_id} {self.indicator}"
 
 
+# The events that name a document (its title): withheld as the documents are.
+DOCUMENT_EVENTS = (EventKind.DOCUMENT_ADDED, EventKind.DOCUMENT_REMOVED)
+
+
+class EventQuerySet(AuditChildQuerySet):
+    def for_user(self, user):
+        """As the audit; the events naming a document are withheld from an expert as
+        the documents are (withheld_audits)."""
+        visible = super().for_user(user)
+        if getattr(user, "role", None) != Role.EXPERT:
+            return visible
+        return visible.exclude(
+            kind__in=DOCUMENT_EVENTS, audit__in=withheld_audits(user).values("pk")
+        )
+
+
 class AuditEvent(models.Model):
     """One change to an audit or one of its parts, with who made it and when, written by
     the service that made the change in the same transaction (the audit's timeline,
@@ -713,7 +746,7 @@ class AuditEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     params = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AuditChildQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -52,7 +52,7 @@ from .forms import (
     TransitionForm,
     benefit_formset,
 )
-from .models import Audit, Balance, Document, Option, OptionBenefit, Target
+from .models import Audit, AuditEvent, Balance, Document, Option, OptionBenefit, Target
 from .selectors import enterprise_timeline
 
 # Experts read the audits of the review rounds they sit on (Audit.objects.for_user).
@@ -251,7 +251,12 @@ def _permissions(user, audit) -> dict:
 
 
 def _documents(user, audit) -> list[Document]:
-    documents = list(audit.documents.select_related("uploaded_by", "option", "superseded_by"))
+    # Scoped: an expert sees neither the files nor their titles before the release.
+    documents = list(
+        Document.objects.for_user(user)
+        .filter(audit=audit)
+        .select_related("uploaded_by", "option", "superseded_by")
+    )
     for document in documents:
         document.audit = audit  # the rule below reads its state
         document.removable = workflow.can_delete_document(user, document)
@@ -286,7 +291,10 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         # The audit's record, oldest first, each line in the reader's language.
         "events": [
             {"event": event, "summary": events.summary(event)}
-            for event in audit.events.select_related("actor").order_by("at", "id")
+            for event in AuditEvent.objects.for_user(user)
+            .filter(audit=audit)
+            .select_related("actor")
+            .order_by("at", "id")
         ],
         "comments": audit.comments.select_related("author"),
         # The assessment and acceptance rounds the user may open (an expert: those whose

@@ -30,7 +30,7 @@ from assessments import services as reviews
 from assessments.choices import ReviewState
 from assessments.models import Review
 from audits.choices import CLOSED, AuditState, DocumentKind
-from audits.models import Audit, audit_policy
+from audits.models import Audit, Document, audit_policy
 from audits.workflow import ENTRY_GUARDS, audit_transition, can_work_on, parties
 from core import workdays
 from core.errors import StateConflict
@@ -627,14 +627,15 @@ def minutes_record(*, actor, meeting: Meeting, minutes: str, attended) -> Meetin
     return meeting
 
 
-def released_documents(meeting: Meeting, user, today=None):
+def released_documents(meeting: Meeting, user):
     """The documents the panel reads: the audit's, from the release day on (the
-    authority sees them whenever). For the record issue: the round's submitted
-    versions."""
-    audit = meeting.review.audit
-    if has_role(user, Role.EXPERT) and not meeting.is_released(today):
-        return audit.documents.none()
-    return audit.documents.select_related("uploaded_by")
+    authority sees them whenever), by the documents' own scope (audits.models
+    .withheld_audits: neither the files nor their titles before the release)."""
+    return (
+        Document.objects.for_user(user)
+        .filter(audit_id=meeting.review.audit_id)
+        .select_related("uploaded_by")
+    )
 
 
 # --- the cities' proposals ---------------------------------------------------------------

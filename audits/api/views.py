@@ -9,7 +9,15 @@ from rest_framework.response import Response
 from accounts.choices import Role
 from audits import publishing, services, workflow
 from audits.filters import AuditFilter
-from audits.models import Audit, Balance, Document, Option, OptionBenefit, Target
+from audits.models import (
+    Audit,
+    AuditEvent,
+    Balance,
+    Document,
+    Option,
+    OptionBenefit,
+    Target,
+)
 from core.api.filters import AS_ARRAY
 from core.api.permissions import RolePermission
 from core.api.serializers import HistorySerializer
@@ -88,7 +96,12 @@ class AuditViewSet(
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
         """Every change to the audit and its parts, oldest first, with who and when."""
-        events = self.get_object().events.select_related("actor").order_by("at", "id")
+        events = (
+            AuditEvent.objects.for_user(request.user)
+            .filter(audit=self.get_object())
+            .select_related("actor")
+            .order_by("at", "id")
+        )
         return Response(EventSerializer(events, many=True).data)
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))

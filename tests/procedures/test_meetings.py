@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments import services as reviews
 from assessments.models import PanelMember
+from audits.choices import DocumentKind
 from core.errors import StateConflict
 from notifications.models import Notification
 from procedures import services
 from procedures.choices import InvitationState
 from procedures.models import Invitation, Meeting
+from tests.support.audits import upload
 from tests.support.matrix import RoleMatrix, api_client
 from tests.support.reviews import expert_pool, items_for, officer, seat_panel, submitted
 
@@ -448,3 +450,58 @@ def test_the_pages_show_the_meeting_the_release_and_the_invitations(cast, client
             f"/reviews/{review.pk}/meeting/schedule/", {"held_on": "2026-12-03", "place": "R"}
         )
         assert too_early.status_code == 400 and "earliest" in too_early.content.decode()
+
+
+def test_titles_are_withheld_from_the_panel_until_the_release_across_the_spring_festival(
+    cast, client
+):
+    """Before the release day (13 February 2026, the Spring Festival between it and the
+    meeting) an expert of the panel sees neither the documents nor their titles, on no
+    page and through no endpoint; from that day on, both."""
+    review, experts = round_with_panel(cast)
+    expert = experts[0]
+    title = "Kiln line energy ledger"
+    with on(D(2026, 2, 2)):
+        upload(cast, review.audit, kind=DocumentKind.MONITORING_REPORT, title=title)
+        meeting = schedule(cast, review, D(2026, 2, 25))
+    assert meeting.release_on == D(2026, 2, 13)
+    api = api_client(expert)
+    client.force_login(expert)
+    audit = review.audit
+    pages = [
+        f"/audits/{audit.pk}/",
+        f"/reviews/{review.pk}/",
+        f"/reviews/{review.pk}/meeting/",
+    ]
+    endpoints = [
+        f"/api/v1/documents/?audit={audit.pk}",
+        f"/api/v1/audits/{audit.pk}/events/",
+        f"/api/v1/assessments/{review.pk}/snapshot/",
+    ]
+
+    def seen():
+        shown = {}
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            shown[url] = title in response.content.decode()
+        for url in endpoints:
+            response = api.get(url)
+            assert response.status_code == 200, url
+            shown[url] = title in response.content.decode()
+        return shown
+
+    with on(D(2026, 2, 12), hour=15):  # the last day before the release (23:00 Beijing)
+        assert seen() == dict.fromkeys(pages + endpoints, False)
+        # the authority reads them whenever
+        assert title in api_client(officer(cast)).get(endpoints[0]).content.decode()
+        # nor the submitted report's entry in the round's snapshot
+        assert "documents" not in api.get(endpoints[2]).data["submitted"]
+    with on(D(2026, 2, 13)):
+        shown = seen()
+        assert api.get(endpoints[2]).data["submitted"]["documents"]
+    # The round's snapshot is what was submitted; the document came after it.
+    assert shown == dict.fromkeys(pages + endpoints, True) | {
+        f"/reviews/{review.pk}/": False,
+        endpoints[2]: False,
+    }

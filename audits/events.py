@@ -11,6 +11,22 @@ from django.utils.translation import gettext as _
 from .choices import AuditState, DocumentKind, EventKind, OptionStatus
 from .models import Audit, AuditEvent
 
+# Kinds the apps above record (procedures: filings and meetings), not in EventKind:
+# kind -> (label, render(params) -> the summary).
+KINDS: dict = {}
+
+
+def register_kind(kind: str, label, render) -> None:
+    """Name another app's kind of event and how its summary reads (at its `ready()`)."""
+    KINDS[kind] = (label, render)
+
+
+def label(event: AuditEvent) -> str:
+    """The kind of the event in the active language."""
+    if event.kind in KINDS:
+        return str(KINDS[event.kind][0])
+    return event.get_kind_display()
+
 
 def record(*, audit: Audit | int, actor, kind: str, **params) -> AuditEvent:
     """Write one event (call it inside the transaction of the change)."""
@@ -43,6 +59,8 @@ def summary(event: AuditEvent) -> str:
     """The event as one sentence in the active language."""
     p = event.params or {}
     kind = event.kind
+    if kind in KINDS:
+        return KINDS[kind][1](p)
     if kind == EventKind.TRANSITION:
         text = _("From “%(from)s” to “%(to)s”.") % {
             "from": _label(AuditState, p.get("from")),

@@ -1,11 +1,12 @@
 import uuid
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,12 +37,18 @@ from .choices import (
 
 class OverdueRule(NamedTuple):
     """A deadline the audit owes in `states` (and, for the disclosure, while its entry
-    is on the list and until it is submitted); passed, it is overdue."""
+    is on the list and until it is submitted; for a rule another app registers, while
+    its `pending` condition holds); passed, it is overdue."""
 
     kind: str
     field: str
     states: tuple
     until_disclosed: bool = False
+    # A condition of another app (register_overdue_rule), `pending(as_of)` as SQL on
+    # the audit: still owed now (as_of None) or on the day `as_of`.
+    pending: Callable | None = None
+    # Whether missing it puts the enterprise on next year's list (audits.publishing).
+    carries_over: bool = True
 
     def owed(self) -> Q:
         """The audits that still owe it, as SQL."""
@@ -50,12 +57,21 @@ class OverdueRule(NamedTuple):
             condition &= Q(
                 list_entry__status=EntryStatus.ACTIVE, list_entry__disclosure__isnull=True
             )
+        if self.pending is not None:
+            condition &= self.pending(None)
         return condition
 
     def owed_by(self, audit) -> bool:
-        """The same rule for one audit (`list_entry__disclosure` selected)."""
+        """The same rule for one audit (`list_entry__disclosure` selected; a registered
+        rule's condition read from the annotation of `Audit.objects.with_pending()`,
+        else asked of the database)."""
         if audit.state not in self.states:
             return False
+        if self.pending is not None:
+            annotated = getattr(audit, f"pending_{self.kind}", None)
+            if annotated is not None:
+                return annotated
+            return Audit.objects.filter(self.pending(None), pk=audit.pk).exists()
         return not self.until_disclosed or (
             audit.list_entry.status == EntryStatus.ACTIVE and not audit.is_disclosed
         )
@@ -63,13 +79,22 @@ class OverdueRule(NamedTuple):
 
 # An audit is overdue when a deadline it still owes has passed (domain.md §1, §4). One
 # rule, used by the SQL filter, the reminders and `Audit.overdue_kinds`; each branch is
-# served by a (state, due) index.
-OVERDUE_RULES = (
+# served by a (state, due) index. The apps above add theirs (register_overdue_rule).
+OVERDUE_RULES = [
     OverdueRule(Deadline.START, Deadline.START.field, (AuditState.NOT_STARTED,)),
     OverdueRule(Deadline.DISCLOSURE, Deadline.DISCLOSURE.field, tuple(OWES_DISCLOSURE), True),
     OverdueRule(Deadline.REPORT, Deadline.REPORT.field, tuple(BEFORE_REPORT)),
     OverdueRule(Deadline.ACCEPTANCE, Deadline.ACCEPTANCE.field, tuple(BEFORE_ACCEPTANCE)),
-)
+]
+# The audits' own deadlines (the deadline reminders of reporting send these).
+CORE_DEADLINES = tuple(rule.kind for rule in OVERDUE_RULES)
+
+
+def register_overdue_rule(rule: OverdueRule) -> None:
+    """Add the rule of a deadline another app keeps the condition of (procedures: the
+    registration and the filing), once; at its app's `ready()`."""
+    if all(existing.kind != rule.kind for existing in OVERDUE_RULES):
+        OVERDUE_RULES.append(rule)
 
 
 def overdue_q(today, kinds=None) -> Q:
@@ -130,6 +155,19 @@ class AuditQuerySet(models.QuerySet):
 
     def overdue(self, today=None):
         return self.filter(overdue_q(today or timezone.localdate()))
+
+    def with_pending(self):
+        """Each audit with the conditions of the registered overdue rules
+        (`pending_<kind>`), so that `overdue_kinds` of a list asks nothing more."""
+        return self.annotate(
+            **{
+                f"pending_{rule.kind}": ExpressionWrapper(
+                    rule.pending(None), output_field=models.BooleanField()
+                )
+                for rule in OVERDUE_RULES
+                if rule.pending is not None
+            }
+        )
 
 
 class Audit(models.Model):

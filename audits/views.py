@@ -114,7 +114,7 @@ def audit_list(request):
         request.GET,
         queryset=scoped.select_related(
             "enterprise", "consultancy", "list_entry__key_list", "list_entry__disclosure"
-        ),
+        ).with_pending(),
     ).qs.order_by("start_due", "pk")
     page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -290,7 +290,7 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         "documents": _documents(user, audit),
         # The audit's record, oldest first, each line in the reader's language.
         "events": [
-            {"event": event, "summary": events.summary(event)}
+            {"event": event, "label": events.label(event), "summary": events.summary(event)}
             for event in AuditEvent.objects.for_user(user)
             .filter(audit=audit)
             .select_related("actor")

@@ -69,6 +69,7 @@ class AuditViewSet(
             # the list's year, and the disclosure for `overdue` and `late`.
             .select_related("enterprise", "list_entry__key_list", "list_entry__disclosure")
             .prefetch_related("team")
+            .with_pending()
             .order_by("start_due", "id")
         )
 

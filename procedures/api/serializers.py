@@ -76,6 +76,9 @@ class InvitationSerializer(serializers.ModelSerializer):
     expert_name = serializers.CharField(source="expert.__str__", read_only=True)
     meeting = serializers.PrimaryKeyRelatedField(read_only=True)
     replaced_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    withdrawn_by = serializers.CharField(
+        source="withdrawn_by.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Invitation
@@ -93,6 +96,9 @@ class InvitationSerializer(serializers.ModelSerializer):
             "attended",
             "replaced_by",
             "draw",
+            "withdrawn_by",
+            "withdrawn_at",
+            "withdrawal_reason",
         ]
         read_only_fields = fields
 

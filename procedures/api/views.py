@@ -118,7 +118,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return (
             Meeting.objects.for_user(self.request.user)
             .select_related("review")
-            .prefetch_related("invitations__expert")
+            .prefetch_related("invitations__expert", "invitations__withdrawn_by")
         )
 
     def create(self, request, *args, **kwargs):
@@ -163,7 +163,9 @@ class InvitationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["meeting", "state"]
 
     def get_queryset(self):
-        return Invitation.objects.for_user(self.request.user).select_related("expert")
+        return Invitation.objects.for_user(self.request.user).select_related(
+            "expert", "withdrawn_by"
+        )
 
     def _answer(self, invitation, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data, code)

@@ -9,6 +9,7 @@ import random
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from assessments import services as reviews
 from assessments.models import PanelMember
@@ -505,3 +506,125 @@ def test_titles_are_withheld_from_the_panel_until_the_release_across_the_spring_
         f"/reviews/{review.pk}/": False,
         endpoints[2]: False,
     }
+
+
+# --- the invitations follow the panel; every draw keeps declared ties out ---------------
+
+
+def test_the_invitations_follow_the_panel_after_the_meeting_is_scheduled(cast, client):
+    review, experts = round_with_panel(cast)
+    with on(D(2026, 12, 2)):
+        meeting = schedule(cast, review, D(2026, 12, 28))
+        # expert3 leaves, expert4 takes the seat
+        seat_panel(cast, review, [experts[0], experts[1], experts[3]])
+    gone = meeting.invitations.get(expert=experts[2])
+    assert gone.state == InvitationState.WITHDRAWN
+    assert gone.withdrawn_by == officer(cast) and gone.withdrawn_at is not None
+    assert gone.withdrawal_reason == "The expert was taken off the panel."
+    assert Notification.objects.filter(kind="meeting_withdrawn", recipient=experts[2]).exists()
+    new = meeting.invitations.get(expert=experts[3])
+    assert new.state == InvitationState.INVITED
+    assert Notification.objects.filter(kind="meeting_invited", recipient=experts[3]).exists()
+    seated = meeting.invitations.seated().values_list("expert_id", flat=True)
+    assert set(seated) == {experts[0].pk, experts[1].pk, experts[3].pk}
+    # the one who left can no longer answer; taken back, they are invited again
+    with on(D(2026, 12, 3)), pytest.raises(StateConflict):
+        services.invitation_answer(actor=experts[2], invitation=gone, accept=True, no_conflict=True)
+    with on(D(2026, 12, 23)):  # the release day: the newcomer is told of the material too
+        services.meetings_release()
+        seat_panel(cast, review, [experts[0], experts[1], experts[3], experts[2]])
+    again = meeting.invitations.exclude(state__in=["withdrawn", "replaced"]).get(expert=experts[2])
+    assert again.pk != gone.pk and again.state == InvitationState.INVITED
+    assert Notification.objects.filter(kind="meeting_released", recipient=experts[2]).exists()
+    # a new draw of the whole panel: the invitations of those it leaves out are withdrawn
+    with on(D(2026, 12, 23)):
+        reviews.panel_draw(actor=officer(cast), review=review, size=3, seed=7)
+    on_panel = set(PanelMember.objects.filter(review=review).values_list("expert_id", flat=True))
+    live = meeting.invitations.exclude(state__in=["withdrawn", "replaced"])
+    assert set(live.values_list("expert_id", flat=True)) == on_panel
+    for invitation in meeting.invitations.filter(
+        state="withdrawn", withdrawn_at__gte=again.created_at
+    ):
+        assert invitation.withdrawal_reason.startswith("The panel was drawn again")
+    # the authority reads who withdrew it, when and why, on the page and through the API
+    with on(D(2026, 12, 23)):
+        client.force_login(officer(cast))
+        response = client.get(f"/reviews/{review.pk}/meeting/")
+        assert response.status_code == 200, response
+        page = response.content.decode()
+        data = api_client(officer(cast)).get(f"/api/v1/invitations/{gone.pk}/").data
+    assert "The expert was taken off the panel." in page
+    assert data["state"] == "withdrawn" and data["withdrawn_by"] == officer(cast).username
+    assert data["withdrawal_reason"] == "The expert was taken off the panel."
+
+
+def test_no_draw_ever_seats_an_expert_with_a_declared_tie(cast):
+    from procedures import pool
+
+    review = submitted(cast)
+    experts = expert_pool(cast, count=6)
+    audit = review.audit
+    tied, firm_tied, old_tie = experts[1], experts[2], experts[3]
+    pool.declaration_add(
+        actor=officer(cast),
+        expert=tied,
+        note="Adviser to the enterprise",
+        enterprise=audit.enterprise,
+    )
+    pool.declaration_add(
+        actor=officer(cast),
+        expert=firm_tied,
+        note="Worked for the firm",
+        consultancy=audit.consultancy,
+        since=D(2020, 1, 1),
+        until=D(2025, 6, 30),
+    )
+    # a tie that ended more than three years ago no longer counts
+    pool.declaration_add(
+        actor=officer(cast),
+        expert=old_tie,
+        note="Long ago",
+        enterprise=audit.enterprise,
+        since=D(2015, 1, 1),
+        until=D(2019, 12, 31),
+    )
+    with on(D(2026, 12, 2)):
+        matching, others = reviews.drawable(review)
+        assert tied.pk not in matching + others and firm_tied.pk not in matching + others
+        assert old_tie.pk in matching
+        # every seed: the pool recorded and the panel drawn leave the tied experts out
+        for seed in range(40):
+            reviews.panel_draw(actor=officer(cast), review=review, size=3, seed=seed)
+            change = review.panel_changes.order_by("-id").first()
+            assert tied.pk not in change.draw["pool"] and firm_tied.pk not in change.draw["pool"]
+            assert not {tied.pk, firm_tied.pk} & set(change.draw["drawn"])
+        # nor seated by hand: the reason is named
+        with pytest.raises(ValidationError) as refused:
+            reviews.panel_set(
+                actor=officer(cast),
+                review=review,
+                expert_ids=[experts[0].pk, tied.pk, experts[4].pk],
+            )
+        assert "declared a tie" in str(refused.value.message_dict["experts"])
+        # and the replacement draw reads the same rule
+        reviews.panel_set(
+            actor=officer(cast),
+            review=review,
+            expert_ids=[experts[0].pk, experts[4].pk, experts[5].pk],
+        )
+        meeting = schedule(cast, review, D(2026, 12, 28))
+        declined = meeting.invitations.get(expert=experts[5])
+        services.invitation_answer(
+            actor=experts[5],
+            invitation=declined,
+            accept=False,
+            no_conflict=True,
+            declaration="Away",
+        )
+        for seed in range(10):
+            with transaction.atomic():
+                replacement = services.invitation_replace(
+                    actor=officer(cast), invitation=declined, seed=seed
+                )
+                assert replacement.expert_id == old_tie.pk
+                transaction.set_rollback(True)

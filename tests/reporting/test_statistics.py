@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from assessments.models import Review, ScoringSheet, Verification, VerifiedBenefit
 from audits import publishing, totals
 from audits.choices import AuditState, CostClass, Indicator, OptionStatus
-from audits.models import Audit, Option, OptionBenefit
+from audits.models import OVERDUE_RULES, Audit, Option, OptionBenefit
 from enterprises import services as lists
 from enterprises.models import EmissionDisclosure, Industry, KeyEnterpriseList, ListEntry, Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS, consultancy_records, summary
@@ -493,7 +493,7 @@ def recount(*, prefix: str, year=None, today=TODAY) -> dict:
         },
         "overdue": {
             kind: sum(1 for a in audits if kind in a.overdue_kinds(today))
-            for kind in ("start", "disclosure", "report", "acceptance")
+            for kind in [rule.kind for rule in OVERDUE_RULES]
         },
         "assessments": total["assessments"],
         "acceptances": total["acceptances"],

@@ -1,4 +1,7 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -6,18 +9,28 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.choices import Role
+from accounts.models import User
 from core.api.permissions import RolePermission
 from procedures import pool, services
-from procedures.models import CityProposal, Filing, Invitation, Meeting, Registration
+from procedures.models import (
+    CityProposal,
+    ExpertDeclaration,
+    Filing,
+    Invitation,
+    Meeting,
+    Registration,
+)
 
 from .serializers import (
     AnswerSerializer,
     DecisionSerializer,
+    DeclarationSerializer,
     FilingSerializer,
     InvitationSerializer,
     MeetingSerializer,
     MinutesSerializer,
     PoolExpertSerializer,
+    PoolExpertWriteSerializer,
     PreReviewSerializer,
     ProposalSerializer,
     ReasonSerializer,
@@ -258,11 +271,96 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class ExpertPoolView(viewsets.ViewSet):
     """The authority's pool with each expert's record: rounds sat and scored, vetoes
-    raised, leniency and spread (procedures.pool)."""
+    raised, leniency and spread (procedures.pool); the authority adds experts of its
+    region, changes their industries and employers, retires them and records their
+    declared ties, as on the pool's page (the same services)."""
 
     permission_classes = [RolePermission]
     read_roles = SUPERVISORS
+    write_roles = SUPERVISORS
+    action_roles = {"declarations": SUPERVISORS}
     serializer_class = PoolExpertSerializer
+
+    def _expert(self, pk):
+        """An expert of the caller's pool, else 404."""
+        expert = (
+            pool.pool_of(self.request.user).filter(pk=pk).first() if str(pk).isdigit() else None
+        )
+        if expert is None:
+            raise Http404
+        return expert
+
+    def _row(self, expert):
+        return PoolExpertSerializer(self._rows(User.objects.filter(pk=expert.pk))[0]).data
+
+    @extend_schema(request=PoolExpertWriteSerializer, responses={201: PoolExpertSerializer})
+    def create(self, request):
+        params = PoolExpertWriteSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        data.pop("active", None)
+        expert = pool.expert_add(actor=request.user, **data)
+        return Response(self._row(expert), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=PoolExpertWriteSerializer,
+        responses=PoolExpertSerializer,
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    def partial_update(self, request, pk=None):
+        expert = self._expert(pk)
+        params = PoolExpertWriteSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        unknown = {"username", "full_name", "email", "organization"} & set(data)
+        if unknown:
+            raise ValidationError(
+                {name: [_("The account is changed by the administrator.")] for name in unknown}
+            )
+        with transaction.atomic():
+            if {"industries", "employer", "consultancy"} & set(data):
+                profile = getattr(expert, "expert_profile", None)
+                pool.expert_update(
+                    actor=request.user,
+                    expert=expert,
+                    industries=data.get("industries"),
+                    employer=data.get("employer", profile and profile.employer),
+                    consultancy=data.get("consultancy", profile and profile.consultancy),
+                )
+            if "active" in data:
+                pool.expert_retire(actor=request.user, expert=expert, active=data["active"])
+        return Response(self._row(expert))
+
+    @extend_schema(
+        methods=["get"],
+        responses=DeclarationSerializer(many=True),
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    @extend_schema(
+        methods=["post"],
+        request=DeclarationSerializer,
+        responses={201: DeclarationSerializer},
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def declarations(self, request, pk=None):
+        """The expert's declared ties; `POST` records one."""
+        expert = self._expert(pk)
+        if request.method == "GET":
+            rows = (
+                ExpertDeclaration.objects.for_user(request.user)
+                .filter(expert=expert)
+                .select_related("declared_by")
+            )
+            return Response(DeclarationSerializer(rows, many=True).data)
+        params = DeclarationSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        declaration = pool.declaration_add(
+            actor=request.user, expert=expert, **params.validated_data
+        )
+        return Response(DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
 
     def _rows(self, experts):
         experts = list(

@@ -158,6 +158,16 @@ class MeetingSerializer(serializers.ModelSerializer):
         return meeting.scores_open()
 
 
+class MeetingScheduleSerializer(serializers.Serializer):
+    """`POST /api/v1/assessments/{id}/meeting/` (or acceptances): schedule or move the
+    round's meeting."""
+
+    held_on = serializers.DateField()
+    starts_at = serializers.TimeField(required=False, allow_null=True, default=None)
+    place = serializers.CharField(required=False, allow_blank=True, default="")
+    link = serializers.URLField(required=False, allow_blank=True, default="")
+
+
 class AnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     no_conflict = serializers.BooleanField(default=False)

@@ -1,15 +1,18 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.choices import Role
 from accounts.models import User
+from assessments.models import Review
 from core.api.permissions import RolePermission
 from procedures import pool, services
 from procedures.models import (
@@ -27,6 +30,7 @@ from .serializers import (
     DeclarationSerializer,
     FilingSerializer,
     InvitationSerializer,
+    MeetingScheduleSerializer,
     MeetingSerializer,
     MinutesSerializer,
     PoolExpertSerializer,
@@ -159,6 +163,68 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         params.is_valid(raise_exception=True)
         services.minutes_record(actor=request.user, meeting=meeting, **params.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
+
+
+class RoundMeetingView(APIView):
+    """The meeting on a round (api.md: "meetings on a round"):
+    `GET /api/v1/assessments/{id}/meeting/` (or acceptances) reads it, `POST` schedules
+    or moves it (the authority in scope; 201 when new); `POST …/meeting/minutes/`
+    records the minutes and attendance. The same services as `/api/v1/meetings/`."""
+
+    permission_classes = [RolePermission]
+    read_roles = EVERYONE
+    write_roles = SUPERVISORS
+    kind = ""
+
+    def _review(self, pk) -> Review:
+        return get_object_or_404(Review.objects.for_user(self.request.user), pk=pk, kind=self.kind)
+
+    def _meeting(self, review):
+        return get_object_or_404(
+            Meeting.objects.for_user(self.request.user)
+            .select_related("review")
+            .prefetch_related("invitations__expert", "invitations__withdrawn_by"),
+            review=review,
+        )
+
+    def _answer(self, review, code=status.HTTP_200_OK):
+        meeting = self._meeting(review)
+        return Response(
+            MeetingSerializer(meeting, context={"request": self.request}).data, status=code
+        )
+
+    @extend_schema(responses=MeetingSerializer)
+    def get(self, request, pk):
+        return self._answer(self._review(pk))
+
+    @extend_schema(
+        request=MeetingScheduleSerializer,
+        responses={200: MeetingSerializer, 201: MeetingSerializer},
+    )
+    def post(self, request, pk):
+        review = self._review(pk)
+        params = MeetingScheduleSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        new = not Meeting.objects.filter(review=review).exists()
+        services.meeting_schedule(actor=request.user, review=review, **params.validated_data)
+        return self._answer(review, status.HTTP_201_CREATED if new else status.HTTP_200_OK)
+
+
+class RoundMeetingMinutesView(RoundMeetingView):
+    """`POST /api/v1/assessments/{id}/meeting/minutes/` (or acceptances): the minutes
+    and who of the panel attended, on or after the meeting date."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=MinutesSerializer, responses=MeetingSerializer)
+    def post(self, request, pk):
+        review = self._review(pk)
+        params = MinutesSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.minutes_record(
+            actor=request.user, meeting=self._meeting(review), **params.validated_data
+        )
+        return self._answer(review)
 
 
 class InvitationViewSet(viewsets.ReadOnlyModelViewSet):

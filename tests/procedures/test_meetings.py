@@ -628,3 +628,61 @@ def test_no_draw_ever_seats_an_expert_with_a_declared_tie(cast):
                 )
                 assert replacement.expert_id == old_tie.pk
                 transaction.set_rollback(True)
+
+
+# --- the meeting on a round: /api/v1/assessments/{id}/meeting/ ---------------------------
+
+
+class TestRoundMeetingApiRoles(RoleMatrix):
+    build = staticmethod(_world)
+    matrix = {
+        "read": SEES_ROUND,
+        # moved (it exists): 200
+        "schedule": SUPERVISES | {"admin": 200, "province_officer": 200, "city_officer": 200},
+        "bad": SUPERVISES | {"admin": 400, "province_officer": 400, "city_officer": 400},
+        # before the meeting date: 409
+        "minutes": SUPERVISES | {"admin": 409, "province_officer": 409, "city_officer": 409},
+        "wrong_kind": {role: 404 for role in SEES_ROUND} | {"anonymous": 401},
+    }
+
+    def request(self, action, client, cast):
+        review = self.world.review
+        url = f"/api/v1/assessments/{review.pk}/meeting/"
+        with on(D(2026, 12, 2)):
+            return {
+                "read": lambda: client.get(url),
+                "schedule": lambda: client.post(
+                    url, {"held_on": "2026-12-29", "place": "Room 5"}, format="json"
+                ),
+                "bad": lambda: client.post(url, {"held_on": "2026-12-03"}, format="json"),
+                "minutes": lambda: client.post(
+                    f"{url}minutes/", {"minutes": "Held", "attended": []}, format="json"
+                ),
+                "wrong_kind": lambda: client.get(f"/api/v1/acceptances/{review.pk}/meeting/"),
+            }[action]()
+
+
+def test_the_meeting_on_a_round_is_scheduled_read_and_held_through_its_path(cast):
+    review, experts = round_with_panel(cast)
+    url = f"/api/v1/assessments/{review.pk}/meeting/"
+    authority = api_client(officer(cast))
+    with on(D(2026, 12, 2)):
+        assert authority.get(url).status_code == 404  # none yet
+        created = authority.post(
+            url, {"held_on": "2026-12-28", "link": "https://meet.example.cn/r1"}, format="json"
+        )
+        assert created.status_code == 201, created.data
+        assert created.data["release_on"] == "2026-12-23" and len(created.data["invitations"]) == 3
+        bad = authority.post(url, {"held_on": "2026-12-28"}, format="json")
+        assert bad.status_code == 400 and "place" in bad.data
+        mine = api_client(experts[0]).get(url).data
+        assert [i["expert"] for i in mine["invitations"]] == [experts[0].pk]
+        assert mine["id"] == Meeting.objects.get(review=review).pk
+    with on(D(2026, 12, 28)):
+        held = authority.post(
+            f"{url}minutes/",
+            {"minutes": "Held.", "attended": [experts[0].pk, experts[1].pk]},
+            format="json",
+        )
+        assert held.status_code == 200 and held.data["minutes"] == "Held."
+        assert authority.get(f"{url}minutes/").status_code == 405

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import User
@@ -461,11 +462,13 @@ def _panel_changed(*, review: Review, actor, added, removed, drawn: bool) -> Non
     )
     if not leaving:
         return
-    reason = (
-        _("The panel was drawn again; the expert is no longer on it.")
+    # Kept in the actor's language on the invitation, in both in the notification.
+    said = (
+        gettext_lazy("The panel was drawn again; the expert is no longer on it.")
         if drawn
-        else _("The expert was taken off the panel.")
+        else gettext_lazy("The expert was taken off the panel.")
     )
+    reason = str(said)
     now = timezone.now()
     for invitation in leaving:
         invitation.state = InvitationState.WITHDRAWN
@@ -477,7 +480,7 @@ def _panel_changed(*, review: Review, actor, added, removed, drawn: bool) -> Non
     notify(
         recipients=[i.expert for i in leaving],
         kind="meeting_withdrawn",
-        params=_meeting_params(meeting) | {"reason": reason},
+        params=_meeting_params(meeting) | {"reason": translated(said)},
         url=reverse("my-meetings"),
     )
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import AuditorLevel, Role
 from accounts.models import User
 from audits.choices import Aspect, CostClass, DocumentKind, Indicator, OptionStatus
-from audits.models import Document
+from audits.models import Document, documents_withheld
 from core.forms import add_service_errors
 from core.regions import province_code
 from core.roles import role_required
@@ -354,6 +354,8 @@ def _detail_context(request, review, *, conflict=None, **forms) -> dict:
         # Experts see their own score only until the round is concluded.
         "scores_hidden": is_open and user.role not in SUPERVISOR_ROLES,
         "snapshot": _snapshot(user, review),
+        # An expert before the meeting's release: no document, not even its title.
+        "documents_withheld": documents_withheld(user, review.audit_id),
         "changes": services.without_withheld_documents(
             user, review, services.round_changes(review)
         ),

@@ -23,7 +23,7 @@ from accounts.models import User
 from audits import totals
 from audits.choices import AuditState, CostClass, EventKind, Indicator
 from audits.events import record
-from audits.models import Audit, Document, Option
+from audits.models import Audit, Document, Option, documents_withheld
 from audits.snapshot import audit_content, changes
 from audits.workflow import ENTRY_GUARDS, ON_ENTER, audit_transition, can_work_on, parties
 from core.errors import StateConflict
@@ -327,13 +327,26 @@ def _number(value: Decimal):
 # -- panels -----------------------------------------------------------------------------
 
 
+# Other apps' reasons an expert may not sit on a panel of an audit, each a function
+# (audit, experts) -> {expert id: [reasons]} (procedures: the ties the experts declared
+# to the enterprise or its firm in the last three years).
+CONFLICT_SOURCES: list = []
+
+# What other apps do when a round's panel changes, each called as
+# hook(review=, actor=, added=[ids], removed=[ids], drawn=bool) inside the change's
+# transaction (procedures: the meeting's invitations follow the panel).
+PANEL_HOOKS: list = []
+
+
 def conflicts(audit: Audit, experts) -> dict[int, list[str]]:
     """Why each of `experts` may not sit on a panel of `audit` (domain.md §3: not
     employed by the enterprise or its consulting firm, as a user of either or through
-    the expert's profile); an empty list when independent. Needs `expert_profile`
-    selected."""
+    the expert's profile; and the reasons of CONFLICT_SOURCES); an empty list when
+    independent. Needs `expert_profile` selected."""
     firm = audit.consultancy
     reasons = {}
+    experts = list(experts)
+    others = [source(audit, experts) for source in CONFLICT_SOURCES]
     for expert in experts:
         found = []
         if expert.role != Role.EXPERT:
@@ -349,8 +362,23 @@ def conflicts(audit: Audit, experts) -> dict[int, list[str]]:
             expert.organization_id == firm.pk or (profile and profile.consultancy_id == firm.pk)
         ):
             found.append(_("works for the enterprise's consulting firm"))
+        for other in others:
+            found.extend(other.get(expert.pk, []))
         reasons[expert.pk] = found
     return reasons
+
+
+def drawable(review: Review, exclude=()) -> tuple[list[int], list[int]]:
+    """The experts a draw for `review` picks from, the one rule of the panel draw and of
+    a replacement's: the province's pool without conflicts (CONFLICT_SOURCES included:
+    the ties declared to the enterprise or its firm), not in `exclude` (a replacement:
+    the panel and those invited); as (of the enterprise's industry, the others), each in
+    id order."""
+    excluded = set(exclude)
+    pool = [c for c in candidates(review) if not c["conflicts"] and c["expert"].pk not in excluded]
+    matching = [c["expert"].pk for c in pool if c["matches_industry"]]
+    others = [c["expert"].pk for c in pool if not c["matches_industry"]]
+    return matching, others
 
 
 def _experts(ids) -> list[User]:
@@ -422,6 +450,9 @@ def _seat(review: Review, actor, experts: list[User], draw: dict | None = None) 
             params=_params(review, due=review.due_on.isoformat()),
             url=reverse("review-detail", args=[review.pk]),
         )
+    if added or removed:
+        for hook in PANEL_HOOKS:
+            hook(review=review, actor=actor, added=added, removed=removed, drawn=draw is not None)
     return review
 
 
@@ -467,7 +498,8 @@ def panel_draw(*, actor, review: Review, size: int = MIN_PANEL, seed: int | None
         raise ValidationError(
             {"size": [_("A panel has at least %(n)d experts.") % {"n": MIN_PANEL}]}
         )
-    pool = [c for c in candidates(review) if not c["conflicts"]]
+    matching, others = drawable(review)
+    pool = sorted(matching + others)
     if len(pool) < size:
         raise StateConflict(
             _("Not enough independent experts to draw from."),
@@ -478,8 +510,6 @@ def panel_draw(*, actor, review: Review, size: int = MIN_PANEL, seed: int | None
         )
     seed = secrets.randbelow(2**31) if seed is None else seed
     rng = random.Random(seed)
-    matching = [c["expert"].pk for c in pool if c["matches_industry"]]
-    others = [c["expert"].pk for c in pool if not c["matches_industry"]]
     drawn = rng.sample(matching, min(size, len(matching)))
     drawn += rng.sample(others, size - len(drawn))
     return _seat(
@@ -489,7 +519,7 @@ def panel_draw(*, actor, review: Review, size: int = MIN_PANEL, seed: int | None
         draw={
             "seed": seed,
             "size": size,
-            "pool": [c["expert"].pk for c in pool],
+            "pool": pool,
             "matching": matching,
             "drawn": drawn,
         },
@@ -957,6 +987,15 @@ def snapshot(review: Review) -> dict:
         "signals": compliance.review_signals(review),
         "cp_level": survey_selectors.evaluation_result_of(review.audit),
     }
+
+
+def without_withheld_documents(user, review: Review, data: dict | None) -> dict | None:
+    """A snapshot or its changes as `user` may read them: without the documents (their
+    titles included) while they are withheld from the expert (audits.models
+    .withheld_audits: before the meeting's release)."""
+    if not data or not documents_withheld(user, review.audit_id):
+        return data
+    return {key: value for key, value in data.items() if key != "documents"}
 
 
 def round_changes(review: Review) -> dict | None:

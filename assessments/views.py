@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import AuditorLevel, Role
 from accounts.models import User
 from audits.choices import Aspect, CostClass, DocumentKind, Indicator, OptionStatus
+from audits.models import Document, documents_withheld
 from core.forms import add_service_errors
 from core.regions import province_code
 from core.roles import role_required
@@ -262,7 +263,7 @@ def _with_labels(rows) -> list[dict]:
     return [row | {"label": _label(Indicator, row["indicator"])} for row in rows]
 
 
-def _verifications(review, can_verify: bool, bound: VerificationForm | None = None):
+def _verifications(user, review, can_verify: bool, bound: VerificationForm | None = None):
     """Each mid/high option the panel verifies (and any it verified that has left that
     list), with the claimed, verified and difference per indicator and, while the round
     is open and the user may verify, its form."""
@@ -279,7 +280,7 @@ def _verifications(review, can_verify: bool, bound: VerificationForm | None = No
         .prefetch_related("benefits")
         .order_by("code")
     )
-    documents = audit.documents.order_by("kind", "title")
+    documents = Document.objects.for_user(user).filter(audit=audit).order_by("kind", "title")
     rows = []
     for option in options:
         verification = verifications.get(option.pk)
@@ -323,16 +324,19 @@ def _verification_initial(verification) -> dict:
     return initial
 
 
-def _snapshot(review) -> dict | None:
+def _snapshot(user, review) -> dict | None:
     """What the round judged, as concluded (documents with their SHA-256, options with
-    their figures, targets, verifications), with labels in the reader's language."""
-    snapshot = review.snapshot or review.submitted
+    their figures, targets, verifications), with labels in the reader's language; the
+    documents not while they are withheld from the expert."""
+    snapshot = services.without_withheld_documents(user, review, review.snapshot) or (
+        services.without_withheld_documents(user, review, review.submitted)
+    )
     if not snapshot:
         return None
     taken_at = snapshot.get("taken_at")
     return {
         "taken_at": parse_datetime(taken_at) if taken_at else None,
-        "concluded": snapshot is review.snapshot,
+        "concluded": bool(review.snapshot),
         "team": [
             a | {"level_label": _label(AuditorLevel, a.get("level"))}
             for a in snapshot.get("team", [])
@@ -396,8 +400,12 @@ def _detail_context(request, review, *, conflict=None, **forms) -> dict:
         "scores": _scores(user, review, sheet["items"]),
         # Experts see their own score only until the round is concluded.
         "scores_hidden": is_open and user.role not in SUPERVISOR_ROLES,
-        "snapshot": _snapshot(review),
-        "changes": services.round_changes(review),
+        "snapshot": _snapshot(user, review),
+        # An expert before the meeting's release: no document, not even its title.
+        "documents_withheld": documents_withheld(user, review.audit_id),
+        "changes": services.without_withheld_documents(
+            user, review, services.round_changes(review)
+        ),
         # This round's demands (a failed round) and the answers to the round before's.
         "demands": _demands(user, review, bound=forms.pop("demand_form", None)),
         "previous_demands": services.previous_demands(review),
@@ -414,7 +422,10 @@ def _detail_context(request, review, *, conflict=None, **forms) -> dict:
     # The panel's findings are the parties' to read once concluded (the snapshot).
     if review.kind == ReviewKind.ACCEPTANCE and is_open and (supervises or on_panel):
         context["verifications"] = _verifications(
-            review, can_verify=supervises or on_panel, bound=forms.pop("verification_form", None)
+            user,
+            review,
+            can_verify=supervises or on_panel,
+            bound=forms.pop("verification_form", None),
         )
     if is_open and supervises:
         candidates = services.candidates(review)
@@ -570,7 +581,9 @@ def review_verify(request, pk, option_pk):
         request.POST,
         option=option,
         claimed=claimed,
-        documents=review.audit.documents.order_by("kind", "title"),
+        documents=Document.objects.for_user(request.user)
+        .filter(audit=review.audit)
+        .order_by("kind", "title"),
     )
     outcome = submit(
         request,

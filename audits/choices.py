@@ -67,6 +67,9 @@ class Deadline(models.TextChoices):
     REPORT = "report", _("Submit the audit report")
     ACCEPTANCE = "acceptance", _("Apply for acceptance")
     NEXT_ROUND = "next_round", _("Next compulsory round")
+    # The steps around the audit (procedures): their rules are registered from there.
+    REGISTRATION = "registration", _("Register on the platform")
+    FILING = "filing", _("File the contract and audit plan")
 
     @property
     def field(self) -> str:
@@ -90,6 +93,8 @@ _OVERDUE_LABELS = {
     Deadline.REPORT: _("report overdue"),
     Deadline.ACCEPTANCE: _("acceptance overdue"),
     Deadline.NEXT_ROUND: _("next round overdue"),
+    Deadline.REGISTRATION: _("registration overdue"),
+    Deadline.FILING: _("filing overdue"),
 }
 _MISSED = {
     Deadline.START: _("round %(round)s: the audit was due to start on %(date)s"),
@@ -97,6 +102,8 @@ _MISSED = {
     Deadline.REPORT: _("round %(round)s: the audit report was due on %(date)s"),
     Deadline.ACCEPTANCE: _("round %(round)s: acceptance was due on %(date)s"),
     Deadline.NEXT_ROUND: _("round %(round)s: the next round falls due on %(date)s"),
+    Deadline.REGISTRATION: _("round %(round)s: the registration was due on %(date)s"),
+    Deadline.FILING: _("round %(round)s: the filing was due on %(date)s"),
 }
 
 

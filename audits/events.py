@@ -11,6 +11,22 @@ from django.utils.translation import gettext as _
 from .choices import AuditState, DocumentKind, EventKind, OptionStatus
 from .models import Audit, AuditEvent
 
+# Kinds the apps above record (procedures: filings and meetings), not in EventKind:
+# kind -> (label, render(params) -> the summary).
+KINDS: dict = {}
+
+
+def register_kind(kind: str, label, render) -> None:
+    """Name another app's kind of event and how its summary reads (at its `ready()`)."""
+    KINDS[kind] = (label, render)
+
+
+def label(event: AuditEvent) -> str:
+    """The kind of the event in the active language."""
+    if event.kind in KINDS:
+        return str(KINDS[event.kind][0])
+    return event.get_kind_display()
+
 
 def record(*, audit: Audit | int, actor, kind: str, **params) -> AuditEvent:
     """Write one event (call it inside the transaction of the change)."""
@@ -43,6 +59,8 @@ def summary(event: AuditEvent) -> str:
     """The event as one sentence in the active language."""
     p = event.params or {}
     kind = event.kind
+    if kind in KINDS:
+        return KINDS[kind][1](p)
     if kind == EventKind.TRANSITION:
         text = _("From “%(from)s” to “%(to)s”.") % {
             "from": _label(AuditState, p.get("from")),
@@ -175,20 +193,24 @@ def entry(*, at, actor, kind: str, label, summary: str, params: dict | None = No
     }
 
 
-def timeline(audit: Audit) -> list[dict]:
-    """The audit's whole record, oldest first, in the reader's language: its own events
-    and every registered provider's rows, merged by time (`GET /api/v1/audits/{id}/events/`
-    and the audit page's "Record" read the same stream)."""
+def timeline(audit: Audit, user) -> list[dict]:
+    """The audit's whole record as `user` may read it, oldest first, in the reader's
+    language: its own events (AuditEvent.objects.for_user: an expert's withheld ones left
+    out) and every registered provider's rows, merged by time
+    (`GET /api/v1/audits/{id}/events/` and the audit page's "Record" read the same stream)."""
     rows = [
         entry(
             at=event.at,
             actor=event.actor,
             kind=event.kind,
-            label=event.get_kind_display(),
+            label=label(event),
             summary=summary(event),
             params=event.params,
         )
-        for event in audit.events.select_related("actor").order_by("at", "id")
+        for event in AuditEvent.objects.for_user(user)
+        .filter(audit=audit)
+        .select_related("actor")
+        .order_by("at", "id")
     ]
     for provider in _providers:
         rows += provider(audit)

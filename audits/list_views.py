@@ -51,6 +51,15 @@ def _scoped_list(request, pk) -> KeyEnterpriseList:
     )
 
 
+def _province_only(request, key_list):
+    """The draft's entries are the province's to edit and import (domain.md §1: a city
+    proposes, the province publishes): anyone else, a city officer above all, gets 403
+    on the form as on its submission, with the way to propose instead."""
+    if lists.is_province_officer(request.user, key_list.province_id):
+        return None
+    return render(request, "audits/keylist_province_only.html", {"key_list": key_list}, status=403)
+
+
 def _scoped_entry(request, key_list, entry_pk) -> ListEntry:
     # A city officer reaches only its city's entries (ListEntry.objects.for_user).
     return get_object_or_404(
@@ -201,6 +210,8 @@ def _render_detail(
         "key_list": key_list,
         "conflict": conflict,
         "can_publish": can_amend and key_list.is_draft,
+        # Editing and importing the draft's entries are the province's.
+        "can_edit_entries": can_amend and key_list.is_draft,
         "page": Paginator(entries, 100).get_page(request.GET.get("page")),
     }
     if key_list.is_draft:
@@ -308,6 +319,8 @@ def keylist_entry_add(request, pk):
 def keylist_entry_edit(request, pk, entry_pk):
     key_list = _scoped_list(request, pk)
     entry = _scoped_entry(request, key_list, entry_pk)
+    if refused := _province_only(request, key_list):
+        return refused
     if request.method == "POST":
         form = EntryForm(request.POST, user=request.user, key_list=key_list)
         outcome = submit(
@@ -413,6 +426,8 @@ def keylist_amend(request, pk):
 @role_required(*LIST_ROLES)
 def keylist_import(request, pk):
     key_list = _scoped_list(request, pk)
+    if refused := _province_only(request, key_list):
+        return refused
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         outcome = submit(

@@ -1,11 +1,12 @@
 import uuid
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -37,12 +38,18 @@ from .choices import (
 
 class OverdueRule(NamedTuple):
     """A deadline the audit owes in `states` (and, for the disclosure, while its entry
-    is on the list and until it is submitted); passed, it is overdue."""
+    is on the list and until it is submitted; for a rule another app registers, while
+    its `pending` condition holds); passed, it is overdue."""
 
     kind: str
     field: str
     states: tuple
     until_disclosed: bool = False
+    # A condition of another app (register_overdue_rule), `pending(as_of)` as SQL on
+    # the audit: still owed now (as_of None) or on the day `as_of`.
+    pending: Callable | None = None
+    # Whether missing it puts the enterprise on next year's list (audits.publishing).
+    carries_over: bool = True
 
     def owed(self) -> Q:
         """The audits that still owe it, as SQL."""
@@ -51,12 +58,21 @@ class OverdueRule(NamedTuple):
             condition &= Q(
                 list_entry__status=EntryStatus.ACTIVE, list_entry__disclosure__isnull=True
             )
+        if self.pending is not None:
+            condition &= self.pending(None)
         return condition
 
     def owed_by(self, audit) -> bool:
-        """The same rule for one audit (`list_entry__disclosure` selected)."""
+        """The same rule for one audit (`list_entry__disclosure` selected; a registered
+        rule's condition read from the annotation of `Audit.objects.with_pending()`,
+        else asked of the database)."""
         if audit.state not in self.states:
             return False
+        if self.pending is not None:
+            annotated = getattr(audit, f"pending_{self.kind}", None)
+            if annotated is not None:
+                return annotated
+            return Audit.objects.filter(self.pending(None), pk=audit.pk).exists()
         return not self.until_disclosed or (
             audit.list_entry.status == EntryStatus.ACTIVE and not audit.is_disclosed
         )
@@ -64,13 +80,22 @@ class OverdueRule(NamedTuple):
 
 # An audit is overdue when a deadline it still owes has passed (domain.md §1, §4). One
 # rule, used by the SQL filter, the reminders and `Audit.overdue_kinds`; each branch is
-# served by a (state, due) index.
-OVERDUE_RULES = (
+# served by a (state, due) index. The apps above add theirs (register_overdue_rule).
+OVERDUE_RULES = [
     OverdueRule(Deadline.START, Deadline.START.field, (AuditState.NOT_STARTED,)),
     OverdueRule(Deadline.DISCLOSURE, Deadline.DISCLOSURE.field, tuple(OWES_DISCLOSURE), True),
     OverdueRule(Deadline.REPORT, Deadline.REPORT.field, tuple(BEFORE_REPORT)),
     OverdueRule(Deadline.ACCEPTANCE, Deadline.ACCEPTANCE.field, tuple(BEFORE_ACCEPTANCE)),
-)
+]
+# The audits' own deadlines (the deadline reminders of reporting send these).
+CORE_DEADLINES = tuple(rule.kind for rule in OVERDUE_RULES)
+
+
+def register_overdue_rule(rule: OverdueRule) -> None:
+    """Add the rule of a deadline another app keeps the condition of (procedures: the
+    registration and the filing), once; at its app's `ready()`."""
+    if all(existing.kind != rule.kind for existing in OVERDUE_RULES):
+        OVERDUE_RULES.append(rule)
 
 
 def overdue_q(today, kinds=None) -> Q:
@@ -131,6 +156,19 @@ class AuditQuerySet(models.QuerySet):
 
     def overdue(self, today=None):
         return self.filter(overdue_q(today or timezone.localdate()))
+
+    def with_pending(self):
+        """Each audit with the conditions of the registered overdue rules
+        (`pending_<kind>`), so that `overdue_kinds` of a list asks nothing more."""
+        return self.annotate(
+            **{
+                f"pending_{rule.kind}": ExpressionWrapper(
+                    rule.pending(None), output_field=models.BooleanField()
+                )
+                for rule in OVERDUE_RULES
+                if rule.pending is not None
+            }
+        )
 
 
 class Audit(models.Model):
@@ -572,18 +610,35 @@ class OptionBenefit(models.Model):
         return self.get_indicator_display()
 
 
+def withheld_audits(user):
+    """The audits whose documents (files and titles alike) are withheld from `user`: for
+    an expert, those of a round they sit on whose meeting's material is not released yet
+    (procedures: the policy's working days before the meeting); nothing for anyone
+    else. The one rule for the documents, the audit's timeline and the round's
+    snapshot."""
+    if getattr(user, "role", None) != Role.EXPERT:
+        return Audit.objects.none()
+    return Audit.objects.filter(
+        reviews__panel__expert=user, reviews__meeting__release_on__gt=timezone.localdate()
+    )
+
+
+def documents_withheld(user, audit) -> bool:
+    """Whether `audit`'s documents are withheld from `user` (withheld_audits)."""
+    if getattr(user, "role", None) != Role.EXPERT:
+        return False
+    return withheld_audits(user).filter(pk=getattr(audit, "pk", audit)).exists()
+
+
 class DocumentQuerySet(AuditChildQuerySet):
     def for_user(self, user):
         """As the audit; an expert reads an audit's documents only once the material of
-        their round's meeting is released (procedures: the policy's working days
-        before the meeting), and whenever their round has no meeting."""
+        their round's meeting is released, and whenever their round has no meeting
+        (withheld_audits)."""
         visible = super().for_user(user)
         if getattr(user, "role", None) != Role.EXPERT:
             return visible
-        withheld = Audit.objects.filter(
-            reviews__panel__expert=user, reviews__meeting__release_on__gt=timezone.localdate()
-        )
-        return visible.exclude(audit__in=withheld.values("pk"))
+        return visible.exclude(audit__in=withheld_audits(user).values("pk"))
 
 
 def document_path(document, filename):
@@ -700,6 +755,22 @@ class BenefitTotals(models.Model):
         return f"{self.audit_id} {self.indicator}"
 
 
+# The events that name a document (its title): withheld as the documents are.
+DOCUMENT_EVENTS = (EventKind.DOCUMENT_ADDED, EventKind.DOCUMENT_REMOVED)
+
+
+class EventQuerySet(AuditChildQuerySet):
+    def for_user(self, user):
+        """As the audit; the events naming a document are withheld from an expert as
+        the documents are (withheld_audits)."""
+        visible = super().for_user(user)
+        if getattr(user, "role", None) != Role.EXPERT:
+            return visible
+        return visible.exclude(
+            kind__in=DOCUMENT_EVENTS, audit__in=withheld_audits(user).values("pk")
+        )
+
+
 class AuditEvent(models.Model):
     """One change to an audit or one of its parts, with who made it and when, written by
     the service that made the change in the same transaction (the audit's timeline,
@@ -716,7 +787,7 @@ class AuditEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     params = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AuditChildQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

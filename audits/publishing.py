@@ -32,7 +32,7 @@ from notifications.services import notify, notify_each
 
 from . import workflow
 from .choices import CLOSED, AuditState, Deadline, ReviewKind
-from .models import Audit, Carryover, overdue_q
+from .models import OVERDUE_RULES, Audit, Carryover, overdue_q
 
 
 def _next_rounds(enterprise_ids) -> dict[int, int]:
@@ -269,12 +269,14 @@ def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
     today = timezone.localdate()
     prefix = key_list.province_id[:2]
     listed = key_list.entries.active().values("enterprise_id")
+    # The deadlines whose miss carries over (not the steps around the audit).
+    carried = [rule.kind for rule in OVERDUE_RULES if rule.carries_over]
     audits = list(
         Audit.objects.for_user(actor)
         .filter(enterprise__region__code__startswith=prefix)
         .exclude(enterprise_id__in=listed)
         .filter(
-            overdue_q(today)
+            overdue_q(today, kinds=carried)
             | Q(next_round_due__year=key_list.year)
             | Q(pk__in=Audit.objects.filter(reviews__result="failed").values("pk"))
             # The urges and penalties of supervision (the room above), by their reverse
@@ -302,7 +304,7 @@ def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
                     "date": review["concluded_on"],
                 }
             )
-        for kind in audit.overdue_kinds(today):
+        for kind in [k for k in audit.overdue_kinds(today) if k in carried]:
             reasons.append(
                 Deadline(kind).missed
                 % {"round": audit.round, "date": getattr(audit, Deadline(kind).field)}

@@ -115,6 +115,7 @@ def work_queue(user, *, today, page=None):
         # the team, the pre-assessment guard the targets.
         .select_related("enterprise__region", "list_entry__key_list", "list_entry__disclosure")
         .prefetch_related("team", "targets")
+        .with_pending()
         .annotate(next_due=_next_owed_due())
         .order_by("next_due", "pk")
     )
@@ -214,6 +215,7 @@ def overdue_audits(user, *, today, limit: int = 10) -> list:
         Audit.objects.for_user(user)
         .filter(overdue_q(today))
         .select_related("enterprise__region", "consultancy", "list_entry__disclosure")
+        .with_pending()
         .annotate(next_due=_next_owed_due())
         .order_by("next_due", "pk")[:limit]
     )

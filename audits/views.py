@@ -115,7 +115,7 @@ def audit_list(request):
         request.GET,
         queryset=scoped.select_related(
             "enterprise", "consultancy", "list_entry__key_list", "list_entry__disclosure"
-        ),
+        ).with_pending(),
     ).qs.order_by("start_due", "pk")
     today = timezone.localdate()
     if export_requested(request):
@@ -284,7 +284,12 @@ def _permissions(user, audit) -> dict:
 
 
 def _documents(user, audit) -> list[Document]:
-    documents = list(audit.documents.select_related("uploaded_by", "option", "superseded_by"))
+    # Scoped: an expert sees neither the files nor their titles before the release.
+    documents = list(
+        Document.objects.for_user(user)
+        .filter(audit=audit)
+        .select_related("uploaded_by", "option", "superseded_by")
+    )
     for document in documents:
         document.audit = audit  # the rule below reads its state
         document.removable = workflow.can_delete_document(user, document)
@@ -317,7 +322,7 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         # who uploaded, for which option, and the later version, on every row.
         "documents": _documents(user, audit),
         # The audit's record, oldest first, each line in the reader's language.
-        "events": events.timeline(audit),  # with supervision's urges and penalties
+        "events": events.timeline(audit, user),  # with supervision's urges and penalties
         "comments": audit.comments.select_related("author"),
         # The assessment and acceptance rounds the user may open (an expert: those whose
         # panel they sit on), in one query; through the audit's reverse relation, whose

@@ -46,6 +46,8 @@ from procedures.api.views import (
     MeetingViewSet,
     ProposalViewSet,
     RegistrationViewSet,
+    RoundMeetingMinutesView,
+    RoundMeetingView,
 )
 from reporting.api.statistics import StatisticsSummaryView
 from reporting.api.views import ReportJobViewSet
@@ -107,6 +109,23 @@ urlpatterns = [
     path("users/<int:pk>/token/", UserTokenView.as_view(), name="api-user-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("statistics/summary/", StatisticsSummaryView.as_view(), name="statistics-summary"),
+    # The meeting on a round (procedures; api.md "meetings on a round").
+    *[
+        route
+        for prefix, kind in (("assessments", "assessment"), ("acceptances", "acceptance"))
+        for route in (
+            path(
+                f"{prefix}/<int:pk>/meeting/",
+                RoundMeetingView.as_view(kind=kind),
+                name=f"{kind}-meeting",
+            ),
+            path(
+                f"{prefix}/<int:pk>/meeting/minutes/",
+                RoundMeetingMinutesView.as_view(kind=kind),
+                name=f"{kind}-meeting-minutes",
+            ),
+        )
+    ],
     path("", include("survey.api.urls")),
     path("", include(router.urls)),
 ]

@@ -17,6 +17,7 @@ from audits.selectors import (
     work_queue,
 )
 from enterprises.models import Enterprise, Industry, ListEntry
+from procedures.selectors import authority_work, expert_work
 
 
 def home(request):
@@ -48,6 +49,8 @@ def dashboard_context(user, page=None) -> dict:
             **review_dashboard(user),
             "board": deadline_board(user, today=timezone.localdate()),
             "overdue_audits": overdue_audits(user, today=timezone.localdate()),
+            # The filings to decide and the meetings to hold (procedures).
+            "steps": authority_work(user, today=timezone.localdate()),
         }
     if user.role == Role.CONSULTANT:
         return {
@@ -58,7 +61,11 @@ def dashboard_context(user, page=None) -> dict:
     if user.role == Role.ENTERPRISE:
         return _enterprise_dashboard(user)
     if user.role == Role.EXPERT:
-        return {"awaiting_score": awaiting_score(user)}
+        return {
+            "awaiting_score": awaiting_score(user),
+            # The invitations to answer and the material released (procedures).
+            "steps": expert_work(user, today=timezone.localdate()),
+        }
     return {}
 
 

@@ -10,4 +10,5 @@ class ProceduresConfig(AppConfig):
         # The texts of this app's notifications, and the start guard it adds to the
         # audits' workflow (audits.workflow.ENTRY_GUARDS) and the scoring guard it adds
         # to the review rounds (assessments.services.SCORE_GUARDS).
-        from . import notices, services  # noqa: F401
+        # Its deadlines join the audits' overdue rules (audits.models.OVERDUE_RULES).
+        from . import deadlines, notices, services  # noqa: F401

@@ -23,8 +23,14 @@ class InvitationState(models.TextChoices):
     INVITED = "invited", _("Invited")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
-    # Replaced after a decline or a declared conflict, or left the panel.
+    # Replaced after a decline or a declared conflict, by a draw.
     REPLACED = "replaced", _("Replaced")
+    # The expert left the panel after the meeting was scheduled.
+    WITHDRAWN = "withdrawn", pgettext_lazy("invitation", "Withdrawn")
+
+
+# Invitations that no longer hold a seat.
+GONE = (InvitationState.REPLACED, InvitationState.WITHDRAWN)
 
 
 class ProposalState(models.TextChoices):

@@ -19,7 +19,7 @@ from core.models import StateChange
 from core.regions import province_code
 from enterprises.choices import Category
 
-from .choices import FilingKind, FilingState, InvitationState, ProposalState
+from .choices import GONE, FilingKind, FilingState, InvitationState, ProposalState
 
 
 class OfAuditQuerySet(models.QuerySet):
@@ -269,6 +269,18 @@ class Invitation(models.Model):
     )
     # The replacement draw: seed, pool, matching, drawn (as assessments' panel draws).
     draw = models.JSONField(_("replacement draw"), null=True, blank=True, editable=False)
+    # Withdrawn when the expert left the panel after the meeting was scheduled: by whom,
+    # when, why.
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     created_at = models.DateTimeField(_("invited"), auto_now_add=True)
 
     objects = InvitationQuerySet.as_manager()
@@ -280,7 +292,7 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "expert"],
-                condition=~Q(state=InvitationState.REPLACED),
+                condition=~Q(state__in=GONE),
                 name="invitation_once_per_expert",
             ),
         ]

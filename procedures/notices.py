@@ -23,6 +23,10 @@ register(
         "The material of %(review)s of %(enterprise)s (round %(round)s) is released: the "
         "meeting is on %(date)s. File your pre-review opinion before it."
     ),
+    meeting_withdrawn=_(
+        "Your invitation to the meeting on %(review)s of %(enterprise)s (round %(round)s) on "
+        "%(date)s was withdrawn: %(reason)s"
+    ),
     invitation_declined=_(
         "%(expert)s declined the meeting on %(review)s of %(enterprise)s (round %(round)s): "
         "draw a replacement."

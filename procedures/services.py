@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import User
@@ -30,7 +31,7 @@ from assessments import services as reviews
 from assessments.choices import ReviewState
 from assessments.models import Review
 from audits.choices import CLOSED, AuditState, DocumentKind
-from audits.models import Audit, audit_policy
+from audits.models import Audit, Document, audit_policy
 from audits.workflow import ENTRY_GUARDS, audit_transition, can_work_on, parties
 from core import workdays
 from core.errors import StateConflict
@@ -41,8 +42,8 @@ from enterprises.models import Enterprise, KeyEnterpriseList, ListEntry
 from notifications.messages import translated
 from notifications.services import notify
 
-from . import pool
-from .choices import FilingKind, FilingState, InvitationState, ProposalState
+from . import deadlines, pool, timeline
+from .choices import GONE, FilingKind, FilingState, InvitationState, ProposalState
 from .models import (
     CityProposal,
     Filing,
@@ -195,6 +196,7 @@ def filing_submit(*, actor, audit: Audit, kind: str, documents, note: str = "") 
         )
     filing = Filing.objects.create(audit=audit, kind=kind, note=note.strip(), submitted_by=actor)
     filing.documents.set(documents)
+    timeline.record_filing(filing, actor, timeline.FILING_SUBMITTED)
     notify(
         recipients=reviews.supervisors(audit),
         kind="filing_submitted",
@@ -240,6 +242,7 @@ def filing_accept(*, actor, filing: Filing) -> Filing:
     is the audit's start: an audit not started moves to planning that day."""
     filing = _locked_filing(actor, filing)
     _decide(filing, actor, FilingState.ACCEPTED, "")
+    timeline.record_filing(filing, actor, timeline.FILING_ACCEPTED)
     audit = Audit.objects.select_for_update().get(pk=filing.audit_id)
     if filing.kind == FilingKind.START and audit_policy(audit).filing_is_start:
         if audit.started_on is None:
@@ -264,6 +267,7 @@ def filing_return(*, actor, filing: Filing, reason: str) -> Filing:
         raise ValidationError({"reason": [_("Say why the filing is returned.")]})
     filing = _locked_filing(actor, filing)
     _decide(filing, actor, FilingState.RETURNED, reason.strip())
+    timeline.record_filing(filing, actor, timeline.FILING_RETURNED)
     _notify_decision(filing, "filing_returned")
     return filing
 
@@ -307,11 +311,7 @@ def can_schedule(user, review: Review) -> bool:
 
 
 def _invite(meeting: Meeting, experts) -> list[Invitation]:
-    invited = set(
-        meeting.invitations.exclude(state=InvitationState.REPLACED).values_list(
-            "expert_id", flat=True
-        )
-    )
+    invited = set(meeting.invitations.exclude(state__in=GONE).values_list("expert_id", flat=True))
     new = [
         Invitation.objects.create(meeting=meeting, expert=expert)
         for expert in experts
@@ -390,12 +390,20 @@ def meeting_schedule(
         meeting.released_at = None
     meeting.full_clean(exclude=["review", "scheduled_by"])
     meeting.save()
+    timeline.record_meeting(
+        meeting,
+        actor,
+        timeline.MEETING_SCHEDULED,
+        moved=moved,
+        place=meeting.place or meeting.link,
+        release=meeting.release_on,
+    )
     panel = [member.expert for member in review.panel.select_related("expert")]
     new = _invite(meeting, panel)
     if moved:
         others = [
             i.expert
-            for i in meeting.invitations.exclude(state=InvitationState.REPLACED)
+            for i in meeting.invitations.exclude(state__in=GONE)
             .exclude(pk__in=[i.pk for i in new])
             .select_related("expert")
         ]
@@ -411,13 +419,15 @@ def meeting_schedule(
 
 
 def _release(meeting: Meeting) -> None:
-    """Tell the panel its material is there (once)."""
+    """Tell the panel its material is there (once); on the audit's record in the name
+    of whoever scheduled the meeting (the daily task releases it)."""
     meeting.released_at = timezone.now()
     meeting.save(update_fields=["released_at"])
+    timeline.record_meeting(meeting, meeting.scheduled_by, timeline.MEETING_RELEASED)
     experts = User.objects.filter(
-        pk__in=meeting.invitations.exclude(
-            state__in=[InvitationState.REPLACED, InvitationState.DECLINED]
-        ).values("expert_id")
+        pk__in=meeting.invitations.exclude(state__in=[*GONE, InvitationState.DECLINED]).values(
+            "expert_id"
+        )
     )
     notify(
         recipients=experts,
@@ -425,6 +435,69 @@ def _release(meeting: Meeting) -> None:
         params=_meeting_params(meeting),
         url=reverse("my-meetings"),
     )
+
+
+def _panel_changed(*, review: Review, actor, added, removed, drawn: bool) -> None:
+    """The meeting's invitations follow its panel (assessments.services.PANEL_HOOKS):
+    an expert seated after the meeting was scheduled is invited (and told); one who
+    left has their invitation withdrawn, by whom, when and why (and is told)."""
+    meeting = (
+        Meeting.objects.filter(review=review).select_related("review__audit__enterprise").first()
+    )
+    if meeting is None or meeting.minutes:
+        return
+    if added:
+        new = _invite(meeting, User.objects.filter(pk__in=added).order_by("pk"))
+        if new and meeting.released_at is not None:
+            notify(
+                recipients=[i.expert for i in new],
+                kind="meeting_released",
+                params=_meeting_params(meeting),
+                url=reverse("my-meetings"),
+            )
+    leaving = list(
+        meeting.invitations.filter(expert_id__in=removed)
+        .exclude(state__in=GONE)
+        .select_related("expert")
+    )
+    if not leaving:
+        return
+    # Kept in the actor's language on the invitation, in both in the notification.
+    said = (
+        gettext_lazy("The panel was drawn again; the expert is no longer on it.")
+        if drawn
+        else gettext_lazy("The expert was taken off the panel.")
+    )
+    reason = str(said)
+    now = timezone.now()
+    for invitation in leaving:
+        invitation.state = InvitationState.WITHDRAWN
+        invitation.withdrawn_by, invitation.withdrawn_at = actor, now
+        invitation.withdrawal_reason = reason
+        invitation.save(
+            update_fields=["state", "withdrawn_by", "withdrawn_at", "withdrawal_reason"]
+        )
+    notify(
+        recipients=[i.expert for i in leaving],
+        kind="meeting_withdrawn",
+        params=_meeting_params(meeting) | {"reason": translated(said)},
+        url=reverse("my-meetings"),
+    )
+
+
+reviews.PANEL_HOOKS.append(_panel_changed)
+
+
+def _declared_ties(audit: Audit, experts) -> dict[int, list[str]]:
+    """The ties declared to the audit's enterprise or firm in the last three years keep
+    an expert off its panels (assessments.services.CONFLICT_SOURCES): the panel draw,
+    a replacement's and seating by hand alike."""
+    tied = pool.declared_ties(audit)
+    reason = _("declared a tie to the enterprise or its firm in the last three years")
+    return {expert.pk: [reason] for expert in experts if expert.pk in tied}
+
+
+reviews.CONFLICT_SOURCES.append(_declared_ties)
 
 
 def meetings_release(today=None) -> int:
@@ -463,6 +536,8 @@ def _own_invitation(actor, invitation: Invitation) -> Invitation:
         raise StateConflict(
             _("The invitation was replaced."), unmet=[_("Another expert took the seat.")]
         )
+    if invitation.state == InvitationState.WITHDRAWN:
+        raise StateConflict(_("The invitation was withdrawn."), unmet=[_("You left the panel.")])
     if invitation.meeting.minutes:
         raise StateConflict(_("The meeting was held."), unmet=[_("Its minutes are recorded.")])
     return invitation
@@ -531,35 +606,30 @@ def invitation_replace(*, actor, invitation: Invitation, seed: int | None = None
         raise StateConflict(
             _("The review is concluded."), unmet=[_("A concluded round does not change.")]
         )
+    # The rule of every draw (assessments.services.drawable): independent experts of
+    # the pool, declared ties included; here not on the panel and never invited.
     invited = set(invitation.meeting.invitations.values_list("expert_id", flat=True))
-    # Ties declared to the enterprise or its firm in the last three years keep an
-    # expert out, beside the panel's own independence rules.
-    tied = pool.declared_ties(review.audit)
-    candidates = [
-        c
-        for c in reviews.candidates(review)
-        if not c["conflicts"] and not c["on_panel"] and c["expert"].pk not in invited | tied
-    ]
-    if not candidates:
+    seated = list(review.panel.values_list("expert_id", flat=True))
+    matching, others = reviews.drawable(review, exclude=invited | set(seated))
+    if not matching and not others:
         raise StateConflict(
             _("No independent expert is left in the pool to draw from."),
             unmet=[_("Add experts to the pool, or seat one by hand.")],
         )
     seed = secrets.randbelow(2**31) if seed is None else seed
     rng = random.Random(seed)
-    matching = [c["expert"].pk for c in candidates if c["matches_industry"]]
-    others = [c["expert"].pk for c in candidates if not c["matches_industry"]]
     drawn = rng.choice(matching or others)
-    seated = [
-        pk for pk in review.panel.values_list("expert_id", flat=True) if pk != invitation.expert_id
-    ]
-    reviews.panel_set(actor=actor, review=review, expert_ids=[*seated, drawn])
-    (replacement,) = _invite(invitation.meeting, User.objects.filter(pk=drawn))
+    # The seat changes hands: the declined invitation is replaced first, so that the
+    # panel's change (PANEL_HOOKS, below) invites the drawn expert and leaves it be.
     invitation.state = InvitationState.REPLACED
+    invitation.save(update_fields=["state"])
+    kept = [pk for pk in seated if pk != invitation.expert_id]
+    reviews.panel_set(actor=actor, review=review, expert_ids=[*kept, drawn])
+    replacement = invitation.meeting.invitations.exclude(state__in=GONE).get(expert_id=drawn)
     invitation.replaced_by = replacement
     invitation.draw = {
         "seed": seed,
-        "pool": [c["expert"].pk for c in candidates],
+        "pool": sorted(matching + others),
         "matching": matching,
         "drawn": drawn,
     }
@@ -624,17 +694,25 @@ def minutes_record(*, actor, meeting: Meeting, minutes: str, attended) -> Meetin
     meeting.minutes_by = actor
     meeting.minutes_at = timezone.now()
     meeting.save(update_fields=["minutes", "minutes_by", "minutes_at"])
+    timeline.record_meeting(
+        meeting,
+        actor,
+        timeline.MEETING_HELD,
+        attended=len(present),
+        invited=len(seats),
+    )
     return meeting
 
 
-def released_documents(meeting: Meeting, user, today=None):
+def released_documents(meeting: Meeting, user):
     """The documents the panel reads: the audit's, from the release day on (the
-    authority sees them whenever). For the record issue: the round's submitted
-    versions."""
-    audit = meeting.review.audit
-    if has_role(user, Role.EXPERT) and not meeting.is_released(today):
-        return audit.documents.none()
-    return audit.documents.select_related("uploaded_by")
+    authority sees them whenever), by the documents' own scope (audits.models
+    .withheld_audits: neither the files nor their titles before the release)."""
+    return (
+        Document.objects.for_user(user)
+        .filter(audit_id=meeting.review.audit_id)
+        .select_related("uploaded_by")
+    )
 
 
 # --- the cities' proposals ---------------------------------------------------------------
@@ -767,19 +845,8 @@ REMIND_DAYS = 7
 
 def _owing(today):
     """(kind, audits that still owe it, due field): the registration, and the filing of
-    the contract and audit plan (none waiting or accepted)."""
-    open_audits = Audit.objects.exclude(state__in=CLOSED)
-    return [
-        ("registration", open_audits.filter(registration__isnull=True), "registration_due"),
-        (
-            "filing",
-            open_audits.exclude(
-                filings__kind=FilingKind.START,
-                filings__state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED],
-            ),
-            "filing_due",
-        ),
-    ]
+    the contract and audit plan, by their overdue rules (procedures.deadlines)."""
+    return [(rule.kind, Audit.objects.filter(rule.owed()), rule.field) for rule in deadlines.RULES]
 
 
 def step_reminders(today=None) -> int:

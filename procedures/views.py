@@ -23,7 +23,7 @@ from enterprises.choices import IndustryLevel, ListStatus
 from enterprises.models import Enterprise, Industry, KeyEnterpriseList
 
 from . import pool, services
-from .choices import FilingState, InvitationState
+from .choices import GONE, FilingState, InvitationState
 from .forms import (
     AnswerForm,
     DecisionForm,
@@ -272,12 +272,16 @@ def _meeting_page(request, review, *, status=200, conflict=None, **forms):
     user = request.user
     meeting = Meeting.objects.filter(review=review).select_related("minutes_by").first()
     invitations = (
-        list(meeting.invitations.select_related("expert").order_by("created_at", "id"))
+        list(
+            meeting.invitations.select_related("expert", "withdrawn_by").order_by(
+                "created_at", "id"
+            )
+        )
         if meeting
         else []
     )
     mine = next(
-        (i for i in invitations if i.expert_id == user.pk and i.state != InvitationState.REPLACED),
+        (i for i in invitations if i.expert_id == user.pk and i.state not in GONE),
         None,
     )
     supervisor = services.can_schedule(user, review)
@@ -430,7 +434,7 @@ def my_meetings(request):
     """The expert's invitations: the meeting, the release day, what is due."""
     invitations = (
         Invitation.objects.for_user(request.user)
-        .exclude(state=InvitationState.REPLACED)
+        .exclude(state__in=GONE)
         .select_related("meeting__review__audit__enterprise")
         .order_by("-meeting__held_on", "-id")
     )

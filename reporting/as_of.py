@@ -216,6 +216,8 @@ def summary_as_of(
         condition = Q(state_then__in=rule.states) & Q(**{f"{rule.field}__lt": as_of})
         if rule.until_disclosed:
             condition &= ~disclosed & Q(entry_removed=False)
+        if rule.pending is not None:
+            condition &= rule.pending(as_of)
         return condition
 
     overdue_conditions = {rule.kind: owed(rule) for rule in OVERDUE_RULES}

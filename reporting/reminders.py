@@ -78,8 +78,9 @@ def stage(due_on: datetime.date, today: datetime.date) -> int | None:
 def deadline_rules() -> list[tuple[str, str, Q]]:
     """(deadline, the audit's field, the condition under which the audit still owes it):
     the overdue rules (audits.models.OVERDUE_RULES), the disclosure owed until it is
-    made, whatever the audit's state."""
-    return [(rule.kind, rule.field, rule.owed()) for rule in OVERDUE_RULES]
+    made, whatever the audit's state; the steps around the audit (registration, filing)
+    are reminded of by procedures."""
+    return [(rule.kind, rule.field, rule.owed()) for rule in OVERDUE_RULES if rule.kind in ORDER]
 
 
 def send_deadline_reminders(*, today: datetime.date | None = None) -> int:

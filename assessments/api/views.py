@@ -157,9 +157,15 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
                 "review": review.pk,
                 "kind": review.kind,
                 "round": review.round,
-                "submitted": review.submitted,
-                "concluded": review.snapshot,
-                "changes_since_previous": services.round_changes(review),
+                "submitted": services.without_withheld_documents(
+                    request.user, review, review.submitted
+                ),
+                "concluded": services.without_withheld_documents(
+                    request.user, review, review.snapshot
+                ),
+                "changes_since_previous": services.without_withheld_documents(
+                    request.user, review, services.round_changes(review)
+                ),
             }
         )
 

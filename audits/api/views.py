@@ -9,7 +9,14 @@ from rest_framework.response import Response
 from accounts.choices import Role
 from audits import events, publishing, services, workflow
 from audits.filters import AuditFilter
-from audits.models import Audit, Balance, Document, Option, OptionBenefit, Target
+from audits.models import (
+    Audit,
+    Balance,
+    Document,
+    Option,
+    OptionBenefit,
+    Target,
+)
 from core.api.filters import AS_ARRAY
 from core.api.permissions import RolePermission
 from core.api.serializers import HistorySerializer
@@ -61,6 +68,7 @@ class AuditViewSet(
             # the list's year, and the disclosure for `overdue` and `late`.
             .select_related("enterprise", "list_entry__key_list", "list_entry__disclosure")
             .prefetch_related("team")
+            .with_pending()
             .order_by("start_due", "id")
         )
 
@@ -88,7 +96,9 @@ class AuditViewSet(
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
         """Every change to the audit and its parts, oldest first, with who and when."""
-        return Response(EventSerializer(events.timeline(self.get_object()), many=True).data)
+        return Response(
+            EventSerializer(events.timeline(self.get_object(), request.user), many=True).data
+        )
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["post"], request=CommentSerializer, responses=CommentSerializer)

@@ -2,14 +2,22 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.choices import Role
+from accounts.choices import OrganizationKind, Role
+from accounts.models import Organization
 from assessments.models import Review
 from audits.models import Audit, Document
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from enterprises.choices import Category
-from enterprises.models import Enterprise, KeyEnterpriseList
+from enterprises.choices import Category, IndustryLevel
+from enterprises.models import Enterprise, Industry, KeyEnterpriseList
 from procedures.choices import FilingKind
-from procedures.models import CityProposal, Filing, Invitation, Meeting, Registration
+from procedures.models import (
+    CityProposal,
+    ExpertDeclaration,
+    Filing,
+    Invitation,
+    Meeting,
+    Registration,
+)
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
@@ -76,6 +84,9 @@ class InvitationSerializer(serializers.ModelSerializer):
     expert_name = serializers.CharField(source="expert.__str__", read_only=True)
     meeting = serializers.PrimaryKeyRelatedField(read_only=True)
     replaced_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    withdrawn_by = serializers.CharField(
+        source="withdrawn_by.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Invitation
@@ -93,6 +104,9 @@ class InvitationSerializer(serializers.ModelSerializer):
             "attended",
             "replaced_by",
             "draw",
+            "withdrawn_by",
+            "withdrawn_at",
+            "withdrawal_reason",
         ]
         read_only_fields = fields
 
@@ -142,6 +156,16 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     def get_scores_open(self, meeting) -> bool:
         return meeting.scores_open()
+
+
+class MeetingScheduleSerializer(serializers.Serializer):
+    """`POST /api/v1/assessments/{id}/meeting/` (or acceptances): schedule or move the
+    round's meeting."""
+
+    held_on = serializers.DateField()
+    starts_at = serializers.TimeField(required=False, allow_null=True, default=None)
+    place = serializers.CharField(required=False, allow_blank=True, default="")
+    link = serializers.URLField(required=False, allow_blank=True, default="")
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -218,6 +242,63 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
     default_error_messages = {"required": _("Accept or reject.")}
+
+
+def _firms():
+    return Organization.objects.filter(kind=OrganizationKind.CONSULTANCY)
+
+
+class PoolExpertWriteSerializer(serializers.Serializer):
+    """Add an expert to the pool (`POST`), or change their industries and employers and
+    retire or bring them back (`PATCH`: `industries`, `employer`, `consultancy`,
+    `active`); the rules are procedures.pool's."""
+
+    username = serializers.CharField(max_length=150)
+    full_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind=OrganizationKind.EXPERT_BODY),
+        help_text=_("An expert body of your region."),
+    )
+    industries = serializers.PrimaryKeyRelatedField(
+        queryset=Industry.objects.filter(level=IndustryLevel.DIVISION), many=True, required=False
+    )
+    employer = ScopedPrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), allow_null=True, required=False
+    )
+    consultancy = serializers.PrimaryKeyRelatedField(
+        queryset=_firms(), allow_null=True, required=False
+    )
+    active = serializers.BooleanField(required=False)
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    """A tie an expert declared (回避): to an enterprise or a consulting firm."""
+
+    expert = serializers.PrimaryKeyRelatedField(read_only=True)
+    enterprise = ScopedPrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), allow_null=True, required=False
+    )
+    consultancy = serializers.PrimaryKeyRelatedField(
+        queryset=_firms(), allow_null=True, required=False
+    )
+    note = serializers.CharField(allow_blank=True)
+    declared_by = serializers.CharField(source="declared_by.username", read_only=True)
+
+    class Meta:
+        model = ExpertDeclaration
+        fields = [
+            "id",
+            "expert",
+            "enterprise",
+            "consultancy",
+            "note",
+            "since",
+            "until",
+            "declared_by",
+            "declared_at",
+        ]
+        read_only_fields = ["declared_at"]
 
 
 class PoolExpertSerializer(serializers.Serializer):

@@ -1,23 +1,40 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.choices import Role
+from accounts.models import User
+from assessments.models import Review
 from core.api.permissions import RolePermission
 from procedures import pool, services
-from procedures.models import CityProposal, Filing, Invitation, Meeting, Registration
+from procedures.models import (
+    CityProposal,
+    ExpertDeclaration,
+    Filing,
+    Invitation,
+    Meeting,
+    Registration,
+)
 
 from .serializers import (
     AnswerSerializer,
     DecisionSerializer,
+    DeclarationSerializer,
     FilingSerializer,
     InvitationSerializer,
+    MeetingScheduleSerializer,
     MeetingSerializer,
     MinutesSerializer,
     PoolExpertSerializer,
+    PoolExpertWriteSerializer,
     PreReviewSerializer,
     ProposalSerializer,
     ReasonSerializer,
@@ -118,7 +135,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return (
             Meeting.objects.for_user(self.request.user)
             .select_related("review")
-            .prefetch_related("invitations__expert")
+            .prefetch_related("invitations__expert", "invitations__withdrawn_by")
         )
 
     def create(self, request, *args, **kwargs):
@@ -148,6 +165,68 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
 
+class RoundMeetingView(APIView):
+    """The meeting on a round (api.md: "meetings on a round"):
+    `GET /api/v1/assessments/{id}/meeting/` (or acceptances) reads it, `POST` schedules
+    or moves it (the authority in scope; 201 when new); `POST …/meeting/minutes/`
+    records the minutes and attendance. The same services as `/api/v1/meetings/`."""
+
+    permission_classes = [RolePermission]
+    read_roles = EVERYONE
+    write_roles = SUPERVISORS
+    kind = ""
+
+    def _review(self, pk) -> Review:
+        return get_object_or_404(Review.objects.for_user(self.request.user), pk=pk, kind=self.kind)
+
+    def _meeting(self, review):
+        return get_object_or_404(
+            Meeting.objects.for_user(self.request.user)
+            .select_related("review")
+            .prefetch_related("invitations__expert", "invitations__withdrawn_by"),
+            review=review,
+        )
+
+    def _answer(self, review, code=status.HTTP_200_OK):
+        meeting = self._meeting(review)
+        return Response(
+            MeetingSerializer(meeting, context={"request": self.request}).data, status=code
+        )
+
+    @extend_schema(responses=MeetingSerializer)
+    def get(self, request, pk):
+        return self._answer(self._review(pk))
+
+    @extend_schema(
+        request=MeetingScheduleSerializer,
+        responses={200: MeetingSerializer, 201: MeetingSerializer},
+    )
+    def post(self, request, pk):
+        review = self._review(pk)
+        params = MeetingScheduleSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        new = not Meeting.objects.filter(review=review).exists()
+        services.meeting_schedule(actor=request.user, review=review, **params.validated_data)
+        return self._answer(review, status.HTTP_201_CREATED if new else status.HTTP_200_OK)
+
+
+class RoundMeetingMinutesView(RoundMeetingView):
+    """`POST /api/v1/assessments/{id}/meeting/minutes/` (or acceptances): the minutes
+    and who of the panel attended, on or after the meeting date."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=MinutesSerializer, responses=MeetingSerializer)
+    def post(self, request, pk):
+        review = self._review(pk)
+        params = MinutesSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.minutes_record(
+            actor=request.user, meeting=self._meeting(review), **params.validated_data
+        )
+        return self._answer(review)
+
+
 class InvitationViewSet(viewsets.ReadOnlyModelViewSet):
     """Invitations to the meetings: the expert answers and files a pre-review opinion;
     the authority replaces a decline by a draw."""
@@ -163,7 +242,9 @@ class InvitationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["meeting", "state"]
 
     def get_queryset(self):
-        return Invitation.objects.for_user(self.request.user).select_related("expert")
+        return Invitation.objects.for_user(self.request.user).select_related(
+            "expert", "withdrawn_by"
+        )
 
     def _answer(self, invitation, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data, code)
@@ -256,11 +337,96 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class ExpertPoolView(viewsets.ViewSet):
     """The authority's pool with each expert's record: rounds sat and scored, vetoes
-    raised, leniency and spread (procedures.pool)."""
+    raised, leniency and spread (procedures.pool); the authority adds experts of its
+    region, changes their industries and employers, retires them and records their
+    declared ties, as on the pool's page (the same services)."""
 
     permission_classes = [RolePermission]
     read_roles = SUPERVISORS
+    write_roles = SUPERVISORS
+    action_roles = {"declarations": SUPERVISORS}
     serializer_class = PoolExpertSerializer
+
+    def _expert(self, pk):
+        """An expert of the caller's pool, else 404."""
+        expert = (
+            pool.pool_of(self.request.user).filter(pk=pk).first() if str(pk).isdigit() else None
+        )
+        if expert is None:
+            raise Http404
+        return expert
+
+    def _row(self, expert):
+        return PoolExpertSerializer(self._rows(User.objects.filter(pk=expert.pk))[0]).data
+
+    @extend_schema(request=PoolExpertWriteSerializer, responses={201: PoolExpertSerializer})
+    def create(self, request):
+        params = PoolExpertWriteSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        data.pop("active", None)
+        expert = pool.expert_add(actor=request.user, **data)
+        return Response(self._row(expert), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=PoolExpertWriteSerializer,
+        responses=PoolExpertSerializer,
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    def partial_update(self, request, pk=None):
+        expert = self._expert(pk)
+        params = PoolExpertWriteSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        unknown = {"username", "full_name", "email", "organization"} & set(data)
+        if unknown:
+            raise ValidationError(
+                {name: [_("The account is changed by the administrator.")] for name in unknown}
+            )
+        with transaction.atomic():
+            if {"industries", "employer", "consultancy"} & set(data):
+                profile = getattr(expert, "expert_profile", None)
+                pool.expert_update(
+                    actor=request.user,
+                    expert=expert,
+                    industries=data.get("industries"),
+                    employer=data.get("employer", profile and profile.employer),
+                    consultancy=data.get("consultancy", profile and profile.consultancy),
+                )
+            if "active" in data:
+                pool.expert_retire(actor=request.user, expert=expert, active=data["active"])
+        return Response(self._row(expert))
+
+    @extend_schema(
+        methods=["get"],
+        responses=DeclarationSerializer(many=True),
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    @extend_schema(
+        methods=["post"],
+        request=DeclarationSerializer,
+        responses={201: DeclarationSerializer},
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def declarations(self, request, pk=None):
+        """The expert's declared ties; `POST` records one."""
+        expert = self._expert(pk)
+        if request.method == "GET":
+            rows = (
+                ExpertDeclaration.objects.for_user(request.user)
+                .filter(expert=expert)
+                .select_related("declared_by")
+            )
+            return Response(DeclarationSerializer(rows, many=True).data)
+        params = DeclarationSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        declaration = pool.declaration_add(
+            actor=request.user, expert=expert, **params.validated_data
+        )
+        return Response(DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
 
     def _rows(self, experts):
         experts = list(

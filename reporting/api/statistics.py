@@ -74,6 +74,9 @@ class OverdueSerializer(serializers.Serializer):
     disclosure = serializers.IntegerField()
     report = serializers.IntegerField()
     acceptance = serializers.IntegerField()
+    # The steps around the audit (procedures.deadlines).
+    registration = serializers.IntegerField()
+    filing = serializers.IntegerField()
 
 
 class CostClassFiguresSerializer(serializers.Serializer):

@@ -405,10 +405,13 @@ def test_enterprise_sees_its_status_timeline_and_history(cast, client):
     audit = engaged(cast, published_on=datetime.date(2026, 3, 1))  # start due 2026-05-01
     content = page(login(client, cast, "enterprise_user"), audit)
     assert "Green Source Consulting" in content
-    # The enterprise has not disclosed within its month either (domain.md §1).
+    # The enterprise has not disclosed within its month either (domain.md §1), nor
+    # registered on the platform, nor filed its contract and plan (procedures).
     assert re.findall(r'data-testid="overdue">([^<]*)<', content) == [
         "start overdue",
         "disclosure overdue",
+        "registration overdue",
+        "filing overdue",
     ]
     timeline = re.search(r'data-testid="timeline">(.*?)</ol>', content, re.S).group(1)
     assert 'data-kind="start" data-status="overdue"' in timeline

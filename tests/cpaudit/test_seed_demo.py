@@ -46,10 +46,14 @@ def test_seed_demo_is_idempotent_and_every_login_works(client):
     assert [d.is_answered for d in first.demands.all()] == [True, True]
     report = review.audit.documents.get(kind="audit_report", version=2)
     assert report.supersedes.version == 1
-    changes = api_client(expert).get(f"/api/v1/assessments/{review.pk}/snapshot/").data
+    authority = api_client(User.objects.get(username="authority"))
+    changes = authority.get(f"/api/v1/assessments/{review.pk}/snapshot/").data
     assert [
         d["version"] for d in changes["changes_since_previous"]["documents"]["new_versions"]
     ] == [2]
+    # the expert reads the documents once the meeting's material is released
+    early = api_client(expert).get(f"/api/v1/assessments/{review.pk}/snapshot/").data
+    assert "documents" not in early["changes_since_previous"]
 
     # The steps around the audits (procedures): a filing returned and one accepted, one
     # waiting for the authority, a scheduled meeting with its invitations, a city

@@ -110,13 +110,14 @@ class TestListPageRoles(RoleMatrix):
         "detail_draft": roles(200),
         # A new Nanjing enterprise: within the city officer's jurisdiction.
         "entry_add": roles(302, city=403),
-        "entry_edit_form": roles(200),
+        # A city proposes instead (procedures): the forms are the province's too.
+        "entry_edit_form": roles(200, city=403),
         "entry_edit": roles(302, city=403),
         "entry_delete": roles(302, city=403),
         # The Suzhou entry: in the province, outside Nanjing.
         "entry_edit_suzhou": roles(200, city=404),
         "entry_delete_suzhou": roles(302, city=404),
-        "import_form": roles(200),
+        "import_form": roles(200, city=403),
         "import": roles(302, city=403),
         "import_template": roles(200, other_province=200),
         "publish_form": roles(200, city=403),
@@ -380,6 +381,29 @@ def test_entry_errors_come_back_on_the_form(cast, client):
     )
     assert response.status_code == 400 and response.context["entry_form"].errors["enterprise"]
     assert key_list.entries.count() == 2
+
+
+def test_a_city_officer_is_pointed_to_the_proposals_not_the_province_forms(cast, client):
+    key_list = draft(cast)
+    nanjing = entry_of(key_list, cast.enterprise)
+    login(client, cast, "city_officer")
+    proposals = f"/proposals/?key_list={key_list.pk}"
+    for url in (
+        f"/lists/{key_list.pk}/entries/{nanjing.pk}/edit/",
+        f"/lists/{key_list.pk}/import/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 403
+        content = response.content.decode()
+        assert 'data-testid="province-only"' in content and proposals in content
+        assert "<form" not in content.split('data-testid="province-only"')[1]
+    detail = client.get(f"/lists/{key_list.pk}/").content.decode()
+    assert f"/lists/{key_list.pk}/import/" not in detail and "/edit/" not in detail
+    assert proposals in detail
+    # the province keeps its forms
+    login(client, cast)
+    assert client.get(f"/lists/{key_list.pk}/import/").status_code == 200
+    assert f"/lists/{key_list.pk}/import/" in client.get(f"/lists/{key_list.pk}/").content.decode()
 
 
 def test_city_officer_cannot_reach_an_entry_of_suzhou(cast, client):

@@ -9,14 +9,17 @@ import random
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from assessments import services as reviews
 from assessments.models import PanelMember
+from audits.choices import DocumentKind
 from core.errors import StateConflict
 from notifications.models import Notification
 from procedures import services
 from procedures.choices import InvitationState
 from procedures.models import Invitation, Meeting
+from tests.support.audits import upload
 from tests.support.matrix import RoleMatrix, api_client
 from tests.support.reviews import expert_pool, items_for, officer, seat_panel, submitted
 
@@ -448,3 +451,238 @@ def test_the_pages_show_the_meeting_the_release_and_the_invitations(cast, client
             f"/reviews/{review.pk}/meeting/schedule/", {"held_on": "2026-12-03", "place": "R"}
         )
         assert too_early.status_code == 400 and "earliest" in too_early.content.decode()
+
+
+def test_titles_are_withheld_from_the_panel_until_the_release_across_the_spring_festival(
+    cast, client
+):
+    """Before the release day (13 February 2026, the Spring Festival between it and the
+    meeting) an expert of the panel sees neither the documents nor their titles, on no
+    page and through no endpoint; from that day on, both."""
+    review, experts = round_with_panel(cast)
+    expert = experts[0]
+    title = "Kiln line energy ledger"
+    with on(D(2026, 2, 2)):
+        upload(cast, review.audit, kind=DocumentKind.MONITORING_REPORT, title=title)
+        meeting = schedule(cast, review, D(2026, 2, 25))
+    assert meeting.release_on == D(2026, 2, 13)
+    api = api_client(expert)
+    client.force_login(expert)
+    audit = review.audit
+    pages = [
+        f"/audits/{audit.pk}/",
+        f"/reviews/{review.pk}/",
+        f"/reviews/{review.pk}/meeting/",
+    ]
+    endpoints = [
+        f"/api/v1/documents/?audit={audit.pk}",
+        f"/api/v1/audits/{audit.pk}/events/",
+        f"/api/v1/assessments/{review.pk}/snapshot/",
+    ]
+
+    def seen():
+        shown = {}
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            shown[url] = title in response.content.decode()
+        for url in endpoints:
+            response = api.get(url)
+            assert response.status_code == 200, url
+            shown[url] = title in response.content.decode()
+        return shown
+
+    with on(D(2026, 2, 12), hour=15):  # the last day before the release (23:00 Beijing)
+        assert seen() == dict.fromkeys(pages + endpoints, False)
+        # the authority reads them whenever
+        assert title in api_client(officer(cast)).get(endpoints[0]).content.decode()
+        # nor the submitted report's entry in the round's snapshot
+        assert "documents" not in api.get(endpoints[2]).data["submitted"]
+    with on(D(2026, 2, 13)):
+        shown = seen()
+        assert api.get(endpoints[2]).data["submitted"]["documents"]
+    # The round's snapshot is what was submitted; the document came after it.
+    assert shown == dict.fromkeys(pages + endpoints, True) | {
+        f"/reviews/{review.pk}/": False,
+        endpoints[2]: False,
+    }
+
+
+# --- the invitations follow the panel; every draw keeps declared ties out ---------------
+
+
+def test_the_invitations_follow_the_panel_after_the_meeting_is_scheduled(cast, client):
+    review, experts = round_with_panel(cast)
+    with on(D(2026, 12, 2)):
+        meeting = schedule(cast, review, D(2026, 12, 28))
+        # expert3 leaves, expert4 takes the seat
+        seat_panel(cast, review, [experts[0], experts[1], experts[3]])
+    gone = meeting.invitations.get(expert=experts[2])
+    assert gone.state == InvitationState.WITHDRAWN
+    assert gone.withdrawn_by == officer(cast) and gone.withdrawn_at is not None
+    assert gone.withdrawal_reason == "The expert was taken off the panel."
+    assert Notification.objects.filter(kind="meeting_withdrawn", recipient=experts[2]).exists()
+    new = meeting.invitations.get(expert=experts[3])
+    assert new.state == InvitationState.INVITED
+    assert Notification.objects.filter(kind="meeting_invited", recipient=experts[3]).exists()
+    seated = meeting.invitations.seated().values_list("expert_id", flat=True)
+    assert set(seated) == {experts[0].pk, experts[1].pk, experts[3].pk}
+    # the one who left can no longer answer; taken back, they are invited again
+    with on(D(2026, 12, 3)), pytest.raises(StateConflict):
+        services.invitation_answer(actor=experts[2], invitation=gone, accept=True, no_conflict=True)
+    with on(D(2026, 12, 23)):  # the release day: the newcomer is told of the material too
+        services.meetings_release()
+        seat_panel(cast, review, [experts[0], experts[1], experts[3], experts[2]])
+    again = meeting.invitations.exclude(state__in=["withdrawn", "replaced"]).get(expert=experts[2])
+    assert again.pk != gone.pk and again.state == InvitationState.INVITED
+    assert Notification.objects.filter(kind="meeting_released", recipient=experts[2]).exists()
+    # a new draw of the whole panel: the invitations of those it leaves out are withdrawn
+    with on(D(2026, 12, 23)):
+        reviews.panel_draw(actor=officer(cast), review=review, size=3, seed=7)
+    on_panel = set(PanelMember.objects.filter(review=review).values_list("expert_id", flat=True))
+    live = meeting.invitations.exclude(state__in=["withdrawn", "replaced"])
+    assert set(live.values_list("expert_id", flat=True)) == on_panel
+    for invitation in meeting.invitations.filter(
+        state="withdrawn", withdrawn_at__gte=again.created_at
+    ):
+        assert invitation.withdrawal_reason.startswith("The panel was drawn again")
+    # the authority reads who withdrew it, when and why, on the page and through the API
+    with on(D(2026, 12, 23)):
+        client.force_login(officer(cast))
+        response = client.get(f"/reviews/{review.pk}/meeting/")
+        assert response.status_code == 200, response
+        page = response.content.decode()
+        data = api_client(officer(cast)).get(f"/api/v1/invitations/{gone.pk}/").data
+    assert "The expert was taken off the panel." in page
+    assert data["state"] == "withdrawn" and data["withdrawn_by"] == officer(cast).username
+    assert data["withdrawal_reason"] == "The expert was taken off the panel."
+
+
+def test_no_draw_ever_seats_an_expert_with_a_declared_tie(cast):
+    from procedures import pool
+
+    review = submitted(cast)
+    experts = expert_pool(cast, count=6)
+    audit = review.audit
+    tied, firm_tied, old_tie = experts[1], experts[2], experts[3]
+    pool.declaration_add(
+        actor=officer(cast),
+        expert=tied,
+        note="Adviser to the enterprise",
+        enterprise=audit.enterprise,
+    )
+    pool.declaration_add(
+        actor=officer(cast),
+        expert=firm_tied,
+        note="Worked for the firm",
+        consultancy=audit.consultancy,
+        since=D(2020, 1, 1),
+        until=D(2025, 6, 30),
+    )
+    # a tie that ended more than three years ago no longer counts
+    pool.declaration_add(
+        actor=officer(cast),
+        expert=old_tie,
+        note="Long ago",
+        enterprise=audit.enterprise,
+        since=D(2015, 1, 1),
+        until=D(2019, 12, 31),
+    )
+    with on(D(2026, 12, 2)):
+        matching, others = reviews.drawable(review)
+        assert tied.pk not in matching + others and firm_tied.pk not in matching + others
+        assert old_tie.pk in matching
+        # every seed: the pool recorded and the panel drawn leave the tied experts out
+        for seed in range(40):
+            reviews.panel_draw(actor=officer(cast), review=review, size=3, seed=seed)
+            change = review.panel_changes.order_by("-id").first()
+            assert tied.pk not in change.draw["pool"] and firm_tied.pk not in change.draw["pool"]
+            assert not {tied.pk, firm_tied.pk} & set(change.draw["drawn"])
+        # nor seated by hand: the reason is named
+        with pytest.raises(ValidationError) as refused:
+            reviews.panel_set(
+                actor=officer(cast),
+                review=review,
+                expert_ids=[experts[0].pk, tied.pk, experts[4].pk],
+            )
+        assert "declared a tie" in str(refused.value.message_dict["experts"])
+        # and the replacement draw reads the same rule
+        reviews.panel_set(
+            actor=officer(cast),
+            review=review,
+            expert_ids=[experts[0].pk, experts[4].pk, experts[5].pk],
+        )
+        meeting = schedule(cast, review, D(2026, 12, 28))
+        declined = meeting.invitations.get(expert=experts[5])
+        services.invitation_answer(
+            actor=experts[5],
+            invitation=declined,
+            accept=False,
+            no_conflict=True,
+            declaration="Away",
+        )
+        for seed in range(10):
+            with transaction.atomic():
+                replacement = services.invitation_replace(
+                    actor=officer(cast), invitation=declined, seed=seed
+                )
+                assert replacement.expert_id == old_tie.pk
+                transaction.set_rollback(True)
+
+
+# --- the meeting on a round: /api/v1/assessments/{id}/meeting/ ---------------------------
+
+
+class TestRoundMeetingApiRoles(RoleMatrix):
+    build = staticmethod(_world)
+    matrix = {
+        "read": SEES_ROUND,
+        # moved (it exists): 200
+        "schedule": SUPERVISES | {"admin": 200, "province_officer": 200, "city_officer": 200},
+        "bad": SUPERVISES | {"admin": 400, "province_officer": 400, "city_officer": 400},
+        # before the meeting date: 409
+        "minutes": SUPERVISES | {"admin": 409, "province_officer": 409, "city_officer": 409},
+        "wrong_kind": {role: 404 for role in SEES_ROUND} | {"anonymous": 401},
+    }
+
+    def request(self, action, client, cast):
+        review = self.world.review
+        url = f"/api/v1/assessments/{review.pk}/meeting/"
+        with on(D(2026, 12, 2)):
+            return {
+                "read": lambda: client.get(url),
+                "schedule": lambda: client.post(
+                    url, {"held_on": "2026-12-29", "place": "Room 5"}, format="json"
+                ),
+                "bad": lambda: client.post(url, {"held_on": "2026-12-03"}, format="json"),
+                "minutes": lambda: client.post(
+                    f"{url}minutes/", {"minutes": "Held", "attended": []}, format="json"
+                ),
+                "wrong_kind": lambda: client.get(f"/api/v1/acceptances/{review.pk}/meeting/"),
+            }[action]()
+
+
+def test_the_meeting_on_a_round_is_scheduled_read_and_held_through_its_path(cast):
+    review, experts = round_with_panel(cast)
+    url = f"/api/v1/assessments/{review.pk}/meeting/"
+    authority = api_client(officer(cast))
+    with on(D(2026, 12, 2)):
+        assert authority.get(url).status_code == 404  # none yet
+        created = authority.post(
+            url, {"held_on": "2026-12-28", "link": "https://meet.example.cn/r1"}, format="json"
+        )
+        assert created.status_code == 201, created.data
+        assert created.data["release_on"] == "2026-12-23" and len(created.data["invitations"]) == 3
+        bad = authority.post(url, {"held_on": "2026-12-28"}, format="json")
+        assert bad.status_code == 400 and "place" in bad.data
+        mine = api_client(experts[0]).get(url).data
+        assert [i["expert"] for i in mine["invitations"]] == [experts[0].pk]
+        assert mine["id"] == Meeting.objects.get(review=review).pk
+    with on(D(2026, 12, 28)):
+        held = authority.post(
+            f"{url}minutes/",
+            {"minutes": "Held.", "attended": [experts[0].pk, experts[1].pk]},
+            format="json",
+        )
+        assert held.status_code == 200 and held.data["minutes"] == "Held."
+        assert authority.get(f"{url}minutes/").status_code == 405

@@ -183,14 +183,30 @@ SUPERVISE = {
 }
 
 
+OUT_OF_POOL = {"other_province_officer": 404, "city_officer": 404, "anonymous": 401}
+
+
 class TestPoolApiRoles(RoleMatrix):
     build = staticmethod(_world)
     matrix = {
         "list": SUPERVISE | {"anonymous": 401},
         # the Zhejiang officer's pool has no Jiangsu expert in it, nor Nanjing's (the
         # expert body is the province's)
-        "retrieve": SUPERVISE
-        | {"other_province_officer": 404, "city_officer": 404, "anonymous": 401},
+        "retrieve": SUPERVISE | OUT_OF_POOL,
+        # the pool is kept through the API as on its page (procedures.pool)
+        "add": SUPERVISE
+        | {
+            "admin": 201,
+            "province_officer": 201,
+            # not an expert body of their region
+            "other_province_officer": 400,
+            "city_officer": 400,
+            "anonymous": 401,
+        },
+        "update": SUPERVISE | OUT_OF_POOL,
+        "retire": SUPERVISE | OUT_OF_POOL,
+        "declarations": SUPERVISE | OUT_OF_POOL,
+        "declare": SUPERVISE | OUT_OF_POOL | {"admin": 201, "province_officer": 201},
     }
 
     def request(self, action, client, cast):
@@ -198,7 +214,94 @@ class TestPoolApiRoles(RoleMatrix):
         return {
             "list": lambda: client.get(API),
             "retrieve": lambda: client.get(f"{API}{expert.pk}/"),
+            "add": lambda: client.post(
+                API,
+                {
+                    "username": "added",
+                    "full_name": "Added Expert",
+                    "organization": cast.experts.pk,
+                    "industries": ["22", "26"],
+                },
+                format="json",
+            ),
+            "update": lambda: client.patch(
+                f"{API}{expert.pk}/",
+                {"industries": ["17"], "consultancy": cast.firm.pk},
+                format="json",
+            ),
+            "retire": lambda: client.patch(f"{API}{expert.pk}/", {"active": False}, format="json"),
+            "declarations": lambda: client.get(f"{API}{expert.pk}/declarations/"),
+            "declare": lambda: client.post(
+                f"{API}{expert.pk}/declarations/",
+                {"consultancy": cast.firm.pk, "note": "Advised the firm", "since": "2024-01-01"},
+                format="json",
+            ),
         }[action]()
+
+
+def test_the_pool_is_kept_through_the_api_by_the_same_rules(cast):
+    expert_pool(cast, count=3)
+    client = api_client(officer(cast))
+    added = client.post(
+        API,
+        {
+            "username": "wang",
+            "full_name": "Wang Fang",
+            "email": "wang@example.test",
+            "organization": cast.experts.pk,
+            "industries": ["22"],
+            "employer": cast.suzhou_enterprise.pk,
+        },
+        format="json",
+    )
+    assert added.status_code == 201, added.data
+    assert added.data["industries"] == ["22"]
+    assert added.data["employer"] == cast.suzhou_enterprise.pk
+    wang = User.objects.get(username="wang")
+    assert wang.role == "expert" and wang.organization == cast.experts
+    # changing the industries keeps the employer
+    changed = client.patch(f"{API}{wang.pk}/", {"industries": ["17", "26"]}, format="json")
+    assert changed.data["industries"] == ["17", "26"]
+    assert changed.data["employer"] == cast.suzhou_enterprise.pk
+    cleared = client.patch(f"{API}{wang.pk}/", {"employer": None}, format="json")
+    assert cleared.data["employer"] is None and cleared.data["industries"] == ["17", "26"]
+    retired = client.patch(f"{API}{wang.pk}/", {"active": False}, format="json")
+    assert retired.data["active"] is False and not User.objects.get(pk=wang.pk).is_active
+    assert client.patch(f"{API}{wang.pk}/", {"active": True}, format="json").data["active"]
+    # bad input is a 400 naming the field, never a 500
+    assert (
+        "organization"
+        in client.post(
+            API, {"username": "x", "full_name": "X", "organization": 999999}, format="json"
+        ).data
+    )
+    assert (
+        "full_name"
+        in client.post(
+            API, {"username": "y", "full_name": " ", "organization": cast.experts.pk}, format="json"
+        ).data
+    )
+    assert "username" in client.patch(f"{API}{wang.pk}/", {"username": "z"}, format="json").data
+    refused = client.post(f"{API}{wang.pk}/declarations/", {"note": "x"}, format="json")
+    assert refused.status_code == 400 and "enterprise" in refused.data
+    # an enterprise out of the officer's scope reads as not there
+    far = client.post(
+        f"{API}{wang.pk}/declarations/",
+        {"enterprise": cast.other_enterprise.pk, "note": "Tie"},
+        format="json",
+    )
+    assert far.status_code == 400 and "enterprise" in far.data
+    tie = client.post(
+        f"{API}{wang.pk}/declarations/",
+        {"enterprise": cast.enterprise.pk, "note": "Consulted for it", "since": "2025-01-01"},
+        format="json",
+    )
+    assert tie.status_code == 201 and tie.data["declared_by"] == "province_officer"
+    assert [d["note"] for d in client.get(f"{API}{wang.pk}/declarations/").data] == [
+        "Consulted for it"
+    ]
+    declaration = ExpertDeclaration.objects.get(expert=wang)
+    assert declaration.enterprise == cast.enterprise and declaration.declared_by == officer(cast)
 
 
 class TestPoolPages(RoleMatrix):

@@ -59,7 +59,15 @@ def test_figures_of_30_june_stand_after_later_changes(cast):
     assert before["by_state"][AuditState.OPTION_GENERATION] == 1
     assert before["by_state"][AuditState.NOT_STARTED] == 1
     # Suzhou's audit never started (due 1 May); neither disclosed (due 1 April).
-    assert before["overdue"] == {"start": 1, "disclosure": 2, "report": 0, "acceptance": 0}
+    # Neither registered on the platform nor filed its contract and plan (procedures).
+    assert before["overdue"] == {
+        "start": 1,
+        "disclosure": 2,
+        "report": 0,
+        "acceptance": 0,
+        "registration": 2,
+        "filing": 2,
+    }
     assert before["options"]["no_low"]["count"] == 1
     assert before["options"]["mid_high"] == {
         "count": 1,

@@ -23,7 +23,7 @@ from accounts.models import Auditor
 from assessments.models import Review, ScoringSheet, Verification, VerifiedBenefit
 from audits import publishing, totals
 from audits.choices import AuditState, CostClass, Indicator, OptionStatus
-from audits.models import Audit, Option, OptionBenefit
+from audits.models import OVERDUE_RULES, Audit, Option, OptionBenefit
 from core.numbers import format_indicator, format_money
 from enterprises import services as lists
 from enterprises.models import EmissionDisclosure, Industry, KeyEnterpriseList, ListEntry, Region
@@ -495,7 +495,7 @@ def recount(*, prefix: str, year=None, today=TODAY) -> dict:
         },
         "overdue": {
             kind: sum(1 for a in audits if kind in a.overdue_kinds(today))
-            for kind in ("start", "disclosure", "report", "acceptance")
+            for kind in [rule.kind for rule in OVERDUE_RULES]
         },
         "assessments": total["assessments"],
         "acceptances": total["acceptances"],

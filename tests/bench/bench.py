@@ -345,7 +345,6 @@ def _pdf(key, audit, officer, args):
     from reporting.services import report_request, report_run
 
     count = int(key.split("_")[1])
-    HTML = reports.load_renderer()
     with rolled_back():
         if count > audit.options.count():
             with_options(audit, count)
@@ -365,9 +364,8 @@ def _pdf(key, audit, officer, args):
             if job.state != "done":
                 raise RuntimeError(f"the job ended {job.state}: {job.error}")
 
-        return interleaved(
-            render, lambda: HTML(string=latin).write_pdf(), args.rounds, args.pdf_runs
-        )
+        # The floor is made as the job's PDF is (reports.pdf_of), only the text differs.
+        return interleaved(render, lambda: reports.pdf_of(latin), args.rounds, args.pdf_runs)
 
 
 # --- the parent: every size, then the table ------------------------------------------------

@@ -5,15 +5,17 @@ run once, and downloads only to whoever may see the subject."""
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from audits.choices import AuditState, CostClass
+from audits.choices import AuditState, CostClass, Indicator, OptionStatus
 from audits.models import Audit
+from core.numbers import format_indicator, format_number
 from enterprises.models import Enterprise
 from reporting import services
 from reporting.models import JobState, ReportJob
-from tests.support.audits import add_option, bring_to, engaged_audit
+from tests.support.audits import add_option, bring_to, engaged_audit, move_option
 from tests.support.cast import ROLES
 from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries, page_client
 from tests.support.reviews import conclude_round
@@ -381,3 +383,58 @@ def test_province_summary_pdf_is_landscape_and_its_headers_do_not_wrap_per_chara
     lonely = [line for line in lines if len(line) == 1 and "\u4e00" <= line <= "\u9fff"]
     assert lonely == []
     assert "南京市" in text
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_audit_summary_pdf_holds_every_option_and_its_figures(cast, language):
+    """Issue 13 laid the report out in fewer cells (an option's benefits one line each in
+    one row): every option's title, investment, economics and benefit figures are still
+    in the PDF's text, in both languages."""
+    audit = chinese_audit(cast)
+    benefits = {
+        "P1": [
+            {"indicator": "water_t", "expected": "1234.5", "actual": "1100.25"},
+            {"indicator": "economic_yuan", "expected": 88000, "actual": None},
+        ],
+        "P2": [{"indicator": "cod_t", "expected": "3.75", "actual": "3.5"}],
+        "P3": [],
+    }
+    for number, (code, rows) in enumerate(benefits.items(), start=1):
+        add_option(
+            cast,
+            audit,
+            code=code,
+            investment=10_000 * number,
+            title=f"节水改造第{number}项",
+            benefits=rows,
+        )
+    mid_high = Audit.objects.get(pk=audit.pk).options.get(code="M1")
+    move_option(cast, mid_high, OptionStatus.RETAINED, OptionStatus.FEASIBLE)
+    mid_high.refresh_from_db()
+    client = api_client(cast.user("consultant"))
+    with committed(execute=True):
+        response = client.post(
+            "/api/v1/reports/",
+            {"kind": "audit_summary", "format": "pdf", "audit": audit.pk},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+    job = ReportJob.objects.get(pk=response.data["id"])
+    assert (job.state, job.language) == ("done", language)
+    text = pdf_text(job.file.open("rb").read())
+    options = list(Audit.objects.get(pk=audit.pk).options.order_by("code"))
+    assert {"P1", "P2", "P3", "M1"} <= {o.code for o in options}
+    for option in options:
+        assert f"{option.code} {option.title}" in text
+        assert format_number(option.investment, 2) in text
+        for benefit in option.benefits.all():
+            assert format_indicator(benefit.expected, benefit.indicator) in text
+            if benefit.actual is not None:
+                assert format_indicator(benefit.actual, benefit.indicator) in text
+    assert format_number(sum(o.investment for o in options), 2) in text  # the total
+    for figure in (mid_high.annual_net_benefit, mid_high.npv):
+        assert format_number(figure, 2) in text
+    assert format_number(mid_high.payback_years, 1) in text
+    with translation.override(language):
+        labels = [str(Indicator(code).label) for code in ("water_t", "economic_yuan", "cod_t")]
+    assert all(label in text for label in labels)

@@ -4,6 +4,7 @@ from the selectors of the apps below."""
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -17,6 +18,12 @@ from audits.selectors import (
     work_queue,
 )
 from enterprises.models import Enterprise, Industry, ListEntry
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page links: the
+    SVG icon under its hashed static name."""
+    return redirect(static("favicon.svg"))
 
 
 def home(request):

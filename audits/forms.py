@@ -429,6 +429,32 @@ def benefit_formset(data=None, *, option: Option | None = None) -> BaseBenefitFo
     return BenefitFormSet(data, initial=initial, prefix=prefix)
 
 
+class OptionMoveForm(forms.Form):
+    """Several options of the audit, ticked in its option table, moved to one status."""
+
+    options = forms.ModelMultipleChoiceField(
+        label=_("Options"), queryset=Option.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.ChoiceField(label=_("Move the chosen options to"), choices=OptionStatus.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        help_text=_("Required to screen out, reject as infeasible or abandon options."),
+    )
+    implemented_on = forms.DateField(
+        label=_("Implemented on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, audit: Audit, **kwargs):
+        kwargs.setdefault("auto_id", "move-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["options"].queryset = audit.options.all()
+        self.fields["options"].error_messages["required"] = _("Choose the options to move.")
+        style(self)
+
+
 class OptionBulkForm(forms.Form):
     text = forms.CharField(
         label=_("Rows pasted from a spreadsheet"),

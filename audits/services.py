@@ -20,6 +20,7 @@ from enterprises.models import ProvincePolicy
 
 from . import totals
 from .choices import (
+    OPTION_NEEDS_REASON,
     Aspect,
     CostClass,
     DocumentKind,
@@ -362,6 +363,41 @@ def option_save(
             )
     totals.refresh([audit.pk])
     return option
+
+
+@transaction.atomic
+def options_move(
+    *, actor, audit: Audit, options, status: str, reason: str = "", implemented_on=None
+) -> list[Option]:
+    """Several options moved to one status at once (screen five at once): each through
+    `option_save`, as its own move would be, with its own events; all move or none, and
+    the refusal names every option that could not move and why."""
+    _audit_for_write(actor, audit)
+    options = sorted(options, key=lambda option: (option.code, option.pk))
+    if not options:
+        raise ValidationError({"options": _("Choose the options to move.")})
+    if status not in OptionStatus.values:
+        raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
+    fields = {"status": status}
+    if reason.strip() and status in OPTION_NEEDS_REASON:
+        fields["reason"] = reason.strip()
+    if implemented_on is not None and status == OptionStatus.IMPLEMENTED:
+        fields["implemented_on"] = implemented_on
+    moved, refused = [], []
+    for option in options:
+        if option.audit_id != audit.pk:
+            raise ValidationError({"options": _("The option belongs to another audit.")})
+        try:
+            with transaction.atomic():
+                moved.append(option_save(actor=actor, audit=audit, option=option, **fields))
+        except ValidationError as error:
+            refused.append(
+                _("%(code)s “%(title)s” cannot move: %(problem)s")
+                % {"code": option.code, "title": option.title, "problem": " ".join(error.messages)}
+            )
+    if refused:
+        raise ValidationError({"options": refused})
+    return moved
 
 
 # What an `option_changed` event compares (the status has its own event).

@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("audits/<int:pk>/options/", views.audit_option_save, name="audit-option-save"),
     path("audits/<int:pk>/options/bulk/", views.audit_options_bulk, name="audit-options-bulk"),
+    path("audits/<int:pk>/options/move/", views.audit_options_move, name="audit-options-move"),
     path(
         "audits/<int:pk>/options/<int:option_pk>/",
         views.audit_option_save,

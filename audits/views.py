@@ -47,6 +47,7 @@ from .forms import (
     FocusForm,
     OptionBulkForm,
     OptionForm,
+    OptionMoveForm,
     TargetForm,
     TeamForm,
     TransitionForm,
@@ -307,6 +308,7 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
                 "option_form": OptionForm(),
                 "benefit_formset": benefit_formset(),
                 "bulk_form": OptionBulkForm(),
+                "move_form": OptionMoveForm(audit=audit),
             }
         )
     if allowed["can_engage"]:
@@ -318,6 +320,10 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
     # A firm engaged outside its registered industries (the checks of audits.engagement).
     context["engagement_warnings"] = engagement_warnings(audit=audit, consultancy=audit.consultancy)
     context.update(forms)
+    # The options ticked for a move that was refused stay ticked.
+    move = context.get("move_form")
+    chosen = move.data.getlist("options") if move is not None and move.is_bound else []
+    context["chosen"] = {int(pk) for pk in chosen if pk.isdigit()}
     return context
 
 
@@ -673,6 +679,39 @@ def audit_option_delete(request, pk, option_pk):
         lambda: services.option_delete(actor=request.user, option=option),
         _("The option %(code)s was deleted.") % {"code": option.code},
         "options",
+    )
+
+
+@role_required(*WORKER_ROLES)
+@require_POST
+def audit_options_move(request, pk):
+    """The options ticked in the table, moved to one status together (all or none)."""
+    audit = _worker_audit(request, pk)
+    form = OptionMoveForm(request.POST, audit=audit)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.options_move(
+            actor=request.user,
+            audit=audit,
+            options=list(data["options"]),
+            status=data["status"],
+            reason=data["reason"],
+            implemented_on=data["implemented_on"],
+        ),
+        success=lambda moved: (
+            ngettext(
+                "%(count)d option moved to “%(status)s”.",
+                "%(count)d options moved to “%(status)s”.",
+                len(moved),
+            )
+            % {"count": len(moved), "status": OptionStatus(form.cleaned_data["status"]).label}
+        ),
+    )
+    if outcome.ok:
+        return redirect(_detail_url(audit, "options"))
+    return _render_detail(
+        request, audit, status=outcome.status, conflict=outcome.conflict, move_form=form
     )
 
 

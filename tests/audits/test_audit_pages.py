@@ -216,6 +216,7 @@ class TestAuditPageRoles(RoleMatrix):
         "option_delete": writes(),
         "options_bulk_form": writes(200),
         "options_bulk": writes(),
+        "options_move": writes(),
         "document_upload": writes(),
         "document_delete": writes(),
     }
@@ -262,6 +263,11 @@ class TestAuditPageRoles(RoleMatrix):
                 )
             case "option_add":
                 return client.post(f"{url}options/", new_option_data())
+            case "options_move":
+                opt = option(cast, audit)
+                return client.post(
+                    f"{url}options/move/", {"options": [opt.pk], "status": "retained"}
+                )
             case "options_bulk_form":
                 return client.get(f"{url}options/bulk/")
             case "options_bulk":
@@ -808,6 +814,70 @@ def test_bulk_paste_shows_the_row_errors_in_place(cast, client):
     response = client.post(f"/audits/{audit.pk}/options/bulk/", {"text": " "}, **HTMX)
     assert response.status_code == 400
     assert response.content.decode().startswith('<div id="bulk-options"')
+
+
+def test_ticked_options_move_together(cast, client):
+    """Issue 17: screen five at once; the page says how many moved and to what."""
+    audit = engaged(cast)
+    chosen = [option(cast, audit, f"N{n}") for n in range(1, 6)]
+    kept = option(cast, audit, "N6")
+    login(client, cast)
+    content = page(client, audit)
+    assert 'data-testid="move-form"' in content
+    assert content.count('form="options-move"') == 6  # a box on each option's row
+    response = client.post(
+        f"/audits/{audit.pk}/options/move/",
+        {"options": [o.pk for o in chosen], "status": "retained"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"/audits/{audit.pk}/#options", 302)]
+    assert "5 options moved to “Retained”." in response.content.decode()
+    assert sorted(audit.options.filter(status="retained").values_list("code", flat=True)) == [
+        "N1",
+        "N2",
+        "N3",
+        "N4",
+        "N5",
+    ]
+    assert Option.objects.get(pk=kept.pk).status == OptionStatus.PROPOSED
+
+
+def test_a_refused_move_moves_nothing_and_names_the_option(cast, client):
+    audit = engaged(cast)
+    first, second = option(cast, audit, "N1"), option(cast, audit, "N2", title="Steam traps")
+    services.option_save(
+        actor=cast.user("consultant"), audit=audit, option=first, status="retained"
+    )
+    login(client, cast)
+    url = f"/audits/{audit.pk}/options/move/"
+    response = client.post(url, {"options": [first.pk, second.pk], "status": "implementing"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    errors = re.search(r'data-testid="move-errors">(.*?)</div>', content, re.S).group(1)
+    assert "Nothing was moved." in errors
+    assert "N2 “Steam traps” cannot move:" in errors and "N1" not in errors
+    assert "An option that is “Proposed” cannot become “Implementing”." in errors
+    assert set(audit.options.values_list("code", "status")) == {
+        ("N1", "retained"),
+        ("N2", "proposed"),
+    }
+    # The ticks stay for correcting.
+    assert re.search(rf'value="{second.pk}" form="options-move"[^>]*checked', content, re.S)
+    # Nothing ticked, a reason missing, an option of another audit: form errors, not 500.
+    response = client.post(url, {"status": "retained"})
+    assert response.status_code == 400
+    assert "Choose the options to move." in response.content.decode()
+    response = client.post(url, {"options": [second.pk], "status": "screened_out"})
+    assert response.status_code == 400
+    assert "N2 “Steam traps” cannot move: Give the reason." in response.content.decode()
+    response = client.post(
+        url, {"options": [second.pk], "status": "screened_out", "reason": "Too costly"}
+    )
+    assert response.status_code == 302
+    assert Option.objects.get(pk=second.pk).reason == "Too costly"
+    response = client.post(url, {"options": ["99999"], "status": "retained"})
+    assert response.status_code == 400
+    assert response.context["move_form"].errors["options"]
 
 
 # --- documents and comments -----------------------------------------------------------

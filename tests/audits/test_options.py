@@ -634,3 +634,33 @@ def test_bulk_paste_accepts_the_chinese_and_english_labels(cast, audit):
         ("F1", "management", "no_low"),
         ("F2", "equipment", "mid_high"),
     ]
+
+
+def test_options_move_together_each_through_its_own_move(cast, audit):
+    """Issue 17: several options, one status, one transaction; each move is the one
+    `option_save` makes (its rules, its log), and a refusal moves none."""
+    from django.core.exceptions import ValidationError
+
+    from audits import services
+
+    consultant = cast.user("consultant")
+    options = [add_option(cast, audit, code=f"N{n}", title=f"Option {n}") for n in (1, 2, 3)]
+    moved = services.options_move(
+        actor=consultant, audit=audit, options=options[:2], status=S.SCREENED_OUT, reason="Dup"
+    )
+    assert [(o.code, o.status, o.reason) for o in moved] == [
+        ("N1", "screened_out", "Dup"),
+        ("N2", "screened_out", "Dup"),
+    ]
+    # N1 is screened out for good; N3 could be retained, but moves only with N1.
+    with pytest.raises(ValidationError) as refused:
+        services.options_move(
+            actor=consultant, audit=audit, options=[options[2], options[0]], status=S.RETAINED
+        )
+    assert refused.value.message_dict["options"] == [
+        "N1 “Option 1” cannot move: An option that is “Screened out” cannot become “Retained”."
+    ]
+    assert Option.objects.get(pk=options[2].pk).status == S.PROPOSED
+    with pytest.raises(ValidationError) as empty:
+        services.options_move(actor=consultant, audit=audit, options=[], status=S.RETAINED)
+    assert empty.value.message_dict == {"options": ["Choose the options to move."]}

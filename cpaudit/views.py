@@ -18,6 +18,7 @@ from audits.selectors import (
     work_queue,
 )
 from enterprises.models import Enterprise, Industry, ListEntry
+from supervision.services import can_supervise
 
 
 def favicon(request):
@@ -37,6 +38,15 @@ def dashboard(request):
     return render(request, f"dashboard/{request.user.role}.html", context)
 
 
+def _with_urge(user, audits):
+    """Each overdue audit marked with whether the user may urge it (supervision's rule),
+    for the board's way to the urge notice."""
+    audits = list(audits)
+    for audit in audits:
+        audit.can_urge = can_supervise(user, audit.enterprise.region_id)
+    return audits
+
+
 def dashboard_context(user, page=None) -> dict:
     if user.role == Role.ADMIN:
         return {
@@ -54,7 +64,7 @@ def dashboard_context(user, page=None) -> dict:
             .order_by("-n", "code")[:8],
             **review_dashboard(user),
             "board": deadline_board(user, today=timezone.localdate()),
-            "overdue_audits": overdue_audits(user, today=timezone.localdate()),
+            "overdue_audits": _with_urge(user, overdue_audits(user, today=timezone.localdate())),
         }
     if user.role == Role.CONSULTANT:
         return {

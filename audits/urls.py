@@ -71,6 +71,11 @@ urlpatterns = [
         name="keylist-entry-delete",
     ),
     path("lists/<int:pk>/amend/", list_views.keylist_amend, name="keylist-amend"),
+    path(
+        "lists/<int:pk>/carry-over/",
+        list_views.keylist_carry_over_all,
+        name="keylist-carry-over-all",
+    ),
     path("lists/<int:pk>/import/", list_views.keylist_import, name="keylist-import"),
     path("lists/<int:pk>/publish/", list_views.keylist_publish, name="keylist-publish"),
 ]

@@ -461,7 +461,8 @@ class OptionBulkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Columns: code, title, aspect, cost_class, investment, description; "
-            "tab- or comma-separated, with or without the heading row."
+            "tab- or comma-separated, with or without the heading row. A heading row "
+            "may name the columns in English or Chinese, in any order, and add more."
         ),
     )
 

@@ -70,6 +70,7 @@ BULK_HELP = {
     "bulk_columns": services.BULK_COLUMNS,
     "aspects": Aspect.choices,
     "cost_classes": CostClass.choices,
+    "indicators": Indicator.choices,
 }
 
 
@@ -755,16 +756,36 @@ def audit_options_bulk(request, pk):
         "conflict": conflict,
         **BULK_HELP,
         "bulk_rows": _rows_with_errors(rows, row_errors),
+        "bulk_headings": [
+            _column_label(column)
+            for column in (_bulk_columns(rows, row_errors) if row_errors else [])
+        ],
         "bulk_errors": [e for e in row_errors if not 0 < e["row"] <= len(rows)],
     }
     template = "audits/_options_bulk.html" if htmx else "audits/options_bulk.html"
     return render(request, template, context, status=status)
 
 
+def _bulk_columns(rows, errors) -> list[str]:
+    """The columns of a refused paste, as its rows have them: the six, then the
+    economics and benefits it named, then the cells it could not place."""
+    keys = {key for row in rows for key in row} | {e["field"] for e in errors}
+    columns = [*services.BULK_COLUMNS, *(c for c in services.BULK_ECONOMICS if c in keys)]
+    columns += sorted(key for key in keys if key.startswith(services.BENEFIT))
+    return [*columns, "columns"] if "columns" in keys else columns
+
+
+def _column_label(column: str) -> str:
+    if column.startswith(services.BENEFIT):
+        return Indicator(column.removeprefix(services.BENEFIT)).label
+    return column
+
+
 def _rows_with_errors(rows, errors) -> list[dict]:
     """Each parsed row with the errors of its fields, when there are any."""
     if not errors:
         return []
+    columns = _bulk_columns(rows, errors)
     by_row = {}
     for error in errors:
         by_row.setdefault(error["row"], {}).setdefault(error["field"], []).append(error["message"])
@@ -775,10 +796,10 @@ def _rows_with_errors(rows, errors) -> list[dict]:
             "cells": [
                 {
                     "field": field,
-                    "value": row.get(field, ""),
+                    "value": "" if field == "columns" else row.get(field, ""),
                     "errors": by_row.get(number, {}).get(field, []),
                 }
-                for field in services.BULK_COLUMNS
+                for field in columns
             ],
         }
         for number, row in enumerate(rows, start=1)

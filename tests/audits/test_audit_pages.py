@@ -1036,3 +1036,23 @@ def test_pages_render_in_chinese(cast, client):
     with translation.override("zh-hans"):
         assert translation.gettext("Phase checklist") != "Phase checklist"
         assert translation.gettext("Phase checklist") in response.content.decode()
+
+
+def test_bulk_paste_names_a_column_without_heading_in_its_row(cast, client):
+    audit = engaged(cast)
+    login(client, cast)
+    text = "B1\tLED lighting\tequipment\tno_low\t8000\tWorkshop 2\t3 years\n"
+    response = client.post(f"/audits/{audit.pk}/options/bulk/", {"text": text})
+    assert response.status_code == 400
+    content = response.content.decode()
+    rows = re.search(r'data-testid="bulk-rows">(.*?)</table>', content, re.S).group(1)
+    assert "<th><code>columns</code></th>" in rows
+    assert 'data-field="columns">Column 7 (“3 years”) has no heading' in rows
+    assert not audit.options.exists()
+    # Headed, the economics and a benefit go in, and the page shows them.
+    text = "code\ttitle\taspect\tcost_class\tinvestment\tannual saving\tlifetime\tWater\n"
+    text += "B1\tLED lighting\tequipment\tno_low\t8000\t4000\t8\t120\n"
+    response = client.post(f"/audits/{audit.pk}/options/bulk/", {"text": text}, follow=True)
+    assert "1 option was added." in response.content.decode()
+    option = audit.options.get()
+    assert option.payback_years == 2 and option.benefits.get().expected == 120

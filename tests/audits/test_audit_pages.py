@@ -612,7 +612,15 @@ def test_balance_with_flows_shows_totals_and_a_closure_warning(cast, client):
     assert 'data-testid="inputs">1,200' in content or 'data-testid="inputs">1200' in content
     assert 'data-testid="closure-warning"' in content and "16.67" in content
     response = client.get(f"{url}{balance.pk}/")
-    assert "in; Fresh water; 1000" in response.content.decode()
+    # The edit page shows the flows as the rows of a grid (issue 17).
+    grid = response.context["form"].grid
+    assert [f.initial for f in grid.forms[:4]] == [
+        {"direction": "in", "name": "Fresh water", "quantity": Decimal("1000")},
+        {"direction": "in", "name": "Steam", "quantity": Decimal("200")},
+        {"direction": "out", "name": "Wastewater", "quantity": Decimal("900")},
+        {"direction": "out", "name": "Evaporation", "quantity": Decimal("100")},
+    ]
+    assert 'value="Fresh water"' in response.content.decode()
     response = client.post(
         f"{url}{balance.pk}/",
         {
@@ -626,6 +634,60 @@ def test_balance_with_flows_shows_totals_and_a_closure_warning(cast, client):
     assert response.status_code == 302
     content = page(client, audit)
     assert 'data-testid="closure-warning"' not in content and "Closure 2.00 %" in content
+
+
+def grid(prefix, rows, extra=2) -> dict:
+    """The balance form's grid as a browser posts it: `rows` then blank rows."""
+    rows = [*rows, *[("", "", "")] * extra]
+    data = {f"{prefix}-grid-TOTAL_FORMS": len(rows), f"{prefix}-grid-INITIAL_FORMS": 0}
+    for index, (direction, name, quantity) in enumerate(rows):
+        data |= {
+            f"{prefix}-grid-{index}-direction": direction,
+            f"{prefix}-grid-{index}-name": name,
+            f"{prefix}-grid-{index}-quantity": quantity,
+        }
+    return data
+
+
+def test_balance_flows_are_edited_as_a_grid(cast, client):
+    """Issue 17: direction, flow and quantity in columns, not `in; 煤; 1200` text; a
+    pasted line still adds to them; a half-filled row is marked, nothing saved."""
+    audit = engaged(cast)
+    login(client, cast)
+    url = f"/audits/{audit.pk}/balances/"
+    fields = {
+        "new-balance-kind": "energy",
+        "new-balance-title": "Boiler house",
+        "new-balance-unit": "tce",
+        "new-balance-tolerance_pct": "5",
+    }
+    assert 'data-testid="flow-grid"' in page(client, audit)
+    half = grid("new-balance", [("in", "煤", "1200"), ("out", "", "5")])
+    response = client.post(url, fields | half)
+    assert response.status_code == 400
+    form = response.context["balance_form"]
+    assert form.non_field_errors() == ["Correct the flows marked in the grid."]
+    assert form.grid.forms[1].errors == {"name": ["Needed for the flow."]}
+    assert not Balance.objects.exists()
+    rows = grid("new-balance", [("in", "煤", "1,200"), ("out", "蒸汽", "1150")])
+    response = client.post(url, fields | rows | {"new-balance-flows": "out; 灰渣; 30"})
+    assert response.status_code == 302
+    balance = Balance.objects.get(audit=audit)
+    assert list(balance.flows.values_list("direction", "name", "quantity")) == [
+        ("in", "煤", Decimal("1200")),
+        ("out", "蒸汽", Decimal("1150")),
+        ("out", "灰渣", Decimal("30")),
+    ]
+    # Edited: a row cleared is a flow removed, a changed one changed.
+    prefix = f"balance-{balance.pk}"
+    edit = {f"{prefix}-{k.removeprefix('new-balance-')}": v for k, v in fields.items()}
+    rows = grid(prefix, [("in", "煤", "1180"), ("out", "蒸汽", "1150"), ("out", "", "")])
+    edited = client.post(f"{url}{balance.pk}/", edit | rows)
+    assert edited.status_code == 302, edited.context["form"].errors
+    assert list(balance.flows.values_list("name", "quantity")) == [
+        ("煤", Decimal("1180")),
+        ("蒸汽", Decimal("1150")),
+    ]
 
 
 # --- options --------------------------------------------------------------------------

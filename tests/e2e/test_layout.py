@@ -133,7 +133,9 @@ def test_key_pages_fit_a_phone(live_server, cast, browse, round_scored, language
     assert Audit.objects.filter(pk=audit.pk).exists()
 
 
-@pytest.mark.parametrize("who", ["province_officer", "consultant", "expert", "enterprise_user"])
+@pytest.mark.parametrize(
+    "who", ["admin", "province_officer", "city_officer", "consultant", "expert", "enterprise_user"]
+)
 def test_the_chinese_navbar_holds_on_one_line_at_1366(live_server, cast, browse, who):
     page = browse(who, "zh-hans", viewport=LAPTOP)
     page.screenshot(path=str(SCREENSHOTS / f"zh-navbar-{who}.png"))
@@ -151,3 +153,22 @@ def test_the_chinese_navbar_holds_on_one_line_at_1366(live_server, cast, browse,
     )
     heights = {height for _text, _rects, height in labels}
     assert len(heights) == 1, labels
+
+
+def test_printed_pages_show_the_content_only(live_server, cast, browse, round_scored):
+    """The print stylesheet: no navbar, forms or buttons; tables not cut by their
+    scrolling boxes."""
+    page = browse("consultant", "zh-hans", viewport=LAPTOP)
+    page.goto(f"{live_server.url}/audits/{round_scored.audit_id}/")
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['nav.navbar', 'main form', 'main .btn'].map((selector) =>
+              [...document.querySelectorAll(selector)].every((el) => !el.offsetParent))"""
+    )
+    assert hidden == [True, True, True]
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('.table-responsive')]
+              .map((el) => getComputedStyle(el).overflowX)"""
+    )
+    assert overflow and set(overflow) == {"visible"}
+    page.pdf(path=str(SCREENSHOTS / "zh-print-audit-page.pdf"))

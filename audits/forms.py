@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import OrganizationKind, Role
 from accounts.models import Auditor, Organization
@@ -272,12 +273,19 @@ class FlowForm(forms.Form):
     """One row of the balance's grid: in or out, what, how much. A blank row is none."""
 
     direction = forms.ChoiceField(
-        label=_("Direction"),
+        label=pgettext_lazy("balance flow", "Direction"),
         required=False,
         choices=[("", "—"), *FlowDirection.choices],
     )
-    name = forms.CharField(label=_("Flow"), required=False, max_length=120)
-    quantity = AmountField(label=_("Quantity"), required=False, max_digits=18, decimal_places=4)
+    name = forms.CharField(
+        label=pgettext_lazy("balance flow", "Flow"), required=False, max_length=120
+    )
+    quantity = AmountField(
+        label=pgettext_lazy("balance flow", "Quantity"),
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

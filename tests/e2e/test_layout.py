@@ -21,7 +21,8 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
 
 # What overflows the viewport: the page itself, a table outside a scrolling box that
-# fits, a header cell narrower than two characters of its own text.
+# fits, a cell narrower than two characters of its own text (a Chinese header, or any
+# cell of four characters or more).
 GEOMETRY = """() => {
   const vw = window.innerWidth, slack = 1;
   const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
@@ -36,10 +37,11 @@ GEOMETRY = """() => {
     if (!held) tables.push(table.dataset.testid || table.className || 'table');
   }
   const narrow = [];
-  for (const cell of document.querySelectorAll('th')) {
+  for (const cell of document.querySelectorAll('th, td')) {
     const text = cell.innerText.trim();
     if (!cell.getBoundingClientRect().width || [...text].length < 2) continue;
-    if (!/[\\u4e00-\\u9fff]/.test(text)) continue;
+    // Headers in Chinese; any cell of four characters or more (a hash, a name).
+    if (cell.tagName === 'TH' ? !/[\\u4e00-\\u9fff]/.test(text) : [...text].length < 4) continue;
     const range = document.createRange();
     range.selectNodeContents(cell);
     const size = parseFloat(getComputedStyle(cell).fontSize);

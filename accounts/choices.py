@@ -10,6 +10,20 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("Expert")
 
 
+# The accounts an authority manages in its region (issue 16, item 4): the staff of its
+# enterprises and of its consulting firms; the admin keeps the others.
+STAFF_ROLES = (Role.ENTERPRISE, Role.CONSULTANT)
+STAFF_ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
+
+
+class AccountAction(models.TextChoices):
+    CREATED = "created", _("Account created")
+    CHANGED = "changed", _("Account changed")
+    DEACTIVATED = "deactivated", _("Account deactivated")
+    REACTIVATED = "reactivated", _("Account reactivated")
+    INVITED = "invited", _("Invitation sent")
+
+
 class OrganizationKind(models.TextChoices):
     AUTHORITY = "authority", _("Environmental protection bureau")
     CONSULTANCY = "consultancy", _("Consulting firm")

@@ -15,6 +15,8 @@ from .choices import (
     CERTIFICATE_YEARS,
     QUALIFIED_LEVELS,
     ROLE_ORGANIZATION_KIND,
+    STAFF_ROLES,
+    AccountAction,
     AuditorLevel,
     OrganizationKind,
     Role,
@@ -36,7 +38,7 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class Organization(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
     region = models.ForeignKey(
         "enterprises.Region",
@@ -75,13 +77,26 @@ class Organization(models.Model):
 
 class UserQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Admins manage every account; anyone else reaches only their own."""
+        """Admins manage every account; an authority its own and those of the staff of
+        the enterprises and consulting firms seated in its region (issue 16, item 4);
+        anyone else only their own."""
         role = getattr(user, "role", None)
         if role == Role.ADMIN:
             return self.all()
         if role is None:
             return self.none()
+        if role == Role.AUTHORITY and user.scope_prefix:
+            prefix = user.scope_prefix
+            return self.filter(
+                Q(pk=user.pk)
+                | Q(role=Role.ENTERPRISE, enterprise__region__code__startswith=prefix)
+                | Q(role=Role.CONSULTANT, organization__region__code__startswith=prefix)
+            )
         return self.filter(pk=user.pk)
+
+    def staff(self):
+        """The enterprises' and consulting firms' accounts (STAFF_ROLES)."""
+        return self.filter(role__in=STAFF_ROLES)
 
 
 class CpauditUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -93,6 +108,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, default="")
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -291,3 +307,26 @@ class Auditor(models.Model):
 
     def is_valid_on(self, day=None) -> bool:
         return self.valid_until >= (day or timezone.localdate())
+
+
+class AccountChange(models.Model):
+    """Who created, changed, deactivated, reactivated or invited an account, and when
+    (issue 16, item 4): written by accounts.services in the change's transaction."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="changes", verbose_name=_("account")
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=12, choices=AccountAction.choices)
+    fields = models.JSONField(_("fields changed"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+
+    def __str__(self):
+        return f"{self.user_id} {self.action}"

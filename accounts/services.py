@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -6,10 +6,19 @@ from core.errors import StateConflict
 from core.roles import require_role
 from core.tasks import enqueue_on_commit
 
-from .choices import Role
-from .models import Auditor, Organization, User
+from .choices import STAFF_ROLES, AccountAction, Role
+from .models import AccountChange, Auditor, Organization, User
 
-USER_FIELDS = ("username", "full_name", "email", "role", "organization", "enterprise", "is_active")
+USER_FIELDS = (
+    "username",
+    "full_name",
+    "email",
+    "phone",
+    "role",
+    "organization",
+    "enterprise",
+    "is_active",
+)
 
 
 @transaction.atomic
@@ -43,6 +52,98 @@ def user_update(*, actor, user: User, password: str | None = None, **fields) -> 
         user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    return user
+
+
+# --- the staff accounts an authority manages (issue 16, item 4) --------------------------
+
+STAFF_FIELDS = ("full_name", "email", "phone", "is_active")
+
+
+def _record(*, actor, user: User, action: str, fields=()) -> AccountChange:
+    return AccountChange.objects.create(user=user, actor=actor, action=action, fields=list(fields))
+
+
+def require_staff_manager(actor) -> None:
+    """Admins, and authorities over a region, manage the staff accounts."""
+    require_role(actor, Role.ADMIN, Role.AUTHORITY)
+    if actor.role == Role.AUTHORITY and not actor.scope_prefix:
+        raise PermissionDenied
+
+
+def _check_staff_holder(actor, user: User) -> None:
+    """The account is an enterprise's or a firm's, seated in the actor's region."""
+    if user.role not in STAFF_ROLES:
+        raise ValidationError(
+            {"role": _("Only enterprise and consultant accounts are managed here.")}
+        )
+    enterprise = user.enterprise if user.role == Role.ENTERPRISE else None
+    if enterprise is not None and not actor.in_scope(enterprise.region_id):
+        raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
+    firm = user.organization if user.role == Role.CONSULTANT else None
+    if firm is not None and not actor.in_scope(firm.region_id):
+        raise ValidationError(
+            {"organization": _("This consulting firm is outside your jurisdiction.")}
+        )
+
+
+@transaction.atomic
+def staff_create(*, actor, **fields) -> User:
+    """An account for the staff of an enterprise or a consulting firm of the actor's
+    region (`username`, `role`, `enterprise` or `organization`, `full_name`, `email`,
+    `phone`), without a password: its owner sets one through the invitation mailed once
+    the row is committed. Recorded with the actor and the time."""
+    require_staff_manager(actor)
+    user = User(**fields)
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    _check_staff_holder(actor, user)
+    user.save()
+    _record(actor=actor, user=user, action=AccountAction.CREATED, fields=sorted(fields))
+    if user.email:
+        _record(actor=actor, user=user, action=AccountAction.INVITED)
+        enqueue_on_commit("accounts.tasks.send_invitation_email", user.pk)
+    return user
+
+
+@transaction.atomic
+def staff_update(*, actor, user: User, **fields) -> User:
+    """Change a staff account's name, email or phone, or deactivate / reactivate it
+    (`is_active`); each change recorded with the actor and the time."""
+    require_staff_manager(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_staff_holder(actor, user)
+    before = {name: getattr(user, name) for name in STAFF_FIELDS}
+    for name, value in fields.items():
+        if name not in STAFF_FIELDS:
+            raise ValueError(name)
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    changed = [name for name in STAFF_FIELDS if before[name] != getattr(user, name)]
+    details = [name for name in changed if name != "is_active"]
+    if details:
+        _record(actor=actor, user=user, action=AccountAction.CHANGED, fields=details)
+    if "is_active" in changed:
+        action = AccountAction.REACTIVATED if user.is_active else AccountAction.DEACTIVATED
+        _record(actor=actor, user=user, action=action)
+    return user
+
+
+@transaction.atomic
+def staff_invite(*, actor, user: User) -> User:
+    """Mail the account's owner a new link to set their password (the earlier links stop
+    working once a password is set). An inactive account or one without an email is not
+    invited (400)."""
+    require_staff_manager(actor)
+    _check_staff_holder(actor, user)
+    if not user.is_active:
+        raise ValidationError(_("The account is deactivated; reactivate it first."))
+    if not user.email:
+        raise ValidationError({"email": _("The account has no email address to invite.")})
+    _record(actor=actor, user=user, action=AccountAction.INVITED)
+    enqueue_on_commit("accounts.tasks.send_invitation_email", user.pk)
     return user
 
 

@@ -13,6 +13,7 @@ from core.forms import style
 from enterprises.models import Region
 
 from .choices import QueueStage, ReviewKind
+from .compliance import TITLES as SIGNAL_TITLES
 from .models import localized
 
 # --- the queue -------------------------------------------------------------------------
@@ -28,8 +29,26 @@ class ReviewFilterForm(forms.Form):
     overdue = forms.BooleanField(
         label=_("Overdue only"), required=False, widget=forms.CheckboxInput(attrs={"value": "true"})
     )
+    # The rounds behind a count of the statistics' signals by firm and city (issue 18):
+    # the rounds that raised `signal`, of a consulting firm (its id, or "none" for the
+    # self-audits), in a region (a six-digit code: its city's or county's prefix) and of
+    # a key list's year. Rounds outside the caller's scope are never in the list.
+    signal = forms.ChoiceField(label=_("Signal raised"), required=False)
+    consultancy = forms.RegexField(
+        r"^(\d{1,18}|none)$", label=_("Consulting firm"), required=False, widget=forms.HiddenInput
+    )
+    region = forms.RegexField(
+        r"^\d{6}$", label=_("Region"), required=False, widget=forms.HiddenInput
+    )
+    year = forms.IntegerField(
+        label=_("Year of the key list"),
+        required=False,
+        min_value=2003,
+        max_value=2100,
+        widget=forms.HiddenInput,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, signals: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [
             ("", _("Any stage")),
@@ -37,6 +56,15 @@ class ReviewFilterForm(forms.Form):
             *QueueStage.choices,
         ]
         self.fields["kind"].choices = [("", _("Assessment and acceptance")), *ReviewKind.choices]
+        if signals:
+            self.fields["signal"].choices = [
+                ("", _("Any or none")),
+                *[(code, title) for code, title in SIGNAL_TITLES.items()],
+            ]
+        else:
+            # The signals are the panel's and the authority's (domain.md §7): the list
+            # of a firm or an enterprise is not narrowed by them.
+            del self.fields["signal"]
         style(self)
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
 
@@ -214,6 +242,7 @@ class VerificationForm(forms.Form):
         for indicator in Indicator:
             row = {
                 "field": self[self.benefit_name(indicator)],
+                "indicator": indicator.value,
                 "claimed": self.claimed.get(indicator.value),
             }
             (claimed if indicator.value in self.claimed else others).append(row)

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -447,7 +447,7 @@ class Score(models.Model):
     vetoes = models.JSONField(_("vetoes raised"), default=list, blank=True)
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), auto_now=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("time submitted", "submitted"), auto_now=True)
 
     class Meta:
         ordering = ["review", "expert__username"]
@@ -472,7 +472,7 @@ class ScoreVersion(models.Model):
     vetoes = models.JSONField(_("vetoes raised"), default=list, blank=True)
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_at = models.DateTimeField(pgettext_lazy("time submitted", "submitted"))
     replaced_at = models.DateTimeField(_("replaced"), auto_now_add=True)
 
     class Meta:
@@ -607,3 +607,63 @@ class VerifiedBenefit(models.Model):
 
     def __str__(self):
         return f"{self.indicator}: {self.value}"
+
+
+# --- what each round raised, for the province's statistics (issue 18) ---------------------
+
+
+class RoundCheck(models.Model):
+    """The token-compliance signals and the CP level of a round as last computed, kept
+    so that the statistics count them by SQL aggregation (reporting.statistics) instead
+    of recomputing every round: a concluded round's as concluded (its snapshot, written
+    at conclusion), an open round's as last shown (its page or the API computes them
+    live and writes what changed; `manage.py record_round_checks` refreshes every open
+    round). `signal_codes` repeats the codes of `raised_signals` so that showing a round
+    compares one row, not a query of rows."""
+
+    review = models.OneToOneField(
+        Review,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="round_check",
+        verbose_name=_("review round"),
+    )
+    signals_at = models.DateTimeField(_("signals recorded"), null=True, blank=True)
+    signal_codes = models.JSONField(_("signals"), default=list, blank=True)
+    # The CP level reached (survey.grading): the system's scheme (2 or 3 grades) and the
+    # grade before and after the options (None: no grade reached, or no system).
+    cp_level_at = models.DateTimeField(_("CP level recorded"), null=True, blank=True)
+    grades = models.PositiveSmallIntegerField(_("grades"), null=True, blank=True)
+    grade_before = models.PositiveSmallIntegerField(_("grade before"), null=True, blank=True)
+    grade_after = models.PositiveSmallIntegerField(_("grade after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("round check")
+        verbose_name_plural = _("round checks")
+
+    def __str__(self):
+        return f"{self.review_id}: {', '.join(self.signal_codes)}"
+
+
+class RaisedSignal(models.Model):
+    """A signal kind a round raised (one row per round and kind)."""
+
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.CASCADE,
+        related_name="raised_signals",
+        verbose_name=_("review round"),
+    )
+    code = models.CharField(_("signal"), max_length=40)
+
+    class Meta:
+        ordering = ["review", "code"]
+        verbose_name = _("raised signal")
+        verbose_name_plural = _("raised signals")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "code"], name="raised_signal_once")
+        ]
+        indexes = [models.Index(fields=["code", "review"], name="raised_signal_code")]
+
+    def __str__(self):
+        return f"{self.review_id}: {self.code}"

@@ -2,9 +2,16 @@
 expert's rounds to score, the enterprise's latest rounds."""
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from audits.models import in_region
+from core.i18n import localized
+from core.regions import region_prefix
+from enterprises.models import Region
 
 from .choices import QueueStage, ReviewState
-from .models import Review, Score, stage_conditions
+from .compliance import TITLES
+from .models import RaisedSignal, Review, Score, stage_conditions
 
 
 def review_counts(user, reviews=None) -> dict:
@@ -47,3 +54,46 @@ def awaiting_score(user):
 def latest_reviews(user, count: int = 5):
     """The enterprise's latest review rounds, for its dashboard."""
     return Review.objects.for_user(user).select_related("audit")[:count]
+
+
+def signal_filter(reviews, filters: dict):
+    """The rounds behind a count of the statistics' signals by firm and city
+    (reporting.statistics.signal_statistics): those that raised `signal` (their stored
+    RaisedSignal), of a `consultancy` ("none": self-audits), in a `region` (six digits,
+    by its prefix) and of a key list's `year`; each filter only when given."""
+    if signal := filters.get("signal"):
+        reviews = reviews.filter(
+            Exists(RaisedSignal.objects.filter(review=OuterRef("pk"), code=signal))
+        )
+    if consultancy := filters.get("consultancy"):
+        if consultancy == "none":
+            reviews = reviews.filter(audit__consultancy__isnull=True)
+        else:
+            reviews = reviews.filter(audit__consultancy_id=int(consultancy))
+    if region := filters.get("region"):
+        reviews = reviews.filter(in_region(region_prefix(region), "audit"))
+    if year := filters.get("year"):
+        reviews = reviews.filter(audit__list_entry__key_list__year=year)
+    return reviews
+
+
+def narrowed_by(filters: dict, reviews) -> list[str]:
+    """What `signal_filter` narrows the list to, in words (a query per named firm or
+    region), for the note above the list. A firm is named from the rounds listed (in the
+    caller's scope): an id outside it names nobody."""
+    notes = []
+    if signal := filters.get("signal"):
+        notes.append(_("raised “%(signal)s”") % {"signal": TITLES.get(signal, signal)})
+    if consultancy := filters.get("consultancy"):
+        if consultancy == "none":
+            notes.append(_("self-audits (no consulting firm)"))
+        else:
+            name = reviews.order_by().values_list("audit__consultancy__name", flat=True).first()
+            notes.append(_("consulting firm: %(name)s") % {"name": name or consultancy})
+    if region := filters.get("region"):
+        name = Region.objects.filter(code=region).values_list("name_zh", "name_en").first()
+        label = localized(*name) if name else region
+        notes.append(_("region: %(name)s") % {"name": label})
+    if year := filters.get("year"):
+        notes.append(_("key list of %(year)s") % {"year": year})
+    return notes

@@ -34,7 +34,7 @@ from notifications.messages import translated
 from notifications.services import notify
 from survey import selectors as survey_selectors
 
-from . import compliance, workflow
+from . import compliance, round_checks, workflow
 from .choices import ReviewKind, ReviewResult, ReviewState
 from .models import (
     VERIFIABLE_OPTIONS,
@@ -143,6 +143,10 @@ def review_open(*, audit: Audit, actor) -> Review:
     )
     review.submitted = submission_snapshot(review)
     review.save(update_fields=["submitted"])
+    # What the round raises as applied for, for the statistics (round_checks); kept up
+    # to date whenever it is shown, and frozen at conclusion.
+    signals(review)
+    cp_level(review)
     notify(
         recipients=supervisors(audit),
         kind="review_applied",
@@ -750,6 +754,8 @@ def review_conclude(*, actor, review: Review, opinion: str, demands=None) -> Rev
     workflow.review_move(
         review=review, to=ReviewState.CONCLUDED, actor=actor, comment=review.opinion
     )
+    # What the round raised and reached, as concluded, for the statistics.
+    round_checks.record_snapshot(review)
     _record(
         review,
         actor,
@@ -1018,7 +1024,10 @@ def cp_level(review: Review) -> dict | None:
     (survey.grading): as concluded for a concluded round, as of now for an open one."""
     if review.is_concluded and review.snapshot and "cp_level" in review.snapshot:
         return review.snapshot["cp_level"]
-    return survey_selectors.evaluation_result_of(review.audit)
+    found = survey_selectors.evaluation_result_of(review.audit)
+    if not review.is_concluded:
+        round_checks.record_cp_level(review, found)
+    return found
 
 
 def signals(review: Review) -> list[dict]:
@@ -1027,6 +1036,9 @@ def signals(review: Review) -> list[dict]:
     found = (review.snapshot or {}).get("signals") if review.is_concluded else None
     if found is None:
         found = compliance.review_signals(review)
+        if not review.is_concluded:
+            # Kept for the statistics (round_checks): written only when it changed.
+            round_checks.record_signals(review, found)
     return [compliance.describe(signal) for signal in found]
 
 

@@ -27,6 +27,7 @@ from core.forms import add_service_errors
 from core.regions import province_code
 from core.roles import role_required
 from core.views import Outcome, submit
+from core.xlsx import export_requested, export_response
 from enterprises.forms import PublicSearchForm
 from enterprises.models import Region
 from enterprises.selectors import enterprise_search_q
@@ -47,7 +48,7 @@ from .forms import (
     VerificationForm,
 )
 from .models import Demand, Review, Score, ScoringSheet, localized, stage_conditions
-from .selectors import review_counts
+from .selectors import narrowed_by, review_counts, signal_filter
 
 REVIEW_ROLES = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
 # Panels, conclusions and sheets are the authority's (domain.md §3).
@@ -92,13 +93,55 @@ def _label(choices, value) -> str:
 # --- the queue -------------------------------------------------------------------------
 
 
+def _export_queue(request, reviews, *, is_expert: bool):
+    header = [
+        _("Enterprise"),
+        _("Region"),
+        _("Review"),
+        _("Round"),
+        _("Applied on"),
+        _("Answer due"),
+        _("Overdue"),
+        _("Stage"),
+        _("Scored"),
+        _("Panel size"),
+        _("Result"),
+        _("Mean score"),
+    ]
+    if is_expert:
+        header.insert(10, _("Your score"))
+
+    def row(review):
+        values = [
+            review.audit.enterprise.name,
+            review.audit.enterprise.region.name,
+            review.get_kind_display(),
+            review.round,
+            review.applied_on,
+            review.due_on,
+            _("yes") if review.is_overdue else _("no"),
+            review.stage.label,
+            review.scored_count,
+            review.panel_size,
+            review.get_result_display() if review.result else _("pending"),
+            review.score,
+        ]
+        if is_expert:
+            values.insert(10, _("scored") if review.my_scored else "")
+        return values
+
+    return export_response(
+        request, name="reviews", title=_("Reviews"), header=header, items=reviews, row=row
+    )
+
+
 @role_required(*REVIEW_ROLES)
 def review_list(request):
     """The rounds in the user's scope by stage (the authority's queue), with an overdue
     filter; for an expert the rounds they sit on, and whether they scored yet."""
     user = request.user
     scoped = Review.objects.for_user(user)
-    form = ReviewFilterForm(request.GET or None)
+    form = ReviewFilterForm(request.GET or None, signals=user.role in SUPERVISOR_ROLES)
     filters = form.filters()
     conditions = stage_conditions()
     # Panel size and scores in two subqueries, not a query per row.
@@ -111,6 +154,7 @@ def review_list(request):
         reviews = reviews.filter(kind=kind)
     if search := filters.get("search", "").strip():
         reviews = reviews.filter(enterprise_search_q(search, "audit__enterprise"))
+    reviews = signal_filter(reviews, filters)
     if user.role == Role.EXPERT:
         reviews = reviews.annotate(
             my_scored=Exists(Score.objects.filter(review=OuterRef("pk"), expert=user))
@@ -122,6 +166,8 @@ def review_list(request):
         .defer("snapshot", "not_implemented", "opinion")
         .order_by(F("concluded_on").desc(nulls_first=True), "due_on", "pk")
     )
+    if export_requested(request):
+        return _export_queue(request, reviews, is_expert=user.role == Role.EXPERT)
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = review_counts(user, scoped)
     return render(
@@ -135,6 +181,7 @@ def review_list(request):
             "stages": [(value, label, counts[value]) for value, label in QueueStage.choices],
             "is_expert": user.role == Role.EXPERT,
             "supervises": user.role in SUPERVISOR_ROLES,
+            "narrowed": narrowed_by(filters, reviews),
         },
     )
 

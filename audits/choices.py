@@ -166,6 +166,28 @@ class Indicator(models.TextChoices):
     ECONOMIC = "economic_yuan", _("Economic benefit (yuan/a)")
 
 
+# The decimals each indicator's figures are shown with (core/numbers.py): water,
+# wastewater, electricity and money in whole units (the economic benefit stays in yuan,
+# as its label says), materials, solid waste and energy to the hundredth, pollutants to
+# the kilogram (0.001 t).
+INDICATOR_PLACES = {
+    Indicator.WATER: 0,
+    Indicator.ELECTRICITY: 0,
+    Indicator.ENERGY: 2,
+    Indicator.RAW_MATERIAL: 2,
+    Indicator.WASTEWATER: 0,
+    Indicator.COD: 3,
+    Indicator.AMMONIA_NITROGEN: 3,
+    Indicator.SO2: 3,
+    Indicator.NOX: 3,
+    Indicator.PARTICULATES: 3,
+    Indicator.VOCS: 3,
+    Indicator.HAZARDOUS_WASTE: 3,
+    Indicator.SOLID_WASTE: 2,
+    Indicator.ECONOMIC: 0,
+}
+
+
 class DocumentKind(models.TextChoices):
     AUDIT_REPORT = "audit_report", _("Audit report")
     ACCEPTANCE_REPORT = "acceptance_report", _("Acceptance report")

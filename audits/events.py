@@ -145,6 +145,56 @@ def summary(event: AuditEvent) -> str:
     return str(kind)
 
 
+# --- the timeline: this app's events and those of the rooms above ----------------------
+#
+# Supervision (a room above) keeps its own records about an audit, the urge notices and
+# the penalty decisions; this room cannot import them, so a provider registers here as
+# its app starts: `provider(audit) -> list[dict]`, each row shaped like `entry` makes
+# them (`at`, `actor`, `actor_name`, `kind`, `label`, `summary`, `params`), in a fixed
+# number of queries whatever the number of rows.
+
+_providers = []
+
+
+def register_provider(provider):
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def entry(*, at, actor, kind: str, label, summary: str, params: dict | None = None) -> dict:
+    """One row of the timeline, the same for every source."""
+    return {
+        "at": at,
+        "actor": getattr(actor, "username", "") or "",
+        "actor_name": str(actor) if actor is not None else "",
+        "kind": kind,
+        "label": str(label),
+        "summary": summary,
+        "params": _plain(params or {}),
+    }
+
+
+def timeline(audit: Audit) -> list[dict]:
+    """The audit's whole record, oldest first, in the reader's language: its own events
+    and every registered provider's rows, merged by time (`GET /api/v1/audits/{id}/events/`
+    and the audit page's "Record" read the same stream)."""
+    rows = [
+        entry(
+            at=event.at,
+            actor=event.actor,
+            kind=event.kind,
+            label=event.get_kind_display(),
+            summary=summary(event),
+            params=event.params,
+        )
+        for event in audit.events.select_related("actor").order_by("at", "id")
+    ]
+    for provider in _providers:
+        rows += provider(audit)
+    return sorted(rows, key=lambda row: row["at"])  # stable: ties keep their order
+
+
 def _review(params) -> str:
     return _("Acceptance") if params.get("review") == "acceptance" else _("Assessment")
 

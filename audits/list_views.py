@@ -16,7 +16,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
@@ -24,6 +24,7 @@ from core.files import XLSX
 from core.regions import province_code
 from core.roles import role_required
 from core.views import Outcome, submit
+from core.xlsx import export_requested, export_response
 from enterprises import services as lists
 from enterprises.choices import AmendmentAction, EntryStatus
 from enterprises.forms import (
@@ -35,7 +36,7 @@ from enterprises.forms import (
     KeyListFilterForm,
     PublishForm,
 )
-from enterprises.imports import COLUMNS, key_list_import, template_workbook
+from enterprises.imports import import_columns, key_list_import, template_workbook
 from enterprises.models import KeyEnterpriseList, ListAmendment, ListEntry, ProvincePolicy
 from enterprises.views import own_province
 
@@ -99,6 +100,29 @@ def _render_list(request, create_form, *, status=200):
         if filters.cleaned_data["status"]:
             key_lists = key_lists.filter(status=filters.cleaned_data["status"])
     key_lists = key_lists.order_by("-year", "province_id", "-pk")
+    if export_requested(request):
+        return export_response(
+            request,
+            name="key-lists",
+            title=_("Key-enterprise lists"),
+            header=[
+                _("Year"),
+                pgettext("a province, not its level", "Province"),
+                _("Title"),
+                _("Status"),
+                _("Published on"),
+                _("Entries"),
+            ],
+            items=key_lists,
+            row=lambda k: [
+                k.year,
+                k.province.name,
+                k.title,
+                k.get_status_display(),
+                k.published_on,
+                k.entry_count,
+            ],
+        )
     page = Paginator(key_lists, 50).get_page(request.GET.get("page"))
     can_create = _can_create(request.user)
     return render(
@@ -172,6 +196,8 @@ def _render_detail(
         .filter(key_list=key_list)
         .select_related("enterprise__region", "enterprise__industry", "audit", "carryover")
     )
+    if export_requested(request):
+        return _export_entries(request, key_list, entries)
     context = {
         "key_list": key_list,
         "conflict": conflict,
@@ -200,6 +226,58 @@ def _render_detail(
                 user=user, key_list=key_list
             )
     return render(request, "audits/keylist_detail.html", context, status=status)
+
+
+def _export_entries(request, key_list, entries):
+    """The entries the page lists, with the columns of the list's stage."""
+    header = [
+        _("Enterprise"),
+        _("Unified social credit code"),
+        _("Region"),
+        _("Industry"),
+        _("Categories"),
+    ]
+    if key_list.is_draft:
+        header.append(_("Reason"))
+    else:
+        header += [
+            _("Status"),
+            _("Audit"),
+            _("State"),
+            _("Start due"),
+            _("Report due"),
+            _("Disclosure due"),
+        ]
+
+    def row(entry):
+        values = [
+            entry.enterprise.name,
+            entry.enterprise.credit_code,
+            entry.enterprise.region.name,
+            entry.enterprise.industry.name if entry.enterprise.industry else "",
+            ", ".join(str(label) for label in entry.get_categories_display()),
+        ]
+        if key_list.is_draft:
+            return [*values, entry.reason]
+        audit = getattr(entry, "audit", None)  # select_related; None without one
+        return [
+            *values,
+            entry.get_status_display(),
+            audit.pk if audit else None,
+            audit.get_state_display() if audit else "",
+            audit.start_due if audit else None,
+            audit.report_due if audit else None,
+            audit.disclosure_due if audit else None,
+        ]
+
+    return export_response(
+        request,
+        name=f"key-list-{key_list.year}-{key_list.province_id}",
+        title=_("Entries"),
+        header=header,
+        items=entries,
+        row=row,
+    )
 
 
 @role_required(*LIST_ROLES)
@@ -398,7 +476,7 @@ def keylist_import(request, pk):
             "form": form,
             "conflict": outcome.conflict,
             "row_errors": outcome.row_errors,
-            "columns": COLUMNS,
+            "columns": import_columns(),
         },
         status=status,
     )

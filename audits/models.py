@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import Role
 from core.files import EXTENSIONS
@@ -440,7 +441,7 @@ class BalanceFlow(models.Model):
         Balance, on_delete=models.CASCADE, related_name="flows", verbose_name=_("balance")
     )
     direction = models.CharField(_("direction"), max_length=3, choices=FlowDirection.choices)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=120)
     quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4)
 
     class Meta:
@@ -629,7 +630,9 @@ class Document(models.Model):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     # Set when the audit is first submitted with it (entering a review state): from then
     # on the document is part of what a panel judged and is never deleted.
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("time submitted", "submitted"), null=True, blank=True, editable=False
+    )
     # Sampled text shingles of a report (audits/fingerprint.py), filled by a task.
     fingerprint = models.JSONField(_("text fingerprint"), default=list, blank=True, editable=False)
 

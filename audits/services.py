@@ -349,6 +349,7 @@ def option_save(
             kind=EventKind.OPTION_ADDED,
             code=option.code,
             title=option.title,
+            option=option.pk,
         )
     else:
         changed = changed_fields(option, before, OPTION_FIGURES)
@@ -361,6 +362,8 @@ def option_save(
                 kind=EventKind.OPTION_CHANGED,
                 code=option.code,
                 fields=changed,
+                option=option.pk,
+                **_amounts_before(before, changed),
             )
     totals.refresh([audit.pk])
     return option
@@ -415,6 +418,22 @@ OPTION_FIGURES = [
     "lifetime_years",
     "discount_rate",
 ]
+
+
+# The amounts the statistics as of a past day read from the record (reporting/as_of.py):
+# an `option_changed` event that changes one keeps what it was before (`before`), so the
+# amount on a day is the `before` of its first change after that day, else today's.
+OPTION_AMOUNTS = ("investment", "annual_net_benefit")
+
+
+def _amounts_before(before: dict, changed: list[str]) -> dict:
+    amounts = {name: before[name] for name in OPTION_AMOUNTS if name in changed}
+    if "benefits" in changed:
+        amounts["benefits"] = {
+            indicator: {"expected": expected, "actual": actual}
+            for indicator, expected, actual in before["benefits"]
+        }
+    return {"before": amounts} if amounts else {}
 
 
 def _benefit_rows(option: Option) -> list[tuple]:

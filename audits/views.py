@@ -33,6 +33,7 @@ from accounts.choices import Role
 from core.forms import add_service_errors
 from core.roles import role_required
 from core.views import submit
+from core.xlsx import export_requested, export_response
 
 from . import events, services, workflow
 from .choices import Aspect, AuditState, CostClass, Deadline, Indicator, OptionStatus
@@ -118,8 +119,39 @@ def audit_list(request):
             "enterprise", "consultancy", "list_entry__key_list", "list_entry__disclosure"
         ),
     ).qs.order_by("start_due", "pk")
-    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    if export_requested(request):
+        return export_response(
+            request,
+            name="audits",
+            title=_("Audits"),
+            header=[
+                _("Enterprise"),
+                _("Unified social credit code"),
+                _("Round"),
+                _("Year"),
+                _("State"),
+                _("Consulting firm"),
+                _("Start due"),
+                _("Report due"),
+                _("Acceptance due"),
+                _("Overdue"),
+            ],
+            items=audits,
+            row=lambda audit: [
+                audit.enterprise.name,
+                audit.enterprise.credit_code,
+                audit.round,
+                audit.list_entry.key_list.year if audit.list_entry else None,
+                audit.get_state_display(),
+                audit.consultancy.name if audit.consultancy else "",
+                audit.start_due,
+                audit.report_due,
+                audit.acceptance_due,
+                ", ".join(str(Deadline(kind).label) for kind in audit.overdue_kinds(today)),
+            ],
+        )
+    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     for audit in page:
         audit.overdue = audit.overdue_kinds(today)
     return render(request, "audits/audit_list.html", {"filters": filters, "page": page})
@@ -193,11 +225,12 @@ def _decorate_option(option, threshold, labels=None) -> None:
     option.cost_class_label = labels["cost_class"].get(option.cost_class, option.cost_class)
     option.status_label = labels["status"].get(option.status, option.status)
     benefits = [
-        (labels["indicator"].get(b.indicator, b.indicator), b.expected, b.actual)
+        (labels["indicator"].get(b.indicator, b.indicator), b.expected, b.actual, b.indicator)
         for b in option.benefits.all()
     ]
-    option.expected_benefits = [(label, e) for label, e, _a in benefits if e is not None]
-    option.actual_benefits = [(label, a) for label, _e, a in benefits if a is not None]
+    # (label, figure, indicator): the page shows each figure with its indicator's places.
+    option.expected_benefits = [(label, e, i) for label, e, _a, i in benefits if e is not None]
+    option.actual_benefits = [(label, a, i) for label, _e, a, i in benefits if a is not None]
     option.has_benefits = bool(benefits)
 
 
@@ -286,10 +319,7 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
         # who uploaded, for which option, and the later version, on every row.
         "documents": _documents(user, audit),
         # The audit's record, oldest first, each line in the reader's language.
-        "events": [
-            {"event": event, "summary": events.summary(event)}
-            for event in audit.events.select_related("actor").order_by("at", "id")
-        ],
+        "events": events.timeline(audit),  # with supervision's urges and penalties
         "comments": audit.comments.select_related("author"),
         # The assessment and acceptance rounds the user may open (an expert: those whose
         # panel they sit on), in one query; through the audit's reverse relation, whose

@@ -6,9 +6,13 @@ a carriage return) is written as plain text, marked with a quote prefix, so an o
 titled `=HYPERLINK(...)` shows as those characters and never runs. Numbers stay numbers.
 """
 
+import datetime
 import io
 from decimal import Decimal
 
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -22,6 +26,8 @@ def cell_value(value):
         return float(value)
     if isinstance(value, Promise):  # a lazily translated label
         return str(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)  # Excel keeps no zone
     return value
 
 
@@ -52,3 +58,41 @@ def workbook_bytes(sheets) -> bytes:
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+# --- the lists' exports (issue 16, item 5) -------------------------------------------
+#
+# Every list page answers `?export=xlsx` with what it shows: the same filtered queryset,
+# in the same order, every row (not only the current page), the header in the reader's
+# language. Bounded: above MAX_EXPORT_ROWS rows the export is refused with a 400 page
+# that says to narrow the filters (a workbook is built in memory, so it is not streamed).
+# The link is templates/includes/export_link.html.
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_EXPORT_ROWS = 10_000
+
+
+def export_requested(request) -> bool:
+    return request.method == "GET" and request.GET.get("export") == "xlsx"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_response(request, *, name: str, title, header, items, row=None) -> HttpResponse:
+    """`items` (a queryset or a list, in the page's order) as `name`.xlsx, one sheet
+    `title` with `header` and `row(item)` for each item (the item itself without `row`);
+    a 400 page above MAX_EXPORT_ROWS."""
+    count = len(items) if isinstance(items, list | tuple) else items.count()
+    if count > MAX_EXPORT_ROWS:
+        return render(
+            request,
+            "includes/export_refused.html",
+            {"count": count, "limit": MAX_EXPORT_ROWS},
+            status=400,
+        )
+    rows = (row(item) if row else item for item in items)
+    return xlsx_response(workbook_bytes([(title, header, rows)]), f"{name}.xlsx")

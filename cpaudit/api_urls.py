@@ -52,6 +52,7 @@ from reporting.api.views import ReportJobViewSet
 from supervision.api.views import (
     ConsultancyViewSet,
     PenaltyViewSet,
+    StaffAccountViewSet,
     UpwardReportViewSet,
     UrgeViewSet,
 )
@@ -94,6 +95,7 @@ router.register("upward-reports", UpwardReportViewSet, basename="upward-report")
 router.register("urges", UrgeViewSet, basename="urge")
 router.register("penalties", PenaltyViewSet, basename="penalty")
 router.register("consultancies", ConsultancyViewSet, basename="consultancy")
+router.register("staff-accounts", StaffAccountViewSet, basename="staff-account")
 router.register("public/key-lists", PublicKeyListViewSet, basename="public-key-list")
 router.register("public/entries", PublicEntryViewSet, basename="public-entry")
 router.register("public/disclosures", PublicDisclosureViewSet, basename="public-disclosure")

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "core.api.faults.APIBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The reader's money unit, yuan or 万元 (core/numbers.py).
+    "core.middleware.MoneyUnitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -304,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "assessments.choices.ReviewKind",
         "ReportKindEnum": "reporting.models.ReportKind",
         "JobStateEnum": "reporting.models.JobState",
+        "RoleEnum": "accounts.choices.Role",
+        "StaffRoleEnum": "accounts.choices.STAFF_ROLE_CHOICES",
     },
 }
 

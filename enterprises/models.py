@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import Role
 from core import workdays
@@ -139,7 +140,7 @@ SME_MAX_TOTAL_ASSETS = Decimal("400000000")
 
 
 class Enterprise(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -164,7 +165,9 @@ class Enterprise(models.Model):
         validators=[RegexValidator(r"^\d{4}$", _("A four-digit GB/T 4754 class code."))],
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    employees = models.PositiveIntegerField(
+        pgettext_lazy("headcount", "employees"), null=True, blank=True
+    )
     annual_sales = models.DecimalField(
         _("annual sales (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
@@ -665,7 +668,9 @@ class EmissionDisclosure(models.Model):
         related_name="+",
         verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("time submitted", "submitted"), auto_now_add=True
+    )
 
     objects = EmissionDisclosureQuerySet.as_manager()
 

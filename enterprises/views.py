@@ -14,12 +14,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.choices import Role
 from core.forms import add_service_errors
 from core.regions import province_code
 from core.roles import require_role, role_required
 from core.views import Outcome, submit
+from core.xlsx import export_requested, export_response
 
 from . import services
 from .choices import EntryStatus, ListStatus
@@ -62,6 +64,27 @@ def enterprise_list(request):
         # region and industry names are on every row.
         queryset=Enterprise.objects.for_user(request.user).select_related("region", "industry"),
     ).qs
+    if export_requested(request):
+        return export_response(
+            request,
+            name="enterprises",
+            title=_("Enterprises"),
+            header=[
+                pgettext("thing", "Name"),
+                _("Unified social credit code"),
+                _("Region"),
+                _("Industry"),
+                _("SME"),
+            ],
+            items=enterprises,
+            row=lambda e: [
+                e.name,
+                e.credit_code,
+                e.region.name,
+                e.industry.name if e.industry else "",
+                "" if e.is_sme is None else _("yes") if e.is_sme else _("no"),
+            ],
+        )
     page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
     return render(request, "enterprises/enterprise_list.html", {"form": form, "page": page})
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import OrganizationKind, Role
@@ -17,6 +18,7 @@ from audits.choices import DocumentKind
 from audits.models import Audit
 from core.roles import role_required
 from core.views import submit
+from core.xlsx import export_requested, export_response
 from enterprises.choices import IndustryLevel, ListStatus
 from enterprises.models import Enterprise, Industry, KeyEnterpriseList
 
@@ -151,6 +153,9 @@ def audit_file(request, pk):
 # --- the filings to decide -------------------------------------------------------------
 
 
+FILINGS_SHOWN = 200  # the page lists the latest 200; its export the same
+
+
 @role_required(*PARTIES)
 def filing_list(request):
     state = request.GET.get("state") or (
@@ -163,10 +168,32 @@ def filing_list(request):
     )
     if state in FilingState.values:
         filings = filings.filter(state=state)
+    shown = list(filings[:FILINGS_SHOWN])
+    if export_requested(request):
+        return export_response(
+            request,
+            name="filings",
+            title=_("Filings"),
+            header=[
+                _("Enterprise"),
+                _("Filing"),
+                pgettext("time submitted", "Submitted"),
+                _("Due"),
+                _("State"),
+            ],
+            items=shown,
+            row=lambda filing: [
+                filing.audit.enterprise.name,
+                filing.get_kind_display(),
+                filing.submitted_at,
+                filing.audit.filing_due,
+                filing.get_state_display(),
+            ],
+        )
     return render(
         request,
         "procedures/filing_list.html",
-        {"filings": filings[:200], "state": state, "states": FilingState.choices},
+        {"filings": shown, "state": state, "states": FilingState.choices},
     )
 
 

@@ -19,14 +19,21 @@ What "as it stood at the end of day D" means, figure by figure:
   D (passed or failed as concluded), open otherwise; the audits counted by their latest
   round concluded by D, as in the live figures;
 - options: implemented on D when their status on D is `implemented` and no acceptance
-  concluded by D verified them as not implemented; the investment is the recorded one;
+  concluded by D verified them as not implemented;
+- amounts (an option's investment and annual net benefit, its benefits' expected and
+  actual figures): the `before` of the option's first `option_changed` event after D
+  that changed them (audits.services keeps it), else today's, as for states; a benefit
+  row added after D counts nothing on D (a row deleted since is gone, and with it its
+  figures: deleting a benefit is rare, an option past `proposed` is never deleted);
 - benefits: the expected figures of the options alive on D; the claimed actual ones of
-  those implemented on D or whose status has not moved since (the figures themselves keep
-  no history: the recorded ones are used); the verified figure where an acceptance
-  concluded by D verified the option.
+  those implemented on D or whose status has not moved since; the verified figure where
+  an acceptance concluded by D verified the option.
 
 Every figure is an aggregate query with correlated subqueries on the history (eight
 queries, nine with a `region`), never a loop over audits.
+
+Events written before the amounts were kept (issue 16) carry no `before`: an option
+changed only then reads today's amounts, as before.
 """
 
 import datetime
@@ -39,22 +46,33 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from assessments.choices import ReviewKind, ReviewResult, ReviewState
 from assessments.models import Review, Verification, VerifiedBenefit
-from audits.choices import OPTION_WITHOUT_BENEFIT, AuditState, Indicator, OptionStatus
+from audits.choices import (
+    OPTION_WITHOUT_BENEFIT,
+    AuditState,
+    EventKind,
+    Indicator,
+    OptionStatus,
+)
 from audits.models import (
     OVERDUE_RULES,
     Audit,
+    AuditEvent,
     Option,
     OptionBenefit,
     OptionStatusLog,
@@ -66,6 +84,73 @@ from enterprises.models import Industry, ListAmendment, ListEntry, Region
 from . import statistics
 
 BENEFIT_FIELD = DecimalField(max_digits=24, decimal_places=4)
+MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
+
+
+class JsonText(Func):
+    """The text at a path of a JSON column, the path's keys expressions (a column among
+    them: a benefit's indicator), where KT's keys must be constants."""
+
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_extract_path_text", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, *keys = self.get_source_expressions()
+        column_sql, params = compiler.compile(column)
+        path = ["'$'"]
+        for key in keys:
+            key_sql, key_params = compiler.compile(key)
+            path.append(f"'.\"' || {key_sql} || '\"'")
+            params = (*params, *key_params)
+        return f"json_extract({column_sql}, {' || '.join(path)})", params
+
+
+def _changes_after(moment, *, audit, option, key: str):
+    """The `option_changed` events of `option` after `moment` that kept the amount `key`
+    as it was before them (audits.services.option_save), the first first."""
+    return (
+        AuditEvent.objects.filter(
+            audit_id=audit,
+            kind=EventKind.OPTION_CHANGED,
+            at__gte=moment,
+            params__before__has_key=key,
+        )
+        .annotate(option_ref=Cast(KT("params__option"), IntegerField()))
+        .filter(option_ref=option)
+        .order_by("at", "id")
+    )
+
+
+def _amount_on(moment, name: str):
+    """An option's amount `name` at `moment`: the `before` of its first change after it,
+    else today's (also when that `before` was empty)."""
+    changes = _changes_after(moment, audit=OuterRef("audit_id"), option=OuterRef("pk"), key=name)
+    then = changes.annotate(value=Cast(KT(f"params__before__{name}"), MONEY_FIELD)).values("value")[
+        :1
+    ]
+    return Case(
+        When(Exists(changes), then=Subquery(then, output_field=MONEY_FIELD)),
+        default=F(name),
+        output_field=MONEY_FIELD,
+    )
+
+
+def _benefit_on(moment, figure: str):
+    """A benefit row's `figure` (expected or actual) at `moment`: from the `before` of its
+    option's first change of benefits after it (NULL when the row did not exist then),
+    else today's."""
+    changes = _changes_after(
+        moment, audit=OuterRef("option__audit_id"), option=OuterRef("option_id"), key="benefits"
+    )
+    path = (F("params"), Value("before"), Value("benefits"), OuterRef("indicator"))
+    then = changes.annotate(value=Cast(JsonText(*path, Value(figure)), BENEFIT_FIELD))
+    return Case(
+        When(Exists(changes), then=Subquery(then.values("value")[:1], output_field=BENEFIT_FIELD)),
+        default=F(figure),
+        output_field=BENEFIT_FIELD,
+    )
 
 
 def end_of(day: datetime.date) -> datetime.datetime:
@@ -241,6 +326,8 @@ def summary_as_of(
             OptionStatusLog.objects.filter(option_id=OuterRef("pk")), moment, "status"
         ),
         verdict=Subquery(verdicts.values("implemented")[:1]),
+        investment_then=_amount_on(moment, "investment"),
+        net_benefit_then=_amount_on(moment, "annual_net_benefit"),
     )
     implemented = Q(status_then=OptionStatus.IMPLEMENTED) & (
         Q(verdict__isnull=True) | Q(verdict=True)
@@ -259,7 +346,7 @@ def summary_as_of(
                     ),
                     (
                         f"{cost_class}_investment",
-                        Sum("investment", filter=Q(cost_class=cost_class) & implemented),
+                        Sum("investment_then", filter=Q(cost_class=cost_class) & implemented),
                     ),
                 )
             }
@@ -274,7 +361,7 @@ def summary_as_of(
             figures["implemented"] += group[f"{cost_class}_implemented"]
             figures["investment"] += group[f"{cost_class}_investment"] or 0
 
-    benefits = _benefits(options, as_of=as_of)
+    benefits = _benefits(options, as_of=as_of, moment=moment)
 
     total = statistics._row_zero()
     by_city: dict[str, dict] = {}
@@ -297,7 +384,7 @@ def summary_as_of(
     }
 
 
-def _benefits(options, *, as_of: datetime.date) -> dict:
+def _benefits(options, *, as_of: datetime.date, moment) -> dict:
     """Summed benefits per indicator of the options alive on `as_of` (one query, plus
     one for the economic benefit read from the options' net benefit)."""
     alive = options.exclude(status_then__in=OPTION_WITHOUT_BENEFIT)
@@ -312,6 +399,8 @@ def _benefits(options, *, as_of: datetime.date) -> dict:
     rows = (
         OptionBenefit.objects.filter(option__in=alive.values("pk"))
         .annotate(
+            expected_then=_benefit_on(moment, "expected"),
+            actual_then=_benefit_on(moment, "actual"),
             verification_then=Subquery(latest_verification.values("pk")[:1]),
             verdict=Subquery(latest_verification.values("implemented")[:1]),
             claimed=Exists(claimed.filter(pk=OuterRef("option_id"))),
@@ -320,16 +409,16 @@ def _benefits(options, *, as_of: datetime.date) -> dict:
         .annotate(
             verified_figure=Case(
                 When(claimed=False, then=zero),
-                When(verdict__isnull=True, then=Coalesce("actual", zero)),
-                When(verdict=True, then=Coalesce("verified_value", "actual", zero)),
+                When(verdict__isnull=True, then=Coalesce("actual_then", zero)),
+                When(verdict=True, then=Coalesce("verified_value", "actual_then", zero)),
                 default=zero,
                 output_field=BENEFIT_FIELD,
             )
         )
         .values("indicator")
         .annotate(
-            expected=Sum("expected"),
-            actual=Sum("actual", filter=Q(claimed=True)),
+            expected=Sum("expected_then"),
+            actual=Sum("actual_then", filter=Q(claimed=True)),
             verified=Sum("verified_figure"),
         )
         .order_by()
@@ -364,20 +453,20 @@ def _benefits(options, *, as_of: datetime.date) -> dict:
     for row in unclaimed:
         figures[row["indicator"]]["verified"] += row["verified"] or 0
     # The economic benefit of an option without an `economic_yuan` figure is its net
-    # benefit (audits/totals.py): expected while alive, actual once implemented; the net
-    # benefit keeps no history either, so only the claimed options count.
+    # benefit (audits/totals.py) as it stood then: expected while alive, actual once
+    # implemented; only the claimed options count.
     net = (
-        claimed.filter(annual_net_benefit__isnull=False)
+        claimed.filter(net_benefit_then__isnull=False)
         .exclude(
             Exists(
                 OptionBenefit.objects.filter(option_id=OuterRef("pk"), indicator=Indicator.ECONOMIC)
             )
         )
         .aggregate(
-            expected=Sum("annual_net_benefit"),
-            actual=Sum("annual_net_benefit", filter=Q(status_then=OptionStatus.IMPLEMENTED)),
+            expected=Sum("net_benefit_then"),
+            actual=Sum("net_benefit_then", filter=Q(status_then=OptionStatus.IMPLEMENTED)),
             verified=Sum(
-                "annual_net_benefit",
+                "net_benefit_then",
                 filter=Q(status_then=OptionStatus.IMPLEMENTED)
                 & (Q(verdict__isnull=True) | Q(verdict=True)),
             ),

@@ -7,16 +7,19 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from assessments.choices import ReviewKind, ReviewState
 from assessments.models import Review, localized
 from audits.choices import AuditState, CostClass, Deadline, Indicator
 from audits.models import Audit, Balance, Option, OptionBenefit
+from core.numbers import format_number
 from core.xlsx import workbook_bytes
 
 from .models import ReportFormat, ReportJob, ReportKind
-from .statistics import COLUMN_LABELS, summary
+from .statistics import COLUMN_LABELS, firm_records, summary
 
 
 class ReportError(Exception):
@@ -99,7 +102,12 @@ def _audit_summary(job: ReportJob):
             row[0] += benefit.expected or 0
             row[1] += benefit.actual or 0
     benefit_totals = [
-        {"indicator": Indicator(code).label, "expected": values[0], "actual": values[1]}
+        {
+            "indicator": Indicator(code).label,
+            "code": code,
+            "expected": values[0],
+            "actual": values[1],
+        }
         for code, values in sorted(totals.items())
     ]
     context = {
@@ -313,11 +321,20 @@ def _province_summary(job: ReportJob):
             (Indicator(code).label, v["expected"], v["actual"], v["verified"])
             for code, v in data["benefits"].items()
         ],
+        **_firm_table(job),
     }
+    context["columns_shown"] = [_two_lines(label) for label in labels]
+    # The PDF's figures comma-grouped, amounts (yuan, as the headings say) to the fen.
+    context["by_city_shown"] = [_shown_row(row) for row in context["by_city"]]
+    context["by_industry_shown"] = [_shown_row(row) for row in context["by_industry"]]
+    context["benefits_shown"] = [
+        (Indicator(code).label, v["expected"], v["actual"], v["verified"], code)
+        for code, v in data["benefits"].items()
+    ]
     sheets = [
         (_("Summary"), [_("Figure"), _("Value")], _summary_rows(data)),
-        (_("By city"), [_("Code"), _("Name"), *labels], context["by_city"]),
-        (_("By industry"), [_("Code"), _("Name"), *labels], context["by_industry"]),
+        (_("By city"), [_("Code"), pgettext("thing", "Name"), *labels], context["by_city"]),
+        (_("By industry"), [_("Code"), pgettext("thing", "Name"), *labels], context["by_industry"]),
         (
             _("Benefits"),
             [_("Indicator"), _("Expected"), _("Actual (claimed)"), _("Verified")],
@@ -326,8 +343,71 @@ def _province_summary(job: ReportJob):
                 for label, expected, actual, verified in context["benefits"]
             ],
         ),
+        (_("Consulting firms"), context["firm_header"], context["firms"]),
     ]
     return "reporting/pdf/province_summary.html", context, sheets
+
+
+def _firm_table(job: ReportJob) -> dict:
+    """The consulting firms' records of the region and year (statistics.firm_records):
+    audits in all and by state, the first-time pass rate, the mean scores, the
+    compliance signals raised, and the urges and penalties supervision adds."""
+    records, extra = firm_records(user=job.requested_by, region=job.region_id, year=job.year)
+    header = [
+        _("Consulting firm"),
+        _("Audits"),
+        *[state.label for state in AuditState],
+        _("Rounds 1 concluded"),
+        _("First-time pass rate (%)"),
+        _("Mean assessment score"),
+        _("Mean acceptance score"),
+        _("Compliance signals"),
+        *extra.values(),
+    ]
+    rows = [
+        [
+            record["name"],
+            record["audits"],
+            *[record["audits_by_state"][state] for state in AuditState.values],
+            record["first_round_concluded"],
+            record["first_time_pass_pct"],
+            record["assessment_mean_score"],
+            record["acceptance_mean_score"],
+            sum(record["signals"].values()),
+            *[record.get(key) for key in extra],
+        ]
+        for record in records
+    ]
+    # The PDF leaves out the by-state columns (the spreadsheet has them): one page width.
+    states = range(2, 2 + len(AuditState))
+    return {
+        "firm_header": [str(label) for label in header],
+        "firms": rows,
+        "firm_pdf_header": [str(label) for i, label in enumerate(header) if i not in states],
+        "firm_pdf_rows": [[v for i, v in enumerate(row) if i not in states] for row in rows],
+    }
+
+
+def _two_lines(label: str):
+    """A Chinese heading of the PDF's narrow columns in two unbreakable halves, so that
+    it wraps once in its middle ("评估通过 / 的审核"), never leaving one character on a
+    line; a heading with spaces wraps between its words."""
+    if " " in label or len(label) < 5:
+        return label
+    half = (len(label) + 1) // 2
+    return format_html(
+        '<span class="nowrap">{}</span><span class="nowrap">{}</span>', label[:half], label[half:]
+    )
+
+
+def _shown_row(row: list) -> list:
+    """A breakdown row for the PDF: code and name, then counts and amounts as read."""
+    code, name, *figures = row
+    return [
+        code,
+        name,
+        *[format_number(value, 2 if isinstance(value, Decimal) else 0) or "—" for value in figures],
+    ]
 
 
 def _column_label(key: str) -> str:

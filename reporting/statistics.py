@@ -63,7 +63,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -72,6 +72,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from assessments.choices import ReviewKind, ReviewResult, ReviewState
+from assessments.compliance import TITLES as SIGNAL_TITLES
 from assessments.models import Review
 from audits.choices import AuditState, CostClass, Indicator
 from audits.models import OVERDUE_RULES, Audit, BenefitTotals, OptionTotals, in_region, overdue_q
@@ -79,6 +80,7 @@ from core.i18n import localized
 from core.regions import region_prefix
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.models import Industry, ListEntry, Region
+from survey.grading import grade_label
 
 STATISTICS_ROLES = (Role.ADMIN, Role.AUTHORITY)
 
@@ -445,12 +447,23 @@ def _mean(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(SCORE)
 
 
+# The rows of the audits without a consulting firm (consultancy_records).
+NO_FIRM_NAMES = {
+    "self": gettext_lazy("Self-audit (the enterprise's own auditors)"),
+    "none": gettext_lazy("No consulting firm engaged yet"),
+}
+
+
 def consultancy_records(*, user, region: str | None = None, year: int | None = None) -> list:
     """Each consulting firm's record in the caller's jurisdiction (domain.md §6): its
     audits there; the first-time pass rate, in per cent, of assessment (round 1 passed /
     round 1 concluded; None before any round 1 is concluded); the mean score of the
-    concluded assessment and acceptance rounds. Audits without a firm (self-audits) make
-    the last row, with `id` None. One query (two with `region`)."""
+    concluded assessment and acceptance rounds. Audits without a firm make the last rows,
+    with `id` None: the self-audits (`kind` "self": no firm and a team of the
+    enterprise's own staff auditors, the choice a self-auditing enterprise records, as
+    audits.services.audit_update says), then the audits that have engaged no firm yet
+    (`kind` "none": no firm and no team; they are not self-audits). One query (two with
+    `region`)."""
     prefix = scope_prefix(user=user, region=region)
     concluded = Q(reviews__state=ReviewState.CONCLUDED)
     assessment = Q(reviews__kind=ReviewKind.ASSESSMENT)
@@ -458,7 +471,17 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
     first = assessment & concluded & Q(reviews__round=1)
     firms = (
         Audit.objects.filter(_audits_where("", prefix, year))
-        .values("consultancy_id", "consultancy__name")
+        .values(
+            "consultancy_id",
+            "consultancy__name",
+            own_team=Case(
+                When(
+                    consultancy__isnull=True,
+                    then=Exists(Audit.team.through.objects.filter(audit_id=OuterRef("pk"))),
+                ),
+                default=Value(False),
+            ),
+        )
         .annotate(
             # Audits are joined to their rounds: count each audit once.
             audits=Count("pk", distinct=True),
@@ -471,13 +494,15 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
     )
     records = []
     for firm in firms:
+        kind = "firm" if firm["consultancy_id"] else ("self" if firm["own_team"] else "none")
         rate = None
         if firm["first_concluded"]:
             rate = (Decimal(100 * firm["first_passed"]) / firm["first_concluded"]).quantize(PERCENT)
         records.append(
             {
                 "id": firm["consultancy_id"],
-                "name": firm["consultancy__name"] or _("No consulting firm (self-audit)"),
+                "kind": kind,
+                "name": firm["consultancy__name"] or NO_FIRM_NAMES[kind],
                 "audits": firm["audits"],
                 "first_round_concluded": firm["first_concluded"],
                 "first_round_passed": firm["first_passed"],
@@ -486,5 +511,187 @@ def consultancy_records(*, user, region: str | None = None, year: int | None = N
                 "acceptance_mean_score": _mean(firm["acceptance_score"]),
             }
         )
-    records.sort(key=lambda record: (record["id"] is None, record["name"], record["id"] or 0))
+    order = {"firm": 0, "self": 1, "none": 2}
+    records.sort(key=lambda record: (order[record["kind"]], record["name"], record["id"] or 0))
     return records
+
+
+# --- token-compliance signals by firm and city, CP levels at acceptance (issue 18) --------
+
+SIGNAL_KINDS = list(SIGNAL_TITLES)
+
+
+def _signal_zero() -> dict:
+    return {"rounds": 0, "signals": dict.fromkeys(SIGNAL_KINDS, 0)}
+
+
+def signal_statistics(*, user, region: str | None = None, year: int | None = None) -> dict:
+    """The province view of the token-compliance signals (domain.md §7): for each
+    consulting firm and each city in scope, how many rounds raised each kind of signal,
+    beside the rounds checked (rounds whose signals are recorded: every concluded one,
+    and the open ones as last shown; assessments.round_checks).
+
+    Counted from the stored RaisedSignal rows, one aggregate query grouped by firm and
+    city (a few hundred groups at most, whatever the number of rounds), the names of the
+    cities one more; a round is placed by its audit's city and firm. Scope, 403 and 404
+    as `summary`'s. `by_consultancy` rows are `{"id", "name", "rounds", "signals"}` (id
+    None for the self-audits, last); `by_city` rows `{"code", "name", "rounds",
+    "signals"}`; `signals` maps every kind of `kinds` to its count."""
+    prefix = scope_prefix(user=user, region=region)
+    groups = (
+        Review.objects.filter(
+            _audits_where("audit", prefix, year), round_check__signals_at__isnull=False
+        )
+        .values(
+            firm=F("audit__consultancy_id"),
+            firm_name=F("audit__consultancy__name"),
+            city=F("audit__city_code"),
+        )
+        .annotate(
+            # Rounds are joined to their raised kinds (one row per kind): count each once.
+            checked=Count("pk", distinct=True),
+            **{
+                f"kind_{number}": Count("raised_signals", filter=Q(raised_signals__code=code))
+                for number, code in enumerate(SIGNAL_KINDS)
+            },
+        )
+        .order_by()
+    )
+    firms: dict = {}
+    cities: dict = {}
+    total = _signal_zero()
+    for group in groups:
+        firm = firms.setdefault(group["firm"], _signal_zero() | {"name": group["firm_name"]})
+        city = cities.setdefault(group["city"] + "00", _signal_zero())
+        for row in (firm, city, total):
+            row["rounds"] += group["checked"]
+            for number, code in enumerate(SIGNAL_KINDS):
+                row["signals"][code] += group[f"kind_{number}"]
+    names = {
+        code: localized(zh, en)
+        for code, zh, en in Region.objects.filter(code__in=list(cities)).values_list(
+            "code", "name_zh", "name_en"
+        )
+    }
+    by_consultancy = [
+        {
+            "id": firm_id,
+            "name": row["name"] or _("No consulting firm (self-audit)"),
+            "rounds": row["rounds"],
+            "signals": row["signals"],
+        }
+        for firm_id, row in firms.items()
+    ]
+    by_consultancy.sort(key=lambda row: (row["id"] is None, row["name"], row["id"] or 0))
+    return {
+        "kinds": [{"kind": code, "title": str(SIGNAL_TITLES[code])} for code in SIGNAL_KINDS],
+        "total": total,
+        "by_consultancy": by_consultancy,
+        "by_city": [
+            {"code": code, "name": names.get(code, code), **row}
+            for code, row in sorted(cities.items())
+        ],
+    }
+
+
+def cp_grade_statistics(*, user, region: str | None = None, year: int | None = None) -> list:
+    """The CP level reached before and after the options (survey.grading) at acceptance:
+    the audits in scope by their latest acceptance round (concluded: as concluded; open:
+    as last shown) that grade themselves against an industry system, a row per grading
+    scheme (2 or 3 grades) and grade, best first, then "no grade reached":
+    `{"grades", "grade", "label", "before", "after"}` (counts of audits). One aggregate
+    query over the stored grades (assessments.RoundCheck); scope as `summary`'s."""
+    prefix = scope_prefix(user=user, region=region)
+    later = Review.objects.filter(
+        audit_id=OuterRef("audit_id"), kind=ReviewKind.ACCEPTANCE, round__gt=OuterRef("round")
+    )
+    grades = (1, 2, 3, None)
+
+    def at(moment: str, grade):
+        if grade is None:
+            return Q(**{f"round_check__grade_{moment}__isnull": True})
+        return Q(**{f"round_check__grade_{moment}": grade})
+
+    rows = (
+        Review.objects.filter(
+            _audits_where("audit", prefix, year),
+            kind=ReviewKind.ACCEPTANCE,
+            round_check__cp_level_at__isnull=False,
+            round_check__grades__isnull=False,
+        )
+        .exclude(Exists(later))
+        .values(scheme=F("round_check__grades"))
+        .annotate(
+            **{
+                f"{moment}_{grade or 0}": Count("pk", filter=at(moment, grade))
+                for moment in ("before", "after")
+                for grade in grades
+            }
+        )
+        .order_by("scheme")
+    )
+    return [
+        {
+            "grades": row["scheme"],
+            "grade": grade,
+            "label": grade_label(row["scheme"], grade),
+            "before": row[f"before_{grade or 0}"],
+            "after": row[f"after_{grade or 0}"],
+        }
+        for row in rows
+        for grade in grades
+        if grade is None or grade <= row["scheme"]
+    ]
+
+
+# --- the firms' records in the statistics XLSX and PDF (issue 16, item 3) ----------------
+#
+# A firm's record (domain.md §6) as the province summary report shows it: the figures of
+# consultancy_records, its audits by state and the compliance signals its concluded rounds
+# were concluded with, plus what the rooms above add: supervision registers the counts of
+# its urge notices and penalties (`register_record_extension`), which this room cannot
+# read. An extension is `extension(records, *, audits) -> {key: label}`: it sets `key` on
+# every record (the firm's `id`, None for self-audits) and names its columns.
+
+_record_extensions = []
+
+
+def register_record_extension(extension):
+    if extension not in _record_extensions:
+        _record_extensions.append(extension)
+    return extension
+
+
+def firm_signals(audits) -> dict:
+    """The token-compliance signals the concluded rounds of `audits` were concluded with
+    (their snapshots), counted by firm and code: {firm id: {code: n}} (one query)."""
+    found: dict = {}
+    for firm, signals in Review.objects.filter(
+        audit__in=audits, state=ReviewState.CONCLUDED, snapshot__isnull=False
+    ).values_list("audit__consultancy_id", "snapshot__signals"):
+        counts = found.setdefault(firm, {})
+        for signal in signals or []:
+            counts[signal["code"]] = counts.get(signal["code"], 0) + 1
+    return {firm: dict(sorted(counts.items())) for firm, counts in found.items()}
+
+
+def firm_records(*, user, region: str | None = None, year: int | None = None):
+    """Each firm's record in the caller's jurisdiction (consultancy_records), with
+    `audits_by_state`, `signals` (by code) and the registered extensions' figures; and
+    the extensions' column labels. A fixed number of queries."""
+    records = consultancy_records(user=user, region=region, year=year)
+    prefix = scope_prefix(user=user, region=region)
+    audits = Audit.objects.filter(_audits_where("", prefix, year))
+    by_state: dict = {}
+    for firm, state, n in (
+        audits.values_list("consultancy_id", "state").annotate(n=Count("pk")).order_by()
+    ):
+        by_state.setdefault(firm, dict.fromkeys(AuditState.values, 0))[state] = n
+    signals = firm_signals(audits)
+    for record in records:
+        record["audits_by_state"] = by_state.get(record["id"], dict.fromkeys(AuditState.values, 0))
+        record["signals"] = signals.get(record["id"], {})
+    labels = {}
+    for extension in _record_extensions:
+        labels |= extension(records, audits=audits)
+    return records, labels

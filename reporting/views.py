@@ -12,11 +12,13 @@ API; other roles get 403.
 """
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
@@ -26,6 +28,7 @@ from assessments.choices import ReviewKind
 from audits.choices import AuditState, CostClass, Deadline, Indicator
 from audits.models import Audit
 from core.forms import style
+from core.regions import region_prefix
 from core.roles import role_required
 from core.views import submit
 from enterprises.choices import ListStatus, RegionLevel
@@ -38,7 +41,9 @@ from .statistics import (
     NOT_STARTED_STATES,
     OVERDUE_KINDS,
     consultancy_records,
+    cp_grade_statistics,
     scope_prefix,
+    signal_statistics,
     summary,
 )
 
@@ -170,15 +175,23 @@ def _pct(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT) if whole else None
 
 
-def _chart(chart_id: str, labels, datasets, **options) -> dict:
-    """What static/js/statistics.js draws: labels and datasets, already translated."""
+def _chart(chart_id: str, labels, datasets, *, value_title=None, rates=False, **options) -> dict:
+    """What static/js/statistics.js draws: labels and datasets, already translated, and
+    the title of the value axis (with its unit). `empty`: nothing to draw (no bar, or
+    only counts of 0; a rate of 0 % is a figure): the page says "no data" instead of an
+    axis from 0 to 1."""
+    labels = [str(label) for label in labels]
+    datasets = [
+        {"label": str(label), "data": [float(value or 0) for value in data]}
+        for label, data in datasets
+    ]
     return {
         "id": chart_id,
-        "labels": [str(label) for label in labels],
-        "datasets": [
-            {"label": str(label), "data": [float(value or 0) for value in data]}
-            for label, data in datasets
-        ],
+        "labels": labels,
+        "datasets": datasets,
+        "value_title": str(value_title) if value_title else "",
+        "empty": not labels
+        or not (rates or any(value for dataset in datasets for value in dataset["data"])),
         **options,
     }
 
@@ -204,6 +217,8 @@ def _context(data: dict, records: list) -> dict:
             "indicator": label,
             **data["benefits"][value],
             "pct": _pct(data["benefits"][value]["actual"], data["benefits"][value]["expected"]),
+            # Nobody reported a figure of this indicator: greyed, not a row of zeros.
+            "reported": any(data["benefits"][value].values()),
         }
         for value, label in Indicator.choices
     ]
@@ -215,12 +230,14 @@ def _context(data: dict, records: list) -> dict:
             "chart-pipeline",
             [label for _value, label, _n in states],
             [(_("Audits"), [n for _value, _label, n in states])],
+            value_title=_("Audits"),
             horizontal=True,
         ),
         _chart(
             "chart-overdue",
             [row["name"] for row in data["by_city"]],
             [(_("Overdue audits"), [row["overdue"] for row in data["by_city"]])],
+            value_title=_("Overdue audits"),
         ),
         _chart(
             "chart-reviews",
@@ -231,6 +248,7 @@ def _context(data: dict, records: list) -> dict:
                     result_labels, ("passed", "failed", "pending"), strict=True
                 )
             ],
+            value_title=_("Audits"),
         ),
         _chart(
             "chart-options",
@@ -239,17 +257,22 @@ def _context(data: dict, records: list) -> dict:
                 (_("Proposed"), [figures["count"] for _label, figures in options]),
                 (_("Implemented"), [figures["implemented"] for _label, figures in options]),
             ],
+            value_title=_("Options"),
         ),
         _chart(
             "chart-benefits",
             [row["indicator"] for row in charted],
             [(_("Actual share of expected (%)"), [row["pct"] for row in charted])],
+            value_title=_("Actual benefit as a share of the expected one (%)"),
+            rates=True,
             horizontal=True,
         ),
         _chart(
             "chart-consultancies",
             [record["name"] for record in rated],
             [(_("First-time pass rate (%)"), [record["first_time_pass_pct"] for record in rated])],
+            value_title=_("First-time pass rate (%)"),
+            rates=True,
             horizontal=True,
         ),
     ]
@@ -277,6 +300,61 @@ def _context(data: dict, records: list) -> dict:
         "records": records,
         "breakdowns": breakdowns,
         "charts": charts,
+        "empty_charts": {chart["id"] for chart in charts if chart["empty"]},
+    }
+
+
+def signal_tables(signals: dict, *, region: str | None, year: int | None) -> dict:
+    """The signals by firm and by city as the page's two tables: a column per kind
+    raised anywhere in the selection, each count with the link to the rounds behind it
+    (the review list, filtered as `assessments.selectors.signal_filter` reads it)."""
+    kinds = [k for k in signals["kinds"] if signals["total"]["signals"][k["kind"]]]
+    base = reverse("review-list")
+    # A county chosen on the page narrows each city's link to it.
+    county = region if region and len(region_prefix(region)) == 6 else None
+
+    def cells(row, where: dict) -> list[dict]:
+        out = []
+        for kind in kinds:
+            count = row["signals"][kind["kind"]]
+            query = {"signal": kind["kind"], **where}
+            if year:
+                query["year"] = year
+            out.append({"count": count, "url": f"{base}?{urlencode(query)}" if count else ""})
+        return out
+
+    firm_where = {"region": region} if region else {}
+    return {
+        "kinds": kinds,
+        "total": signals["total"],
+        "tables": [
+            (
+                pgettext("statistics heading", "Signals by consulting firm"),
+                "table-signals-by-firm",
+                [
+                    {
+                        "key": row["id"] or "none",
+                        "name": row["name"],
+                        "rounds": row["rounds"],
+                        "cells": cells(row, {"consultancy": row["id"] or "none"} | firm_where),
+                    }
+                    for row in signals["by_consultancy"]
+                ],
+            ),
+            (
+                pgettext("statistics heading", "Signals by city"),
+                "table-signals-by-city",
+                [
+                    {
+                        "key": row["code"],
+                        "name": row["name"],
+                        "rounds": row["rounds"],
+                        "cells": cells(row, {"region": county or row["code"]}),
+                    }
+                    for row in signals["by_city"]
+                ],
+            ),
+        ],
     }
 
 
@@ -313,5 +391,10 @@ def statistics(request):
         or (user.organization.region_id if user.role == Role.AUTHORITY else ""),
         # The CP level reached against the industry standards (issue 18).
         "cp_levels": survey_selectors.grade_counts(user=user, region=region, year=year),
+        # At acceptance, before and after, and the signals by firm and city (issue 18).
+        "cp_grades": cp_grade_statistics(user=user, region=region, year=year),
+        "signal_view": signal_tables(
+            signal_statistics(user=user, region=region, year=year), region=region, year=year
+        ),
     }
     return render(request, "reporting/statistics.html", context)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from audits.choices import AuditState, CostClass, Deadline, Indicator
 from core.xlsx import workbook_bytes
@@ -96,10 +97,14 @@ def sheets(report, figures: dict) -> list:
     columns = [str(COLUMN_LABELS[key]) for key in ROW_COLUMNS]
     return [
         (_("Summary"), [_("Figure"), _("Value")], summary_rows(figures)),
-        (_("By city"), [_("Code"), _("Name"), *columns], breakdown_rows(figures["by_city"])),
+        (
+            _("By city"),
+            [_("Code"), pgettext("thing", "Name"), *columns],
+            breakdown_rows(figures["by_city"]),
+        ),
         (
             _("By industry"),
-            [_("Code"), _("Name"), *columns],
+            [_("Code"), pgettext("thing", "Name"), *columns],
             breakdown_rows(figures["by_industry"]),
         ),
         (

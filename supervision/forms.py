@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import OrganizationKind
-from accounts.models import Auditor, Organization
+from accounts.choices import STAFF_ROLE_CHOICES, OrganizationKind, Role
+from accounts.models import Auditor, Organization, User
 from core.forms import style
 from enterprises.models import Enterprise, Industry, Region
 from enterprises.services import ENTERPRISE_FIELDS
@@ -155,3 +155,46 @@ class AuditorForm(forms.ModelForm):
 
     def validate_unique(self):
         """The service checks (and reports) what the database would refuse."""
+
+
+def seated_firms(user):
+    """The consulting firms seated in the officer's region (all for an admin): whose
+    staff accounts the officer manages."""
+    firms = Organization.objects.filter(kind=OrganizationKind.CONSULTANCY, active=True)
+    if user.role != Role.ADMIN:
+        firms = firms.filter(region__code__startswith=user.scope_prefix)
+    return firms.order_by("name")
+
+
+class StaffAccountForm(forms.ModelForm):
+    """A new account for the staff of an enterprise or a consulting firm of the region."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "phone", "role", "enterprise", "organization"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["organization"].queryset = seated_firms(user)
+        self.fields["organization"].label = _("Consulting firm")
+        self.fields["enterprise"].help_text = _("For an enterprise account.")
+        self.fields["organization"].help_text = _("For a consultant account.")
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("The invitation to set a password goes here.")
+        style(self)
+
+    def _post_clean(self):
+        """The service validates the account (and reports what the database refuses)."""
+
+
+class StaffEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)

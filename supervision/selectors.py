@@ -2,7 +2,6 @@
 item 3; domain.md §6), the overdue audits to urge, the public list of penalised firms."""
 
 import datetime
-from collections import Counter
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -11,12 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import OrganizationKind, Role
 from accounts.models import Auditor, Organization
-from assessments.choices import ReviewState
-from assessments.models import Review
 from audits.choices import AuditState
 from audits.models import Audit
 from core.regions import province_code
-from reporting.statistics import consultancy_records, scope_prefix
+from reporting.statistics import consultancy_records, firm_signals, scope_prefix
 
 from .models import ConsultancyRegistration, Penalty, SupervisionPolicy, Urge
 
@@ -90,11 +87,7 @@ def firm_record(*, user, firm: Organization, today: datetime.date | None = None)
             "acceptance_mean_score": None,
         },
     )
-    signals = Counter()
-    for found in Review.objects.filter(
-        audit__in=audits, state=ReviewState.CONCLUDED, snapshot__isnull=False
-    ).values_list("snapshot__signals", flat=True):
-        signals.update(signal["code"] for signal in found or [])
+    signals = firm_signals(audits).get(firm.pk, {})
     soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
     auditors = [
         {
@@ -127,7 +120,7 @@ def firm_record(*, user, firm: Organization, today: datetime.date | None = None)
         "first_time_pass_pct": record["first_time_pass_pct"],
         "assessment_mean_score": record["assessment_mean_score"],
         "acceptance_mean_score": record["acceptance_mean_score"],
-        "signals": dict(sorted(signals.items())),
+        "signals": signals,
         "urges": list(
             Urge.objects.filter(audit__in=audits)
             .select_related("audit__enterprise", "sent_by")
@@ -180,28 +173,69 @@ def _prefixes(provinces: list[str]) -> str:
 
 
 def audit_events(audit) -> list[dict]:
-    """The urges and penalties of `audit` as events of its timeline, in the shape of
-    `GET /api/v1/audits/{id}/events/` (`at`, `actor`, `kind`, `summary`), for the events
-    feed to merge with its own (two queries)."""
+    """The urges and penalties of `audit` as rows of its timeline (audits.events.entry:
+    `at`, `actor`, `kind`, `summary`, `params`), which `GET /api/v1/audits/{id}/events/`
+    and the audit page merge with the audit's own events (two queries). Registered with
+    audits.events in this app's `ready`."""
+    from audits.events import entry
+
     events = [
-        {
-            "at": urge.sent_at,
-            "actor": urge.sent_by.username,
-            "kind": "urge",
-            "summary": _("Urge notice: %(text)s") % {"text": urge.text},
-        }
+        entry(
+            at=urge.sent_at,
+            actor=urge.sent_by,
+            kind="urge",
+            label=_("Urge notice"),
+            summary=_("Urge notice: %(text)s") % {"text": urge.text},
+            params={"text": urge.text, "overdue": urge.overdue, "sent_on": urge.sent_at.date()},
+        )
         for urge in Urge.objects.filter(audit=audit).select_related("sent_by")
     ]
     events += [
-        {
-            "at": penalty.recorded_at,
-            "actor": penalty.recorded_by.username,
-            "kind": "penalty",
-            "summary": _("Penalty decided on %(date)s against %(party)s: %(basis)s")
-            % {"date": penalty.decided_on, "party": penalty.party, "basis": penalty.legal_basis},
-        }
+        entry(
+            at=penalty.recorded_at,
+            actor=penalty.recorded_by,
+            kind="penalty",
+            label=_("Penalty"),
+            summary=_("Penalty decided on %(date)s against %(party)s: %(basis)s")
+            % {"date": penalty.decided_on, "party": penalty.party, "basis": penalty.legal_basis}
+            + (
+                " " + _("Amount: %(amount)s yuan.") % {"amount": penalty.amount}
+                if penalty.amount is not None
+                else ""
+            ),
+            params={
+                "decided_on": penalty.decided_on,
+                "party": str(penalty.party),
+                "ground": penalty.ground,
+                "legal_basis": penalty.legal_basis,
+                "amount": penalty.amount,
+            },
+        )
         for penalty in Penalty.objects.filter(audit=audit).select_related(
             "recorded_by", "enterprise", "consultancy"
         )
     ]
     return sorted(events, key=lambda event: event["at"])
+
+
+def record_extension(records: list[dict], *, audits) -> dict:
+    """The urge notices about each firm's `audits` and the penalties against it, for the
+    firms' records of the statistics XLSX and PDF (reporting.statistics.firm_records;
+    counted as `firm_record` counts them). Two queries."""
+    ids = [record["id"] for record in records if record["id"] is not None]
+    urges = dict(
+        Urge.objects.filter(audit__in=audits, audit__consultancy_id__in=ids)
+        .values_list("audit__consultancy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    penalties = dict(
+        Penalty.objects.filter(consultancy_id__in=ids)
+        .values_list("consultancy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for record in records:
+        record["urges"] = urges.get(record["id"], 0)
+        record["penalties"] = penalties.get(record["id"], 0)
+    return {"urges": _("Urge notices"), "penalties": _("Penalties")}

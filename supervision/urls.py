@@ -26,5 +26,8 @@ urlpatterns = [
     path("supervision/enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("supervision/auditors/", views.auditor_list, name="auditor-list"),
     path("supervision/auditors/<int:pk>/", views.auditor_edit, name="auditor-edit"),
+    path("supervision/accounts/", views.staff_list, name="staff-list"),
+    path("supervision/accounts/<int:pk>/", views.staff_detail, name="staff-detail"),
+    path("supervision/accounts/<int:pk>/<str:move>/", views.staff_move, name="staff-move"),
     path("public/penalties/", views.public_penalties, name="public-penalties"),
 ]

@@ -11,17 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts import services as accounts
 from accounts.choices import Role
-from accounts.models import Auditor
+from accounts.models import AccountChange, Auditor, User
 from assessments.compliance import TITLES as SIGNAL_TITLES
 from audits.choices import AuditState, Deadline
 from audits.models import Audit
 from core.roles import role_required
 from core.views import submit
-from core.xlsx import workbook_bytes
+from core.xlsx import export_requested, export_response
 from enterprises import services as enterprises
 from enterprises.models import Enterprise, Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS
@@ -35,6 +36,8 @@ from .forms import (
     PenaltyForm,
     RegistrationForm,
     ReturnForm,
+    StaffAccountForm,
+    StaffEditForm,
     UpwardReportForm,
     UrgeForm,
 )
@@ -53,11 +56,11 @@ SUPERVISORS = (Role.ADMIN, Role.AUTHORITY)
 
 
 def _export(request, name: str, header: list, rows: list):
-    """`?export=xlsx`: the rows the page shows, as a spreadsheet (headings in the
-    reader's language, numbers and dates as such); None otherwise."""
-    if request.GET.get("export") != "xlsx":
+    """`?export=xlsx`: the rows the page shows, as a spreadsheet (core.xlsx: headings in
+    the reader's language, numbers and dates as such, bounded); None otherwise."""
+    if not export_requested(request):
         return None
-    return exports.xlsx_response(workbook_bytes([(name, header, rows)]), f"{name}.xlsx")
+    return export_response(request, name=name, title=name, header=header, items=rows)
 
 
 # --- reports upward ------------------------------------------------------------------------
@@ -480,7 +483,7 @@ def auditor_list(request):
         request,
         "auditors",
         [
-            _("Name"),
+            pgettext("person", "Name"),
             _("Certificate"),
             _("Level"),
             _("Employer"),
@@ -536,3 +539,128 @@ def _auditor_form(request, auditor, auditors=None):
         {"form": form, "auditor": auditor, "auditors": auditors},
         status=status,
     )
+
+
+# --- the accounts of the region's enterprises and firms (item 4) -----------------------
+
+
+def staff_accounts(user):
+    """The staff accounts the caller manages (accounts.User.objects.for_user: those of
+    the enterprises and firms seated in an authority's region)."""
+    return (
+        User.objects.for_user(user)
+        .staff()
+        .select_related("enterprise__region", "organization__region")
+        .order_by("role", "username")
+    )
+
+
+@role_required(*SUPERVISORS)
+def staff_list(request):
+    """The enterprise and consultant accounts of the region; a new one created here
+    (its owner invited by mail to set a password)."""
+    form = StaffAccountForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        outcome = submit(
+            request,
+            form,
+            lambda data: accounts.staff_create(actor=request.user, **data),
+            success=_("The account was created and its owner invited to set a password."),
+        )
+        if outcome.ok:
+            return redirect("staff-detail", outcome.result.pk)
+        status = outcome.status
+    users = staff_accounts(request.user)
+    if role := request.GET.get("role"):
+        users = users.filter(role=role)
+    exported = _export(
+        request,
+        "accounts",
+        [_("Username"), _("Full name"), _("Role"), _("Employer"), _("Email"), _("Active")],
+        [
+            [
+                u.username,
+                u.full_name,
+                u.get_role_display(),
+                str(u.enterprise or u.organization),
+                u.email,
+                _("yes") if u.is_active else _("no"),
+            ]
+            for u in users
+        ],
+    )
+    if exported:
+        return exported
+    return render(
+        request,
+        "supervision/staff_list.html",
+        {"users": users, "form": form},
+        status=status,
+    )
+
+
+def _staff(request, pk) -> User:
+    return get_object_or_404(staff_accounts(request.user), pk=pk)
+
+
+def _staff_page(request, account, *, form=None, status=200):
+    context = {
+        "account": account,
+        "form": form
+        or StaffEditForm(
+            initial={name: getattr(account, name) for name in ("full_name", "email", "phone")}
+        ),
+        "changes": AccountChange.objects.filter(user=account).select_related("actor"),
+    }
+    return render(request, "supervision/staff_detail.html", context, status=status)
+
+
+@role_required(*SUPERVISORS)
+def staff_detail(request, pk):
+    account = _staff(request, pk)
+    if request.method != "POST":
+        return _staff_page(request, account)
+    form = StaffEditForm(request.POST)
+    outcome = submit(
+        request,
+        form,
+        lambda data: accounts.staff_update(actor=request.user, user=account, **data),
+        success=_("The account was saved."),
+    )
+    if outcome.ok:
+        return redirect("staff-detail", account.pk)
+    return _staff_page(request, account, form=form, status=outcome.status)
+
+
+STAFF_MOVES = {
+    "deactivate": (
+        lambda actor, user: accounts.staff_update(actor=actor, user=user, is_active=False),
+        gettext_lazy("The account was deactivated."),
+    ),
+    "reactivate": (
+        lambda actor, user: accounts.staff_update(actor=actor, user=user, is_active=True),
+        gettext_lazy("The account was reactivated."),
+    ),
+    "invite": (
+        lambda actor, user: accounts.staff_invite(actor=actor, user=user),
+        gettext_lazy("A new invitation to set a password was sent."),
+    ),
+}
+
+
+@role_required(*SUPERVISORS)
+@require_POST
+def staff_move(request, pk, move):
+    if move not in STAFF_MOVES:
+        raise Http404
+    account = _staff(request, pk)
+    service, success = STAFF_MOVES[move]
+    outcome = submit(request, None, lambda: service(request.user, account), success=str(success))
+    if outcome.ok:
+        return redirect("staff-detail", account.pk)
+    form = StaffEditForm({name: getattr(account, name) for name in ("full_name", "email", "phone")})
+    form.is_valid()  # bound, to carry the refusal as a form error
+    for error in outcome.errors:
+        form.add_error(None, error)
+    return _staff_page(request, account, form=form, status=400)

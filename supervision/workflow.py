@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import Role
 from accounts.models import User
@@ -85,7 +86,7 @@ def _move(report: UpwardReport, name: str, *, actor, comment: str = "") -> None:
 
 
 MOVE_LABELS = {
-    "submit": _("submitted"),
+    "submit": pgettext_lazy("state", "submitted"),
     "receive": _("received"),
     "return": _("returned"),
 }

@@ -2,12 +2,15 @@
 
 The factors are the reference conversion factors of GB/T 2589-2020 "General principles
 for calculation of the comprehensive energy consumption" (综合能耗计算通则), Appendix A
-(各种能源折标准煤参考系数); 1 kgce = 29 307 kJ. Source note: the figures were entered
-from the standard's reference table as commonly reproduced (they are the same as in the
-2008 edition for these carriers); they could not be checked against the standard's own
-text here. Where the table gives a range (natural gas 1.1000–1.3300 kgce/m³) the upper
-value is used. A plant that knows the measured calorific value of its fuel gives the
-line its own factor instead (`SurveyLine.tce_factor`).
+(各种能源折标准煤参考系数); 1 kgce = 7000 kcal = 29 307.6 kJ. Each is pinned, with its
+calorific value, in tests/survey/test_energy.py, which also recomputes it as that
+calorific value over 7000 kcal (none needed changing, issue 18). They are the same as in
+the 2008 edition for these carriers. Where the table gives a range (natural gas
+1.1000–1.3300 kgce/m³) the upper value is used. Steam: the 2008 edition's single value
+for low-pressure steam (0.1286 kgce/kg); the 2020 edition has steam depend on its
+pressure and temperature, not checked here. A plant that knows the measured calorific
+value of its fuel (or has other steam) gives the line its own factor instead
+(`SurveyLine.tce_factor`).
 
 Electricity is converted at its equivalent value (当量值, 0.1229 kgce/kWh), as the
 comprehensive energy consumption of an enterprise counts it.

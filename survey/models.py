@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audits.models import Audit
 
@@ -95,7 +96,7 @@ class SurveyLine(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     category = models.CharField(_("category"), max_length=20, choices=LineCategory.choices)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=120)
     unit = models.CharField(_("unit"), max_length=40)
     # Energy lines: the carrier (survey/energy.py) and the factor to tce per `unit`,
     # the published one unless the plant gives its measured one.

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -201,6 +202,53 @@ def survey_save(
         line.survey = survey
     SurveyLine.objects.bulk_create(rows)
     return survey
+
+
+@transaction.atomic
+def survey_line_save(
+    *, actor, audit: Audit, line: SurveyLine | None, data: dict, reason: str
+) -> SurveyLine:
+    """One line of the survey changed in place, or added after the others (`line`
+    None): the checks of a whole survey (`data` as one of its lines), errors as
+    RowErrors of row 1. The survey keeps who changed it, when and why (a reason is
+    required: the figures were entered already)."""
+    audit = require_survey_editor(actor, audit)
+    survey = Survey.objects.select_for_update().filter(audit=audit).first()
+    if survey is None:
+        raise StateConflict(
+            _("There is no status survey to change yet."),
+            unmet=[_("Paste the three years' table first.")],
+        )
+    if not (reason or "").strip():
+        raise RowErrors([{"row": 1, "field": "reason", "message": _("Give the reason.")}])
+    lines = survey.lines.all()
+    if line is None:
+        if lines.count() >= MAX_LINES:
+            raise RowErrors(
+                [
+                    {
+                        "row": 1,
+                        "field": "lines",
+                        "message": _("At most %(n)d lines.") % {"n": MAX_LINES},
+                    }
+                ]
+            )
+        position = (lines.aggregate(last=Max("position"))["last"] or 0) + 1
+    else:
+        line = lines.select_for_update().get(pk=line.pk)
+        position = line.position
+    errors: list[dict] = []
+    checked = _line(data, 1, position, errors)
+    if errors:
+        raise RowErrors(errors)
+    if line is not None:
+        checked.pk = line.pk
+    checked.survey = survey
+    checked.save()
+    survey.updated_by = actor
+    survey.reason = reason.strip()
+    survey.save(update_fields=["updated_by", "reason", "updated_at"])
+    return checked
 
 
 YEAR = re.compile(r"^(19|20)\d\d\s*(年)?$")

@@ -14,8 +14,8 @@ from core.roles import role_required
 from core.views import submit
 
 from . import energy, selectors, services
-from .forms import MonitoringForm, PasteForm, SystemChoiceForm
-from .models import EvaluationSystem, MonitoringImport
+from .forms import MonitoringForm, PasteForm, SurveyLineForm, SystemChoiceForm
+from .models import EvaluationSystem, MonitoringImport, SurveyLine
 
 READERS = (Role.ADMIN, Role.AUTHORITY, Role.CONSULTANT, Role.ENTERPRISE, Role.EXPERT)
 WORKERS = (Role.ADMIN, Role.CONSULTANT, Role.ENTERPRISE)
@@ -42,13 +42,31 @@ def _page(request, audit, *, status=200, **extra):
         value = values.get(indicator.pk)
         indicator.before = value.before if value else None
         indicator.after = value.after if value else None
+    lines = list(survey.lines.all()) if survey else []
+    editable = workflow.can_edit(request.user, audit)
+    # One line of the grid as a form (`?edit=<line id>`, or `new` for a line added).
+    edit = extra.pop("edit", None)
+    if edit is None and editable and survey is not None:
+        asked = request.GET.get("edit", "")
+        if asked == "new" or any(str(line.pk) == asked for line in lines):
+            edit = asked if asked == "new" else int(asked)
+    line_form = extra.pop("line_form", None)
+    if edit is not None and line_form is None:
+        line = next((line for line in lines if line.pk == edit), None)
+        line_form = SurveyLineForm(
+            prefix="line",
+            years=survey.years,
+            initial=SurveyLineForm.initial_for(line) if line else None,
+        )
     context = {
         "audit": audit,
         "here": _("Status survey"),
+        "edit": edit,
+        "line_form": line_form,
         "survey": survey,
-        "lines": list(survey.lines.all()) if survey else [],
+        "lines": lines,
         "years": survey.years if survey else [],
-        "editable": workflow.can_edit(request.user, audit),
+        "editable": editable,
         "can_import": services.can_import_monitoring(request.user, audit),
         "paste_form": extra.pop("paste_form", None) or PasteForm(),
         "monitoring_form": extra.pop("monitoring_form", None) or MonitoringForm(),
@@ -94,6 +112,38 @@ def survey_paste(request, pk):
         status=outcome.status,
         paste_form=form,
         row_errors=outcome.row_errors,
+        conflict=outcome.conflict,
+    )
+
+
+@require_POST
+@role_required(*WORKERS)
+def survey_line(request, pk, line_pk=None):
+    """One line of the grid saved (`line_pk`) or added (none): the rest of the survey
+    stays as it is."""
+    audit = _audit(request, pk)
+    line = None
+    if line_pk is not None:
+        line = get_object_or_404(SurveyLine.objects.filter(survey__audit=audit), pk=line_pk)
+    survey = selectors.survey_of(audit)
+    form = SurveyLineForm(request.POST, prefix="line", years=survey.years if survey else ())
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.survey_line_save(
+            actor=request.user, audit=audit, line=line, data=form.line_data(), reason=data["reason"]
+        ),
+        success=_("The line was saved."),
+    )
+    if outcome.ok:
+        return _back(audit, f"line-{outcome.result.pk}")
+    form.add_row_errors(outcome.row_errors or [])
+    return _page(
+        request,
+        audit,
+        status=outcome.status,
+        line_form=form,
+        edit=line.pk if line else "new",
         conflict=outcome.conflict,
     )
 

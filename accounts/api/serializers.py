@@ -25,6 +25,7 @@ class UserSerializer(serializers.ModelSerializer):
             "password",
             "full_name",
             "email",
+            "phone",
             "role",
             "organization",
             "enterprise",

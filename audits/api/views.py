@@ -7,7 +7,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.choices import Role
-from audits import publishing, services, workflow
+from audits import events, publishing, services, workflow
 from audits.filters import AuditFilter
 from audits.models import Audit, Balance, Document, Option, OptionBenefit, Target
 from core.api.filters import AS_ARRAY
@@ -88,8 +88,7 @@ class AuditViewSet(
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
         """Every change to the audit and its parts, oldest first, with who and when."""
-        events = self.get_object().events.select_related("actor").order_by("at", "id")
-        return Response(EventSerializer(events, many=True).data)
+        return Response(EventSerializer(events.timeline(self.get_object()), many=True).data)
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["post"], request=CommentSerializer, responses=CommentSerializer)

@@ -480,6 +480,10 @@ class Demo:
         review_services.panel_set(
             actor=officer, review=review, expert_ids=[expert.pk for expert in experts]
         )
+        # The open round's signals and CP level as its page would record them, for the
+        # statistics' signals by firm and city (issue 18; round 1 recorded at conclusion).
+        review_services.signals(review)
+        review_services.cp_level(review)
 
     def failed_first_round(self, audit, officer, consultant, experts, report):
         """Round 1 fails with two rectification demands; the firm answers both, uploads

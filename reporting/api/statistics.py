@@ -1,5 +1,9 @@
 """`GET /api/v1/statistics/summary/?region=&year=&as_of=` (api.md "Reports and statistics").
 
+Beside the performance table: `signals` (the token-compliance signals by consulting
+firm and city) and `cp_grades` (the CP level reached at acceptance), issue 18; both as
+they are now, so absent with `as_of`.
+
 The figures and what they count are `reporting.statistics.summary`'s. A `region` that does
 not exist or lies outside the caller's jurisdiction is a 404, the same answer for both;
 a malformed one (not six digits) or a year outside 2003–2100 is a 400 with field errors.
@@ -17,7 +21,7 @@ from rest_framework.views import APIView
 from accounts.choices import Role
 from core.api.permissions import RolePermission
 from reporting.as_of import summary_as_of
-from reporting.statistics import summary
+from reporting.statistics import cp_grade_statistics, signal_statistics, summary
 
 
 class SummaryParamsSerializer(serializers.Serializer):
@@ -111,6 +115,55 @@ class BreakdownRowSerializer(serializers.Serializer):
     mid_high_investment = _decimal(2)
 
 
+class SignalKindSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField(help_text=_("In the reader's language."))
+
+
+class SignalCountsSerializer(serializers.Serializer):
+    rounds = serializers.IntegerField(
+        help_text=_("Rounds checked: the concluded ones and the open ones as last shown.")
+    )
+    signals = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("For every signal kind, the number of those rounds that raised it."),
+    )
+
+
+class SignalFirmSerializer(SignalCountsSerializer):
+    id = serializers.IntegerField(
+        allow_null=True, help_text=_("The consulting firm; null for the self-audits.")
+    )
+    name = serializers.CharField()
+
+
+class SignalCitySerializer(SignalCountsSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SignalStatisticsSerializer(serializers.Serializer):
+    """`reporting.statistics.signal_statistics`: the rounds in scope that raised each
+    token-compliance signal, by consulting firm and by city. The rounds behind a count
+    are listed at `/reviews/?signal=<kind>&consultancy=<id|none>` or
+    `&region=<city code>` (with `&year=` for a year's key list)."""
+
+    kinds = SignalKindSerializer(many=True)
+    total = SignalCountsSerializer()
+    by_consultancy = SignalFirmSerializer(many=True)
+    by_city = SignalCitySerializer(many=True)
+
+
+class CpGradeRowSerializer(serializers.Serializer):
+    grades = serializers.IntegerField(help_text=_("The grading scheme: 2 or 3 grades."))
+    grade = serializers.IntegerField(
+        allow_null=True, help_text=_("1 the best; null: no grade reached.")
+    )
+    label = serializers.CharField()
+    before = serializers.IntegerField(help_text=_("Audits at this grade before the options."))
+    after = serializers.IntegerField(help_text=_("Audits at this grade after the options."))
+
+
 class SummarySerializer(serializers.Serializer):
     as_of = serializers.DateField(
         required=False, help_text=_("The day of the figures, when asked for; absent for today's.")
@@ -124,6 +177,18 @@ class SummarySerializer(serializers.Serializer):
     benefits = serializers.DictField(child=BenefitSumSerializer())
     by_city = BreakdownRowSerializer(many=True)
     by_industry = BreakdownRowSerializer(many=True)
+    signals = SignalStatisticsSerializer(
+        required=False,
+        help_text=_("Token-compliance signals by consulting firm and city; absent with as_of."),
+    )
+    cp_grades = CpGradeRowSerializer(
+        many=True,
+        required=False,
+        help_text=_(
+            "The CP level reached before and after the options by the audits at acceptance "
+            "(their latest acceptance round); absent with as_of."
+        ),
+    )
 
 
 class StatisticsSummaryView(APIView):
@@ -151,4 +216,7 @@ class StatisticsSummaryView(APIView):
             data = summary_as_of(as_of=as_of, **arguments)
         else:
             data = summary(**arguments)
+            # Kept per round (assessments.round_checks) as they are now, not as of a day.
+            data["signals"] = signal_statistics(**arguments)
+            data["cp_grades"] = cp_grade_statistics(**arguments)
         return Response(SummarySerializer(data).data)

@@ -23,6 +23,15 @@
       return {label: dataset.label, data: dataset.data, backgroundColor: colour,
               borderColor: colour};
     });
+    // The value axis says what it counts, with its unit.
+    var valueAxis = spec.horizontal ? "x" : "y";
+    var scales = {
+      x: {beginAtZero: true, ticks: spec.horizontal ? {precision: 0} : {}},
+      y: {beginAtZero: true, ticks: spec.horizontal ? {} : {precision: 0}}
+    };
+    if (spec.value_title) {
+      scales[valueAxis].title = {display: true, text: spec.value_title};
+    }
     new window.Chart(canvas, {
       type: "bar",
       data: {labels: spec.labels, datasets: datasets},
@@ -32,10 +41,7 @@
         indexAxis: spec.horizontal ? "y" : "x",
         plugins: {legend: {display: datasets.length > 1}},
         // Counts and percentages: whole-number ticks on the value axis.
-        scales: {
-          x: {beginAtZero: true, ticks: spec.horizontal ? {precision: 0} : {}},
-          y: {beginAtZero: true, ticks: spec.horizontal ? {} : {precision: 0}}
-        }
+        scales: scales
       }
     });
   });

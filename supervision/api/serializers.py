@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
-from accounts.models import Organization
+from accounts import services as accounts
+from accounts.choices import STAFF_ROLE_CHOICES
+from accounts.models import AccountChange, Organization, User
 from audits.models import Audit
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from enterprises.models import Enterprise, Industry, Region
@@ -187,3 +189,64 @@ class FirmRecordSerializer(serializers.Serializer):
     urges = RecordUrgeSerializer(many=True)
     penalties = RecordPenaltySerializer(many=True)
     auditors = RecordAuditorSerializer(many=True)
+
+
+class AccountChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True)
+
+    class Meta:
+        model = AccountChange
+        fields = ["at", "actor", "action", "fields"]
+
+
+class StaffAccountSerializer(serializers.ModelSerializer):
+    """`/api/v1/staff-accounts/`: an account of the staff of an enterprise or a
+    consulting firm of the caller's region (issue 16, item 4). Created without a
+    password: the owner is mailed a link to set one."""
+
+    role = serializers.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    enterprise = ScopedPrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False, allow_null=True
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The consulting firm of a consultant account (seated in the region).",
+    )
+    email = serializers.EmailField(help_text="Where the invitation to set a password goes.")
+    changes = AccountChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "role",
+            "enterprise",
+            "organization",
+            "is_active",
+            "last_login",
+            "changes",
+        ]
+        read_only_fields = ["is_active", "last_login"]
+
+    def create(self, validated_data):
+        return accounts.staff_create(actor=self.context["request"].user, **validated_data)
+
+
+class StaffAccountUpdateSerializer(serializers.ModelSerializer):
+    """`PATCH /api/v1/staff-accounts/{id}/`: the name, email and phone, or `is_active`
+    to deactivate or reactivate the account."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "is_active"]
+
+    def update(self, instance, validated_data):
+        return accounts.staff_update(
+            actor=self.context["request"].user, user=instance, **validated_data
+        )

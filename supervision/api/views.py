@@ -9,7 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts import services as accounts
 from accounts.choices import Role
+from accounts.models import User
 from core.api.permissions import RolePermission
 
 from .. import services, workflow
@@ -23,6 +25,8 @@ from .serializers import (
     MoveSerializer,
     PenaltySerializer,
     ReturnSerializer,
+    StaffAccountSerializer,
+    StaffAccountUpdateSerializer,
     UpwardReportSerializer,
     UpwardReportUpdateSerializer,
     UrgeSerializer,
@@ -217,3 +221,48 @@ class ConsultancyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(
             ConsultancyRegistrationSerializer(registration).data, status=status.HTTP_200_OK
         )
+
+
+class StaffAccountViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The accounts of the staff of the enterprises and consulting firms of the caller's
+    region (accounts.User.objects.for_user): create (the owner is invited by mail to set
+    a password), change the name, email or phone, deactivate or reactivate (`PATCH
+    is_active`), `POST {id}/invite/` again. Authorities and admins; outside the region
+    404; the admin keeps the other accounts (`/api/v1/users/`)."""
+
+    permission_classes = [RolePermission]
+    read_roles = SUPERVISORS
+    write_roles = SUPERVISORS
+    filterset_fields = ["role", "is_active", "enterprise", "organization"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            User.objects.for_user(self.request.user)
+            .staff()
+            .prefetch_related("changes__actor")
+            .order_by("role", "username", "id")
+        )
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return StaffAccountUpdateSerializer
+        return StaffAccountSerializer
+
+    @extend_schema(responses=StaffAccountSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        super().partial_update(request, *args, **kwargs)
+        return Response(StaffAccountSerializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses=StaffAccountSerializer)
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        """Mail the owner a new link to set their password."""
+        accounts.staff_invite(actor=request.user, user=self.get_object())
+        return Response(StaffAccountSerializer(self.get_object()).data)

@@ -97,7 +97,8 @@ def option_data(opt, **changes) -> dict:
             "implemented_on": opt.implemented_on,
             "annual_net_benefit": opt.annual_net_benefit,
             "lifetime_years": opt.lifetime_years,
-            "discount_rate": opt.discount_rate,
+            # The page takes a percentage: 8 for the stored 0.08.
+            "discount_rate": None if opt.discount_rate is None else opt.discount_rate * 100,
             "description": opt.description,
         }.items()
     }
@@ -756,6 +757,39 @@ def test_inline_option_edit_moves_along_the_chain(cast, client):
     assert opt.benefits.get().actual == 90
 
 
+def test_the_discount_rate_is_entered_as_a_percentage(cast, client):
+    """Issue 17 item 4: the form shows 8 for a stored 0.08; 8 typed is stored 0.08 (the
+    API keeps the fraction); the table shows the figures comma-grouped."""
+    audit = engaged(cast)
+    opt = option(
+        cast,
+        audit,
+        "M1",
+        cost_class=CostClass.MID_HIGH,
+        investment=1_200_000,
+        annual_net_benefit=Decimal("300000"),
+        lifetime_years=10,
+        discount_rate=Decimal("0.08"),
+    )
+    login(client, cast)
+    url = f"/audits/{audit.pk}/options/{opt.pk}/"
+    content = client.get(url).content.decode()
+    field = re.search(r'<input[^>]*name="option-\d+-discount_rate"[^>]*>', content).group(0)
+    assert 'value="8"' in field
+    assert "Discount rate (%)" in content
+    response = client.post(url, option_data(opt, discount_rate="6.5"))
+    assert response.status_code == 302
+    opt.refresh_from_db()
+    assert opt.discount_rate == Decimal("0.0650")
+    row = re.search(r'data-option="M1">(.*?)</tr>', page(client, audit), re.S).group(1)
+    cells = re.findall(r'<td class="num">(.*?)</td>', row)
+    # Investment and NPV in whole yuan; payback to a tenth of a year; IRR in per cent.
+    assert cells[0] == "1,200,000"
+    assert re.fullmatch(r"\d+\.\d", cells[1])
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+", cells[2])
+    assert re.fullmatch(r"\d+\.\d", cells[3])
+
+
 def test_inline_option_edit_refuses_a_wrong_move(cast, client):
     audit = engaged(cast)
     opt = option(cast, audit)
@@ -828,12 +862,21 @@ def test_option_table_rows_warnings_and_totals(cast, client):
     }
     content = response.content.decode()
     foot = re.search(r'data-testid="option-totals">(.*?)</tfoot>', content, re.S).group(1)
-    assert "251,000.50" in foot
+    # Yuan in the English UI: comma-grouped, whole yuan.
+    assert 'data-testid="total-investment">251,001<' in foot
     assert 'data-indicator="water_t" data-expected="15' in foot
     assert 'data-indicator="water_t" data-actual="8' in foot
     warnings = re.findall(r'data-testid="cost-class-warning">(.*?)</div>', content, re.S)
     assert len(warnings) == 2  # N2 too expensive, M1 too cheap
     assert any("100,000" in w for w in warnings)
+    assert "Investment (yuan)" in content
+    # The switch to 万元 is kept in the session: 251,000.50 yuan read as 25.10.
+    content = client.get(f"/audits/{audit.pk}/?money=wan").content.decode()
+    assert 'data-testid="total-investment">25.10<' in content
+    assert "Investment (10,000 yuan)" in content
+    assert 'data-money="wan" aria-current="true"' in content
+    content = client.get(f"/audits/{audit.pk}/").content.decode()
+    assert 'data-testid="total-investment">25.10<' in content
 
 
 def test_bulk_paste_creates_options(cast, client):

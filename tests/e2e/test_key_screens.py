@@ -63,7 +63,10 @@ def test_officer_imports_a_spreadsheet_and_publishes_the_list(live_server, cast,
     )
     errors = page.get_by_test_id("row-errors").locator("tbody tr")
     expect(errors).to_have_count(1)
-    expect(errors.locator("td")).to_have_text(["3", "region", "Unknown region code “329999”."])
+    # The row, the column as the file headed it, the value it held, the message.
+    expect(errors.locator("td")).to_have_text(
+        ["3", "region", "329999", "Unknown region code “329999”."]
+    )
     assert page.url == f"{detail}import/"
     assert Enterprise.objects.count() == enterprises_before
     assert key_list.entries.count() == 2
@@ -138,7 +141,7 @@ def test_consultant_screens_an_option_inline_and_pastes_two_more(live_server, ca
     feasibility = page.get_by_test_id("checklist").locator("[data-move=feasibility]")
     expect(feasibility.get_by_test_id("unmet")).to_contain_text(f"still proposed: {option.code}")
     expect(feasibility.get_by_test_id("transition-button")).to_be_disabled()
-    expect(page.get_by_test_id("total-investment")).to_have_text("20,000.00")
+    expect(page.get_by_test_id("total-investment")).to_have_text("20,000")
 
     # A marker that a full page load would wipe out.
     page.evaluate("window.__noReload = true")
@@ -187,10 +190,10 @@ def test_consultant_screens_an_option_inline_and_pastes_two_more(live_server, ca
     options = page.get_by_test_id("options")
     expect(options.locator("tbody tr")).to_have_count(3)
     expect(options.locator("tr[data-option=B1]")).to_contain_text("Recover white water")
-    expect(options.locator("tr[data-option=B1]")).to_contain_text("15,000.00")
+    expect(options.locator("tr[data-option=B1]")).to_contain_text("15,000")
     expect(options.locator("tr[data-option=B2]")).to_contain_text("Variable-frequency pumps")
-    expect(options.locator("tr[data-option=B2]")).to_contain_text("350,000.00")
-    expect(page.get_by_test_id("total-investment")).to_have_text("385,000.00")
+    expect(options.locator("tr[data-option=B2]")).to_contain_text("350,000")
+    expect(page.get_by_test_id("total-investment")).to_have_text("385,000")
     expect(feasibility.get_by_test_id("unmet")).to_contain_text("still proposed: B1, B2")
 
 

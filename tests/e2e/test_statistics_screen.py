@@ -56,6 +56,12 @@ def test_officer_sees_every_chart_drawn(live_server, cast, page):
     )
     cells = page.locator("[data-testid=table-pipeline] tbody td").all_inner_texts()
     assert pipeline == [float(cell) for cell in cells]
+    # The value axis says what it counts, with its unit (issue 17 item 9).
+    title = page.evaluate(
+        "() => window.Chart.getChart(document.getElementById('chart-benefits'))"
+        ".options.scales.x.title.text"
+    )
+    assert title == "Actual benefit as a share of the expected one (%)"
     page.screenshot(path=SCREENSHOT, full_page=True)
 
     page.select_option("#id_year", "2026")
@@ -64,3 +70,31 @@ def test_officer_sees_every_chart_drawn(live_server, cast, page):
     page.wait_for_url(f"{base}/statistics/?region=320100&year=2026")
     expect(page.locator("[data-total=listed]")).to_have_text("1")
     assert errors == []
+
+
+def test_a_signal_count_opens_the_rounds_that_raised_it(live_server, cast, page):
+    """Issue 18, the province view: the count of a firm's rounds that raised a signal
+    links to the review list narrowed to those rounds."""
+    from assessments.models import RaisedSignal, Review, RoundCheck
+
+    seed(cast)
+    raised = list(
+        Review.objects.filter(
+            audit__consultancy=cast.firm, audit__region_code__startswith="32"
+        ).order_by("pk")[:2]
+    )
+    for review in Review.objects.all():
+        codes = ["end_of_pipe"] if review in raised else []
+        RoundCheck.objects.create(review=review, signals_at="2026-01-01T00:00Z", signal_codes=codes)
+        RaisedSignal.objects.bulk_create([RaisedSignal(review=review, code=c) for c in codes])
+    base = live_server.url
+    log_in(page, base, "province_officer")
+    page.goto(f"{base}/statistics/")
+    row = page.get_by_test_id("table-signals-by-firm").locator(f"[data-row='{cast.firm.pk}']")
+    row.get_by_role("link", name="2").click()
+    expect(page.get_by_test_id("narrowed")).to_contain_text("Green Source Consulting")
+    listed = page.get_by_test_id("reviews").locator("tbody tr[data-review]")
+    expect(listed).to_have_count(2)
+    assert {int(pk) for pk in listed.evaluate_all("rows => rows.map(r => r.dataset.review)")} == {
+        review.pk for review in raised
+    }

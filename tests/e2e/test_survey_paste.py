@@ -46,7 +46,7 @@ def test_pasting_a_three_year_table_fills_the_survey(live_server, cast, page):
     grid = page.get_by_test_id("survey-grid")
     expect(grid.locator("thead")).to_contain_text("2023")
     expect(grid.locator("thead")).to_contain_text("2025")
-    expect(grid.locator("[data-category=output]")).to_contain_text("10400")
+    expect(grid.locator("[data-category=output]")).to_contain_text("10,400")  # grouped
     # 500 × 10⁴ kWh at 0.1229 kgce/kWh: 614.50 tce.
     expect(grid.locator("[data-category=energy]")).to_contain_text("614.50")
     survey = Survey.objects.get(audit=audit)
@@ -55,3 +55,29 @@ def test_pasting_a_three_year_table_fills_the_survey(live_server, cast, page):
     page.goto(f"{live_server.url}/audits/{audit.pk}/")
     move = page.get_by_test_id("checklist").locator("[data-move=focused_assessment]")
     expect(move).not_to_contain_text("status survey")
+
+
+def test_one_cell_is_changed_in_the_grid_without_pasting_again(live_server, cast, page):
+    audit = bring_to(cast, engaged_audit(cast), AuditState.PRE_ASSESSMENT)
+    log_in(page, live_server.url, "consultant")
+    page.goto(f"{live_server.url}/audits/{audit.pk}/survey/")
+    paste(page, SHEET)
+    page.get_by_role("button", name="Save the survey").click()
+    grid = page.get_by_test_id("survey-grid")
+    expect(grid.locator("[data-category=water]")).to_contain_text("612,000")
+
+    grid.get_by_role("link", name="Change the line 新鲜水").click()
+    row = page.get_by_test_id("line-edit")
+    # A bad cell: the field says why, nothing saved.
+    row.get_by_label("2024").fill("many")
+    row.get_by_label("Reason for the change").fill("Meter reading corrected")
+    page.get_by_role("button", name="Save the line").click()
+    expect(page.get_by_test_id("line-edit")).to_contain_text("Not a number.")
+
+    page.get_by_test_id("line-edit").get_by_label("2024").fill("615,500")
+    page.get_by_role("button", name="Save the line").click()
+    expect(grid.locator("[data-category=water]")).to_contain_text("615,500")
+    expect(grid.locator("[data-category=output]")).to_contain_text("10,400")
+    survey = Survey.objects.get(audit=audit)
+    assert survey.lines.get(category="water").value_2 == 615500
+    assert survey.reason == "Meter reading corrected" and survey.lines.count() == 3

@@ -3,6 +3,7 @@ then what each screen does."""
 
 import datetime
 import html
+import io
 import itertools
 import re
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from openpyxl import load_workbook
 
 from audits import publishing
 from audits.choices import AuditState
@@ -17,7 +19,7 @@ from audits.models import Audit
 from core.credit_code import make_credit_code
 from enterprises import services as lists
 from enterprises.choices import EntryStatus, ListStatus
-from enterprises.imports import template_workbook
+from enterprises.imports import HEADINGS_ZH, template_workbook
 from enterprises.models import (
     Enterprise,
     KeyEnterpriseList,
@@ -27,7 +29,7 @@ from enterprises.models import (
     Region,
 )
 from tests.support.cast import ROLES, enterprise
-from tests.support.matrix import RoleMatrix, assert_constant_queries
+from tests.support.matrix import RoleMatrix, api_client, assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -546,6 +548,110 @@ def test_the_template_downloads_and_imports_as_it_is(cast, client):
     response = client.post(f"/lists/{key_list.pk}/import/", {"file": upload}, follow=True)
     assert "Imported. Created: 1, updated: 0." in response.content.decode()
     assert key_list.entries.get().enterprise.name == "示例纸业有限公司"
+
+
+# --- issue 17 item 10: the import page in the words of its users ---------------------------
+
+
+def test_import_page_lists_the_chinese_headings_it_accepts(cast, client):
+    key_list = draft(cast, with_entries=False)
+    content = login(client, cast).get(f"/lists/{key_list.pk}/import/").content.decode()
+    table = re.search(r'data-testid="import-columns">(.*?)</table>', content, re.S).group(1)
+    rows = re.findall(
+        r'data-column="(\w+)"><th scope="row"><code>\w+</code></th><td[^>]*>([^<]+)<', table
+    )
+    assert rows == list(
+        zip(
+            ["credit_code", "name", "region", "industry", "categories", "reason"],
+            HEADINGS_ZH,
+            strict=True,
+        )
+    )
+    assert "双超, 双有, 高耗能" in html.unescape(table)
+
+
+def test_row_errors_echo_the_value_and_the_column_as_the_file_headed_it(cast, client):
+    key_list = draft(cast, with_entries=False)
+    login(client, cast)
+    lines = [
+        "统一社会信用代码,企业名称,行政区划代码,Industry,类别,列入原因",
+        f"{make_credit_code(division='320100', serial=920)},甲公司,999999,26,双超,",
+        f"{make_credit_code(division='320100', serial=921)},乙公司,320102,X7,偶尔,",
+        "91320100MA1XXXXXX9,丙公司,320102,26,双有,",
+    ]
+    upload = SimpleUploadedFile("list.csv", "\n".join(lines).encode(), content_type="text/csv")
+    response = client.post(f"/lists/{key_list.pk}/import/", {"file": upload})
+    assert response.status_code == 400
+    errors = response.context["row_errors"]
+    assert [(e["row"], e["field"], e["column"], e["value"]) for e in errors] == [
+        (2, "region", "行政区划代码", "999999"),
+        (3, "industry", "Industry", "X7"),
+        (3, "categories", "类别", "偶尔"),
+        (4, "credit_code", "统一社会信用代码", "91320100MA1XXXXXX9"),
+    ]
+    content = response.content.decode()
+    shown = re.findall(
+        r'data-testid="error-column">([^<]*)</td><td data-testid="error-value"><code[^>]*>([^<]*)<',
+        content,
+    )
+    assert shown == [(e["column"], e["value"]) for e in errors]
+    # A missing name shows as empty, not as a blank cell.
+    lines = [
+        "credit_code,name,region,industry,categories,reason",
+        f"{make_credit_code(division='320100', serial=922)},,320102,26,双超,",
+    ]
+    upload = SimpleUploadedFile("list.csv", "\n".join(lines).encode(), content_type="text/csv")
+    response = client.post(f"/lists/{key_list.pk}/import/", {"file": upload})
+    [error] = response.context["row_errors"]
+    assert (error["column"], error["value"]) == ("name", "")
+    assert "(empty)" in response.content.decode()
+
+
+def test_api_row_errors_carry_the_column_and_the_value(cast):
+    key_list = draft(cast, with_entries=False)
+    lines = [
+        "credit_code,name,REGION,industry,categories,reason",
+        f"{make_credit_code(division='320100', serial=923)},Co.,12,26,双超,",
+    ]
+    upload = SimpleUploadedFile("list.csv", "\n".join(lines).encode(), content_type="text/csv")
+    response = api_client(cast.user("province_officer")).post(
+        f"/api/v1/key-lists/{key_list.pk}/import/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.data["errors"][0] | {"message": ""} == {
+        "row": 2,
+        "field": "region",
+        "column": "REGION",
+        "value": "12",
+        "message": "",
+    }
+
+
+def test_the_chinese_template_has_chinese_headings_and_a_category_drop_down(cast, client):
+    key_list = draft(cast, with_entries=False)
+    login(client, cast)
+    response = client.get("/lists/import-template.xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert [cell.value for cell in sheet[1]] == HEADINGS_ZH
+    assert sheet["E2"].value == "双超;双有"
+    [validation] = sheet.data_validations.dataValidation
+    assert validation.type == "list"
+    assert "E2" in validation.sqref and "E20001" in validation.sqref
+    choices_sheet, cells = validation.formula1.lstrip("=").split("!")
+    choices = [row[0].value for row in book[choices_sheet][cells.replace("$", "")]]
+    assert choices[:3] == ["双超", "双有", "高耗能"]
+    assert "双超;双有;高耗能" in choices and len(choices) == 7
+    assert book[choices_sheet].sheet_state == "hidden"
+    # The English template keeps the codes, with their own drop-down.
+    english = load_workbook(io.BytesIO(client.get("/lists/import-template.xlsx").content))
+    assert english.worksheets[0]["A1"].value == "credit_code"
+    assert len(english.worksheets[0].data_validations.dataValidation) == 1
+    # Downloaded in Chinese, it imports as it is.
+    upload = SimpleUploadedFile("template.xlsx", response.content)
+    response = client.post(f"/lists/{key_list.pk}/import/", {"file": upload}, follow=True)
+    assert "Imported. Created: 1, updated: 0." in response.content.decode()
+    assert key_list.entries.get().exceeds_standards
 
 
 def test_import_into_a_published_list_conflicts(cast, client):

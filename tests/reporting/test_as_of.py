@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audits import services
 from audits.choices import AuditState, CostClass, OptionStatus
-from audits.models import Option, OptionStatusLog, TransitionLog
+from audits.models import AuditEvent, Option, OptionStatusLog, TransitionLog
 from reporting.as_of import end_of, summary_as_of
 from reporting.statistics import summary
 from tests.reporting.test_statistics import seeded  # noqa: F401 (a fixture)
@@ -33,6 +33,7 @@ def backdate(audit, day: datetime.date) -> None:
     TransitionLog.objects.filter(audit=audit).update(at=moment)
     OptionStatusLog.objects.filter(option__audit=audit).update(at=moment)
     Option.objects.filter(audit=audit).update(created_at=moment)
+    AuditEvent.objects.filter(audit=audit).update(at=moment)
 
 
 def without_as_of(figures: dict) -> dict:
@@ -101,8 +102,8 @@ def test_an_option_implemented_after_the_day_counts_as_not_implemented(cast):
     then = summary_as_of(user=officer, as_of=JUNE_30)
     assert then["options"]["no_low"]["implemented"] == 0
     assert str(then["options"]["no_low"]["investment"]) == "0.00"
-    # The option was alive (implementing) on 30 June: its expected benefit counts.
-    assert then["benefits"]["water_t"]["expected"] == 1000
+    # The benefit was claimed after 30 June: on that day the option had none.
+    assert then["benefits"]["water_t"]["expected"] == 0
     now = summary_as_of(user=officer, as_of=timezone.localdate())
     assert now["options"]["no_low"]["implemented"] == 1
     assert now["options"]["no_low"]["investment"] == 20_000
@@ -165,3 +166,79 @@ def test_api_as_of_keeps_the_scope(cast):
         .status_code
         == 404
     )
+
+
+def test_amounts_changed_after_the_day_stand_as_they_were(cast):
+    """The investment, the net benefit and the benefits' figures as of 30 June are those
+    of that day, whatever they were changed to since (the `before` of the option's
+    `option_changed` events)."""
+    officer = cast.user("province_officer")
+    consultant = cast.user("consultant")
+    audit = engaged_audit(cast, published_on=PUBLISHED)
+    bring_to(cast, audit, AuditState.OPTION_GENERATION)
+    option = audit.options.get()
+    services.option_save(
+        actor=consultant,
+        audit=audit,
+        option=option,
+        investment=30_000,
+        benefits=[{"indicator": "water_t", "expected": 1000, "actual": None}],
+    )
+    option = move_option(
+        cast,
+        Option.objects.get(pk=option.pk),
+        OptionStatus.RETAINED,
+        OptionStatus.IMPLEMENTING,
+        OptionStatus.IMPLEMENTED,
+        benefits=[{"indicator": "water_t", "expected": 1000, "actual": 900}],
+    )
+    backdate(audit, datetime.date(2026, 6, 1))
+    before = summary_as_of(user=officer, as_of=JUNE_30)
+    assert before["options"]["no_low"]["implemented"] == 1
+    assert before["options"]["no_low"]["investment"] == 30_000
+    assert before["benefits"]["water_t"] == {
+        "expected": 1000,
+        "actual": 900,
+        "verified": 900,
+    }
+    economic = before["benefits"]["economic_yuan"]
+    # After 30 June: a larger investment, other figures, a new benefit, a net benefit.
+    services.option_save(
+        actor=consultant,
+        audit=audit,
+        option=Option.objects.get(pk=option.pk),
+        investment=75_000,
+        annual_net_benefit=12_000,
+        benefits=[
+            {"indicator": "water_t", "expected": 1500, "actual": 1400},
+            {"indicator": "energy_tce", "expected": 40, "actual": 35},
+        ],
+    )
+    services.option_save(
+        actor=consultant,
+        audit=audit,
+        option=Option.objects.get(pk=option.pk),
+        investment=80_000,
+    )
+    after = summary_as_of(user=officer, as_of=JUNE_30)
+    assert after == before
+    assert after["options"]["no_low"]["investment"] == 30_000
+    assert after["benefits"]["energy_tce"]["expected"] == 0
+    assert after["benefits"]["economic_yuan"] == economic
+    live = summary(user=officer)
+    assert live["options"]["no_low"]["investment"] == 80_000
+    assert without_as_of(summary_as_of(user=officer, as_of=timezone.localdate())) == live
+
+
+def test_the_option_change_event_keeps_the_amounts_before(cast):
+    audit = engaged_audit(cast, published_on=PUBLISHED)
+    bring_to(cast, audit, AuditState.OPTION_GENERATION)
+    option = audit.options.get()
+    services.option_save(
+        actor=cast.user("consultant"), audit=audit, option=option, investment=30_000
+    )
+    services.option_save(actor=cast.user("consultant"), audit=audit, option=option, title="Renamed")
+    first, second = AuditEvent.objects.filter(audit=audit, kind="option_changed").order_by("id")
+    assert first.params["option"] == option.pk
+    assert first.params["before"] == {"investment": str(option.investment)}
+    assert "before" not in second.params  # no amount changed

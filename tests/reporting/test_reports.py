@@ -356,3 +356,28 @@ def test_the_report_list_costs_the_same_queries_for_few_or_many_jobs(cast):
         )
 
     assert_constant_queries(lambda: client.get("/api/v1/reports/"), grow)
+
+
+def test_province_summary_pdf_is_landscape_and_its_headers_do_not_wrap_per_character(cast):
+    """Sixteen columns (issue 17 item 9): A4 landscape, and the Chinese headers wrap
+    between a few characters at most, not one character per line."""
+    chinese_audit(cast)
+    with committed(execute=True):
+        response = api_client(cast.user("province_officer")).post(
+            "/api/v1/reports/",
+            {"kind": "province_summary", "format": "pdf", "year": 2026},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+    job = ReportJob.objects.get(pk=response.data["id"])
+    assert job.state == "done"
+    reader = PdfReader(io.BytesIO(job.file.open("rb").read()))
+    for page in reader.pages:
+        box = page.mediabox
+        assert float(box.width) > float(box.height)  # landscape
+        assert round(float(box.width)) == 842  # A4: 297 mm
+    text = "".join(page.extract_text() for page in reader.pages)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lonely = [line for line in lines if len(line) == 1 and "\u4e00" <= line <= "\u9fff"]
+    assert lonely == []
+    assert "南京市" in text

@@ -19,10 +19,12 @@ import pytest
 from django.http import Http404
 from django.utils import timezone, translation
 
+from accounts.models import Auditor
 from assessments.models import Review, ScoringSheet, Verification, VerifiedBenefit
 from audits import publishing, totals
 from audits.choices import AuditState, CostClass, Indicator, OptionStatus
 from audits.models import Audit, Option, OptionBenefit
+from core.numbers import format_indicator, format_money
 from enterprises import services as lists
 from enterprises.models import EmissionDisclosure, Industry, KeyEnterpriseList, ListEntry, Region
 from reporting.statistics import COLUMN_LABELS, ROW_COLUMNS, consultancy_records, summary
@@ -731,8 +733,11 @@ def test_api_answers_the_summary(seeded):
     response = api_client(officer).get(URL, {"year": 2025, "region": "320100"})
     assert response.status_code == 200
     body = response.json()
+    # Beside the performance table, the signals and CP levels (issue 18,
+    # tests/reporting/test_signal_statistics.py).
+    assert set(body) == SUMMARY_KEYS | {"signals", "cp_grades"}
+    del body["signals"], body["cp_grades"]
     assert body == as_json(summary(user=officer, year=2025, region="320100"))
-    assert set(body) == SUMMARY_KEYS
     assert set(body["options"]) == {"no_low", "mid_high"}
     assert set(body["options"]["no_low"]) == {"count", "implemented", "investment"}
     assert isinstance(body["options"]["mid_high"]["investment"], str)
@@ -957,12 +962,14 @@ def test_page_shows_every_chart_with_its_table(seeded, client):
         "Mid/high-cost",
         str(data["options"]["mid_high"]["count"]),
         str(data["options"]["mid_high"]["implemented"]),
-        str(data["options"]["mid_high"]["investment"]),
+        # In yuan (the English UI's default unit), comma-grouped, whole yuan.
+        format_money(data["options"]["mid_high"]["investment"], "yuan"),
     ]
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+", page.tables["table-options"][1][3])
     water = next(row for row in page.tables["table-benefits"] if row[0] == "Water (t/a)")
     assert water[1:3] == [
-        str(data["benefits"]["water_t"]["expected"]),
-        str(data["benefits"]["water_t"]["actual"]),
+        format_indicator(data["benefits"]["water_t"]["expected"], "water_t"),
+        format_indicator(data["benefits"]["water_t"]["actual"], "water_t"),
     ]
     firms = {row[0]: row for row in page.tables["table-consultancies"]}
     assert firms["Green Source Consulting"][1:4] == ["7", "2", "50.0"]
@@ -1040,3 +1047,90 @@ def test_navigation_and_dashboard_link(cast, client):
     assert 'data-testid="statistics-link"' in content
     client.force_login(cast.user("consultant"))
     assert f'href="{PAGE}"' not in client.get("/dashboard/").content.decode()
+
+
+# --- issue 17 item 9: what the page says when there is nothing, and who audits --------------
+
+
+def test_page_says_no_data_instead_of_empty_charts(cast, client):
+    """An authority whose scope has no audit: every chart is a "no data" line, not an
+    axis from 0 to 1; the benefits nobody reported are greyed, not rows of 0.0000."""
+    client.force_login(cast.user("other_province_officer"))
+    Audit.objects.filter(province_code="33").delete()
+    response = client.get(PAGE)
+    page = parse(response)
+    assert page.canvases == []
+    content = response.content.decode()
+    for chart in ("chart-consultancies", "chart-benefits", "chart-pipeline", "chart-overdue"):
+        assert f'data-testid="no-data-{chart}">No data in this selection.<' in content
+    water = re.search(r'<tr data-row="water_t"([^>]*)>(.*?)</tr>', content, re.S)
+    assert "data-unreported" in water.group(1)
+    assert "0.0000" not in content and ">0.00<" not in content
+    assert water.group(2).count("—") == 1
+
+
+def test_page_charts_say_what_they_count(seeded, client):
+    client.force_login(seeded.user("province_officer"))
+    charts = {chart["id"]: chart for chart in client.get(PAGE).context["charts"]}
+    assert charts["chart-benefits"]["value_title"] == (
+        "Actual benefit as a share of the expected one (%)"
+    )
+    assert charts["chart-consultancies"]["value_title"] == "First-time pass rate (%)"
+    assert not any(chart["empty"] for chart in charts.values())
+
+
+def test_audits_without_a_firm_are_not_self_audits(seeded):
+    """No firm and no team: "no consulting firm engaged yet"; no firm and a team of the
+    enterprise's own staff: a self-audit. Each its own last row."""
+    officer = seeded.user("province_officer")
+    [before] = [r for r in consultancy_records(user=officer) if r["id"] is None]
+    assert (before["kind"], before["name"]) == ("none", "No consulting firm engaged yet")
+    audit = Audit.objects.filter(consultancy=None, province_code="32").order_by("pk").first()
+    staff = Auditor.objects.create(
+        name="Qian Li",
+        certificate_no="SELF-0001",
+        level="auditor",
+        enterprise=audit.enterprise,
+        issued_on=datetime.date(2020, 1, 1),
+        valid_until=datetime.date(2030, 1, 1),
+    )
+    audit.team.add(staff)
+    records = consultancy_records(user=officer)
+    assert [(r["kind"], r["name"], r["audits"]) for r in records if r["id"] is None] == [
+        ("self", "Self-audit (the enterprise's own auditors)", 1),
+        ("none", "No consulting firm engaged yet", before["audits"] - 1),
+    ]
+    assert records[-1]["kind"] == "none"
+    assert count_queries(lambda: consultancy_records(user=officer)) == 1
+    with translation.override("zh-hans"):
+        names = {r["kind"]: r["name"] for r in consultancy_records(user=officer)}
+    assert names["none"] != names["self"]
+
+
+def test_page_offers_the_performance_table_as_pdf(seeded, client):
+    client.force_login(seeded.user("province_officer"))
+    content = client.get(PAGE, {"year": 2025}).content.decode()
+    form = content[content.index('data-testid="export-pdf"') :]
+    form = form[: form.index("</form>")]
+    for name, value in (
+        ("kind", "province_summary"),
+        ("format", "pdf"),
+        ("region", "320000"),
+        ("year", "2025"),
+    ):
+        assert f'name="{name}" value="{value}"' in form
+    assert "Performance table as PDF" in form
+
+
+def test_page_in_chinese_shows_money_in_wan_unless_switched(seeded, client):
+    """Issue 17 item 4: 万元 by default in the Chinese UI, yuan after the switch."""
+    client.force_login(seeded.user("province_officer"))
+    data = summary(user=seeded.user("province_officer"))
+    investment = data["options"]["mid_high"]["investment"]
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    page = parse(client.get(PAGE, **zh))
+    assert page.tables["table-options"][1][3] == format_money(investment, "wan")
+    assert re.fullmatch(r"[\d,]+\.\d\d", page.tables["table-options"][1][3])
+    page = parse(client.get(PAGE, {"money": "yuan"}, **zh))
+    assert page.tables["table-options"][1][3] == format_money(investment, "yuan")
+    assert client.session["money_unit"] == "yuan"

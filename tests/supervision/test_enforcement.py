@@ -20,8 +20,8 @@ from supervision.choices import PenaltyGround
 from supervision.models import Penalty, SupervisionPolicy, Urge
 from supervision.selectors import audit_events, firm_record
 from tests.supervision.roles import NOT_FOR_THEM
-from tests.support.audits import engaged_audit, pdf
-from tests.support.matrix import RoleMatrix, api_client
+from tests.support.audits import engaged_audit, pdf, zhejiang_audit
+from tests.support.matrix import RoleMatrix, api_client, page_client
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_urge_and_penalty_on_the_audit_page_the_record_and_the_suggestions(cast,
     client.force_login(cast.user("enterprise_user"))
     page = client.get(f"/audits/{audit.pk}/").content.decode()
     assert "Start the audit within ten days." in page
-    assert page.count('data-kind="penalty"') == 2
+    assert page.count('data-kind="penalty"') == 4  # the supervision section and the record
     # The firm's record.
     record = firm_record(user=cast.user("province_officer"), firm=cast.firm)
     assert [u.text for u in record["urges"]] == ["Start the audit within ten days."]
@@ -370,7 +370,86 @@ def test_urges_and_penalties_as_timeline_events(cast):
     events = audit_events(audit)
     assert [event["kind"] for event in events] == ["urge", "penalty"]
     assert events[0]["actor"] == "province_officer" and "Start now" in events[0]["summary"]
-    assert set(events[1]) == {"at", "actor", "kind", "summary"}
+    assert {"at", "actor", "kind", "summary", "params"} <= set(events[1])
+    assert events[1]["params"]["amount"] == "50000.00"
+
+
+def timeline_kinds(response) -> list[str]:
+    import re
+
+    html = response.content.decode()
+    timeline = html[html.index('data-testid="events"') :]
+    return re.findall(r'data-kind="([a-z_]+)"', timeline[: timeline.index("</ol>")])
+
+
+def test_urge_and_penalty_on_the_events_api_and_the_page_timeline_merged_by_time(cast, client):
+    audit = overdue_audit(cast)
+    urge(cast, audit, text="Start now")
+    penalty(
+        cast,
+        enterprise=cast.enterprise,
+        audit=audit,
+        amount=80_000,
+        legal_basis="Art. 39",
+        decided_on=datetime.date(2026, 5, 10),
+    )
+    from audits import services as audit_services
+
+    audit_services.comment_add(actor=cast.user("consultant"), audit=audit, text="x")
+    rows = api_client(cast.user("enterprise_user")).get(f"/api/v1/audits/{audit.pk}/events/").json()
+    kinds = [row["kind"] for row in rows]
+    assert kinds.index("urge") < kinds.index("penalty")
+    assert [row["at"] for row in rows] == sorted(row["at"] for row in rows)
+    urge_row = next(row for row in rows if row["kind"] == "urge")
+    penalty_row = next(row for row in rows if row["kind"] == "penalty")
+    assert urge_row["actor"] == "province_officer"
+    assert urge_row["params"]["text"] == "Start now" and "Start now" in urge_row["summary"]
+    assert penalty_row["actor"] == "province_officer"
+    assert penalty_row["params"]["legal_basis"] == "Art. 39"
+    assert penalty_row["params"]["amount"] == "80000.00"
+    assert penalty_row["params"]["decided_on"] == "2026-05-10"
+    assert "Art. 39" in penalty_row["summary"] and "80000" in penalty_row["summary"]
+    for language, word in (("en", "Urge notice"), ("zh-hans", None)):
+        page_client(client, cast.user("consultant"))
+        response = client.get(f"/audits/{audit.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        page = timeline_kinds(response)
+        assert page == kinds
+        if word:
+            assert word in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("admin", 200),
+        ("province_officer", 200),
+        ("city_officer", 200),
+        ("other_province_officer", 404),
+        ("consultant", 200),
+        ("other_consultant", 404),
+        ("enterprise_user", 200),
+        ("other_enterprise_user", 404),
+        ("expert", 404),
+        ("anonymous", 401),
+    ],
+)
+def test_urges_and_penalties_on_the_events_api_by_role(cast, role, expected):
+    audit = overdue_audit(cast)
+    urge(cast, audit)
+    penalty(cast, consultancy=cast.firm, audit=audit, amount=60_000)
+    response = api_client(cast.user(role)).get(f"/api/v1/audits/{audit.pk}/events/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert {"urge", "penalty"} <= {row["kind"] for row in response.json()}
+
+
+def test_an_urge_on_one_audit_is_not_on_another_audits_timeline(cast):
+    audit = overdue_audit(cast)
+    other = zhejiang_audit(cast)
+    urge(cast, audit)
+    rows = api_client(cast.user("admin")).get(f"/api/v1/audits/{other.pk}/events/").json()
+    assert "urge" not in {row["kind"] for row in rows}
 
 
 def test_audit_page_queries_do_not_grow_with_urges_and_penalties(cast, client):
@@ -386,4 +465,4 @@ def test_audit_page_queries_do_not_grow_with_urges_and_penalties(cast, client):
         penalty(cast, consultancy=cast.firm, audit=audit)
     many = count_queries(lambda: client.get(f"/audits/{audit.pk}/"))
     assert few == many
-    assert client.get(f"/audits/{audit.pk}/").content.decode().count('data-kind="urge"') == 5
+    assert timeline_kinds(client.get(f"/audits/{audit.pk}/")).count("urge") == 5

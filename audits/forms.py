@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import OrganizationKind, Role
 from accounts.models import Auditor, Organization
@@ -254,21 +255,73 @@ def parse_flows(text: str) -> list[dict]:
     return flows
 
 
-def flows_text(balance: Balance) -> str:
-    return "\n".join(
-        f"{flow.direction}; {flow.name}; {flow.quantity.normalize():f}"
-        for flow in balance.flows.all()
-    )
-
-
 BALANCE_FIELDS = ["kind", "title", "unit", "tolerance_pct", "closure_note"]
 
 
-class BalanceForm(forms.Form):
-    flows = forms.CharField(
-        label=_("Flows"),
+class AmountField(forms.DecimalField):
+    """A number as typed or pasted from a spreadsheet: thousands separators allowed."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("，", "").strip()
+        return super().to_python(value)
+
+
+class FlowForm(forms.Form):
+    """One row of the balance's grid: in or out, what, how much. A blank row is none."""
+
+    direction = forms.ChoiceField(
+        label=pgettext_lazy("balance flow", "Direction"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        choices=[("", "—"), *FlowDirection.choices],
+    )
+    name = forms.CharField(
+        label=pgettext_lazy("balance flow", "Flow"), required=False, max_length=120
+    )
+    quantity = AmountField(
+        label=pgettext_lazy("balance flow", "Quantity"),
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+        for field in self.fields.values():
+            field.widget.attrs["class"] += (
+                " form-select-sm" if isinstance(field.widget, forms.Select) else " form-control-sm"
+            )
+
+    def clean(self):
+        data = super().clean()
+        # A row without name and quantity is blank (clearing them removes the flow).
+        if data.get("name") or data.get("quantity") is not None:
+            for name in ("direction", "name", "quantity"):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, _("Needed for the flow."))
+        return data
+
+    def flow(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("name"):
+            return None
+        return {"direction": data["direction"], "name": data["name"], "quantity": data["quantity"]}
+
+
+FlowFormSet = forms.formset_factory(FlowForm, extra=4, max_num=200)
+
+
+class BalanceForm(forms.Form):
+    """The balance, its flows as a grid (one row each, blank rows to add), and for a
+    paste from a spreadsheet the old lines `in; Coal; 1200` too, added to the grid's."""
+
+    flows = forms.CharField(
+        label=_("Or paste flows"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "One flow per line: “in” or “out”, the name, the quantity, separated "
             "by semicolons, e.g. “in; Coal; 1200”."
@@ -277,16 +330,37 @@ class BalanceForm(forms.Form):
 
     def __init__(self, *args, balance: Balance | None = None, **kwargs):
         if balance is not None:
-            initial = {name: getattr(balance, name) for name in BALANCE_FIELDS}
-            kwargs.setdefault("initial", initial | {"flows": flows_text(balance)})
+            kwargs.setdefault("initial", {name: getattr(balance, name) for name in BALANCE_FIELDS})
         kwargs.setdefault("prefix", f"balance-{balance.pk}" if balance else "new-balance")
         super().__init__(*args, **kwargs)
         fields = model_fields(Balance, BALANCE_FIELDS)
         self.fields = {**fields, "flows": self.fields["flows"]}
         style(self)
+        rows = [
+            {"direction": f.direction, "name": f.name, "quantity": f.quantity.normalize()}
+            for f in (balance.flows.all() if balance is not None else [])
+        ]
+        grid = f"{self.prefix}-grid"
+        # A post without the grid (the lines only, as before it) keeps to its lines.
+        posted = self.is_bound and f"{grid}-TOTAL_FORMS" in self.data
+        # Bound, no initial rows: a row equal to its initial one is still read.
+        self.grid = FlowFormSet(
+            self.data if posted else None, initial=None if posted else rows, prefix=grid
+        )
+        self.grid_posted = posted
 
     def clean_flows(self):
         return parse_flows(self.cleaned_data["flows"])
+
+    def clean(self):
+        data = super().clean()
+        if not self.grid_posted:
+            return data
+        if not self.grid.is_valid():
+            raise ValidationError(_("Correct the flows marked in the grid."))
+        rows = [form.flow() for form in self.grid.forms]
+        data["flows"] = [row for row in rows if row] + data.get("flows", [])
+        return data
 
 
 # --- options ---------------------------------------------------------------------------
@@ -429,13 +503,40 @@ def benefit_formset(data=None, *, option: Option | None = None) -> BaseBenefitFo
     return BenefitFormSet(data, initial=initial, prefix=prefix)
 
 
+class OptionMoveForm(forms.Form):
+    """Several options of the audit, ticked in its option table, moved to one status."""
+
+    options = forms.ModelMultipleChoiceField(
+        label=_("Options"), queryset=Option.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.ChoiceField(label=_("Move the chosen options to"), choices=OptionStatus.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        help_text=_("Required to screen out, reject as infeasible or abandon options."),
+    )
+    implemented_on = forms.DateField(
+        label=_("Implemented on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, audit: Audit, **kwargs):
+        kwargs.setdefault("auto_id", "move-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["options"].queryset = audit.options.all()
+        self.fields["options"].error_messages["required"] = _("Choose the options to move.")
+        style(self)
+
+
 class OptionBulkForm(forms.Form):
     text = forms.CharField(
         label=_("Rows pasted from a spreadsheet"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Columns: code, title, aspect, cost_class, investment, description; "
-            "tab- or comma-separated, with or without the heading row."
+            "tab- or comma-separated, with or without the heading row. A heading row "
+            "may name the columns in English or Chinese, in any order, and add more."
         ),
     )
 

@@ -9,13 +9,14 @@ reasons (409) and RowErrors into a table of row errors (400); PermissionDenied i
 page. A list or an entry outside the user's scope is a 404.
 """
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
@@ -293,6 +294,42 @@ def _export_entries(request, key_list, entries):
 @role_required(*LIST_ROLES)
 def keylist_detail(request, pk):
     return _render_detail(request, _scoped_list(request, pk))
+
+
+@role_required(*LIST_ROLES)
+@require_POST
+def keylist_carry_over_all(request, pk):
+    """Every carry-over suggestion added to the draft at once."""
+    key_list = _scoped_list(request, pk)
+    outcome = submit(
+        request, None, lambda: publishing.carry_over_add_all(key_list=key_list, actor=request.user)
+    )
+    if outcome.conflict:
+        return _render_detail(request, key_list, conflict=outcome.conflict, status=409)
+    if not outcome.ok:
+        for error in outcome.errors:
+            messages.error(request, error)
+        return _render_detail(request, key_list, status=400)
+    added, left = outcome.result
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d suggested enterprise was added to the list.",
+            "%(count)d suggested enterprises were added to the list.",
+            len(added),
+        )
+        % {"count": len(added)},
+    )
+    if left:
+        messages.warning(
+            request,
+            _(
+                "Not on an earlier list, so without categories to take over: %(names)s. "
+                "Add each with its categories."
+            )
+            % {"names": ", ".join(enterprise.name for enterprise in left)},
+        )
+    return redirect(_detail_url(key_list))
 
 
 @role_required(*LIST_ROLES)

@@ -325,7 +325,37 @@ def carry_over_suggestions(*, key_list: KeyEnterpriseList, actor) -> list[dict]:
                 _("penalised %(count)s times, last on %(date)s") % {"count": count, "date": last}
             )
         if reasons:
-            suggestions.setdefault(
-                audit.enterprise_id, {"enterprise": audit.enterprise, "reasons": []}
-            )["reasons"].extend(reasons)
+            suggestion = suggestions.setdefault(
+                audit.enterprise_id,
+                {"enterprise": audit.enterprise, "reasons": [], "categories": []},
+            )
+            suggestion["reasons"].extend(reasons)
+            # The categories of its latest list entry, for adding it as it was listed.
+            if audit.list_entry is not None and audit.list_entry.categories:
+                suggestion["categories"] = list(audit.list_entry.categories)
     return list(suggestions.values())
+
+
+@transaction.atomic
+def carry_over_add_all(*, key_list: KeyEnterpriseList, actor) -> tuple[list, list]:
+    """Every carry-over suggestion added to the draft list at once ("add all"), each
+    through `entry_save` with its reasons and the categories of its latest entry. An
+    enterprise never listed before has no categories to take over: it is left among the
+    suggestions, to be added with its own (returned second, by name)."""
+    lists.require_province_officer(actor, key_list.province_id)
+    lists.require_draft(key_list)
+    added, left = [], []
+    for suggestion in carry_over_suggestions(key_list=key_list, actor=actor):
+        if not suggestion["categories"]:
+            left.append(suggestion["enterprise"])
+            continue
+        added.append(
+            lists.entry_save(
+                actor=actor,
+                key_list=key_list,
+                enterprise=suggestion["enterprise"],
+                categories=suggestion["categories"],
+                reason="; ".join(suggestion["reasons"]),
+            )
+        )
+    return added, left

@@ -20,10 +20,12 @@ from enterprises.models import ProvincePolicy
 
 from . import totals
 from .choices import (
+    OPTION_NEEDS_REASON,
     Aspect,
     CostClass,
     DocumentKind,
     EventKind,
+    Indicator,
     OptionStatus,
 )
 from .economics import option_economics
@@ -367,6 +369,41 @@ def option_save(
     return option
 
 
+@transaction.atomic
+def options_move(
+    *, actor, audit: Audit, options, status: str, reason: str = "", implemented_on=None
+) -> list[Option]:
+    """Several options moved to one status at once (screen five at once): each through
+    `option_save`, as its own move would be, with its own events; all move or none, and
+    the refusal names every option that could not move and why."""
+    _audit_for_write(actor, audit)
+    options = sorted(options, key=lambda option: (option.code, option.pk))
+    if not options:
+        raise ValidationError({"options": _("Choose the options to move.")})
+    if status not in OptionStatus.values:
+        raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
+    fields = {"status": status}
+    if reason.strip() and status in OPTION_NEEDS_REASON:
+        fields["reason"] = reason.strip()
+    if implemented_on is not None and status == OptionStatus.IMPLEMENTED:
+        fields["implemented_on"] = implemented_on
+    moved, refused = [], []
+    for option in options:
+        if option.audit_id != audit.pk:
+            raise ValidationError({"options": _("The option belongs to another audit.")})
+        try:
+            with transaction.atomic():
+                moved.append(option_save(actor=actor, audit=audit, option=option, **fields))
+        except ValidationError as error:
+            refused.append(
+                _("%(code)s “%(title)s” cannot move: %(problem)s")
+                % {"code": option.code, "title": option.title, "problem": " ".join(error.messages)}
+            )
+    if refused:
+        raise ValidationError({"options": refused})
+    return moved
+
+
 # What an `option_changed` event compares (the status has its own event).
 OPTION_FIGURES = [
     "code",
@@ -421,6 +458,54 @@ def option_delete(*, actor, option: Option) -> None:
 
 
 BULK_COLUMNS = ["code", "title", "aspect", "cost_class", "investment", "description"]
+# What a heading row may name besides: the economics (the discount rate as a percentage,
+# 8 for 8 %, as on the option form) and one expected benefit per indicator.
+BULK_ECONOMICS = ["annual_net_benefit", "lifetime_years", "discount_rate"]
+BENEFIT = "benefit:"  # a row's key for the expected benefit of one indicator
+# The words spreadsheets head these columns with, beyond each field's code and its name
+# in either language.
+HEADING_WORDS = {
+    "code": ["编号", "方案编号", "代码"],
+    "title": ["name", "名称", "方案名称"],
+    "aspect": ["方面", "方案类型"],
+    "cost_class": ["cost class", "category", "class", "类别", "方案类别", "费用类别"],
+    "investment": ["investment", "投资", "投资额", "投资（元）", "投资(元)"],
+    "annual_net_benefit": [
+        "annual saving",
+        "annual savings",
+        "annual benefit",
+        "annual net benefit",
+        "年节约",
+        "年收益",
+        "年净收益",
+    ],
+    "lifetime_years": ["lifetime", "life", "寿命", "使用年限", "寿命（年）"],
+    "discount_rate": ["discount rate", "discount rate (%)", "贴现率", "折现率", "贴现率（%）"],
+    "description": ["描述", "说明", "内容"],
+}
+
+
+def _heading_key(text: str) -> str:
+    return "".join(str(text).lower().replace("（", "(").replace("）", ")").split())
+
+
+def heading_aliases() -> dict[str, str]:
+    """Each heading a pasted table may use → the row key it fills."""
+    aliases = {}
+    for field in [*BULK_COLUMNS, *BULK_ECONOMICS]:
+        names = [field, *HEADING_WORDS.get(field, [])]
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                names.append(str(Option._meta.get_field(field).verbose_name))
+        aliases |= {_heading_key(name): field for name in names}
+    for value, label in Indicator.choices:
+        names = [value]
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                names.append(str(label))
+                names.append(str(label).split(" (")[0].split("（")[0])  # "Water", "水"
+        aliases |= {_heading_key(name): BENEFIT + value for name in names}
+    return aliases
 
 
 def _choice_aliases(choices) -> dict[str, str]:
@@ -433,35 +518,107 @@ def _choice_aliases(choices) -> dict[str, str]:
     return aliases
 
 
+def _percent_to_fraction(value: str) -> str:
+    """The pasted discount rate is a percentage ("8", "8 %"); a row keeps a fraction."""
+    text = value.replace("%", "").replace("％", "").strip()
+    try:
+        return format(Decimal(text) / 100, "f") if text else ""
+    except InvalidOperation:
+        return value  # the service names it
+
+
 def parse_option_text(text: str) -> list[dict]:
-    """Rows pasted from a spreadsheet (tab-separated) or CSV, with or without the
-    heading row `code, title, aspect, cost_class, investment, description`."""
+    """Rows pasted from a spreadsheet (tab-separated) or CSV. With a heading row the
+    columns go by their headings (any order; the economics and one expected benefit per
+    indicator may follow); without one they are `code, title, aspect, cost_class,
+    investment, description`. A heading nobody knows, or a cell beyond the known
+    columns, is an error naming it (never appended to the description): RowErrors, row 0
+    for the heading, else the row's `columns` field."""
     dialect = "excel-tab" if "\t" in text else "excel"
     rows = [row for row in csv.reader(io.StringIO(text.strip()), dialect=dialect) if any(row)]
-    if rows and [cell.strip().lower() for cell in rows[0][:2]] == BULK_COLUMNS[:2]:
-        rows = rows[1:]
+    aliases = heading_aliases()
+    columns = BULK_COLUMNS
+    if rows and sum(_heading_key(cell) in aliases for cell in rows[0] if cell.strip()) >= 2:
+        heading, rows = rows[0], rows[1:]
+        columns, errors = [], []
+        for number, cell in enumerate(heading, start=1):
+            key = aliases.get(_heading_key(cell)) if cell.strip() else None
+            if cell.strip() and key is None:
+                errors.append(
+                    _("Column %(n)d: no column is called “%(name)s”.")
+                    % {"n": number, "name": cell.strip()}
+                )
+            elif key is not None and key in columns:
+                errors.append(
+                    _("Column %(n)d: “%(name)s” is there twice.")
+                    % {"n": number, "name": cell.strip()}
+                )
+            columns.append(key)
+        if errors:
+            raise RowErrors([{"row": 0, "field": "columns", "message": m} for m in errors])
     aspects, classes = _choice_aliases(Aspect), _choice_aliases(CostClass)
     parsed = []
     for row in rows:
-        item = dict(zip(BULK_COLUMNS, [cell.strip() for cell in row], strict=False))
-        for field, aliases in (("aspect", aspects), ("cost_class", classes)):
+        cells = [cell.strip() for cell in row]
+        item = {key: cell for key, cell in zip(columns, cells, strict=False) if key}
+        extra = [
+            (number, cell)
+            for number, cell in enumerate(cells, start=1)
+            if cell and (number > len(columns) or columns[number - 1] is None)
+        ]
+        if extra:
+            item["columns"] = [
+                _("Column %(n)d (“%(value)s”) has no heading: name it in a heading row.")
+                % {"n": number, "value": cell}
+                for number, cell in extra
+            ]
+        for field, choice in (("aspect", aspects), ("cost_class", classes)):
             value = item.get(field, "")
-            item[field] = aliases.get(value.lower(), value)
+            item[field] = choice.get(value.lower(), value)
+        if item.get("discount_rate"):
+            item["discount_rate"] = _percent_to_fraction(item["discount_rate"])
         parsed.append(item)
     return parsed
 
 
+def _amount(value, *, whole=False, positive=False) -> Decimal | int | None:
+    """A pasted number (thousands separators allowed), None when empty; ValueError when
+    it is not one."""
+    text = str(value).replace(",", "").strip()
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not amount.is_finite() or (positive and amount <= 0):
+        raise ValueError(text)
+    if whole:
+        if amount != amount.to_integral_value():
+            raise ValueError(text)
+        return int(amount)
+    return amount
+
+
 @transaction.atomic
 def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option]:
-    """Many options at once (pasted or imported): all rows valid, or none saved."""
+    """Many options at once (pasted or imported): all rows valid, or none saved. A row
+    may carry the economics (payback, NPV and IRR are worked out as for one option) and
+    expected benefits: `benefit:<indicator>` keys, or `benefits`, a list of
+    {indicator, expected}."""
     _audit_for_write(actor, audit)
     existing = set(audit.options.values_list("code", flat=True))
-    errors, options, seen = [], [], {}
+    errors, options, seen, benefits = [], [], {}, []
     for number, raw in enumerate(rows, start=1):
 
         def error(field, message, number=number):
             errors.append({"row": number, "field": field, "message": str(message)})
 
+        raw = dict(raw)
+        for message in raw.pop("columns", None) or []:
+            error("columns", message)
+        for benefit in raw.pop("benefits", None) or []:
+            raw[BENEFIT + str(benefit.get("indicator"))] = benefit.get("expected")
         row = {key: "" if value is None else str(value).strip() for key, value in raw.items()}
         code = row.get("code", "")
         if not code:
@@ -478,22 +635,50 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
                 "cost_class",
                 _("Unknown cost class “%(value)s”.") % {"value": row.get("cost_class")},
             )
-        try:
-            investment = Decimal(str(row.get("investment") or "0").replace(",", ""))
-            if investment < 0:
-                raise InvalidOperation
-        except InvalidOperation:
+        figures = {}
+        for field, whole, positive in (
+            ("investment", False, False),
+            ("annual_net_benefit", False, False),
+            ("lifetime_years", True, True),
+            ("discount_rate", False, False),
+        ):
+            try:
+                figures[field] = _amount(row.get(field, ""), whole=whole, positive=positive)
+            except ValueError:
+                message = (
+                    _("Not an amount: “%(value)s”.")
+                    if field in ("investment", "annual_net_benefit")
+                    else _("Not a number: “%(value)s”.")
+                )
+                error(field, message % {"value": row.get(field)})
+                figures[field] = None
+        if figures["investment"] is not None and figures["investment"] < 0:
             error("investment", _("Not an amount: “%(value)s”.") % {"value": row.get("investment")})
-            investment = Decimal(0)
         option = Option(
             audit=audit,
             code=code,
             title=row.get("title", ""),
             aspect=row.get("aspect", ""),
-            investment=investment,
+            investment=figures["investment"] or Decimal(0),
             cost_class=row.get("cost_class", ""),
             description=row.get("description", ""),
+            annual_net_benefit=figures["annual_net_benefit"],
+            lifetime_years=figures["lifetime_years"],
+            discount_rate=figures["discount_rate"],
         )
+        for key, value in row.items():
+            if not key.startswith(BENEFIT) or not value:
+                continue
+            indicator = key.removeprefix(BENEFIT)
+            try:
+                expected = _amount(value)
+            except ValueError:
+                error(key, _("Not a number: “%(value)s”.") % {"value": value})
+                continue
+            if indicator not in Indicator.values:
+                error(key, _("Unknown indicator “%(value)s”.") % {"value": indicator})
+                continue
+            benefits.append((option, OptionBenefit(indicator=indicator, expected=expected)))
         reported = {e["field"] for e in errors if e["row"] == number}
         try:
             # Lengths and the like; uniqueness was checked above without a query per row.
@@ -503,12 +688,24 @@ def options_bulk_create(*, actor, audit: Audit, rows: list[dict]) -> list[Option
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 error(field, messages[0])
+        else:
+            option_figures = option_economics(
+                investment=option.investment,
+                annual_net_benefit=option.annual_net_benefit,
+                lifetime_years=option.lifetime_years,
+                discount_rate=option.discount_rate,
+            )
+            for name, value in option_figures.items():
+                setattr(option, name, value)
         options.append(option)
     if not rows:
         errors.append({"row": 0, "field": "rows", "message": _("No options given.")})
     if errors:
         raise RowErrors(errors)
     created = Option.objects.bulk_create(options)
+    for option, benefit in benefits:
+        benefit.option = option
+    OptionBenefit.objects.bulk_create([benefit for _option, benefit in benefits])
     totals.refresh([audit.pk])
     return created
 

@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("audits/<int:pk>/options/", views.audit_option_save, name="audit-option-save"),
     path("audits/<int:pk>/options/bulk/", views.audit_options_bulk, name="audit-options-bulk"),
+    path("audits/<int:pk>/options/move/", views.audit_options_move, name="audit-options-move"),
     path(
         "audits/<int:pk>/options/<int:option_pk>/",
         views.audit_option_save,
@@ -70,6 +71,11 @@ urlpatterns = [
         name="keylist-entry-delete",
     ),
     path("lists/<int:pk>/amend/", list_views.keylist_amend, name="keylist-amend"),
+    path(
+        "lists/<int:pk>/carry-over/",
+        list_views.keylist_carry_over_all,
+        name="keylist-carry-over-all",
+    ),
     path("lists/<int:pk>/import/", list_views.keylist_import, name="keylist-import"),
     path("lists/<int:pk>/publish/", list_views.keylist_publish, name="keylist-publish"),
 ]

@@ -48,6 +48,7 @@ from .forms import (
     FocusForm,
     OptionBulkForm,
     OptionForm,
+    OptionMoveForm,
     TargetForm,
     TeamForm,
     TransitionForm,
@@ -70,6 +71,7 @@ BULK_HELP = {
     "bulk_columns": services.BULK_COLUMNS,
     "aspects": Aspect.choices,
     "cost_classes": CostClass.choices,
+    "indicators": Indicator.choices,
 }
 
 
@@ -342,6 +344,7 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
                 "option_form": OptionForm(),
                 "benefit_formset": benefit_formset(),
                 "bulk_form": OptionBulkForm(),
+                "move_form": OptionMoveForm(audit=audit),
             }
         )
     if allowed["can_engage"]:
@@ -353,6 +356,10 @@ def _detail_context(request, audit, conflict=None, **forms) -> dict:
     # A firm engaged outside its registered industries (the checks of audits.engagement).
     context["engagement_warnings"] = engagement_warnings(audit=audit, consultancy=audit.consultancy)
     context.update(forms)
+    # The options ticked for a move that was refused stay ticked.
+    move = context.get("move_form")
+    chosen = move.data.getlist("options") if move is not None and move.is_bound else []
+    context["chosen"] = {int(pk) for pk in chosen if pk.isdigit()}
     return context
 
 
@@ -712,6 +719,39 @@ def audit_option_delete(request, pk, option_pk):
 
 
 @role_required(*WORKER_ROLES)
+@require_POST
+def audit_options_move(request, pk):
+    """The options ticked in the table, moved to one status together (all or none)."""
+    audit = _worker_audit(request, pk)
+    form = OptionMoveForm(request.POST, audit=audit)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.options_move(
+            actor=request.user,
+            audit=audit,
+            options=list(data["options"]),
+            status=data["status"],
+            reason=data["reason"],
+            implemented_on=data["implemented_on"],
+        ),
+        success=lambda moved: (
+            ngettext(
+                "%(count)d option moved to “%(status)s”.",
+                "%(count)d options moved to “%(status)s”.",
+                len(moved),
+            )
+            % {"count": len(moved), "status": OptionStatus(form.cleaned_data["status"]).label}
+        ),
+    )
+    if outcome.ok:
+        return redirect(_detail_url(audit, "options"))
+    return _render_detail(
+        request, audit, status=outcome.status, conflict=outcome.conflict, move_form=form
+    )
+
+
+@role_required(*WORKER_ROLES)
 def audit_options_bulk(request, pk):
     """Options pasted from a spreadsheet: all rows saved, or none and each row's errors
     shown next to it."""
@@ -751,16 +791,36 @@ def audit_options_bulk(request, pk):
         "conflict": conflict,
         **BULK_HELP,
         "bulk_rows": _rows_with_errors(rows, row_errors),
+        "bulk_headings": [
+            _column_label(column)
+            for column in (_bulk_columns(rows, row_errors) if row_errors else [])
+        ],
         "bulk_errors": [e for e in row_errors if not 0 < e["row"] <= len(rows)],
     }
     template = "audits/_options_bulk.html" if htmx else "audits/options_bulk.html"
     return render(request, template, context, status=status)
 
 
+def _bulk_columns(rows, errors) -> list[str]:
+    """The columns of a refused paste, as its rows have them: the six, then the
+    economics and benefits it named, then the cells it could not place."""
+    keys = {key for row in rows for key in row} | {e["field"] for e in errors}
+    columns = [*services.BULK_COLUMNS, *(c for c in services.BULK_ECONOMICS if c in keys)]
+    columns += sorted(key for key in keys if key.startswith(services.BENEFIT))
+    return [*columns, "columns"] if "columns" in keys else columns
+
+
+def _column_label(column: str) -> str:
+    if column.startswith(services.BENEFIT):
+        return Indicator(column.removeprefix(services.BENEFIT)).label
+    return column
+
+
 def _rows_with_errors(rows, errors) -> list[dict]:
     """Each parsed row with the errors of its fields, when there are any."""
     if not errors:
         return []
+    columns = _bulk_columns(rows, errors)
     by_row = {}
     for error in errors:
         by_row.setdefault(error["row"], {}).setdefault(error["field"], []).append(error["message"])
@@ -771,10 +831,10 @@ def _rows_with_errors(rows, errors) -> list[dict]:
             "cells": [
                 {
                     "field": field,
-                    "value": row.get(field, ""),
+                    "value": "" if field == "columns" else row.get(field, ""),
                     "errors": by_row.get(number, {}).get(field, []),
                 }
-                for field in services.BULK_COLUMNS
+                for field in columns
             ],
         }
         for number, row in enumerate(rows, start=1)

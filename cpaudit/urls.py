@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Each app's pages, under their own prefixes (accounts/, enterprises/, lists/,
     # public/, audits/, reviews/, notifications/, reports/, statistics/).
     path("", include("accounts.urls")),

@@ -4,6 +4,7 @@ from the selectors of the apps below."""
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -18,6 +19,13 @@ from audits.selectors import (
 )
 from enterprises.models import Enterprise, Industry, ListEntry
 from procedures.selectors import authority_work, expert_work
+from supervision.services import can_supervise
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page links: the
+    SVG icon under its hashed static name."""
+    return redirect(static("favicon.svg"))
 
 
 def home(request):
@@ -29,6 +37,15 @@ def dashboard(request):
     """One dashboard per role: templates/dashboard/<role>.html."""
     context = dashboard_context(request.user, page=request.GET.get("page"))
     return render(request, f"dashboard/{request.user.role}.html", context)
+
+
+def _with_urge(user, audits):
+    """Each overdue audit marked with whether the user may urge it (supervision's rule),
+    for the board's way to the urge notice."""
+    audits = list(audits)
+    for audit in audits:
+        audit.can_urge = can_supervise(user, audit.enterprise.region_id)
+    return audits
 
 
 def dashboard_context(user, page=None) -> dict:
@@ -48,7 +65,7 @@ def dashboard_context(user, page=None) -> dict:
             .order_by("-n", "code")[:8],
             **review_dashboard(user),
             "board": deadline_board(user, today=timezone.localdate()),
-            "overdue_audits": overdue_audits(user, today=timezone.localdate()),
+            "overdue_audits": _with_urge(user, overdue_audits(user, today=timezone.localdate())),
             # The filings to decide and the meetings to hold (procedures).
             "steps": authority_work(user, today=timezone.localdate()),
         }

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
@@ -246,24 +247,47 @@ def overdue_list(request):
     )
 
 
+def _next_url(request, audit) -> str:
+    """Where the urge leads back to: the page it came from (this site's only), else the
+    audit."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("audit-detail", args=[audit.pk])
+
+
 @role_required(*SUPERVISORS)
-@require_POST
 def urge_create(request, pk):
-    audit = get_object_or_404(Audit.objects.for_user(request.user), pk=pk)
-    form = UrgeForm(request.POST)
-    outcome = submit(
-        request,
-        form,
-        lambda data: services.urge_send(actor=request.user, audit=audit, text=data["text"]),
-        success=_("The urge notice was sent to the enterprise and its consulting firm."),
+    """GET: the urge form for one audit (the deadline board's way in); POST: send it."""
+    audit = get_object_or_404(
+        Audit.objects.for_user(request.user).select_related("enterprise"), pk=pk
     )
-    if outcome.ok:
-        return redirect(request.POST.get("next") or reverse("audit-detail", args=[audit.pk]))
+    services.require_supervisor(request.user, audit.enterprise.region_id)
+    if request.method != "POST":
+        form, outcome = UrgeForm(), None
+    else:
+        form = UrgeForm(request.POST)
+        outcome = submit(
+            request,
+            form,
+            lambda data: services.urge_send(actor=request.user, audit=audit, text=data["text"]),
+            success=_("The urge notice was sent to the enterprise and its consulting firm."),
+        )
+        if outcome.ok:
+            return redirect(_next_url(request, audit))
     return render(
         request,
         "supervision/urge_form.html",
-        {"audit": audit, "form": form, "conflict": outcome.conflict},
-        status=outcome.status,
+        {
+            "audit": audit,
+            "form": form,
+            "conflict": outcome and outcome.conflict,
+            "next": _next_url(request, audit),
+            "overdue": [Deadline(kind).label for kind in audit.overdue_kinds()],
+        },
+        status=outcome.status if outcome else 200,
     )
 
 

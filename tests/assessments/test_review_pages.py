@@ -860,3 +860,61 @@ def test_pages_render_in_chinese(cast, client):
         assert '<html lang="zh-hans">' in response.content.decode()
     # Sheet titles are data in both languages.
     assert "审核报告完整性与规范性" in client.get(f"/reviews/{review.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["province_officer", "city_officer", "expert", "admin"])
+def test_queue_runs_as_many_queries_for_50_rounds_as_for_10(cast, client, role):
+    """Issue 17, item 4: the queue at 10 and at 50 rounds (a full page), rounds of every
+    state and both kinds, some concluded with a result, runs the same queries: the page,
+    its stage filters and the API's lists."""
+    from tests.support.matrix import api_client, count_queries
+
+    sheet = ScoringSheet.objects.current("assessment", "320000")
+    experts = expert_pool(cast)
+    officer = cast.user("province_officer")
+    serials = itertools.count(7000)
+    states = ["applied", "panel_formed", "concluded"]
+
+    def grow(n):
+        for index in range(n):
+            state = states[index % 3]
+            concluded = state == "concluded"
+            audit = Audit.objects.create(
+                enterprise=enterprise("Grown Co.", "320102", "26", next(serials)),
+                start_due=datetime.date(2020, 1, 1),
+                report_due=datetime.date(2027, 1, 1),
+            )
+            review = Review.objects.create(
+                audit=audit,
+                kind=("assessment", "acceptance")[index % 2],
+                applied_on=datetime.date(2026, 1, 1),
+                due_on=datetime.date(2026, 2, 1),
+                sheet=sheet,
+                state=state,
+                result="passed" if concluded else None,
+                score=80 if concluded else None,
+                concluded_on=datetime.date(2026, 1, 20) if concluded else None,
+                concluded_by=officer if concluded else None,
+            )
+            if state != "applied":
+                PanelMember.objects.bulk_create(
+                    PanelMember(review=review, expert=expert) for expert in experts
+                )
+                Score.objects.create(review=review, expert=experts[0], items={}, total=50)
+
+    login(client, cast, role)
+    api = api_client(cast.user(role))
+    urls = ["/reviews/", "/reviews/?stage=scoring", "/reviews/?overdue=true"]
+
+    def fetch():
+        for url in urls:
+            assert client.get(url).status_code == 200
+        for url in ("/api/v1/assessments/", "/api/v1/acceptances/"):
+            assert api.get(url).status_code == 200
+
+    grow(10)
+    few = count_queries(fetch)
+    grow(40)
+    # A full page (the expert sees the two thirds with a panel, whose seats they hold).
+    assert len(client.get("/reviews/").context["page"]) == (32 if role == "expert" else 50)
+    assert count_queries(fetch) == few

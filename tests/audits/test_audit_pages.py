@@ -217,6 +217,7 @@ class TestAuditPageRoles(RoleMatrix):
         "option_delete": writes(),
         "options_bulk_form": writes(200),
         "options_bulk": writes(),
+        "options_move": writes(),
         "document_upload": writes(),
         "document_delete": writes(),
     }
@@ -263,6 +264,11 @@ class TestAuditPageRoles(RoleMatrix):
                 )
             case "option_add":
                 return client.post(f"{url}options/", new_option_data())
+            case "options_move":
+                opt = option(cast, audit)
+                return client.post(
+                    f"{url}options/move/", {"options": [opt.pk], "status": "retained"}
+                )
             case "options_bulk_form":
                 return client.get(f"{url}options/bulk/")
             case "options_bulk":
@@ -610,7 +616,15 @@ def test_balance_with_flows_shows_totals_and_a_closure_warning(cast, client):
     assert 'data-testid="inputs">1,200' in content or 'data-testid="inputs">1200' in content
     assert 'data-testid="closure-warning"' in content and "16.67" in content
     response = client.get(f"{url}{balance.pk}/")
-    assert "in; Fresh water; 1000" in response.content.decode()
+    # The edit page shows the flows as the rows of a grid (issue 17).
+    grid = response.context["form"].grid
+    assert [f.initial for f in grid.forms[:4]] == [
+        {"direction": "in", "name": "Fresh water", "quantity": Decimal("1000")},
+        {"direction": "in", "name": "Steam", "quantity": Decimal("200")},
+        {"direction": "out", "name": "Wastewater", "quantity": Decimal("900")},
+        {"direction": "out", "name": "Evaporation", "quantity": Decimal("100")},
+    ]
+    assert 'value="Fresh water"' in response.content.decode()
     response = client.post(
         f"{url}{balance.pk}/",
         {
@@ -624,6 +638,60 @@ def test_balance_with_flows_shows_totals_and_a_closure_warning(cast, client):
     assert response.status_code == 302
     content = page(client, audit)
     assert 'data-testid="closure-warning"' not in content and "Closure 2.00 %" in content
+
+
+def grid(prefix, rows, extra=2) -> dict:
+    """The balance form's grid as a browser posts it: `rows` then blank rows."""
+    rows = [*rows, *[("", "", "")] * extra]
+    data = {f"{prefix}-grid-TOTAL_FORMS": len(rows), f"{prefix}-grid-INITIAL_FORMS": 0}
+    for index, (direction, name, quantity) in enumerate(rows):
+        data |= {
+            f"{prefix}-grid-{index}-direction": direction,
+            f"{prefix}-grid-{index}-name": name,
+            f"{prefix}-grid-{index}-quantity": quantity,
+        }
+    return data
+
+
+def test_balance_flows_are_edited_as_a_grid(cast, client):
+    """Issue 17: direction, flow and quantity in columns, not `in; 煤; 1200` text; a
+    pasted line still adds to them; a half-filled row is marked, nothing saved."""
+    audit = engaged(cast)
+    login(client, cast)
+    url = f"/audits/{audit.pk}/balances/"
+    fields = {
+        "new-balance-kind": "energy",
+        "new-balance-title": "Boiler house",
+        "new-balance-unit": "tce",
+        "new-balance-tolerance_pct": "5",
+    }
+    assert 'data-testid="flow-grid"' in page(client, audit)
+    half = grid("new-balance", [("in", "煤", "1200"), ("out", "", "5")])
+    response = client.post(url, fields | half)
+    assert response.status_code == 400
+    form = response.context["balance_form"]
+    assert form.non_field_errors() == ["Correct the flows marked in the grid."]
+    assert form.grid.forms[1].errors == {"name": ["Needed for the flow."]}
+    assert not Balance.objects.exists()
+    rows = grid("new-balance", [("in", "煤", "1,200"), ("out", "蒸汽", "1150")])
+    response = client.post(url, fields | rows | {"new-balance-flows": "out; 灰渣; 30"})
+    assert response.status_code == 302
+    balance = Balance.objects.get(audit=audit)
+    assert list(balance.flows.values_list("direction", "name", "quantity")) == [
+        ("in", "煤", Decimal("1200")),
+        ("out", "蒸汽", Decimal("1150")),
+        ("out", "灰渣", Decimal("30")),
+    ]
+    # Edited: a row cleared is a flow removed, a changed one changed.
+    prefix = f"balance-{balance.pk}"
+    edit = {f"{prefix}-{k.removeprefix('new-balance-')}": v for k, v in fields.items()}
+    rows = grid(prefix, [("in", "煤", "1180"), ("out", "蒸汽", "1150"), ("out", "", "")])
+    edited = client.post(f"{url}{balance.pk}/", edit | rows)
+    assert edited.status_code == 302, edited.context["form"].errors
+    assert list(balance.flows.values_list("name", "quantity")) == [
+        ("煤", Decimal("1180")),
+        ("蒸汽", Decimal("1150")),
+    ]
 
 
 # --- options --------------------------------------------------------------------------
@@ -856,6 +924,70 @@ def test_bulk_paste_shows_the_row_errors_in_place(cast, client):
     assert response.content.decode().startswith('<div id="bulk-options"')
 
 
+def test_ticked_options_move_together(cast, client):
+    """Issue 17: screen five at once; the page says how many moved and to what."""
+    audit = engaged(cast)
+    chosen = [option(cast, audit, f"N{n}") for n in range(1, 6)]
+    kept = option(cast, audit, "N6")
+    login(client, cast)
+    content = page(client, audit)
+    assert 'data-testid="move-form"' in content
+    assert content.count('form="options-move"') == 6  # a box on each option's row
+    response = client.post(
+        f"/audits/{audit.pk}/options/move/",
+        {"options": [o.pk for o in chosen], "status": "retained"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"/audits/{audit.pk}/#options", 302)]
+    assert "5 options moved to “Retained”." in response.content.decode()
+    assert sorted(audit.options.filter(status="retained").values_list("code", flat=True)) == [
+        "N1",
+        "N2",
+        "N3",
+        "N4",
+        "N5",
+    ]
+    assert Option.objects.get(pk=kept.pk).status == OptionStatus.PROPOSED
+
+
+def test_a_refused_move_moves_nothing_and_names_the_option(cast, client):
+    audit = engaged(cast)
+    first, second = option(cast, audit, "N1"), option(cast, audit, "N2", title="Steam traps")
+    services.option_save(
+        actor=cast.user("consultant"), audit=audit, option=first, status="retained"
+    )
+    login(client, cast)
+    url = f"/audits/{audit.pk}/options/move/"
+    response = client.post(url, {"options": [first.pk, second.pk], "status": "implementing"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    errors = re.search(r'data-testid="move-errors">(.*?)</div>', content, re.S).group(1)
+    assert "Nothing was moved." in errors
+    assert "N2 “Steam traps” cannot move:" in errors and "N1" not in errors
+    assert "An option that is “Proposed” cannot become “Implementing”." in errors
+    assert set(audit.options.values_list("code", "status")) == {
+        ("N1", "retained"),
+        ("N2", "proposed"),
+    }
+    # The ticks stay for correcting.
+    assert re.search(rf'value="{second.pk}" form="options-move"[^>]*checked', content, re.S)
+    # Nothing ticked, a reason missing, an option of another audit: form errors, not 500.
+    response = client.post(url, {"status": "retained"})
+    assert response.status_code == 400
+    assert "Choose the options to move." in response.content.decode()
+    response = client.post(url, {"options": [second.pk], "status": "screened_out"})
+    assert response.status_code == 400
+    assert "N2 “Steam traps” cannot move: Give the reason." in response.content.decode()
+    response = client.post(
+        url, {"options": [second.pk], "status": "screened_out", "reason": "Too costly"}
+    )
+    assert response.status_code == 302
+    assert Option.objects.get(pk=second.pk).reason == "Too costly"
+    response = client.post(url, {"options": ["99999"], "status": "retained"})
+    assert response.status_code == 400
+    assert response.context["move_form"].errors["options"]
+
+
 # --- documents and comments -----------------------------------------------------------
 
 
@@ -1012,3 +1144,23 @@ def test_pages_render_in_chinese(cast, client):
     with translation.override("zh-hans"):
         assert translation.gettext("Phase checklist") != "Phase checklist"
         assert translation.gettext("Phase checklist") in response.content.decode()
+
+
+def test_bulk_paste_names_a_column_without_heading_in_its_row(cast, client):
+    audit = engaged(cast)
+    login(client, cast)
+    text = "B1\tLED lighting\tequipment\tno_low\t8000\tWorkshop 2\t3 years\n"
+    response = client.post(f"/audits/{audit.pk}/options/bulk/", {"text": text})
+    assert response.status_code == 400
+    content = response.content.decode()
+    rows = re.search(r'data-testid="bulk-rows">(.*?)</table>', content, re.S).group(1)
+    assert "<th><code>columns</code></th>" in rows
+    assert 'data-field="columns">Column 7 (“3 years”) has no heading' in rows
+    assert not audit.options.exists()
+    # Headed, the economics and a benefit go in, and the page shows them.
+    text = "code\ttitle\taspect\tcost_class\tinvestment\tannual saving\tlifetime\tWater\n"
+    text += "B1\tLED lighting\tequipment\tno_low\t8000\t4000\t8\t120\n"
+    response = client.post(f"/audits/{audit.pk}/options/bulk/", {"text": text}, follow=True)
+    assert "1 option was added." in response.content.decode()
+    option = audit.options.get()
+    assert option.payback_years == 2 and option.benefits.get().expected == 120

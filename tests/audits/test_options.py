@@ -634,3 +634,129 @@ def test_bulk_paste_accepts_the_chinese_and_english_labels(cast, audit):
         ("F1", "management", "no_low"),
         ("F2", "equipment", "mid_high"),
     ]
+
+
+def test_options_move_together_each_through_its_own_move(cast, audit):
+    """Issue 17: several options, one status, one transaction; each move is the one
+    `option_save` makes (its rules, its log), and a refusal moves none."""
+    from django.core.exceptions import ValidationError
+
+    from audits import services
+
+    consultant = cast.user("consultant")
+    options = [add_option(cast, audit, code=f"N{n}", title=f"Option {n}") for n in (1, 2, 3)]
+    moved = services.options_move(
+        actor=consultant, audit=audit, options=options[:2], status=S.SCREENED_OUT, reason="Dup"
+    )
+    assert [(o.code, o.status, o.reason) for o in moved] == [
+        ("N1", "screened_out", "Dup"),
+        ("N2", "screened_out", "Dup"),
+    ]
+    # N1 is screened out for good; N3 could be retained, but moves only with N1.
+    with pytest.raises(ValidationError) as refused:
+        services.options_move(
+            actor=consultant, audit=audit, options=[options[2], options[0]], status=S.RETAINED
+        )
+    assert refused.value.message_dict["options"] == [
+        "N1 “Option 1” cannot move: An option that is “Screened out” cannot become “Retained”."
+    ]
+    assert Option.objects.get(pk=options[2].pk).status == S.PROPOSED
+    with pytest.raises(ValidationError) as empty:
+        services.options_move(actor=consultant, audit=audit, options=[], status=S.RETAINED)
+    assert empty.value.message_dict == {"options": ["Choose the options to move."]}
+
+
+def test_a_heading_row_maps_columns_with_economics_and_benefits(cast, audit):
+    """Issue 17: the pasted table takes the economics and per-indicator expected
+    benefits by their headings, in either language and any order."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from audits import services
+
+    with translation.override("zh-hans"):
+        water = str(OptionBenefit._meta.get_field("indicator").choices[0][1])
+    text = (
+        f"编号\t名称\t方面\t类别\t投资\t年节约\t寿命\t贴现率\t{water}\tcod_t\t描述\n"
+        "M1\t白水回收\ttechnology\tmid_high\t3,000,000\t600,000\t10\t8\t5000\t1.2\t盘式过滤\n"
+        "N1\tFix leaks\tmanagement\tno_low\t5000\t\t\t\t\t\t\n"
+    )
+    rows = services.parse_option_text(text)
+    services.options_bulk_create(actor=cast.user("consultant"), audit=audit, rows=rows)
+    m1 = Option.objects.get(audit=audit, code="M1")
+    assert (m1.title, m1.description, m1.investment) == ("白水回收", "盘式过滤", 3_000_000)
+    assert (m1.annual_net_benefit, m1.lifetime_years, str(m1.discount_rate)) == (
+        600_000,
+        10,
+        "0.0800",
+    )
+    assert m1.payback_years == 5 and m1.npv is not None and m1.irr is not None
+    assert sorted(m1.benefits.values_list("indicator", "expected")) == [
+        ("cod_t", Decimal("1.2")),
+        ("water_t", 5000),
+    ]
+    n1 = Option.objects.get(audit=audit, code="N1")
+    assert n1.annual_net_benefit is None and not n1.benefits.exists()
+    # English headings, other order; the API takes the same keys as JSON rows.
+    rows = services.parse_option_text(
+        "title,code,cost class,aspect,annual saving,lifetime,Water,investment\n"
+        "Reuse rinse water,N2,no_low,water,12000,5,800,9000\n"
+    )
+    assert rows[0]["annual_net_benefit"] == "12000" and rows[0]["benefit:water_t"] == "800"
+    response = bulk(
+        cast,
+        audit,
+        options=[
+            {
+                "code": "N3",
+                "title": "Meters",
+                "aspect": "management",
+                "cost_class": "no_low",
+                "investment": "4000",
+                "annual_net_benefit": "2000",
+                "benefits": [{"indicator": "electricity_kwh", "expected": "30000"}],
+            }
+        ],
+    )
+    assert response.status_code == 201, response.data
+    n3 = Option.objects.get(audit=audit, code="N3")
+    assert n3.payback_years == 2
+    assert list(n3.benefits.values_list("indicator", "expected")) == [("electricity_kwh", 30000)]
+
+
+def test_a_cell_beyond_the_known_columns_is_an_error_naming_it(cast, audit):
+    """A sixth-plus cell no heading names is refused, never appended to the
+    description; so is a heading nobody knows."""
+    from audits import services
+    from core.errors import RowErrors
+
+    def refused(text):
+        with pytest.raises(RowErrors) as caught:
+            services.options_bulk_create(
+                actor=cast.user("consultant"),
+                audit=audit,
+                rows=services.parse_option_text(text),
+            )
+        return [(e["row"], e["field"], e["message"]) for e in caught.value.errors]
+
+    assert refused("N1\tFix leaks\tmanagement\tno_low\t5000\tWeekly walk\t600000\n") == [
+        (1, "columns", "Column 7 (“600000”) has no heading: name it in a heading row.")
+    ]
+    heading = "code\ttitle\taspect\tcost_class\tinvestment\tdescription\n"
+    assert refused(heading + "N1\tFix leaks\tmanagement\tno_low\t5000\tWalk\t\tstray\n") == [
+        (1, "columns", "Column 8 (“stray”) has no heading: name it in a heading row.")
+    ]
+    with pytest.raises(RowErrors) as caught:
+        services.parse_option_text("code\ttitle\tweather\ttitle\nN1\tFix\tsun\tx\n")
+    assert [e["message"] for e in caught.value.errors] == [
+        "Column 3: no column is called “weather”.",
+        "Column 4: “title” is there twice.",
+    ]
+    assert refused(
+        heading.strip() + "\tlifetime\tcod_t\nN1\tFix\tmanagement\tno_low\t1\t\t0\tx\n"
+    ) == [
+        (1, "lifetime_years", "Not a number: “0”."),
+        (1, "benefit:cod_t", "Not a number: “x”."),
+    ]
+    assert not Option.objects.filter(audit=audit).exists()

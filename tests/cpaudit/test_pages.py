@@ -127,3 +127,31 @@ def test_login_page_logs_in_and_redirects_to_dashboard(cast, client):
     assert response.context["form"].non_field_errors()
     response = client.post("/accounts/login/", {"username": "expert", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/dashboard/"
+
+
+def test_every_page_links_the_favicon_and_favicon_ico_leads_to_it(cast, client):
+    """Issue 17: an SVG icon in static/, linked from the base template; /favicon.ico,
+    asked for by browsers whatever the page says, redirects to it."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    icon = static("favicon.svg")
+    assert finders.find("favicon.svg")
+    assert (
+        f'<link rel="icon" href="{icon}" type="image/svg+xml">'
+        in client.get("/accounts/login/").content.decode()
+    )
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == icon
+
+
+def test_the_user_menu_names_the_user_and_role_and_logs_out(cast, client):
+    """The navbar shows the user's name (cut short on one line); the menu under it names
+    the role and holds the logout."""
+    officer = cast.user("province_officer")
+    client.force_login(officer)
+    content = client.get("/dashboard/").content.decode()
+    role = f'<span class="dropdown-item-text small text-muted" data-testid="role">{officer} · '
+    assert role + f"{officer.get_role_display()}</span>" in content
+    assert f'title="{officer} · {officer.get_role_display()}" data-testid="whoami">' in content
+    assert '<form action="/accounts/logout/" method="post">' in content

@@ -6,9 +6,10 @@ left."""
 import pytest
 from playwright.sync_api import expect
 
+from supervision.models import Urge
 from tests.e2e.pages import log_in
 from tests.support.dashboards import days_late, late_list
-from tests.support.reviews import seat_panel, submitted
+from tests.support.reviews import score_all, seat_panel, submitted
 
 pytestmark = pytest.mark.e2e
 
@@ -128,3 +129,47 @@ def test_enterprise_opens_its_audit_and_sees_the_days_left(live_server, cast, pa
     expect(page.locator("[data-status=next]")).not_to_contain_text("即将到期")
     page.get_by_test_id("audit-link").click()
     page.wait_for_url(f"{live_server.url}/audits/{nanjing.pk}/")
+
+
+def test_authority_urges_an_overdue_audit_from_the_board(live_server, cast, page):
+    """The board's way to the urge (issue 17, item 5): the button, the form naming what
+    is overdue, and back to the board with the notice sent."""
+    _nanjing, suzhou = late_list(cast)
+    log_in(page, live_server.url, "province_officer")
+    to_chinese(page)
+    row = page.get_by_test_id("overdue-audits").locator(f"li[data-audit='{suzhou.pk}']")
+    row.get_by_role("link", name="催办").click()
+    page.wait_for_url(f"{live_server.url}/supervision/audits/{suzhou.pk}/urge/?next=/dashboard/")
+    expect(page.get_by_test_id("urge-overdue")).to_contain_text("启动审核")
+    page.get_by_role("button", name="发送催办通知").click()
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+    expect(page.locator("main .alert-success")).to_be_visible()
+    assert Urge.objects.get().audit_id == suzhou.pk
+
+
+def test_city_officer_sees_its_own_city_on_the_board(live_server, cast, page):
+    late_list(cast)
+    log_in(page, live_server.url, "city_officer")
+    board = page.get_by_test_id("deadline-board")
+    expect(board.locator("tbody tr[data-city]")).to_have_count(1)
+    expect(board.locator("tr[data-city='3201'] th")).to_have_text("Nanjing")
+    expect(
+        board.locator("tr[data-city='3201'] td[data-kind=report][data-status=soon]")
+    ).to_have_text("1")
+    expect(page.get_by_test_id("overdue-audits")).to_have_count(0)  # Suzhou's is not its own
+    to_chinese(page)
+    expect(board.locator("tr[data-city='3201'] th")).to_have_text("南京市")
+
+
+def test_the_review_page_heads_the_scores_with_the_sheets_titles(live_server, cast, page):
+    review = submitted(cast)
+    seat_panel(cast, review)
+    score_all(cast, review, [80, 80, 80])
+    log_in(page, live_server.url, "province_officer")
+    page.goto(f"{live_server.url}/reviews/{review.pk}/")
+    heads = page.get_by_test_id("scores").locator("thead")
+    expect(heads).to_contain_text("Completeness and conformity of the audit report")
+    expect(heads).not_to_contain_text("focus_targets")
+    to_chinese(page)
+    expect(heads).to_contain_text("审核报告完整性与规范性")
+    expect(heads).not_to_contain_text("report")

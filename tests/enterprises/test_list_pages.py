@@ -1007,3 +1007,40 @@ def test_url_names_lead_to_the_pages_not_to_the_api():
     assert reverse("keylist-amend", args=[7]) == "/lists/7/amend/"
     assert reverse("keylist-import", args=[7]) == "/lists/7/import/"
     assert reverse("keylist-publish", args=[7]) == "/lists/7/publish/"
+
+
+def test_add_all_carries_every_suggestion_over_at_once(cast, client):
+    """Issue 17: one button adds every suggestion, each with its reasons and the
+    categories of its latest entry; one never listed is left to add by hand."""
+    from audits.models import Audit
+    from tests.support.lists import published_list
+
+    published_list(cast, year=2025, published_on=datetime.date(2025, 1, 10))
+    newcomer = new_enterprise()
+    Audit.objects.create(
+        enterprise=newcomer,
+        round=1,
+        start_due=timezone.localdate() - datetime.timedelta(days=30),
+        report_due=timezone.localdate() + datetime.timedelta(days=300),
+    )
+    key_list = draft(cast, 2027, with_entries=False)
+    login(client, cast)
+    page = client.get(f"/lists/{key_list.pk}/").content.decode()
+    assert "Add all 3 suggestions" in page
+    response = client.post(f"/lists/{key_list.pk}/carry-over/", follow=True)
+    assert response.redirect_chain == [(f"/lists/{key_list.pk}/", 302)]
+    content = response.content.decode()
+    assert "2 suggested enterprises were added to the list." in content
+    assert f"without categories to take over: {newcomer.name}." in content
+    entries = {e.enterprise: e for e in key_list.entries.all()}
+    assert set(entries) == {cast.enterprise, cast.suzhou_enterprise}
+    assert entries[cast.enterprise].categories == ["exceeds_standards"]
+    assert "was due to start on 2025-03-10" in entries[cast.enterprise].reason
+    # What is left is the newcomer only; a city officer may not add to the province's list.
+    assert [s["enterprise"] for s in response.context["suggestions"]] == [newcomer]
+    login(client, cast, "city_officer")
+    assert client.post(f"/lists/{key_list.pk}/carry-over/").status_code == 403
+    login(client, cast, "other_province_officer")
+    assert client.post(f"/lists/{key_list.pk}/carry-over/").status_code == 404
+    login(client, cast, "consultant")
+    assert client.post(f"/lists/{key_list.pk}/carry-over/").status_code == 403

@@ -169,6 +169,36 @@ def test_overdue_page_urges(cast, client):
     assert empty.status_code == 400
 
 
+def test_the_deadline_board_leads_to_the_urge_form_and_back(cast, client):
+    """Issue 17, item 5: each overdue audit of the authority's board has its urge button;
+    the form names what is overdue, and sending it returns to the board."""
+    audit = overdue_audit(cast)
+    client.force_login(cast.user("province_officer"))
+    board = client.get("/dashboard/").content.decode()
+    link = f'href="/supervision/audits/{audit.pk}/urge/?next=/dashboard/" data-testid="urge"'
+    assert link in board
+    form = client.get(f"/supervision/audits/{audit.pk}/urge/?next=/dashboard/")
+    assert form.status_code == 200
+    content = form.content.decode()
+    assert '<input type="hidden" name="next" value="/dashboard/">' in content
+    assert 'data-testid="urge-overdue">Overdue: Start the audit' in content
+    sent = client.post(
+        f"/supervision/audits/{audit.pk}/urge/", {"text": "Start now.", "next": "/dashboard/"}
+    )
+    assert sent.status_code == 302 and sent["Location"] == "/dashboard/"
+    assert Urge.objects.get().text == "Start now."
+    # Another site is never where it leads back to.
+    elsewhere = client.post(
+        f"/supervision/audits/{audit.pk}/urge/",
+        {"text": "Again.", "next": "https://example.com/"},
+    )
+    assert elsewhere["Location"] == f"/audits/{audit.pk}/"
+    # Those who cannot urge see no button: the consulting firm's dashboard lists the audit.
+    client.force_login(cast.user("consultant"))
+    assert 'data-testid="urge"' not in client.get("/dashboard/").content.decode()
+    assert client.get(f"/supervision/audits/{audit.pk}/urge/").status_code == 403
+
+
 def test_api_urges_and_records_penalties(cast):
     audit = overdue_audit(cast)
     officer = api_client(cast.user("province_officer"))
@@ -282,6 +312,15 @@ class TestEnforcementPageRoles(RoleMatrix):
             **NOT_FOR_THEM,
             "anonymous": LOGIN,
         },
+        # The urge form, the deadline board's way in (issue 17).
+        "urge_form": {
+            "admin": 200,
+            "province_officer": 200,
+            "other_province_officer": 404,
+            "city_officer": 200,
+            **NOT_FOR_THEM,
+            "anonymous": LOGIN,
+        },
         "penalties": {
             "admin": 200,
             "province_officer": 200,
@@ -305,6 +344,8 @@ class TestEnforcementPageRoles(RoleMatrix):
             return client.get("/supervision/overdue/")
         if action == "urge":
             return client.post(f"/supervision/audits/{self.world.audit.pk}/urge/", {"text": "Go"})
+        if action == "urge_form":
+            return client.get(f"/supervision/audits/{self.world.audit.pk}/urge/")
         if action == "penalties":
             return client.get("/supervision/penalties/")
         return client.get("/public/penalties/")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
 from assessments.models import Review
@@ -155,19 +155,19 @@ def test_key_lists_export_is_the_filtered_list(built, cast, client):
 
 
 @pytest.mark.parametrize(
-    ("url", "heading"),
+    ("url", "context", "heading"),
     [
-        ("/audits/", "Enterprise"),
-        ("/enterprises/", "Name"),
-        ("/reviews/", "Enterprise"),
-        ("/filings/", "Enterprise"),
+        ("/audits/", None, "Enterprise"),
+        ("/enterprises/", "thing", "Name"),
+        ("/reviews/", None, "Enterprise"),
+        ("/filings/", None, "Enterprise"),
     ],
 )
-def test_headings_in_the_readers_language(built, cast, client, url, heading):
+def test_headings_in_the_readers_language(built, cast, client, url, context, heading):
     page_client(client, cast.user("admin"))
     rows = sheet_rows(export(client, url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
     with translation.override("zh-hans"):
-        chinese = gettext(heading)
+        chinese = pgettext(context, heading) if context else gettext(heading)
     assert chinese != heading
     assert rows[0][0] == chinese
     assert sheet_rows(export(client, url, HTTP_ACCEPT_LANGUAGE="en"))[0][0] == heading

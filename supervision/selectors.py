@@ -45,24 +45,26 @@ def firm_rows(*, user, region: str | None = None) -> list[dict]:
     urge notices about its audits there and the penalties against it (two more queries)."""
     records = consultancy_records(user=user, region=region)
     prefix = scope_prefix(user=user, region=region) or ""
-    urges = dict(
-        Urge.objects.filter(
+    _add_enforcement(
+        records,
+        urges=Urge.objects.filter(
             audit__consultancy__isnull=False, audit__enterprise__region__code__startswith=prefix
-        )
-        .values_list("audit__consultancy_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+        ),
+        penalties=Penalty.objects.filter(consultancy__isnull=False),
     )
-    penalties = dict(
-        Penalty.objects.filter(consultancy__isnull=False)
-        .values_list("consultancy_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for record in records:
-        record["urges"] = urges.get(record["id"], 0)
-        record["penalties"] = penalties.get(record["id"], 0)
     return records
+
+
+def _add_enforcement(records: list[dict], *, urges, penalties) -> None:
+    """Each firm's record gets the number of `urges` about its audits and of `penalties`
+    against it (one grouped query each)."""
+    by_firm = [
+        dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
+        for queryset, field in ((urges, "audit__consultancy_id"), (penalties, "consultancy_id"))
+    ]
+    for record in records:
+        record["urges"] = by_firm[0].get(record["id"], 0)
+        record["penalties"] = by_firm[1].get(record["id"], 0)
 
 
 def firm_record(*, user, firm: Organization, today: datetime.date | None = None) -> dict:
@@ -223,19 +225,9 @@ def record_extension(records: list[dict], *, audits) -> dict:
     firms' records of the statistics XLSX and PDF (reporting.statistics.firm_records;
     counted as `firm_record` counts them). Two queries."""
     ids = [record["id"] for record in records if record["id"] is not None]
-    urges = dict(
-        Urge.objects.filter(audit__in=audits, audit__consultancy_id__in=ids)
-        .values_list("audit__consultancy_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    _add_enforcement(
+        records,
+        urges=Urge.objects.filter(audit__in=audits, audit__consultancy_id__in=ids),
+        penalties=Penalty.objects.filter(consultancy_id__in=ids),
     )
-    penalties = dict(
-        Penalty.objects.filter(consultancy_id__in=ids)
-        .values_list("consultancy_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for record in records:
-        record["urges"] = urges.get(record["id"], 0)
-        record["penalties"] = penalties.get(record["id"], 0)
     return {"urges": _("Urge notices"), "penalties": _("Penalties")}

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, DateField, F, Q, Value, When
-from django.db.models.functions import Coalesce, Least, Substr
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from enterprises.models import Region
@@ -172,8 +172,8 @@ def deadline_board(user, *, today, days: int = DUE_SOON_DAYS) -> dict:
         counts[f"{rule.kind}_soon"] = Count("pk", filter=_due_soon_q(rule, today, days))
     groups = (
         Audit.objects.for_user(user)
-        .annotate(city=Substr("enterprise__region_id", 1, 4))
-        .values("city")
+        # The audit's own city code (kept with its enterprise's region): no join to group.
+        .values(city=F("city_code"))
         .annotate(**counts)
         .order_by("city")
     )

@@ -59,6 +59,8 @@ from enterprises.models import (
     ProvincePolicy,
     Region,
 )
+from procedures.choices import FilingKind, FilingState
+from procedures.models import Filing, Registration
 
 from .content import ContentMixin
 from .plan import Review_, Story
@@ -178,6 +180,8 @@ class Seeder(ContentMixin):
                 self.make_audits()
             with self.step("disclosures"):
                 self.make_disclosures()
+            with self.step("registrations and filings"):
+                self.make_procedures()
             with self.step("audit content and reviews"):
                 self.make_content()
             with self.step("option and benefit totals"):
@@ -829,6 +833,53 @@ class Seeder(ContentMixin):
                 )
         self.insert(EmissionDisclosure, disclosures)
         self.insert(DisclosedPollutant, pollutants)
+
+    def make_procedures(self):
+        """Registration and the filing of contract and plan (procedures): nearly every
+        started audit registered and its filing accepted, most audits not yet started
+        registered, some of them with a filing waiting for the authority, the rest owing
+        both. A random stream of its own, so the audits' content stays as it was."""
+        rng = random.Random(f"{self.seed}-procedures")
+        registrations, filings = [], []
+        for story in self.stories:
+            audit = story.audit
+            if audit is None or story.state == S.CANCELLED:
+                continue
+            started = story.state != S.NOT_STARTED
+            if rng.random() > (0.98 if started else 0.7):
+                continue
+            user = self.enterprise_users[story.enterprise]
+            registered_on = min(
+                self.today, story.published_on + datetime.timedelta(days=rng.randint(5, 40))
+            )
+            registrations.append(
+                Registration(
+                    audit=audit,
+                    contact_name=self.person(rng),
+                    contact_phone=f"1{rng.randint(3, 9)}{rng.randint(0, 999999999):09d}",
+                    registered_by=user,
+                    registered_on=registered_on,
+                    updated_at=self.at(registered_on, rng),
+                )
+            )
+            if rng.random() > (0.95 if started else 0.4):
+                continue
+            filed_on = min(self.today, registered_on + datetime.timedelta(days=rng.randint(3, 30)))
+            decided = started and filed_on < self.today
+            decided_on = min(self.today, filed_on + datetime.timedelta(days=rng.randint(1, 10)))
+            filings.append(
+                Filing(
+                    audit=audit,
+                    kind=FilingKind.START,
+                    state=FilingState.ACCEPTED if decided else FilingState.SUBMITTED,
+                    submitted_by=user,
+                    submitted_at=self.at(filed_on, rng),
+                    decided_by=self.officer if decided else None,
+                    decided_on=decided_on if decided else None,
+                )
+            )
+        self.insert(Registration, registrations)
+        self.insert(Filing, filings)
 
     # -- what is inside each audit ---------------------------------------------------------
 

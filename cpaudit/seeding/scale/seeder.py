@@ -918,6 +918,8 @@ class Seeder(ContentMixin):
                 Verification,
                 VerifiedBenefit,
                 EmissionDisclosure,
+                Registration,
+                Filing,
                 OptionTotals,
                 BenefitTotals,
             )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from audits.choices import CostClass, Indicator, OptionStatus
-from audits.models import Audit, Option
+from audits.models import Audit, Option, in_region
 from core.models import StateChange
 from core.regions import province_code
 
@@ -204,6 +204,10 @@ class ReviewQuerySet(models.QuerySet):
             )
         if role is None:
             return self.none()
+        if role == Role.AUTHORITY and user.scope_prefix:
+            # As its audits are (Audit.objects.for_user), by the round's own copy of the
+            # region: no pass over the audits.
+            return self.filter(in_region(user.scope_prefix))
         return self.filter(audit__in=Audit.objects.for_user(user))
 
     def open(self):
@@ -314,6 +318,13 @@ class Review(models.Model):
     # verifications and signals). Never written again (issue 11).
     submitted = models.JSONField(_("as submitted"), null=True, blank=True, editable=False)
     snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)
+    # The audit's region code and its city's and province's prefixes, copied onto the
+    # round so that an authority's rounds are counted and listed from the rounds alone
+    # (in_region). The database keeps them (assessments/triggers.py): what is written
+    # here is ignored.
+    region_code = models.CharField(_("region"), max_length=6, default="", editable=False)
+    city_code = models.CharField(_("city"), max_length=4, default="", editable=False)
+    province_code = models.CharField(_("province"), max_length=2, default="", editable=False)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -341,6 +352,8 @@ class Review(models.Model):
             # index a page at a time rather than sorting every round in scope. PostgreSQL
             # puts NULLs first in a descending index, as the queue orders them.
             models.Index(fields=["-concluded_on", "due_on", "id"], name="review_queue_order"),
+            # A city's rounds (a province's are most of the table, read in one pass).
+            models.Index(fields=["city_code", "state"], name="review_city_state"),
         ]
 
     def __str__(self):

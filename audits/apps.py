@@ -7,8 +7,6 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Audits")
 
     def ready(self):
-        from django.db.models.signals import post_migrate, pre_migrate
-
         from core.numbers import register_places
 
         from . import (
@@ -19,7 +17,6 @@ class AuditsConfig(AppConfig):
 
         register_places({str(code): places for code, places in INDICATOR_PLACES.items()})
 
-        # SQLite drops a table's triggers when a migration rebuilds it, and a rebuild
-        # trips over a trigger naming the table: off while migrating, then set again.
-        pre_migrate.connect(triggers.drop_for_rebuilds, sender=self)
-        post_migrate.connect(triggers.reinstall, sender=self)
+        # Set again at every migrate (SQLite drops them when a table is rebuilt).
+        triggers.REGION_CODE.connect(self)
+        triggers.KEPT.connect(self)

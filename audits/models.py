@@ -15,7 +15,6 @@ from accounts.choices import Role
 from core.files import EXTENSIONS
 from core.models import StateChange
 from core.regions import province_code
-from enterprises.choices import EntryStatus
 from enterprises.models import ProvincePolicy
 
 from .choices import (
@@ -55,17 +54,14 @@ class OverdueRule(NamedTuple):
         """The audits that still owe it, as SQL."""
         condition = Q(state__in=self.states)
         if self.until_disclosed:
-            condition &= Q(
-                list_entry__status=EntryStatus.ACTIVE, list_entry__disclosure__isnull=True
-            )
+            condition &= Q(disclosure_pending=True)
         if self.pending is not None:
             condition &= self.pending(None)
         return condition
 
     def owed_by(self, audit) -> bool:
-        """The same rule for one audit (`list_entry__disclosure` selected; a registered
-        rule's condition read from the annotation of `Audit.objects.with_pending()`,
-        else asked of the database)."""
+        """The same rule for one audit (a registered rule's condition read from the
+        annotation of `Audit.objects.with_pending()`, else asked of the database)."""
         if audit.state not in self.states:
             return False
         if self.pending is not None:
@@ -73,9 +69,7 @@ class OverdueRule(NamedTuple):
             if annotated is not None:
                 return annotated
             return Audit.objects.filter(self.pending(None), pk=audit.pk).exists()
-        return not self.until_disclosed or (
-            audit.list_entry.status == EntryStatus.ACTIVE and not audit.is_disclosed
-        )
+        return not self.until_disclosed or audit.disclosure_pending
 
 
 # An audit is overdue when a deadline it still owes has passed (domain.md §1, §4). One
@@ -235,6 +229,19 @@ class Audit(models.Model):
     region_code = models.CharField(_("region"), max_length=6, default="", editable=False)
     city_code = models.CharField(_("city"), max_length=4, default="", editable=False)
     province_code = models.CharField(_("province"), max_length=2, default="", editable=False)
+    # What the registration and filing rules read (procedures/deadlines.py), kept by the
+    # database from the procedures' tables (procedures/triggers.py), so that the overdue
+    # lists and counts read the audit's row alone: the day the audit was registered,
+    # and whether a filing of the contract and audit plan is waiting or accepted. What
+    # is written here is ignored.
+    registered_on = models.DateField(_("registered on"), null=True, editable=False)
+    filed = models.BooleanField(_("contract and plan filed"), default=False, editable=False)
+    # Kept by the database likewise (audits/triggers.py), for the overdue rules and the
+    # statistics: whether the audit's entry is on its list and not yet disclosed (the
+    # disclosure's rule), its list's year and its enterprise's industry.
+    disclosure_pending = models.BooleanField(_("disclosure pending"), default=False, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, editable=False)
+    industry_code = models.CharField(_("industry"), max_length=4, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -270,8 +277,7 @@ class Audit(models.Model):
         }
 
     def overdue_kinds(self, today=None) -> list[str]:
-        """The deadlines passed and still owed (OVERDUE_RULES); the disclosure's needs
-        `list_entry__disclosure` selected."""
+        """The deadlines passed and still owed (OVERDUE_RULES)."""
         today = today or timezone.localdate()
         return [
             rule.kind

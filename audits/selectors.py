@@ -214,7 +214,7 @@ def overdue_audits(user, *, today, limit: int = 10) -> list:
     audits = list(
         Audit.objects.for_user(user)
         .filter(overdue_q(today))
-        .select_related("enterprise__region", "consultancy", "list_entry__disclosure")
+        .select_related("enterprise__region", "consultancy")
         .with_pending()
         .annotate(next_due=_next_owed_due())
         .order_by("next_due", "pk")[:limit]

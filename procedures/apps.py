@@ -11,4 +11,8 @@ class ProceduresConfig(AppConfig):
         # audits' workflow (audits.workflow.ENTRY_GUARDS) and the scoring guard it adds
         # to the review rounds (assessments.services.SCORE_GUARDS).
         # Its deadlines join the audits' overdue rules (audits.models.OVERDUE_RULES).
-        from . import deadlines, notices, services  # noqa: F401
+        from . import deadlines, notices, services, triggers  # noqa: F401
+
+        # The audit's registration day and filed flag, kept by the database: set again
+        # at every migrate (SQLite drops them when a table is rebuilt).
+        triggers.AUDIT_STEPS.connect(self)

@@ -63,7 +63,20 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -174,14 +187,16 @@ def _audits_where(audit: str, prefix: str | None, year: int | None) -> Q:
     lead = f"{audit}__" if audit else ""
     condition = in_region(prefix, audit) if prefix else Q()
     if year is not None:
-        condition &= Q(**{f"{lead}list_entry__key_list__year": year})
+        # The audit's copy of its list's year (audits/triggers.py): no join.
+        condition &= Q(**{f"{lead}year": year})
     return condition
 
 
 def _audit_groups(audit: str) -> dict:
-    """The group-by columns of audit rows: the audit's city and its enterprise's industry."""
+    """The group-by columns of audit rows: the audit's city and its enterprise's industry,
+    from the audit's own copies (audits/triggers.py): no join to the enterprise."""
     lead = f"{audit}__" if audit else ""
-    return {"city": F(f"{lead}city_code"), "industry": F(f"{lead}enterprise__industry_id")}
+    return {"city": F(f"{lead}city_code"), "industry": F(f"{lead}industry_code")}
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -282,57 +297,51 @@ def summary(
             overdue[kind] += group[f"overdue_{kind}"]
         row["overdue"] += group["overdue_any"]
 
-    # Audits sent back by their assessment (in feasibility again) submitted their report
-    # too. Counted by their assessment round 1: one per audit (review_round_unique).
-    returned = Q(kind=ReviewKind.ASSESSMENT, round=1) & ~Q(audit__state__in=SUBMITTED_STATES)
-    concluded = Q(state=ReviewState.CONCLUDED)
-    # The latest concluded round of its audit and kind (no later one is concluded).
-    latest = concluded & ~Q(
-        Exists(
-            Review.objects.filter(
-                audit_id=OuterRef("audit_id"),
-                kind=OuterRef("kind"),
-                state=ReviewState.CONCLUDED,
-                round__gt=OuterRef("round"),
-            )
-        )
-    )
-    open_round = Q(state__in=OPEN_REVIEW_STATES)  # one per audit and kind at most
-    rounds = {
-        "passed": concluded & Q(result=ReviewResult.PASSED),
-        "failed": concluded & Q(result=ReviewResult.FAILED),
-        "pending": open_round,
-    }
-    results = {
-        "passed": latest & Q(result=ReviewResult.PASSED),
-        "failed": latest & Q(result=ReviewResult.FAILED),
-        "pending": open_round,
-    }
+    # Rounds per (kind, state, result) and two facts, grouped in SQL and counted here:
+    # `returned`, round 1 of an assessment whose audit is back before its report
+    # (sent back by its assessment, in feasibility again: it submitted its report too;
+    # one per audit, review_round_unique); `latest`, no later round of its audit and kind
+    # concluded (the latest concluded round gives the audit's result). Each row's
+    # `latest` is asked once, whatever the number of figures it feeds.
     reviews = (
         Review.objects.filter(_audits_where("audit", prefix, year))
-        .values(**_audit_groups("audit"))
-        .annotate(
-            returned=Count("pk", filter=returned),
-            **{
-                f"{key}_{result}": Count("pk", filter=Q(kind=kind) & condition)
-                for kind, key in REVIEW_KEYS.items()
-                for result, condition in results.items()
-            },
-            **{
-                f"{key}_rounds_{result}": Count("pk", filter=Q(kind=kind) & condition)
-                for kind, key in REVIEW_KEYS.items()
-                for result, condition in rounds.items()
-            },
+        .values(
+            **_audit_groups("audit"),
+            kind_=F("kind"),
+            state_=F("state"),
+            result_=F("result"),
+            returned=ExpressionWrapper(
+                Q(kind=ReviewKind.ASSESSMENT, round=1) & ~Q(audit__state__in=SUBMITTED_STATES),
+                output_field=BooleanField(),
+            ),
+            latest=~Exists(
+                Review.objects.filter(
+                    audit_id=OuterRef("audit_id"),
+                    kind=OuterRef("kind"),
+                    state=ReviewState.CONCLUDED,
+                    round__gt=OuterRef("round"),
+                )
+            ),
         )
+        .annotate(n=Count("pk"))
         .order_by()
     )
     for group in reviews:
         row = cell(group)
-        row["submitted"] += group["returned"]
-        for key in REVIEW_KEYS.values():
-            for result in results:
-                row[key][result] += group[f"{key}_{result}"]
-                row[key]["rounds"][result] += group[f"{key}_rounds_{result}"]
+        n = group["n"]
+        if group["returned"]:
+            row["submitted"] += n
+        figures = row[REVIEW_KEYS[group["kind_"]]]
+        if group["state_"] in OPEN_REVIEW_STATES:
+            figures["pending"] += n
+            figures["rounds"]["pending"] += n
+        elif group["state_"] == ReviewState.CONCLUDED and group["result_"] in (
+            ReviewResult.PASSED,
+            ReviewResult.FAILED,
+        ):
+            figures["rounds"][group["result_"]] += n
+            if group["latest"]:
+                figures[group["result_"]] += n
 
     # The per-audit totals (audits/totals.py): 30,000 rows, not 300,000 options.
     options = (

@@ -140,7 +140,8 @@ def overdue_audits(user):
     return (
         Audit.objects.for_user(user)
         .overdue()
-        .select_related("enterprise__region", "consultancy", "list_entry__disclosure")
+        .select_related("enterprise__region", "consultancy")
+        .with_pending()
         .annotate(urge_count=Count("urges"))
         .order_by("enterprise__region_id", "enterprise__name", "id")
     )

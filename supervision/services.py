@@ -56,9 +56,7 @@ def urge_send(*, actor, audit: Audit, text: str) -> Urge:
     """An urge notice about an overdue audit, to the enterprise and its firm (催办): the
     deadlines overdue today are recorded with it. 409 when nothing is overdue."""
     audit = (
-        Audit.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "list_entry__disclosure")
-        .get(pk=audit.pk)
+        Audit.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=audit.pk)
     )
     require_supervisor(actor, audit.enterprise.region_id)
     if not (text or "").strip():

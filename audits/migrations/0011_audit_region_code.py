@@ -5,20 +5,6 @@ from django.db import migrations, models
 from audits import triggers
 
 
-def install(apps, schema_editor):
-    """The triggers that keep the copy (audits/triggers.py), then the copy of every
-    existing audit's region."""
-    # On SQLite the triggers wait for post_migrate (audits/apps.py): a later migration
-    # that rebuilds the enterprises table would trip over a trigger naming it.
-    if schema_editor.connection.vendor != "sqlite":
-        triggers.install(schema_editor.connection)
-    triggers.fill(schema_editor.connection)
-
-
-def remove(apps, schema_editor):
-    triggers.remove(schema_editor.connection)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -43,7 +29,11 @@ class Migration(migrations.Migration):
             name='province_code',
             field=models.CharField(default='', editable=False, max_length=2, verbose_name='province'),
         ),
-        migrations.RunPython(install, remove),
+        # The triggers that keep the copy (audits/triggers.py), then every existing
+        # audit's region copied.
+        migrations.RunPython(
+            triggers.REGION_CODE.migrate_forwards, triggers.REGION_CODE.migrate_backwards
+        ),
         migrations.AddIndex(
             model_name='audit',
             index=models.Index(fields=['province_code', 'start_due', 'id'], name='audit_province_order'),

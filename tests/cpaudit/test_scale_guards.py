@@ -1,7 +1,9 @@
 """Guards of the province-scale work (issue 13): the queue, the dashboards and the
 statistics run the same queries for 10 rounds as for 1,000; on PostgreSQL the audit list
 and the queue read their page from the intended index; the database keeps each audit's
-copy of its enterprise's region."""
+copy of its enterprise's region, and the facts the overdue rules and the statistics read
+off the audit's row (its disclosure, registration and filing owed, its list's year, its
+industry)."""
 
 import datetime
 import itertools
@@ -10,12 +12,15 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessments.models import PanelMember, Review, ScoringSheet
 from audits.models import Audit
 from core.credit_code import make_credit_code
-from enterprises.models import Enterprise
+from enterprises.choices import EntryStatus
+from enterprises.models import EmissionDisclosure, Enterprise, ListEntry
 from reporting.statistics import summary
+from tests.support.lists import published_list
 from tests.support.matrix import count_queries
 from tests.support.reviews import expert_pool
 
@@ -156,3 +161,64 @@ def test_the_database_keeps_each_audits_region(cast):
     assert Audit.objects.in_region("3205").filter(pk=audit.pk).exists()
     assert not Audit.objects.in_region("3201").filter(pk=audit.pk).exists()
     assert Audit.objects.for_user(cast.user("city_officer")).filter(pk=audit.pk).count() == 0
+
+
+def test_the_database_keeps_whether_each_audit_owes_its_disclosure(cast):
+    """`Audit.disclosure_pending` (the disclosure rule, off the audit's row) follows its
+    entry's status and its disclosure, whatever writes them, and survives a save of a
+    copy read before."""
+    key_list = published_list(cast, published_on=timezone.localdate() - datetime.timedelta(400))
+    entry = key_list.entries.get(enterprise=cast.enterprise)
+    audit = Audit.objects.get(list_entry=entry)
+    other = Audit.objects.get(list_entry__key_list=key_list, enterprise=cast.suzhou_enterprise)
+
+    def pending(row):
+        return Audit.objects.values_list("disclosure_pending", flat=True).get(pk=row.pk)
+
+    stale = Audit.objects.get(pk=audit.pk)
+    assert pending(audit) and pending(other)
+    disclosure = EmissionDisclosure.objects.create(
+        entry=entry,
+        legal_representative="Wang Fang",
+        address="1 Test Road",
+        document="disclosures/test.pdf",
+        document_sha256="0" * 64,
+        document_content_type="application/pdf",
+        submitted_by=cast.user("enterprise_user"),
+    )
+    assert not pending(audit) and pending(other)
+    stale.focus = "saved from an old copy"
+    stale.save()
+    assert not pending(audit)
+    # moved to the other entry, deleted: each follows
+    EmissionDisclosure.objects.filter(pk=disclosure.pk).update(entry=other.list_entry)
+    assert pending(audit) and not pending(other)
+    disclosure.delete()
+    assert pending(other)
+    # an entry taken off the list owes nothing; put back, it owes again
+    ListEntry.objects.filter(pk=entry.pk).update(status=EntryStatus.REMOVED)
+    assert not pending(audit)
+    ListEntry.objects.filter(pk=entry.pk).update(status=EntryStatus.ACTIVE)
+    assert pending(audit)
+    # an audit of no list owes none
+    assert not Audit.objects.filter(list_entry__isnull=True, disclosure_pending=True).exists()
+
+
+def test_the_database_keeps_each_audits_list_year_and_industry(cast):
+    key_list = published_list(cast, year=2025)
+    audit = Audit.objects.get(list_entry__key_list=key_list, enterprise=cast.enterprise)
+    stale = Audit.objects.get(pk=audit.pk)
+
+    def kept():
+        return Audit.objects.values_list("year", "industry_code").get(pk=audit.pk)
+
+    assert kept() == (2025, cast.enterprise.industry_id)
+    Enterprise.objects.filter(pk=cast.enterprise.pk).update(industry_id="17")
+    assert kept() == (2025, "17")
+    stale.save()
+    assert kept() == (2025, "17")
+    type(key_list).objects.filter(pk=key_list.pk).update(year=2024)
+    assert kept() == (2024, "17")
+    # the statistics count it under its industry now
+    rows = summary(user=cast.user("province_officer"), year=2024)["by_industry"]
+    assert "17" in {row["code"] for row in rows}

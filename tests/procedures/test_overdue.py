@@ -10,6 +10,7 @@ from django.utils import timezone
 from audits.models import Audit
 from audits.selectors import deadline_board, overdue_audits
 from procedures import services
+from procedures.models import Filing, Registration
 from tests.procedures.support import filing_documents
 from tests.support.dashboards import late_list
 from tests.support.matrix import api_client
@@ -78,3 +79,49 @@ def test_an_audit_late_registering_or_filing_is_overdue_in_scope_only(cast, clie
     before = today - datetime.timedelta(days=1)
     then = api_client(province).get(f"/api/v1/statistics/summary/?as_of={before}").data
     assert then["overdue"]["registration"] == 2
+
+
+def test_the_database_keeps_each_audits_registration_day_and_filed_flag(cast):
+    """`Audit.registered_on` and `Audit.filed` follow the procedures' rows whatever
+    writes them, and an audit saved from a copy read before keeps them."""
+    nanjing, suzhou = late_list(cast, steps_done=False)
+    stale = Audit.objects.get(pk=nanjing.pk)
+    assert (stale.registered_on, stale.filed) == (None, False)
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    registration = Registration.objects.create(
+        audit=nanjing,
+        contact_name="Li Lei",
+        contact_phone="025-1234",
+        registered_by=cast.user("enterprise_user"),
+        registered_on=day,
+    )
+    filing = Filing.objects.create(audit=nanjing, kind="start", submitted_by=cast.user("admin"))
+    # a later contract is not the start filing
+    Filing.objects.create(audit=suzhou, kind="contract", submitted_by=cast.user("admin"))
+
+    def kept(audit):
+        return Audit.objects.values_list("registered_on", "filed").get(pk=audit.pk)
+
+    assert kept(nanjing) == (day, True)
+    assert kept(suzhou) == (None, False)
+    # a save of the copy read before writes its old values: the database keeps its own
+    stale.focus = "saved from an old copy"
+    stale.save()
+    assert kept(nanjing) == (day, True)
+    # returned: owed again; accepted on a new filing: filed
+    Filing.objects.filter(pk=filing.pk).update(state="returned", decided_on=day)
+    assert kept(nanjing) == (day, False)
+    again = Filing.objects.create(audit=nanjing, kind="start", submitted_by=cast.user("admin"))
+    Filing.objects.filter(pk=again.pk).update(state="accepted", decided_on=day)
+    assert kept(nanjing) == (day, True)
+    # moved to another audit, both follow; deleted, gone
+    Filing.objects.filter(pk=again.pk).update(audit=suzhou)
+    assert kept(nanjing) == (day, False) and kept(suzhou) == (None, True)
+    earlier = day - datetime.timedelta(days=1)
+    Registration.objects.filter(pk=registration.pk).update(registered_on=earlier)
+    assert kept(nanjing) == (earlier, False)
+    registration.delete()
+    Filing.objects.filter(audit=suzhou).delete()
+    assert kept(nanjing) == (None, False) and kept(suzhou) == (None, False)
+    # and the rules read them: both owed, both overdue
+    assert {"registration", "filing"} <= set(Audit.objects.get(pk=nanjing.pk).overdue_kinds())

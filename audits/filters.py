@@ -15,8 +15,10 @@ class AuditFilter(ScopedFilterSet):
     # every row in scope instead of reading the page from the index).
     state = django_filters.MultipleChoiceFilter(choices=AuditState.choices, distinct=False)
     region = django_filters.CharFilter(method="filter_region", label=_("Region code prefix"))
-    industry = django_filters.CharFilter(field_name="enterprise__industry_id")
-    year = django_filters.NumberFilter(field_name="list_entry__key_list__year")
+    # The audit's copies of its enterprise's industry and its list's year
+    # (audits/triggers.py): no join.
+    industry = django_filters.CharFilter(field_name="industry_code")
+    year = django_filters.NumberFilter(field_name="year")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     # The deadline board's drill-down: `report_overdue`, `start_soon`, …
     deadline = django_filters.ChoiceFilter(choices=deadline_choices, method="filter_deadline")

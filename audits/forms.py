@@ -13,7 +13,7 @@ from accounts.choices import OrganizationKind, Role
 from accounts.models import Auditor, Organization
 from core.forms import style
 from core.regions import city_code, province_code
-from enterprises.models import Industry, KeyEnterpriseList, Region
+from enterprises.models import Industry, Region
 
 from .choices import AuditState, DocumentKind, FlowDirection, Indicator, OptionStatus
 from .models import Audit, Balance, Document, Option, Target
@@ -60,28 +60,23 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("Any state")), *AuditState.choices]
         self.fields["deadline"].choices = [("", _("Any deadline")), *deadline_choices()]
-        # The industries of the audits in scope, not every division of GB/T 4754.
+        # The industries and the years of the audits in scope, not every division of
+        # GB/T 4754 (the audits' own copies of their industry and list year: one pass
+        # over the scope's rows).
+        audits = audits.order_by()
+        pairs = set(audits.values_list("industry_code", "year").distinct())
         self.fields["industry"].queryset = Industry.objects.filter(
-            pk__in=audits.order_by().values("enterprise__industry_id")
+            pk__in={code for code, _year in pairs}
         )
         self.fields["region"].choices = [("", _("All regions"))] + [
             (region.prefix, str(region)) for region in _regions(user, audits)
         ]
-        # The firms and the years that have an audit in scope: one probe of an index
-        # per firm and per list, not a pass over every audit in scope.
-        audits = audits.order_by()
+        # The firms that have an audit in scope: one probe of an index per firm.
         self.fields["consultancy"].queryset = Organization.objects.filter(
             Exists(audits.filter(consultancy=OuterRef("pk"))),
             kind=OrganizationKind.CONSULTANCY,
         )
-        years = (
-            KeyEnterpriseList.objects.filter(
-                Exists(audits.filter(list_entry__key_list=OuterRef("pk")))
-            )
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
+        years = sorted({year for _code, year in pairs if year is not None}, reverse=True)
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
         style(self)
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"

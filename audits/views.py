@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +30,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.choices import Role
 from core.forms import add_service_errors
+from core.paging import IdsFirstPaginator
 from core.roles import role_required
 from core.views import submit
 from core.xlsx import export_requested, export_response
@@ -112,12 +112,9 @@ def audit_list(request):
     user = request.user
     scoped = Audit.objects.for_user(user)
     filters = AuditFilterForm(request.GET or None, user=user, audits=scoped)
-    # Enterprise, firm and list year are on every row.
+    # Enterprise and firm are on every row (the list's year is the audit's own).
     audits = AuditFilter(
-        request.GET,
-        queryset=scoped.select_related(
-            "enterprise", "consultancy", "list_entry__key_list", "list_entry__disclosure"
-        ).with_pending(),
+        request.GET, queryset=scoped.select_related("enterprise", "consultancy").with_pending()
     ).qs.order_by("start_due", "pk")
     today = timezone.localdate()
     if export_requested(request):
@@ -142,7 +139,7 @@ def audit_list(request):
                 audit.enterprise.name,
                 audit.enterprise.credit_code,
                 audit.round,
-                audit.list_entry.key_list.year if audit.list_entry else None,
+                audit.year,
                 audit.get_state_display(),
                 audit.consultancy.name if audit.consultancy else "",
                 audit.start_due,
@@ -151,7 +148,7 @@ def audit_list(request):
                 ", ".join(str(Deadline(kind).label) for kind in audit.overdue_kinds(today)),
             ],
         )
-    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     for audit in page:
         audit.overdue = audit.overdue_kinds(today)
     return render(request, "audits/audit_list.html", {"filters": filters, "page": page})

@@ -35,9 +35,6 @@ class AuditSerializer(serializers.ModelSerializer):
     team_leader = ScopedPrimaryKeyRelatedField(
         queryset=Auditor.objects.all(), allow_null=True, required=False
     )
-    year = serializers.IntegerField(
-        source="list_entry.key_list.year", read_only=True, allow_null=True
-    )
     is_overdue = serializers.BooleanField(read_only=True)
     overdue = serializers.SerializerMethodField()
     late = serializers.SerializerMethodField(
@@ -88,6 +85,8 @@ class AuditSerializer(serializers.ModelSerializer):
             "disclosure_due",
             "acceptance_due",
             "next_round_due",
+            # The list's year, as the database keeps it on the audit (audits/triggers.py).
+            "year",
         ]
 
     def get_overdue(self, audit) -> list[str]:

@@ -18,6 +18,7 @@ from audits.models import (
     Target,
 )
 from core.api.filters import AS_ARRAY
+from core.api.pagination import IdsFirstPagination
 from core.api.permissions import RolePermission
 from core.api.serializers import HistorySerializer
 from core.files import download_responses
@@ -56,6 +57,7 @@ class AuditViewSet(
 ):
     serializer_class = AuditSerializer
     filterset_class = AuditFilter
+    pagination_class = IdsFirstPagination
     permission_classes = [RolePermission]
     read_roles = READERS
     write_roles = WORKERS
@@ -65,8 +67,8 @@ class AuditViewSet(
         # The enterprise name, the list year and the team ids are on every row.
         return (
             Audit.objects.for_user(self.request.user)
-            # the list's year, and the disclosure for `overdue` and `late`.
-            .select_related("enterprise", "list_entry__key_list", "list_entry__disclosure")
+            # the disclosure for `late` (the list's year is the audit's own).
+            .select_related("enterprise", "list_entry__disclosure")
             .prefetch_related("team")
             .with_pending()
             .order_by("start_due", "id")

@@ -3,10 +3,12 @@ rows as each operation (tests/bench/bench.py times them interleaved). Each funct
 returns [(sql, params)]; `raw()` makes a function that runs them and fetches every row.
 """
 
+import datetime
+
 from django.db import connection
 from django.utils import timezone
 
-from audits.choices import BEFORE_ACCEPTANCE, BEFORE_REPORT, OWES_DISCLOSURE, AuditState
+from audits.choices import BEFORE_ACCEPTANCE, BEFORE_REPORT, CLOSED, OWES_DISCLOSURE, AuditState
 
 
 def raw(queries):
@@ -27,6 +29,102 @@ def in_scope(prefix: str) -> str:
     """The audits of a scope by their copy of the region code (of that prefix's length)."""
     column = {2: "province_code", 4: "city_code", 6: "region_code"}[len(prefix)]
     return f"a.{column} = %(scope)s"
+
+
+# --- the deadlines still owed, off the audit's row ----------------------------------------
+
+# Each deadline: the column of its due date and when it is still owed, as the audit's row
+# holds it (its state, and the facts the database keeps: disclosure_pending,
+# registered_on, filed).
+OWED = {
+    "start": ("start_due", "a.state = %(not_started)s"),
+    "disclosure": ("disclosure_due", "a.state = ANY(%(owes_disclosure)s) AND a.disclosure_pending"),
+    "report": ("report_due", "a.state = ANY(%(before_report)s)"),
+    "acceptance": ("acceptance_due", "a.state = ANY(%(before_acceptance)s)"),
+    "registration": ("registration_due", "a.state = ANY(%(open)s) AND a.registered_on IS NULL"),
+    "filing": ("filing_due", "a.state = ANY(%(open)s) AND NOT a.filed"),
+}
+
+
+def deadline_params() -> dict:
+    return {
+        "today": timezone.localdate(),
+        "soon": timezone.localdate() + datetime.timedelta(days=30),
+        "not_started": AuditState.NOT_STARTED,
+        "owes_disclosure": list(OWES_DISCLOSURE),
+        "before_report": list(BEFORE_REPORT),
+        "before_acceptance": list(BEFORE_ACCEPTANCE),
+        "open": [state for state in AuditState.values if state not in CLOSED],
+    }
+
+
+def overdue_sql(kind: str) -> str:
+    due, owed = OWED[kind]
+    return f"({owed} AND a.{due} < %(today)s)"
+
+
+ANY_OVERDUE = "(" + " OR ".join(overdue_sql(kind) for kind in OWED) + ")"
+
+# The earliest due date still owed (the overdue list's order).
+NEXT_DUE = (
+    "LEAST("
+    + ", ".join(
+        f"COALESCE(CASE WHEN {owed} THEN a.{due} END, DATE '9999-12-31')"
+        for due, owed in OWED.values()
+    )
+    + ")"
+)
+
+
+def board_sql(prefix: str):
+    """The deadline board: per city, each deadline overdue and due within 30 days; the
+    cities' names."""
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE {overdue_sql(kind)}), count(*) FILTER (WHERE {owed} "
+        f"AND a.{due} BETWEEN %(today)s AND %(soon)s)"
+        for kind, (due, owed) in OWED.items()
+    )
+    params = deadline_params() | {"scope": prefix, "like": prefix[:2] + "%"}
+    return [
+        (
+            f"SELECT a.city_code, {counts} FROM audits_audit a WHERE {in_scope(prefix)} "
+            "GROUP BY 1 ORDER BY 1",
+            params,
+        ),
+        (
+            "SELECT * FROM enterprises_region WHERE level = 'city' AND code LIKE %(like)s",
+            params,
+        ),
+        (
+            f"SELECT a.*, {NEXT_DUE} AS next_due, e.*, g.*, o.* FROM audits_audit a "
+            "JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
+            "JOIN enterprises_region g ON g.code = e.region_id "
+            "LEFT JOIN accounts_organization o ON o.id = a.consultancy_id "
+            f"WHERE {in_scope(prefix)} AND {ANY_OVERDUE} ORDER BY next_due, a.id LIMIT 10",
+            params,
+        ),
+    ]
+
+
+def steps_sql(prefix: str):
+    """The filings waiting for a decision and the meetings of the next 14 days."""
+    params = {"scope": prefix, "today": timezone.localdate()}
+    meetings = (
+        "FROM procedures_meeting m JOIN assessments_review r ON r.id = m.review_id "
+        "JOIN audits_audit a ON a.id = r.audit_id "
+        "JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
+        f"WHERE {in_scope(prefix)} AND m.minutes = '' "
+        "AND m.held_on BETWEEN %(today)s AND %(today)s + 14"
+    )
+    return [
+        (
+            "SELECT count(*) FROM procedures_filing f JOIN audits_audit a ON a.id = f.audit_id "
+            f"WHERE {in_scope(prefix)} AND f.state = 'submitted'",
+            params,
+        ),
+        (f"SELECT count(*) {meetings}", params),
+        (f"SELECT m.*, r.*, a.*, e.* {meetings} ORDER BY m.held_on, m.id LIMIT 10", params),
+    ]
 
 
 # --- dashboards and the review queue -------------------------------------------------------
@@ -66,7 +164,8 @@ def review_counts_sql(prefix: str):
 
 
 def dashboard_sql(prefix: str):
-    """Enterprises and SMEs in scope, the top 8 industries, the queue's counts."""
+    """Enterprises and SMEs in scope, the top 8 industries, the queue's counts, the
+    deadline board with who is overdue, and the steps to take."""
     params = {"prefix": _like(prefix)}
     return [
         ("SELECT count(*) FROM enterprises_enterprise WHERE region_id LIKE %(prefix)s", params),
@@ -83,6 +182,8 @@ def dashboard_sql(prefix: str):
             params,
         ),
         *review_counts_sql(prefix),
+        *board_sql(prefix),
+        *steps_sql(prefix),
     ]
 
 
@@ -110,35 +211,22 @@ def review_queue_sql(prefix: str, overdue: bool = False):
 
 # --- statistics --------------------------------------------------------------------------
 
+# The audits of the scope and year, by their own copies of the region, the list's year
+# and the industry (audits/triggers.py), as the summary reads them.
 AUDITS_OF_SCOPE = """
-    FROM audits_audit a
-    JOIN enterprises_enterprise e ON e.id = a.enterprise_id
-    JOIN enterprises_listentry le ON le.id = a.list_entry_id
-    JOIN enterprises_keyenterpriselist kl ON kl.id = le.key_list_id
-    WHERE {scope} AND (%(year)s::int IS NULL OR kl.year = %(year)s)"""
+    FROM audits_audit a WHERE {scope} AND (%(year)s::int IS NULL OR a.year = %(year)s)"""
 
 
 def statistics_sql(prefix: str, year: int | None):
     """The summary's figures by hand: listed entries, pipeline and overdue by city and
-    industry, review results, options and investment, summed benefits."""
+    industry, review results (of the latest concluded round too), options and investment,
+    summed benefits."""
     audits = AUDITS_OF_SCOPE.format(scope=in_scope(prefix))
-    params = {
-        "year": year,
-        "scope": prefix,
-        "prefix": _like(prefix),
-        "today": timezone.localdate(),
-        "not_started": AuditState.NOT_STARTED,
-        "owes_disclosure": list(OWES_DISCLOSURE),
-        "before_report": list(BEFORE_REPORT),
-        "before_acceptance": list(BEFORE_ACCEPTANCE),
-    }
-    overdue = """
-        count(*) FILTER (WHERE a.state = %(not_started)s AND a.start_due < %(today)s),
-        count(*) FILTER (WHERE a.state = ANY(%(owes_disclosure)s)
-                         AND a.disclosure_due < %(today)s),
-        count(*) FILTER (WHERE a.state = ANY(%(before_report)s) AND a.report_due < %(today)s),
-        count(*) FILTER (WHERE a.state = ANY(%(before_acceptance)s)
-                         AND a.acceptance_due < %(today)s)"""
+    params = deadline_params() | {"year": year, "scope": prefix, "prefix": _like(prefix)}
+    overdue = ", ".join(
+        [f"count(*) FILTER (WHERE {ANY_OVERDUE})"]
+        + [f"count(*) FILTER (WHERE {overdue_sql(kind)})" for kind in OWED]
+    )
     joined = audits.split("FROM audits_audit a", 1)[1]
     return [
         (
@@ -152,26 +240,28 @@ def statistics_sql(prefix: str, year: int | None):
             params,
         ),
         (
-            f"SELECT a.city_code, e.industry_id, a.state, count(*), {overdue} "
+            f"SELECT a.city_code, a.industry_code, a.state, count(*), {overdue} "
             f"{audits} GROUP BY 1, 2, 3",
             params,
         ),
         (
-            "SELECT a.city_code, e.industry_id, r.kind, r.state, r.result, "
-            "count(*) FROM assessments_review r JOIN audits_audit a ON a.id = r.audit_id "
-            f"{joined} GROUP BY 1, 2, 3, 4, 5",
+            "SELECT a.city_code, a.industry_code, r.kind, r.round = 1, a.state, r.state, "
+            "r.result, NOT EXISTS (SELECT 1 FROM assessments_review l WHERE "
+            "l.audit_id = r.audit_id AND l.kind = r.kind AND l.state = 'concluded' "
+            "AND l.round > r.round), count(*) FROM assessments_review r "
+            f"JOIN audits_audit a ON a.id = r.audit_id {joined} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
             params,
         ),
         (
-            "SELECT a.city_code, e.industry_id, t.cost_class, sum(t.count), "
+            "SELECT a.city_code, a.industry_code, t.cost_class, sum(t.count), "
             "sum(t.implemented), sum(t.investment) FROM audits_optiontotals t "
             f"JOIN audits_audit a ON a.id = t.audit_id {joined} GROUP BY 1, 2, 3",
             params,
         ),
         (
-            "SELECT a.city_code, e.industry_id, t.indicator, sum(t.expected), "
-            "sum(t.actual), sum(t.verified) FROM audits_benefittotals t "
-            f"JOIN audits_audit a ON a.id = t.audit_id {joined} GROUP BY 1, 2, 3",
+            "SELECT t.indicator, sum(t.expected), sum(t.actual), sum(t.verified) "
+            f"FROM audits_benefittotals t WHERE t.audit_id IN (SELECT a.id {audits}) "
+            "GROUP BY 1",
             params,
         ),
     ]
@@ -193,36 +283,22 @@ def _audit_filter(prefix: str, state: str | None, overdue: bool) -> str:
     if state:
         where += " AND a.state = %(state)s"
     if overdue:
-        where += """ AND (
-            (a.state = %(not_started)s AND a.start_due < %(today)s)
-            OR (a.state = ANY(%(owes_disclosure)s) AND a.disclosure_due < %(today)s
-                AND le.status = 'active' AND d.id IS NULL)
-            OR (a.state = ANY(%(before_report)s) AND a.report_due < %(today)s)
-            OR (a.state = ANY(%(before_acceptance)s) AND a.acceptance_due < %(today)s))"""
+        where += f" AND {ANY_OVERDUE}"
     return where
 
 
 def audit_list_sql(prefix: str, *, page: int = 1, state=None, overdue=False, api=False):
     """A page of the audit list: the paginator's count and 50 rows with enterprise, firm,
     list year and disclosure (the API: and the team; the page: the filter form's firms,
-    years and the page's industries)."""
-    params = {
+    and the industries and years of the scope)."""
+    params = deadline_params() | {
         "scope": prefix,
         "state": state,
         "offset": (page - 1) * 50,
-        "today": timezone.localdate(),
-        "not_started": AuditState.NOT_STARTED,
-        "owes_disclosure": list(OWES_DISCLOSURE),
-        "before_report": list(BEFORE_REPORT),
-        "before_acceptance": list(BEFORE_ACCEPTANCE),
     }
     where = _audit_filter(prefix, state, overdue)
-    joins = (
-        "LEFT JOIN enterprises_listentry le ON le.id = a.list_entry_id "
-        "LEFT JOIN enterprises_emissiondisclosure d ON d.entry_id = le.id"
-    )
     queries = [
-        (f"SELECT count(*) FROM audits_audit a {joins if overdue else ''} WHERE {where}", params),
+        (f"SELECT count(*) FROM audits_audit a WHERE {where}", params),
         (
             f"{AUDIT_ROWS} WHERE {where} ORDER BY a.start_due, a.id LIMIT 50 OFFSET %(offset)s",
             params,
@@ -233,7 +309,7 @@ def audit_list_sql(prefix: str, *, page: int = 1, state=None, overdue=False, api
             (
                 "SELECT t.audit_id, u.* FROM audits_audit_team t "
                 "JOIN accounts_auditor u ON u.id = t.auditor_id WHERE t.audit_id IN ("
-                f"SELECT a.id FROM audits_audit a {joins} WHERE {where} "
+                f"SELECT a.id FROM audits_audit a WHERE {where} "
                 "ORDER BY a.start_due, a.id LIMIT 50 OFFSET %(offset)s)",
                 params,
             )
@@ -247,10 +323,13 @@ def audit_list_sql(prefix: str, *, page: int = 1, state=None, overdue=False, api
                 params,
             ),
             (
-                "SELECT DISTINCT kl.year FROM enterprises_keyenterpriselist kl WHERE EXISTS ("
-                "SELECT 1 FROM audits_audit a JOIN enterprises_listentry le "
-                "ON le.id = a.list_entry_id WHERE le.key_list_id = kl.id "
-                f"AND {in_scope(prefix)}) ORDER BY 1 DESC",
+                "SELECT DISTINCT a.industry_code, a.year FROM audits_audit a "
+                f"WHERE {in_scope(prefix)}",
+                params,
+            ),
+            (
+                "SELECT i.* FROM enterprises_industry i WHERE i.code IN (SELECT DISTINCT "
+                f"a.industry_code FROM audits_audit a WHERE {in_scope(prefix)}) ORDER BY i.code",
                 params,
             ),
             (

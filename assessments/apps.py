@@ -13,4 +13,4 @@ class AssessmentsConfig(AppConfig):
 
         # The rounds' copy of their audit's region, kept by the database: set again at
         # every migrate (SQLite drops them when a table is rebuilt).
-        triggers.REVIEW_REGION.connect(self)
+        triggers.REVIEW_KEPT.connect(self)

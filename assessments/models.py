@@ -325,6 +325,9 @@ class Review(models.Model):
     region_code = models.CharField(_("region"), max_length=6, default="", editable=False)
     city_code = models.CharField(_("city"), max_length=4, default="", editable=False)
     province_code = models.CharField(_("province"), max_length=2, default="", editable=False)
+    # Concluded, and a later round of its audit and kind concluded too: the audit's result
+    # is the latest concluded round's. Kept by the database likewise.
+    superseded = models.BooleanField(_("superseded"), default=False, editable=False)
 
     objects = ReviewQuerySet.as_manager()
 

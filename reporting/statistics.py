@@ -300,9 +300,8 @@ def summary(
     # Rounds per (kind, state, result) and two facts, grouped in SQL and counted here:
     # `returned`, round 1 of an assessment whose audit is back before its report
     # (sent back by its assessment, in feasibility again: it submitted its report too;
-    # one per audit, review_round_unique); `latest`, no later round of its audit and kind
-    # concluded (the latest concluded round gives the audit's result). Each row's
-    # `latest` is asked once, whatever the number of figures it feeds.
+    # one per audit, review_round_unique); `superseded`, a later round of its audit and
+    # kind concluded (the latest concluded round gives the audit's result).
     reviews = (
         Review.objects.filter(_audits_where("audit", prefix, year))
         .values(
@@ -314,14 +313,9 @@ def summary(
                 Q(kind=ReviewKind.ASSESSMENT, round=1) & ~Q(audit__state__in=SUBMITTED_STATES),
                 output_field=BooleanField(),
             ),
-            latest=~Exists(
-                Review.objects.filter(
-                    audit_id=OuterRef("audit_id"),
-                    kind=OuterRef("kind"),
-                    state=ReviewState.CONCLUDED,
-                    round__gt=OuterRef("round"),
-                )
-            ),
+            # A later round of its audit and kind concluded (kept on the round by the
+            # database: assessments/triggers.py).
+            superseded_=F("superseded"),
         )
         .annotate(n=Count("pk"))
         .order_by()
@@ -340,7 +334,7 @@ def summary(
             ReviewResult.FAILED,
         ):
             figures["rounds"][group["result_"]] += n
-            if group["latest"]:
+            if not group["superseded_"]:
                 figures[group["result_"]] += n
 
     # The per-audit totals (audits/totals.py): 30,000 rows, not 300,000 options.

@@ -25,10 +25,11 @@ def _like(prefix: str) -> str:
     return prefix + "%"
 
 
-def in_scope(prefix: str) -> str:
-    """The audits of a scope by their copy of the region code (of that prefix's length)."""
+def in_scope(prefix: str, alias: str = "a") -> str:
+    """The audits (or, `alias` r, the review rounds) of a scope by their copy of the region
+    code (of that prefix's length)."""
     column = {2: "province_code", 4: "city_code", 6: "region_code"}[len(prefix)]
-    return f"a.{column} = %(scope)s"
+    return f"{alias}.{column} = %(scope)s"
 
 
 # --- the deadlines still owed, off the audit's row ----------------------------------------
@@ -129,9 +130,9 @@ def steps_sql(prefix: str):
 
 # --- dashboards and the review queue -------------------------------------------------------
 
+# The rounds of a scope by their own copy of the region code.
 REVIEWS_IN_SCOPE = """
-    FROM assessments_review r JOIN audits_audit a ON a.id = r.audit_id
-    WHERE {scope}"""
+    FROM assessments_review r WHERE {scope}"""
 
 # The stage of a round being scored: all experts scored and (acceptance) every verifiable
 # mid/high option verified.
@@ -149,7 +150,7 @@ PROGRESS = """
 
 def review_counts_sql(prefix: str):
     params = {"scope": prefix, "today": timezone.localdate()}
-    reviews = REVIEWS_IN_SCOPE.format(scope=in_scope(prefix))
+    reviews = REVIEWS_IN_SCOPE.format(scope=in_scope(prefix, "r"))
     return [
         (
             f"SELECT r.state, count(*), count(*) FILTER (WHERE r.state <> 'concluded' "
@@ -191,7 +192,7 @@ def review_queue_sql(prefix: str, overdue: bool = False):
     """The counts, the number of rounds and the first page of 50 with enterprise,
     region and progress."""
     params = {"scope": prefix, "today": timezone.localdate()}
-    reviews = REVIEWS_IN_SCOPE.format(scope=in_scope(prefix))
+    reviews = REVIEWS_IN_SCOPE.format(scope=in_scope(prefix, "r"))
     where = " AND r.state <> 'concluded' AND r.due_on < %(today)s" if overdue else ""
     return [
         *review_counts_sql(prefix),
@@ -202,7 +203,7 @@ def review_queue_sql(prefix: str, overdue: bool = False):
             "JOIN audits_audit a ON a.id = r.audit_id "
             "JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
             "JOIN enterprises_region g ON g.code = e.region_id "
-            f"WHERE {in_scope(prefix)}{where} "
+            f"WHERE {in_scope(prefix, 'r')}{where} "
             "ORDER BY r.concluded_on DESC NULLS FIRST, r.due_on, r.id LIMIT 50",
             params,
         ),
@@ -246,9 +247,7 @@ def statistics_sql(prefix: str, year: int | None):
         ),
         (
             "SELECT a.city_code, a.industry_code, r.kind, r.round = 1, a.state, r.state, "
-            "r.result, NOT EXISTS (SELECT 1 FROM assessments_review l WHERE "
-            "l.audit_id = r.audit_id AND l.kind = r.kind AND l.state = 'concluded' "
-            "AND l.round > r.round), count(*) FROM assessments_review r "
+            "r.result, r.superseded, count(*) FROM assessments_review r "
             f"JOIN audits_audit a ON a.id = r.audit_id {joined} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
             params,
         ),

@@ -222,3 +222,50 @@ def test_the_database_keeps_each_audits_list_year_and_industry(cast):
     # the statistics count it under its industry now
     rows = summary(user=cast.user("province_officer"), year=2024)["by_industry"]
     assert "17" in {row["code"] for row in rows}
+
+
+def test_the_database_keeps_each_rounds_region_and_whether_it_is_superseded(cast):
+    sheet = ScoringSheet.objects.current("assessment", "320000")
+    company = Enterprise.objects.create(
+        name="Rounds Co.",
+        region_id="320102",
+        industry_id="26",
+        credit_code=make_credit_code(division="320100", serial=next(SERIALS)),
+    )
+    audit = Audit.objects.create(
+        enterprise=company,
+        start_due=datetime.date(2025, 1, 1),
+        report_due=datetime.date(2026, 1, 1),
+    )
+
+    def round_(number, state, result=None):
+        return Review.objects.create(
+            audit=audit,
+            kind="assessment",
+            round=number,
+            sheet=sheet,
+            state=state,
+            result=result,
+            applied_on=datetime.date(2026, 1, number),
+            due_on=datetime.date(2026, 2, number),
+            region_code="999999",
+        )
+
+    def kept(review):
+        return Review.objects.values_list("city_code", "superseded").get(pk=review.pk)
+
+    first = round_(1, "concluded", "failed")
+    assert kept(first) == ("3201", False)
+    second = round_(2, "applied")
+    assert kept(first) == ("3201", False)  # a later round open: the first is still the result
+    Review.objects.filter(pk=second.pk).update(state="concluded", result="passed")
+    assert kept(first) == ("3201", True) and kept(second) == ("3201", False)
+    # counted once, as passed, by the statistics
+    figures = summary(user=cast.user("province_officer"))["assessments"]
+    assert figures["rounds"]["failed"] >= 1 and figures["passed"] >= 1
+    second.delete()
+    assert kept(first) == ("3201", False)
+    # the audit's enterprise moves: its rounds follow into the other city's scope
+    Enterprise.objects.filter(pk=company.pk).update(region_id="320509")
+    assert kept(first) == ("3205", False)
+    assert Review.objects.for_user(cast.user("city_officer")).filter(pk=first.pk).count() == 0

@@ -75,7 +75,8 @@ SQLITE = [
 ]
 FILL = {
     "postgresql": """
-        UPDATE audits_audit a SET region_code = e.region_id
+        UPDATE audits_audit a SET region_code = e.region_id,
+            city_code = substr(e.region_id, 1, 4), province_code = substr(e.region_id, 1, 2)
         FROM enterprises_enterprise e WHERE e.id = a.enterprise_id
     """,
     "sqlite": SET_REGION.replace("NEW.enterprise_id", "audits_audit.enterprise_id")

@@ -75,3 +75,24 @@ class TriggerSet:
         connection = connections[using]
         if connection.vendor == "sqlite":
             self.remove(connection)
+
+
+# --- around a bulk load ----------------------------------------------------------------
+
+
+def suspend(connection, trigger_sets) -> None:
+    """A bulk load (seed_scale): the triggers off while the rows are written, as each
+    would otherwise rewrite an audit per registration, filing, disclosure and round.
+    Inside the load's transaction, so a failed load leaves them as they were."""
+    assert connection.in_atomic_block, "suspend triggers inside the load's transaction"
+    for trigger_set in reversed(trigger_sets):
+        trigger_set.remove(connection)
+
+
+def resume(connection, trigger_sets) -> None:
+    """After the load: every row filled once per set, in the order given (a later set
+    reads what an earlier one keeps), then the triggers back."""
+    for trigger_set in trigger_sets:
+        trigger_set.fill(connection)
+    for trigger_set in trigger_sets:
+        trigger_set.install(connection)

@@ -1,6 +1,7 @@
 """`manage.py seed_scale` (issue 6) on a tiny province: counts, every state, reviews and
 options consistent with the audits' states, determinism, refusing to seed twice."""
 
+import datetime
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
@@ -18,8 +19,10 @@ from audits.choices import AuditState, CostClass, DocumentKind, OptionStatus
 from audits.models import Audit, Document, Option, OptionBenefit, TransitionLog
 from core.credit_code import make_credit_code
 from cpaudit.seeding import scale
+from cpaudit.seeding.scale import seeder
 from enterprises.choices import EntryStatus, ListStatus
 from enterprises.models import Enterprise, KeyEnterpriseList
+from procedures.models import Registration
 from survey.guards import survey_unmet
 from tests.support.audits import PATH
 
@@ -294,3 +297,57 @@ def test_refuses_years_that_hold_lists_not_made_by_it():
     with pytest.raises(CommandError, match="not scale data"):
         seed()
     assert not scale.has_scale_data("320000")
+
+
+KEPT_COLUMNS = {
+    Audit: [
+        "region_code",
+        "city_code",
+        "province_code",
+        "disclosure_pending",
+        "year",
+        "industry_code",
+        "registered_on",
+        "filed",
+    ],
+    Review: ["region_code", "city_code", "province_code", "superseded"],
+}
+
+
+def kept_rows() -> dict:
+    return {
+        model: sorted(model.objects.values_list("pk", *columns))
+        for model, columns in KEPT_COLUMNS.items()
+    }
+
+
+@postgresql_only
+def test_the_load_runs_without_the_triggers_and_leaves_their_columns_and_them_in_place():
+    """The rows are written with the triggers off and every kept column filled once at
+    the end: the columns hold what the triggers' own fill gives, and the triggers are
+    back (a registration written after the load moves its audit's registration day)."""
+    seed()
+    loaded = kept_rows()
+    assert any(filed for *_, filed in loaded[Audit]) and any(
+        superseded for *_, superseded in loaded[Review]
+    )
+    for trigger_set in seeder.KEPT_BY_DATABASE:
+        trigger_set.fill(connection)
+    assert kept_rows() == loaded
+
+    audit = (
+        Audit.objects.filter(enterprise__in=scale.scale_enterprises("320000"))
+        .filter(registered_on__isnull=True)
+        .exclude(state__in=[S.NOT_STARTED, S.CANCELLED])
+        .first()
+    )
+    assert audit is not None
+    Registration.objects.create(
+        audit=audit,
+        contact_name="王立",
+        contact_phone="025-8000 0000",
+        registered_by=User.objects.filter(enterprise=audit.enterprise).first(),
+        registered_on=datetime.date(2026, 10, 9),
+    )
+    audit.refresh_from_db()
+    assert audit.registered_on == datetime.date(2026, 10, 9)

@@ -75,8 +75,7 @@ def dashboard_context(user, page=None) -> dict:
     if user.role == Role.AUTHORITY:
         enterprises = Enterprise.objects.for_user(user)
         return {
-            "enterprise_count": enterprises.count(),
-            "sme_count": enterprises.smes().count(),
+            **enterprises.counts(),
             "by_industry": _top_industries(enterprises),
             **review_dashboard(user),
             "board": deadline_board(user, today=timezone.localdate()),

@@ -124,12 +124,16 @@ class EnterpriseQuerySet(models.QuerySet):
             )
         return self.none()
 
-    def smes(self):
-        """SMEs by the same rule as `Enterprise.is_sme`, in SQL (NULL never matches)."""
-        return self.filter(
+    def counts(self) -> dict:
+        """How many, and how many of them SMEs (by the same rule as `Enterprise.is_sme`,
+        in SQL: NULL never matches), in one pass."""
+        sme = (
             models.Q(employees__lt=SME_MAX_EMPLOYEES)
             | models.Q(annual_sales__lt=SME_MAX_ANNUAL_SALES)
             | models.Q(total_assets__lt=SME_MAX_TOTAL_ASSETS)
+        )
+        return self.aggregate(
+            enterprise_count=models.Count("pk"), sme_count=models.Count("pk", filter=sme)
         )
 
 

@@ -1,7 +1,7 @@
 """Read queries of the review rounds (domain.md §3, §4): the queue's counts, the
 expert's rounds to score, the enterprise's latest rounds."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from audits.models import in_region
@@ -16,18 +16,25 @@ from .models import RaisedSignal, Review, Score, stage_conditions
 
 def review_counts(user, reviews=None) -> dict:
     """Rounds in the user's scope per queue stage, open and overdue: one aggregate
-    query."""
+    query. A round whose panel is formed is scoring or else ready (stage_conditions):
+    the ready ones are those formed less the scoring, so the progress subqueries run
+    once per such round, not once for each of the two stages."""
     reviews = Review.objects.for_user(user) if reviews is None else reviews
-    return (
+    conditions = stage_conditions()
+    counts = (
         reviews.with_progress(open_only=True)
         .order_by()
         .aggregate(
             **{
                 str(name): Count("pk", filter=condition)
-                for name, condition in stage_conditions().items()
-            }
+                for name, condition in conditions.items()
+                if name != QueueStage.READY
+            },
+            formed=Count("pk", filter=Q(state=ReviewState.PANEL_FORMED)),
         )
     )
+    counts[str(QueueStage.READY)] = counts.pop("formed") - counts[str(QueueStage.SCORING)]
+    return {str(name): counts[str(name)] for name in conditions}
 
 
 def review_dashboard(user) -> dict:

@@ -120,6 +120,11 @@ def page_query(client, path: str, table: str) -> str:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
 def test_audit_list_and_queue_read_their_page_from_the_intended_index(cast, client):
     add_rounds(1000, expert_pool(cast))
+    # A third of them before their report, which was due on 1 January 2026: overdue.
+    bulk = Audit.objects.filter(enterprise__name__startswith="Bulk ").order_by("pk")
+    Audit.objects.filter(pk__in=list(bulk.values_list("pk", flat=True)[::3])).update(
+        state="planning"
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE audits_audit")
         cursor.execute("ANALYZE assessments_review")
@@ -127,6 +132,9 @@ def test_audit_list_and_queue_read_their_page_from_the_intended_index(cast, clie
     # The logged SQL has its parameters inlined: EXPLAIN it as it ran.
     audits = page_query(client, "/api/v1/audits/", "audits_audit")
     assert "audit_province_order" in explain(audits, ())
+    # The overdue page's rules are evaluated on the index's own columns (INCLUDE).
+    overdue = explain(page_query(client, "/api/v1/audits/?overdue=true", "audits_audit"), ())
+    assert "Index Only Scan using audit_province_order" in overdue, overdue
     queue = page_query(client, "/reviews/", "assessments_review")
     assert "review_queue_order" in explain(queue, ())
     client.force_login(cast.user("city_officer"))

@@ -118,7 +118,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The pages' queries are short; PostgreSQL's JIT, which a province-wide aggregate's
     # estimated cost triggers, spends more compiling them (0.6 s) than they take to run.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A province's working set is in memory (or on SSD): a random page costs about what
+    # a sequential one does (PostgreSQL's advice for SSDs: 1.1, not the default 4), so
+    # a city's rows are read by index rather than the province's by a full scan (the
+    # city statistics 100 → 56 ms, the audit list 61 → 43 ms of SQL at 20k).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
+    )
 # The audits' scope indexes carry non-key columns (INCLUDE) on PostgreSQL; the embedded
 # SQLite has plain ones, as intended.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

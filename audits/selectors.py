@@ -226,7 +226,7 @@ def overdue_audits(user, *, today, limit: int = 10) -> list:
         .with_pending()
         .in_bulk()
     )
-    audits = [rows[pk] for pk in ids]
+    audits = [rows[pk] for pk in ids if pk in rows]  # one deleted in between: skipped
     for audit in audits:
         audit.deadline = next_deadline(audit, today)
     return audits

@@ -84,7 +84,8 @@ def suspend(connection, trigger_sets) -> None:
     """A bulk load (seed_scale): the triggers off while the rows are written, as each
     would otherwise rewrite an audit per registration, filing, disclosure and round.
     Inside the load's transaction, so a failed load leaves them as they were."""
-    assert connection.in_atomic_block, "suspend triggers inside the load's transaction"
+    if not connection.in_atomic_block:
+        raise RuntimeError("Suspend the triggers inside the load's transaction.")
     for trigger_set in reversed(trigger_sets):
         trigger_set.remove(connection)
 
